@@ -1,0 +1,74 @@
+# SLI Scorecard: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Both set everything up on a fresh machine and are quick and idempotent the second time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV_ENV := DEBUG=1 DEMO_MODE=1
+PYTEST_ARGS ?=
+
+.PHONY: run test setup venv assets migrate demo lint format serve bench clean browsers
+
+run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup browsers  ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+setup: venv assets
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+assets: static/build/.built
+static/build/.built: package.json package-lock.json static/src/app.scss $(VENV)/.installed
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/build/govuk
+	npx sass --pkg-importer=node --style=compressed --no-source-map static/src/app.scss static/build/app.min.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/src/init.js static/build/govuk/
+	$(PY) -c "import plotly.offline, pathlib; pathlib.Path('static/build/plotly.min.js').write_text(plotly.offline.get_plotlyjs())"
+	touch $@
+
+browsers:  ## Debian Chromium and poppler for browser and PDF tests (needs root and apt)
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	   chromium chromium-driver poppler-utils fonts-liberation2 >/dev/null)
+
+migrate: setup
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+serve: setup  ## Production-style: gunicorn + whitenoise (needs SECRET_KEY and ALLOWED_HOSTS)
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) static/build staticfiles node_modules
+
+lock:  ## Re-pin requirements.lock from pyproject.toml in a scratch venv
+	rm -rf /tmp/sli-lock && $(PYTHON) -m venv /tmp/sli-lock
+	/tmp/sli-lock/bin/pip install --quiet --upgrade pip
+	/tmp/sli-lock/bin/pip install --quiet "$$(pwd)[dev]"
+	(echo "# Pinned versions for repeatable installs: regenerate with 'make lock' after changing pyproject.toml."; \
+	 /tmp/sli-lock/bin/pip freeze --exclude-editable | grep -v '^sli-scorecard') > requirements.lock

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from councils.services import demo_users_create
+
+
+class Command(BaseCommand):
+    help = "Create demo users for every role (demo mode only) and print their sign-in details."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--region", default="E12000005", help="Region GSS code (default West Midlands)")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if not settings.DEMO_MODE:
+            raise CommandError("Demo data is only created in demo mode (set DEMO_MODE=1).")
+        try:
+            users = demo_users_create(region_gss_code=options["region"])
+        except Exception as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS("Demo users (demo mode only; all share one password):"))
+        for spec, password in users:
+            self.stdout.write(f"  {spec.username:<32} {password:<20} {spec.description}")

@@ -1,0 +1,105 @@
+"""Reads for the councils app."""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from councils.models import Council, Membership, NearestNeighbour, Region, User
+from councils.rules import user_memberships
+
+
+def council_list(*, region: Region | None = None) -> QuerySet[Council]:
+    """Councils with their region and DASS, ready for the councils table (two queries)."""
+    queryset = Council.objects.select_related("region").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(role=Membership.Role.DASS).select_related("user"),
+            to_attr="dass_memberships",
+        )
+    )
+    if region is not None:
+        queryset = queryset.filter(region=region)
+    return queryset
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    position: int
+    gss_code: str
+    council: Council | None
+
+
+def council_neighbours(*, council: Council) -> list[Neighbour]:
+    """The council's ordered comparator group, each linked to its council where that is known."""
+    rows = list(NearestNeighbour.objects.filter(council=council).order_by("position"))
+    known = Council.objects.select_related("region").in_bulk(
+        [row.neighbour_gss_code for row in rows], field_name="gss_code"
+    )
+    return [
+        Neighbour(row.position, row.neighbour_gss_code, known.get(row.neighbour_gss_code)) for row in rows
+    ]
+
+
+def council_people(*, council: Council) -> list[Membership]:
+    return list(council.memberships.select_related("user").order_by("role", "user__last_name"))
+
+
+def region_people(*, region: Region) -> list[Membership]:
+    """Everyone with a role in the region: regional roles first, then each council's people."""
+    return list(
+        Membership.objects.select_related("user", "council", "region")
+        .filter(Q(region=region) | Q(council__region=region))
+        .order_by(F("council__name").asc(nulls_first=True), "role", "user__last_name")
+    )
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def home_region_for_user(*, user: User) -> Region | None:
+    """The region a user works in: their regional role's region, else their council's region."""
+    for membership in user_memberships(user):
+        if membership.region is not None:
+            return membership.region
+    for membership in user_memberships(user):
+        if membership.council is not None:
+            return membership.council.region
+    return None
+
+
+def home_council_for_user(*, user: User) -> Council | None:
+    for membership in user_memberships(user):
+        if membership.council is not None:
+            return membership.council
+    return None
+
+
+def navigation_for_user(*, user: User, path: str) -> list[NavItem]:
+    """Header navigation for the user's roles."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    council = home_council_for_user(user=user)
+    if council is not None:
+        items.append(("My council", council.get_absolute_url()))
+    items.append(("Councils", reverse("councils:council-list")))
+    region = home_region_for_user(user=user)
+    if region is not None and user.has_perm("councils.view_people", region):
+        items.append(("People", reverse("councils:region-people", kwargs={"gss_code": region.gss_code})))
+    if user.is_staff:
+        items.append(("Admin", reverse("admin:index")))
+    result = []
+    for label, url in items:
+        active = path == url if url == "/" else path.startswith(url)
+        result.append(NavItem(label, url, active))
+    # Only the most specific match is active ("/councils/E08…" is "My council", not "Councils").
+    actives = [item for item in result if item.active]
+    if len(actives) > 1:
+        best = max(actives, key=lambda item: len(item.url))
+        result = [NavItem(i.label, i.url, i is best) for i in result]
+    return result

@@ -1,0 +1,102 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+from rules.contrib.views import PermissionRequiredMixin
+
+from councils import selectors
+from councils.filters import CouncilFilter
+from councils.models import Council, Membership, Region
+from councils.rules import user_memberships
+from councils.tables import CouncilTable
+
+
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    """A landing page that fits the user's roles."""
+    memberships = user_memberships(request.user)
+    council = selectors.home_council_for_user(user=request.user)
+    region = selectors.home_region_for_user(user=request.user)
+    roles = {m.role for m in memberships}
+    context = {
+        "memberships": memberships,
+        "council": council,
+        "region": region,
+        "is_regional": bool(roles & set(Membership.REGION_ROLES)),
+        "is_council": bool(roles & set(Membership.COUNCIL_ROLES)),
+        "is_admin": request.user.is_staff or request.user.is_superuser,
+        "region_councils": list(region.councils.order_by("name")) if region else [],
+        "can_import": request.user.has_perm("councils.import_data"),
+    }
+    return render(request, "councils/home.html", context)
+
+
+class CouncilListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    permission_required = "councils.view_council"
+    raise_exception = True
+    table_class = CouncilTable
+    filterset_class = CouncilFilter
+    template_name = "councils/council_list.html"
+    export_formats = ("csv", "xlsx")
+    export_name = "councils"
+    paginate_by = 50
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.council_list()
+
+
+class CouncilDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "councils.view_council"
+    raise_exception = True
+    template_name = "councils/council_detail.html"
+    http_method_names = ["get", "head"]
+
+    def get_object(self, queryset=None) -> Council:  # type: ignore[no-untyped-def]
+        return get_object_or_404(Council.objects.select_related("region"), gss_code=self.kwargs["gss_code"])
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        people = selectors.council_people(council=self.object)
+        context["dass"] = [m.user for m in people if m.role == Membership.Role.DASS]
+        context["delegates"] = [m.user for m in people if m.role == Membership.Role.DELEGATE]
+        context["neighbours"] = selectors.council_neighbours(council=self.object)
+        return context
+
+
+class RegionDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "councils.view_region"
+    raise_exception = True
+    template_name = "councils/region_detail.html"
+    http_method_names = ["get", "head"]
+
+    def get_object(self, queryset=None) -> Region:  # type: ignore[no-untyped-def]
+        return get_object_or_404(Region, gss_code=self.kwargs["gss_code"])
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        context["table"] = CouncilTable(selectors.council_list(region=self.object), orderable=False)
+        context["can_view_people"] = self.request.user.has_perm("councils.view_people", self.object)
+        return context
+
+
+class RegionPeopleView(PermissionRequiredMixin, TemplateView):
+    permission_required = "councils.view_people"
+    raise_exception = True
+    template_name = "councils/region_people.html"
+    http_method_names = ["get", "head"]
+
+    def get_permission_object(self) -> Region:
+        if not hasattr(self, "region"):
+            self.region = get_object_or_404(Region, gss_code=self.kwargs["gss_code"])
+        return self.region
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        region = self.get_permission_object()
+        context["region"] = region
+        context["people"] = selectors.region_people(region=region)
+        return context

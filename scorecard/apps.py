@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScorecardConfig(AppConfig):
+    verbose_name = "Scorecard and performance data"
+    name = "scorecard"

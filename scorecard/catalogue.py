@@ -1,0 +1,116 @@
+"""The measures catalogue and balanced-scorecard domains, loaded from fixtures/domains.csv and measures.csv.
+
+Both ASCOF frameworks are seeded with their codes, titles, units, polarity, source, default domain and the
+crosswalk (``replaces``: the old-framework code a refreshed measure continues; ``series``: the trend line).
+Loading is idempotent and never overwrites a domain an administrator has re-assigned in the admin.
+"""
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from scorecard.models import Domain, Framework, Measure
+
+# Periods up to and including 2022-23 use the 2014 framework's codes; from 2023-24 the refreshed codes.
+REFRESHED_FROM_START_YEAR = 2023
+
+
+def framework_for_start_year(start_year: int) -> str:
+    """Which ASCOF framework's codes a financial year starting in ``start_year`` was published under."""
+    return Framework.ASCOF_2023 if start_year >= REFRESHED_FROM_START_YEAR else Framework.ASCOF_2014
+
+
+def measure_key(framework: str, code: str) -> str:
+    prefix = {Framework.ASCOF_2014: "ascof-2014", Framework.ASCOF_2023: "ascof-2023"}.get(framework, "local")
+    return f"{prefix}-{code.lower()}"
+
+
+@dataclass
+class CatalogueResult:
+    domains_created: int = 0
+    measures_created: int = 0
+    measures_updated: int = 0
+
+
+def _decimal(text: str) -> Decimal | None:
+    return Decimal(text) if text.strip() else None
+
+
+def catalogue_load(
+    *, fixtures_dir: Path | None = None, domain_model: Any = Domain, measure_model: Any = Measure
+) -> CatalogueResult:
+    """Create or update the six domains and every ASCOF measure. Idempotent.
+
+    ``domain_model``/``measure_model`` let the data migration pass its historical models.
+    """
+    fixtures_dir = fixtures_dir or Path(settings.BASE_DIR) / "fixtures"
+    result = CatalogueResult()
+    with (fixtures_dir / "domains.csv").open(encoding="utf-8") as handle:
+        domain_rows = list(csv.DictReader(handle))
+    with (fixtures_dir / "measures.csv").open(encoding="utf-8") as handle:
+        measure_rows = list(csv.DictReader(handle))
+
+    with transaction.atomic():
+        domains = {}
+        for row in domain_rows:
+            domain, created = domain_model.objects.get_or_create(
+                slug=row["slug"],
+                defaults={
+                    "name": row["name"],
+                    "position": int(row["position"]),
+                    "description": row["description"],
+                },
+            )
+            result.domains_created += created
+            domains[row["slug"]] = domain
+        by_code: dict[tuple[str, str], Any] = {}
+        for position, row in enumerate(measure_rows, start=1):
+            values = {
+                "framework": row["framework"],
+                "code": row["code"],
+                "title": row["title"],
+                "unit": row["unit"],
+                "scale_max": _decimal(row["scale_max"]),
+                "polarity": row["polarity"],
+                "source": row["source"],
+                "series": row["series"],
+                "plausible_min": _decimal(row["plausible_min"]),
+                "plausible_max": _decimal(row["plausible_max"]),
+                "decimal_places": int(row["decimal_places"]),
+                "position": position,
+            }
+            key = measure_key(row["framework"], row["code"])
+            measure = measure_model.objects.filter(key=key).first()
+            if measure is None:
+                measure = measure_model.objects.create(key=key, domain=domains[row["domain"]], **values)
+                result.measures_created += 1
+            else:
+                changed = [name for name, value in values.items() if getattr(measure, name) != value]
+                if changed:
+                    for name in changed:
+                        setattr(measure, name, values[name])
+                    measure.save(update_fields=changed)
+                    result.measures_updated += 1
+            by_code[(row["framework"], row["code"])] = measure
+        for row in measure_rows:
+            if row["replaces"]:
+                measure = by_code[(row["framework"], row["code"])]
+                old = by_code[(Framework.ASCOF_2014, row["replaces"])]
+                if measure.replaces_id != old.pk:
+                    measure.replaces = old
+                    measure.save(update_fields=["replaces"])
+    return result
+
+
+def demo_ranges() -> dict[tuple[str, str], tuple[float, float]]:
+    """The typical council range of each ASCOF measure, used only to generate plausible demo figures."""
+    with (Path(settings.BASE_DIR) / "fixtures" / "measures.csv").open(encoding="utf-8") as handle:
+        return {
+            (row["framework"], row["code"]): (float(row["typical_low"]), float(row["typical_high"]))
+            for row in csv.DictReader(handle)
+        }
