@@ -19,5 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("scorecard.api.urls")),
+    path("", include("scorecard.urls")),
     path("", include("councils.urls")),
 ]

@@ -48,7 +48,14 @@ class Council(models.Model):
         help_text="Council with adult social services responsibilities code used in NHS returns",
     )
     council_type = models.CharField(max_length=32, choices=CouncilType.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="councils")
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="councils",
+        help_text="Blank for a council created from a national data file until its region is recorded",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,89 @@
+"""Shared fixtures: the West Midlands reference data and one signed-in persona per role."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from councils.models import Council, Membership, Region
+from tests.factories import MembershipFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def west_midlands(db) -> Region:
+    return Region.objects.get(gss_code="E12000005")
+
+
+@pytest.fixture
+def birmingham(db) -> Council:
+    return Council.objects.get(gss_code="E08000025")
+
+
+@pytest.fixture
+def coventry(db) -> Council:
+    return Council.objects.get(gss_code="E08000026")
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="admin.user", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sli_lead(west_midlands):
+    return MembershipFactory(
+        user=UserFactory(username="sli.lead"), role=Membership.Role.SLI_LEAD, region=west_midlands
+    ).user
+
+
+@pytest.fixture
+def coordinator(west_midlands):
+    return MembershipFactory(
+        user=UserFactory(username="coordinator"), role=Membership.Role.COORDINATOR, region=west_midlands
+    ).user
+
+
+@pytest.fixture
+def dass(birmingham):
+    return MembershipFactory(
+        user=UserFactory(username="dass.birmingham"), role=Membership.Role.DASS, council=birmingham
+    ).user
+
+
+@pytest.fixture
+def delegate(birmingham):
+    return MembershipFactory(
+        user=UserFactory(username="delegate.birmingham"), role=Membership.Role.DELEGATE, council=birmingham
+    ).user
+
+
+@pytest.fixture
+def other_dass(coventry):
+    return MembershipFactory(
+        user=UserFactory(username="dass.coventry"), role=Membership.Role.DASS, council=coventry
+    ).user
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="no.role")
+
+
+PERSONAS = ["admin", "sli_lead", "coordinator", "dass", "delegate", "no_role_user"]
+
+
+@pytest.fixture
+def client_for(request):
+    """``client_for("dass")`` → a test client signed in as that persona fixture."""
+
+    def make(persona: str) -> Client:
+        user = request.getfixturevalue(persona)
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,39 @@
+"""factory_boy factories. Reference data (regions, the 14 WM councils, the ASCOF catalogue) comes from
+the data migrations, so tests use the real councils; extra councils here are fictional ("Borsetshire")."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from councils.models import Council, Membership, Region, User
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class CouncilFactory(DjangoModelFactory):
+    class Meta:
+        model = Council
+
+    name = factory.Sequence(lambda n: f"Borsetshire {n}")
+    slug = factory.Sequence(lambda n: f"borsetshire-{n}")
+    gss_code = factory.Sequence(lambda n: f"E06{900000 + n:06d}")
+    cassr_code = factory.Sequence(lambda n: 900 + n)
+    council_type = Council.CouncilType.UNITARY
+    region = factory.LazyFunction(lambda: Region.objects.get(gss_code="E12000005"))
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.DASS
