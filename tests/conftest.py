@@ -87,3 +87,10 @@ def client_for(request):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
