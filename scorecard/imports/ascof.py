@@ -1,0 +1,578 @@
+"""Import the official "Measures from the Adult Social Care Outcomes Framework" CSV files.
+
+Both layouts are read: the multi-year file with a ``Year`` column and the single-year files without one
+(the year then comes from the ``year`` argument or the file name). Header spellings of every published
+edition are accepted (``ONS Code``/``ONS Area Code``, ``Measure_Value``/``Measure Value``, ``Measure
+Group``/``ASCOF Measure Code`` with age/sex suffixes, optional ``Geographical Code``, ``Disaggregation
+Level`` and ``Measure Type``). Values are joined on (year, area, measure code, breakdown, measure type),
+never on description text. Published comparator rows (regions, council types, England) are stored as
+published.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.text import slugify
+
+from councils.models import Council, Region
+from councils.services import COUNCIL_GSS_RE, council_type_for_gss
+from scorecard.areas import (
+    ENGLAND_CODE,
+    area_for_council,
+    area_for_council_type,
+    area_for_england,
+    area_for_region,
+    council_type_key,
+)
+from scorecard.catalogue import framework_for_start_year
+from scorecard.imports.common import (
+    Counts,
+    ImportOutcome,
+    Problems,
+    Progress,
+    check_number_size,
+    csv_frame,
+    decode_text,
+    delete_demo_values,
+    map_columns,
+    parse_value_cell,
+    quantize,
+    range_problem,
+    read_raw,
+    report_progress,
+    run_import,
+    scan_formulas,
+    upsert_values,
+)
+from scorecard.models import Area, Framework, ImportRecord, Measure, Value
+from scorecard.periods import period_get_or_create, period_label, period_start_year
+
+FIRST_START_YEAR = 2014  # the 2014-15 framework is the oldest whose codes we know
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "year": ("year", "financial year", "reporting year", "reporting period"),
+    "ons": ("ons code", "ons area code", "ons geographical code", "area code", "gss code"),
+    "geo_code": ("geographical code", "cassr code"),
+    "geo_desc": ("geographical description", "geographical name", "area name", "area"),
+    "geo_level": ("geographical level", "area level"),
+    "group": ("measure group",),
+    "ascof_code": ("ascof measure code", "measure code"),
+    "group_desc": ("measure group description", "measure description", "ascof measure description"),
+    "value": ("measure value", "value"),
+    "disagg": ("disaggregation level", "disaggregation"),
+    "mtype": ("measure type",),
+}
+
+LEVELS = {
+    "council": "council",
+    "local authority": "council",
+    "la": "council",
+    "cassr": "council",
+    "region": "region",
+    "england": "england",
+    "national": "england",
+    "council type": "council_type",
+    "council types": "council_type",
+    "la type": "council_type",
+}
+
+# Suffixes of the older files' "ASCOF Measure Code" (measure group + suffix) → breakdown label.
+CODE_SUFFIXES = {"1864": "18-64", "65OV": "65+", "64U": "Under 65", "M": "Male", "F": "Female"}
+TOTAL_LABELS = {"", "total", "all", "all ages", "persons", "all persons", "overall"}
+BREAKDOWN_LABELS = {
+    "18-64": "18-64",
+    "aged 18-64": "18-64",
+    "18 to 64": "18-64",
+    "aged 18 to 64": "18-64",
+    "18-64 years": "18-64",
+    "65+": "65+",
+    "65 and over": "65+",
+    "aged 65 and over": "65+",
+    "65 & over": "65+",
+    "65+ years": "65+",
+    "65 plus": "65+",
+    "under 65": "Under 65",
+    "64 and under": "Under 65",
+    "aged 64 and under": "Under 65",
+    "male": "Male",
+    "males": "Male",
+    "men": "Male",
+    "female": "Female",
+    "females": "Female",
+    "women": "Female",
+}
+# Measure Type → the Value field that row fills ("value" is the headline Outcome).
+MEASURE_TYPES = {
+    "": "value",
+    "outcome": "value",
+    "base": "base",
+    "denominator": "denominator",
+    "numerator": "numerator",
+    "margin of error": "margin_of_error",
+    "moe": "margin_of_error",
+}
+REGION_RE = re.compile(r"^E12\d{6}$")
+
+
+@dataclass
+class AreaSpec:
+    kind: str  # council, region, england, council_type
+    key: str
+    name: str
+    row: int
+
+
+def ascof_import(
+    *,
+    path: Path,
+    file_name: str | None = None,
+    year: str | None = None,
+    dry_run: bool = False,
+    user: Any = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Validate and import an official ASCOF CSV. See the module docstring."""
+    path = Path(path)
+    name = file_name or path.name
+    problems = Problems(name)
+    counts = Counts()
+    raw = read_raw(path, problems)
+    plan: _Plan | None = None
+    if raw is not None and not problems:
+        text = decode_text(raw.data, problems)
+        frame = csv_frame(text, problems) if text is not None else None
+        if frame is not None:
+            plan = _validate(frame, name, year, problems, counts, progress)
+
+    def write(record: ImportRecord) -> None:
+        assert plan is not None
+        _write(plan, record, user, counts, progress)
+
+    return run_import(
+        kind=ImportRecord.Kind.ASCOF,
+        raw=raw,
+        file_name=name,
+        problems=problems,
+        counts=counts,
+        dry_run=dry_run,
+        user=user,
+        write=write if plan is not None else None,
+    )
+
+
+@dataclass
+class _Plan:
+    rows: int
+    areas: dict[str, AreaSpec]
+    cassr: dict[str, int]  # council GSS → CASSR number to record where the council has none
+    regions: dict[str, Region]
+    values: dict[tuple[int, str, int, str], dict[str, Any]]  # (start year, area key, measure pk, breakdown)
+
+
+def year_from_file_name(name: str) -> int | None:
+    """The financial year in a published file name: ``…-2019-20.csv``, ``…-1920-open-data-csv.csv``."""
+    tokens = [token for token in re.split(r"[^0-9A-Za-z]+", Path(name).stem) if token]
+    for first, second in itertools.pairwise(tokens):
+        if first.isdigit() and second.isdigit():
+            start = period_start_year(f"{first}-{second}")
+            if start is not None:
+                return start
+    for token in tokens:
+        if token.isdigit() and len(token) in (4, 6):
+            start = period_start_year(token)
+            if start is not None:
+                return start
+    return None
+
+
+def _clean_code(text: str) -> str:
+    """``2A(1)`` → ``2A1``, ``1c1a`` → ``1C1A``."""
+    return re.sub(r"[\s()]", "", text).upper()
+
+
+def _validate(
+    frame: Any,
+    name: str,
+    year: str | None,
+    problems: Problems,
+    counts: Counts,
+    progress: Progress | None,
+) -> _Plan | None:
+    columns = map_columns(frame, COLUMNS, problems)
+    counts.rows_read = len(frame)
+    missing = []
+    if "ons" not in columns:
+        missing.append("ONS Code (or ONS Area Code)")
+    if "group" not in columns and "ascof_code" not in columns:
+        missing.append("Measure Group (or ASCOF Measure Code)")
+    if "value" not in columns:
+        missing.append("Measure_Value (or Measure Value)")
+    if missing:
+        problems.add("missing required column(s): " + "; ".join(missing), row=1)
+        return None
+    if len(frame) == 0:
+        problems.add("the file has a header row but no data rows")
+        return None
+
+    fixed_year: int | None = None
+    if "year" not in columns:
+        if year:
+            fixed_year = period_start_year(year)
+            if fixed_year is None:
+                problems.add(f"the year given, {year!r}, is not a financial year such as 2019-20")
+                return None
+        else:
+            fixed_year = year_from_file_name(name)
+            if fixed_year is None:
+                problems.add(
+                    "the file has no Year column and its name gives no year: give the year "
+                    "(e.g. --year 2019-20)"
+                )
+                return None
+        if not _year_supported(fixed_year):
+            problems.add(f"{period_label(fixed_year)} is not a year this service imports (2014-15 on)")
+            return None
+
+    scan_formulas(frame, problems, list(columns.values()))
+
+    measures = {
+        (measure.framework, measure.code.upper()): measure
+        for measure in Measure.objects.filter(framework__in=[Framework.ASCOF_2014, Framework.ASCOF_2023])
+    }
+    codes_by_framework: dict[str, set[str]] = {}
+    for framework, code in measures:
+        codes_by_framework.setdefault(framework, set()).add(code)
+    regions = Region.objects.in_bulk(field_name="gss_code")
+
+    def column(field: str) -> list[str]:
+        return frame[columns[field]].tolist() if field in columns else [""] * len(frame)
+
+    col_name = {field: columns.get(field, field) for field in COLUMNS}
+    years, ons_codes, geo_codes = column("year"), column("ons"), column("geo_code")
+    descriptions, levels, groups = column("geo_desc"), column("geo_level"), column("group")
+    ascof_codes, raw_values = column("ascof_code"), column("value")
+    disaggs, mtypes = column("disagg"), column("mtype")
+
+    year_cache: dict[str, int | None] = {}
+    areas: dict[str, AreaSpec] = {}
+    cassr: dict[str, int] = {}
+    cassr_rows: dict[str, int] = {}
+    seen: dict[tuple[int, str, int, str, str], tuple[Any, int]] = {}
+    values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
+    rows = frame.index.tolist()
+    total = len(rows)
+    tick = max(1, total // 20)
+
+    for i, row in enumerate(rows):
+        if progress and i % tick == 0:
+            report_progress(progress, i, total * 2)
+        count_before = problems.count
+
+        # Year
+        if fixed_year is not None:
+            start = fixed_year
+        else:
+            text = years[i]
+            if text not in year_cache:
+                parsed = period_start_year(text)
+                year_cache[text] = parsed if parsed is not None and _year_supported(parsed) else None
+            start = year_cache[text]
+            if start is None:
+                problems.add(
+                    f"{text!r} is not a financial year this service imports (2014-15 on)"
+                    if text
+                    else "the year is blank",
+                    row=row,
+                    column=col_name["year"],
+                )
+                continue
+        framework = framework_for_start_year(start)
+
+        # Measure code and breakdown
+        group = _clean_code(groups[i])
+        ascof_code = _clean_code(ascof_codes[i])
+        known = codes_by_framework.get(framework, set())
+        suffix = ""
+        if group:
+            code, code_column = group, col_name["group"]
+            if ascof_code.startswith(group):
+                suffix = ascof_code[len(group) :]
+        else:
+            code, suffix = _split_code(ascof_code, known)
+            code_column = col_name["ascof_code"]
+        if not code:
+            problems.add("the measure code is blank", row=row, column=code_column)
+            continue
+        measure = measures.get((framework, code))
+        if measure is None:
+            problems.add(
+                f"{code!r} is not a measure code of the "
+                f"{Framework(framework).label} framework used for {period_label(start)}",
+                row=row,
+                column=code_column,
+            )
+            continue
+        disagg = disaggs[i]
+        if disagg.lower() not in TOTAL_LABELS:
+            breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
+        elif suffix:
+            breakdown = CODE_SUFFIXES.get(suffix, suffix)
+        else:
+            breakdown = Value.TOTAL
+        if len(breakdown) > 64:
+            problems.add(
+                "the breakdown label is longer than 64 characters", row=row, column=col_name["disagg"]
+            )
+            continue
+
+        # Measure type
+        mtype_text = mtypes[i]
+        part = MEASURE_TYPES.get(re.sub(r"\s+", " ", mtype_text.lower()))
+        if part is None:
+            counts.skip(f"measure type {mtype_text!r} not stored")
+            continue
+
+        # Area
+        spec = _area_spec(row, levels[i], ons_codes[i], descriptions[i], regions, problems, col_name)
+        if spec is None:
+            continue
+        existing_spec = areas.get(spec.key)
+        if existing_spec is None:
+            areas[spec.key] = spec
+        if spec.kind == "council" and geo_codes[i]:
+            number = geo_codes[i]
+            if number.isdigit():
+                previous = cassr.get(spec.key)
+                if previous is not None and previous != int(number):
+                    problems.add(
+                        f"CASSR code {number} differs from {previous} given for {spec.key} "
+                        f"in row {cassr_rows[spec.key]}",
+                        row=row,
+                        column=col_name["geo_code"],
+                    )
+                else:
+                    cassr[spec.key] = int(number)
+                    cassr_rows.setdefault(spec.key, row)
+
+        # Value
+        raw_value = raw_values[i]
+        parsed = parse_value_cell(raw_value)
+        if parsed is None:
+            problems.add(f"{raw_value!r} is not a number", row=row, column=col_name["value"])
+            continue
+        status, number = parsed
+        if number is not None:
+            message = check_number_size(number)
+            if message is None:
+                if part == "value":
+                    message = range_problem(measure, number)
+                elif number < 0:
+                    message = f"{number} is negative, which is impossible for a {mtype_text.lower()}"
+            if message:
+                problems.add(message, row=row, column=col_name["value"])
+                continue
+        if problems.count != count_before:
+            continue
+
+        # Duplicates: identical rows are accepted once; different values for one key are a problem.
+        dedup_key = (start, spec.key, measure.pk, breakdown, part)
+        number = quantize(number)
+        previous_row = seen.get(dedup_key)
+        if previous_row is not None:
+            if previous_row[0] == (status, number):
+                counts.skip("identical duplicate row")
+            else:
+                problems.add(
+                    f"row {previous_row[1]} has a different value for the same year, area, measure, "
+                    f"breakdown and measure type",
+                    row=row,
+                    column=col_name["value"],
+                )
+            continue
+        seen[dedup_key] = ((status, number), row)
+        entry = values.setdefault((start, spec.key, measure.pk, breakdown), {})
+        if part == "value":
+            entry["value"] = number
+            entry["status"] = status
+        else:
+            entry[part] = number
+
+    _check_cassr(cassr, cassr_rows, problems, col_name["geo_code"])
+    report_progress(progress, total, total * 2)
+    if problems:
+        return None
+    return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
+
+
+def _year_supported(start: int) -> bool:
+    return FIRST_START_YEAR <= start <= datetime.date.today().year
+
+
+def _split_code(text: str, known: set[str]) -> tuple[str, str]:
+    """Split an older ``ASCOF Measure Code`` such as ``2A11864`` into (measure group, suffix)."""
+    if text in known:
+        return text, ""
+    for suffix in sorted(CODE_SUFFIXES, key=len, reverse=True):
+        if text.endswith(suffix) and text[: -len(suffix)] in known:
+            return text[: -len(suffix)], suffix
+    return text, ""
+
+
+def _area_spec(
+    row: int,
+    level_text: str,
+    ons_text: str,
+    description: str,
+    regions: dict[str, Region],
+    problems: Problems,
+    col_name: dict[str, str],
+) -> AreaSpec | None:
+    ons = ons_text.upper()
+    if level_text:
+        level = LEVELS.get(re.sub(r"[\s_\-]+", " ", level_text.lower()))
+        if level is None:
+            problems.add(
+                f"{level_text!r} is not a geographical level (Council, Region, Council Type, England)",
+                row=row,
+                column=col_name["geo_level"],
+            )
+            return None
+    elif ons == ENGLAND_CODE:
+        level = "england"
+    elif REGION_RE.match(ons):
+        level = "region"
+    elif ons:
+        level = "council"
+    elif description:
+        level = "council_type"
+    else:
+        problems.add("the row names no area", row=row, column=col_name["ons"])
+        return None
+
+    if level == "council":
+        if not COUNCIL_GSS_RE.match(ons):
+            problems.add(
+                f"{ons_text!r} is not an English council GSS code (E06, E08, E09 or E10 and 6 digits)"
+                if ons_text
+                else "the ONS code is blank for a council",
+                row=row,
+                column=col_name["ons"],
+            )
+            return None
+        return AreaSpec("council", ons, description, row)
+    if level == "region":
+        if ons not in regions:
+            problems.add(
+                f"{ons_text!r} is not the GSS code of an English region", row=row, column=col_name["ons"]
+            )
+            return None
+        return AreaSpec("region", ons, regions[ons].name, row)
+    if level == "england":
+        if ons and ons != ENGLAND_CODE:
+            problems.add(
+                f"{ons_text!r} is not England's code ({ENGLAND_CODE})", row=row, column=col_name["ons"]
+            )
+            return None
+        return AreaSpec("england", ENGLAND_CODE, "England", row)
+    if not description:
+        problems.add("a council-type row needs its name", row=row, column=col_name["geo_desc"])
+        return None
+    return AreaSpec("council_type", council_type_key(description), description, row)
+
+
+def _check_cassr(cassr: dict[str, int], cassr_rows: dict[str, int], problems: Problems, column: str) -> None:
+    """A CASSR number may be recorded only where it is not already another council's."""
+    if not cassr:
+        return
+    taken = {
+        number: gss
+        for number, gss in Council.objects.filter(cassr_code__isnull=False).values_list(
+            "cassr_code", "gss_code"
+        )
+    }
+    has_code = set(
+        Council.objects.filter(gss_code__in=list(cassr), cassr_code__isnull=False).values_list(
+            "gss_code", flat=True
+        )
+    )
+    claimed: dict[int, str] = {}
+    for gss, number in cassr.items():
+        if gss in has_code:
+            continue  # we keep the CASSR code already recorded
+        owner = taken.get(number) or claimed.get(number)
+        if owner and owner != gss:
+            problems.add(
+                f"CASSR code {number} for {gss} is already the code of {owner}",
+                row=cassr_rows[gss],
+                column=column,
+            )
+        claimed[number] = gss
+
+
+def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progress: Progress | None) -> None:
+    delete_demo_values(counts)
+    periods = {start: period_get_or_create(start_year=start).pk for start in {key[0] for key in plan.values}}
+    areas = _resolve_areas(plan, counts)
+    desired: dict[tuple[int, int, int, str], dict[str, Any]] = {}
+    for (start, area_key, measure_pk, breakdown), fields in plan.values.items():
+        desired[(measure_pk, periods[start], areas[area_key], breakdown)] = fields
+    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
+    counts.summary["measures"] = len({key[2] for key in plan.values})
+
+    def step(fraction: float) -> None:
+        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
+
+    upsert_values(desired=desired, record=record, user=user, counts=counts, step=step)
+    report_progress(progress, plan.rows * 2, plan.rows * 2)
+
+
+def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
+    """Area pk for every area key in the file, creating councils and areas that are not yet known."""
+    keys = list(plan.areas)
+    area_ids = dict(Area.objects.filter(key__in=keys).values_list("key", "pk"))
+    council_codes = [key for key, spec in plan.areas.items() if spec.kind == "council"]
+    councils = Council.objects.in_bulk(council_codes, field_name="gss_code")
+    slugs = set(Council.objects.values_list("slug", flat=True))
+    created_councils = []
+    for gss in council_codes:
+        council = councils.get(gss)
+        if council is None:
+            spec = plan.areas[gss]
+            name = spec.name or gss
+            slug = slugify(name)[:140] or gss.lower()
+            if slug in slugs:
+                slug = f"{slug}-{gss.lower()}"
+            slugs.add(slug)
+            council = Council.objects.create(
+                gss_code=gss,
+                name=name[:150],
+                slug=slug,
+                council_type=council_type_for_gss(gss) or "",
+                cassr_code=plan.cassr.get(gss),
+                region=None,
+            )
+            councils[gss] = council
+            created_councils.append(gss)
+        elif council.cassr_code is None and gss in plan.cassr:
+            council.cassr_code = plan.cassr[gss]
+            council.save(update_fields=["cassr_code"])
+    counts.summary["councils_created"] = created_councils
+    for key, spec in plan.areas.items():
+        if key in area_ids:
+            continue
+        if spec.kind == "council":
+            area = area_for_council(council=councils[key])
+        elif spec.kind == "region":
+            area = area_for_region(region=plan.regions[key])
+        elif spec.kind == "england":
+            area = area_for_england()
+        else:
+            area = area_for_council_type(name=spec.name)
+        area_ids[key] = area.pk
+    return area_ids

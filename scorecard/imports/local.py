@@ -1,0 +1,578 @@
+"""Import local measures and their values from the local-measures template (XLSX) or a CSV of values.
+
+The XLSX template has a ``Values`` sheet (GSS code, measure code, period, value, optional note) and a
+``Measures`` sheet that defines new local measures (code, title, unit, polarity, description, domain,
+optional plausible min/max). A CSV file holds values only, so it may refer only to local measures that
+already exist. Rows whose measure code starts with ``EXAMPLE`` are the template's examples and are
+skipped. Local-measure imports never write ASCOF measures: those come from the ASCOF import.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from councils.models import Council, Region
+from scorecard.areas import ENGLAND_CODE, area_for_council, area_for_england, area_for_region
+from scorecard.catalogue import measure_key
+from scorecard.imports.common import (
+    XLS_MAGIC,
+    XLSX_MAGIC,
+    Counts,
+    ImportOutcome,
+    Problems,
+    Progress,
+    check_number_size,
+    column_label,
+    csv_frame,
+    decode_text,
+    delete_demo_values,
+    map_columns,
+    parse_number,
+    parse_value_cell,
+    quantize,
+    range_problem,
+    read_raw,
+    report_progress,
+    run_import,
+    scan_formulas,
+    tidy_frame,
+    upsert_values,
+)
+from scorecard.models import Domain, Framework, ImportRecord, Measure, Polarity, Unit
+from scorecard.periods import period_get_or_create, period_label, period_start_year
+
+VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "gss": ("gss code", "council gss code", "ons code", "area code", "council code"),
+    "code": ("measure code", "measure", "code"),
+    "period": ("period", "year", "financial year"),
+    "value": ("value", "measure value"),
+    "note": ("note", "notes", "comment", "comments"),
+}
+MEASURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "measure code"),
+    "title": ("title", "measure title", "name"),
+    "unit": ("unit",),
+    "polarity": ("polarity", "better"),
+    "description": ("description",),
+    "domain": ("domain",),
+    "min": ("plausible min", "plausible minimum", "minimum", "min"),
+    "max": ("plausible max", "plausible maximum", "maximum", "max"),
+}
+VALUE_HEADERS = ["GSS code", "Measure code", "Period", "Value", "Note"]
+MEASURE_HEADERS = [
+    "Code",
+    "Title",
+    "Unit",
+    "Polarity",
+    "Description",
+    "Domain",
+    "Plausible min",
+    "Plausible max",
+]
+EXAMPLE_PREFIX = "EXAMPLE"
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+COUNCIL_OR_AREA_RE = re.compile(r"^E(06|08|09|10|12|92)\d{6}$")
+FIRST_START_YEAR = 2010
+
+
+def _choice_lookup(choices: Any, extra: dict[str, str]) -> dict[str, str]:
+    lookup = {value.lower(): value for value in choices.values}
+    lookup.update({str(label).lower(): value for value, label in choices.choices})
+    lookup.update(extra)
+    return lookup
+
+
+UNITS = _choice_lookup(
+    Unit, {"%": Unit.PERCENT, "percent": Unit.PERCENT, "per 100,000": Unit.RATE_100K, "£": Unit.CURRENCY}
+)
+POLARITIES = _choice_lookup(
+    Polarity, {"high": Polarity.HIGHER, "low": Polarity.LOWER, "": Polarity.NONE, "n/a": Polarity.NONE}
+)
+
+
+@dataclass
+class _Plan:
+    rows: int
+    new_measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → field values
+    values: dict[tuple[str, str, int, str], dict[str, Any]] = field(default_factory=dict)
+    # (measure code, area GSS, start year, breakdown) → fields
+
+
+def measures_import(
+    *,
+    path: Path,
+    file_name: str | None = None,
+    dry_run: bool = False,
+    user: Any = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Validate and import a local-measures file (the XLSX template, or a CSV of values)."""
+    path = Path(path)
+    name = file_name or path.name
+    problems = Problems(name)
+    counts = Counts()
+    raw = read_raw(path, problems)
+    plan: _Plan | None = None
+    if raw is not None and not problems:
+        values_frame: pd.DataFrame | None = None
+        measures_frame: pd.DataFrame | None = None
+        is_xlsx = raw.data.startswith(XLSX_MAGIC)
+        if raw.data.startswith(XLS_MAGIC):
+            problems.add("is an old-style Excel .xls file: save it as .xlsx (or CSV) and upload that")
+        elif is_xlsx:
+            values_frame, measures_frame = _read_workbook(raw.data, problems)
+        else:
+            text = decode_text(raw.data, problems)
+            values_frame = csv_frame(text, problems) if text is not None else None
+        if values_frame is not None and not problems:
+            plan = _validate(values_frame, measures_frame, is_xlsx, problems, counts, progress)
+
+    def write(record: ImportRecord) -> None:
+        assert plan is not None
+        _write(plan, record, user, counts, progress)
+
+    return run_import(
+        kind=ImportRecord.Kind.LOCAL,
+        raw=raw,
+        file_name=name,
+        problems=problems,
+        counts=counts,
+        dry_run=dry_run,
+        user=user,
+        write=write if plan is not None else None,
+    )
+
+
+def _read_workbook(data: bytes, problems: Problems) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The Values and (optional) Measures sheets as frames of strings. Formulas are kept as text."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for corrupt files
+        problems.add(f"is not a readable Excel workbook ({type(exc).__name__})")
+        return None, None
+    try:
+        sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
+        if "values" not in sheets:
+            problems.add(
+                "the workbook has no sheet named 'Values' (it has: "
+                + ", ".join(repr(sheet.title) for sheet in workbook.worksheets)
+                + "); use the local-measures template"
+            )
+            return None, None
+        values_frame = _sheet_frame(sheets["values"], problems, "Values")
+        measures_frame = None
+        if "measures" in sheets:
+            measures_frame = _sheet_frame(sheets["measures"], problems, "Measures")
+        return values_frame, measures_frame
+    finally:
+        workbook.close()
+
+
+def _sheet_frame(sheet: Any, problems: Problems, title: str) -> pd.DataFrame | None:
+    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows or not any(rows[0]):
+        problems.add(f"the {title} sheet is empty")
+        return None
+    header = rows[0]
+    while header and not header[-1]:
+        header = header[:-1]
+    width = len(header)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=[name.strip() or f"Unnamed: {i}" for i, name in enumerate(header)])
+    frame = tidy_frame(frame)
+    frame.attrs["sheet"] = title
+    return frame
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return format(value, ".15g")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _validate(
+    values_frame: pd.DataFrame,
+    measures_frame: pd.DataFrame | None,
+    is_xlsx: bool,
+    problems: Problems,
+    counts: Counts,
+    progress: Progress | None,
+) -> _Plan | None:
+    plan = _Plan(rows=len(values_frame))
+    counts.rows_read = len(values_frame)
+    local = {measure.code.upper(): measure for measure in Measure.objects.filter(framework=Framework.LOCAL)}
+    defined: dict[str, Measure] = {}
+    if measures_frame is not None:
+        defined = _validate_measures(measures_frame, local, problems, plan, counts)
+    measures = {**local, **defined}
+    ascof_codes = {
+        code.upper()
+        for code in Measure.objects.exclude(framework=Framework.LOCAL).values_list("code", flat=True)
+    }
+
+    columns = map_columns(values_frame, VALUE_COLUMNS, problems)
+    missing = [
+        label
+        for key, label in (
+            ("gss", "GSS code"),
+            ("code", "Measure code"),
+            ("period", "Period"),
+            ("value", "Value"),
+        )
+        if key not in columns
+    ]
+    if missing:
+        problems.add(
+            "missing required column(s): " + ", ".join(missing),
+            row=1,
+            column=values_frame.attrs.get("sheet"),
+        )
+        return None
+    if len(values_frame) == 0:
+        problems.add(
+            "the Values sheet has a header row but no data rows"
+            if is_xlsx
+            else "the file has a header row but no data rows"
+        )
+        return None
+    scan_formulas(values_frame, problems, list(columns.values()))
+    col = {key: column_label(values_frame, name) for key, name in columns.items()}
+    areas = _known_areas()
+
+    seen: dict[tuple[str, str, int], tuple[Any, int]] = {}
+    total = len(values_frame)
+    tick = max(1, total // 20)
+    has_note = "note" in columns
+    for i, (row, record) in enumerate(values_frame.iterrows()):
+        if progress and i % tick == 0:
+            report_progress(progress, i, total * 2)
+        code_text = record[columns["code"]]
+        code = code_text.upper()
+        if code.startswith(EXAMPLE_PREFIX):
+            counts.skip("template example row")
+            continue
+        before = problems.count
+        measure = measures.get(code)
+        if not code:
+            problems.add("the measure code is blank", row=row, column=col["code"])
+        elif measure is None:
+            if code in ascof_codes and code not in defined:
+                problems.add(
+                    f"{code_text!r} is not a local measure (ASCOF figures come from the ASCOF import)",
+                    row=row,
+                    column=col["code"],
+                )
+            else:
+                hint = (
+                    "define it in the Measures sheet"
+                    if is_xlsx
+                    else "a CSV file can only give values for existing local measures; define new "
+                    "ones in the Measures sheet of the XLSX template"
+                )
+                problems.add(
+                    f"{code_text!r} is not a known local measure: {hint}", row=row, column=col["code"]
+                )
+        gss_text = record[columns["gss"]]
+        gss = gss_text.upper()
+        if not COUNCIL_OR_AREA_RE.match(gss):
+            problems.add(
+                f"{gss_text!r} is not an English council GSS code" if gss_text else "the GSS code is blank",
+                row=row,
+                column=col["gss"],
+            )
+        elif gss not in areas:
+            problems.add(f"{gss} is not a council, region or England known here", row=row, column=col["gss"])
+        period_text = record[columns["period"]]
+        start = period_start_year(period_text)
+        if start is None or not FIRST_START_YEAR <= start <= datetime.date.today().year:
+            problems.add(
+                f"{period_text!r} is not a financial year such as 2023-24"
+                if period_text
+                else "the period is blank",
+                row=row,
+                column=col["period"],
+            )
+        raw_value = record[columns["value"]]
+        parsed = parse_value_cell(raw_value)
+        if parsed is None:
+            problems.add(f"{raw_value!r} is not a number", row=row, column=col["value"])
+        elif parsed[1] is not None and measure is not None:
+            message = check_number_size(parsed[1]) or range_problem(measure, parsed[1])
+            if message:
+                problems.add(message, row=row, column=col["value"])
+        note = record[columns["note"]] if has_note else ""
+        if len(note) > 500:
+            problems.add("the note is longer than 500 characters", row=row, column=col["note"])
+        if problems.count != before or parsed is None or start is None:
+            continue
+        status, number = parsed[0], quantize(parsed[1])
+        key = (code, gss, start)
+        fields: dict[str, Any] = {"value": number, "status": status}
+        if has_note:
+            fields["note"] = note
+        previous = seen.get(key)
+        if previous is not None:
+            if previous[0] == fields:
+                counts.skip("identical duplicate row")
+            else:
+                problems.add(
+                    f"row {previous[1]} has a different value for the same council, measure and period",
+                    row=row,
+                    column=col["value"],
+                )
+            continue
+        seen[key] = (fields, row)
+        plan.values[(code, gss, start, "")] = fields
+    report_progress(progress, total, total * 2)
+    if problems:
+        return None
+    return plan
+
+
+def _known_areas() -> set[str]:
+    codes = set(Council.objects.values_list("gss_code", flat=True))
+    codes |= set(Region.objects.values_list("gss_code", flat=True))
+    codes.add(ENGLAND_CODE)
+    return codes
+
+
+def _validate_measures(
+    frame: pd.DataFrame, local: dict[str, Measure], problems: Problems, plan: _Plan, counts: Counts
+) -> dict[str, Measure]:
+    """Check the Measures sheet; return unsaved Measure objects (for range checks) by code."""
+    columns = map_columns(frame, MEASURE_COLUMNS, problems)
+    missing = [name for name in ("code", "title", "unit", "polarity") if name not in columns]
+    if missing:
+        problems.add(
+            "missing required column(s): " + ", ".join(name.title() for name in missing),
+            row=1,
+            column="Measures",
+        )
+        return {}
+    scan_formulas(frame, problems, list(columns.values()))
+    col = {key: column_label(frame, name) for key, name in columns.items()}
+    domains: dict[str, Domain] = {}
+    for domain in Domain.objects.all():
+        domains[domain.slug.lower()] = domain
+        domains[domain.name.lower()] = domain
+    defined: dict[str, Measure] = {}
+    rows_for: dict[str, int] = {}
+
+    def cell(record: pd.Series, key: str) -> str:
+        return record[columns[key]] if key in columns else ""
+
+    for row, record in frame.iterrows():
+        code_text = cell(record, "code")
+        code = code_text.upper()
+        if code.startswith(EXAMPLE_PREFIX):
+            counts.skip("template example row")
+            continue
+        before = problems.count
+        if not CODE_RE.match(code_text):
+            problems.add(
+                f"{code_text!r} is not a measure code (letters, digits, - or _, up to 16 characters)"
+                if code_text
+                else "the code is blank",
+                row=row,
+                column=col["code"],
+            )
+        elif code in rows_for:
+            problems.add(
+                f"{code_text} is defined twice (also in row {rows_for[code]})", row=row, column=col["code"]
+            )
+        title = cell(record, "title")
+        if not title:
+            problems.add("the title is blank", row=row, column=col["title"])
+        elif len(title) > 255:
+            problems.add("the title is longer than 255 characters", row=row, column=col["title"])
+        unit = UNITS.get(cell(record, "unit").lower())
+        if unit is None:
+            problems.add(
+                f"{cell(record, 'unit')!r} is not a unit: use one of " + ", ".join(Unit.values),
+                row=row,
+                column=col["unit"],
+            )
+        polarity = POLARITIES.get(cell(record, "polarity").lower())
+        if polarity is None:
+            problems.add(
+                f"{cell(record, 'polarity')!r} is not a polarity: use higher, lower or none",
+                row=row,
+                column=col["polarity"],
+            )
+        domain = None
+        domain_text = cell(record, "domain")
+        if domain_text:
+            domain = domains.get(domain_text.lower())
+            if domain is None:
+                problems.add(f"{domain_text!r} is not a domain", row=row, column=col["domain"])
+        bounds: list[Decimal | None] = []
+        for key in ("min", "max"):
+            text = cell(record, key)
+            number = parse_number(text) if text else None
+            if text and number is None:
+                problems.add(f"{text!r} is not a number", row=row, column=col[key])
+            bounds.append(number)
+        low, high = bounds
+        if low is not None and high is not None and low > high:
+            problems.add(f"the plausible min {low} is above the max {high}", row=row, column=col["min"])
+        if unit == Unit.PERCENT:
+            low = Decimal(0) if low is None else low
+            high = Decimal(100) if high is None else high
+        if problems.count != before:
+            continue
+        rows_for[code] = row
+        fields = {
+            "code": code_text,
+            "title": title,
+            "unit": unit,
+            "polarity": polarity,
+            "description": cell(record, "description"),
+            "domain": domain,
+            "plausible_min": low,
+            "plausible_max": high,
+        }
+        plan.new_measures[code] = fields
+        defined[code] = Measure(framework=Framework.LOCAL, **fields)
+    return defined
+
+
+def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progress: Progress | None) -> None:
+    delete_demo_values(counts)
+    created, updated = [], []
+    measures = {m.code.upper(): m for m in Measure.objects.filter(framework=Framework.LOCAL)}
+    for code, fields in plan.new_measures.items():
+        measure = measures.get(code)
+        if measure is None:
+            measure = Measure.objects.create(
+                key=measure_key(Framework.LOCAL, fields["code"]),
+                framework=Framework.LOCAL,
+                source="local",
+                series=measure_key(Framework.LOCAL, fields["code"]),
+                **fields,
+            )
+            created.append(measure.key)
+        else:
+            changed = [
+                name for name, value in fields.items() if name != "code" and getattr(measure, name) != value
+            ]
+            if changed:
+                for name in changed:
+                    setattr(measure, name, fields[name])
+                measure.save(update_fields=changed)
+                updated.append(measure.key)
+        measures[code] = measure
+    counts.summary["measures_created"] = created
+    counts.summary["measures_updated"] = updated
+
+    periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
+    area_ids = _area_ids({key[1] for key in plan.values})
+    desired = {
+        (measures[code].pk, periods[start], area_ids[gss], breakdown): fields
+        for (code, gss, start, breakdown), fields in plan.values.items()
+    }
+    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
+
+    def step(fraction: float) -> None:
+        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
+
+    upsert_values(desired=desired, record=record, user=user, counts=counts, step=step)
+    report_progress(progress, plan.rows * 2, plan.rows * 2)
+
+
+def _area_ids(codes: set[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    councils = Council.objects.in_bulk(list(codes), field_name="gss_code")
+    regions = Region.objects.in_bulk(list(codes), field_name="gss_code")
+    for code in codes:
+        if code == ENGLAND_CODE:
+            ids[code] = area_for_england().pk
+        elif code in regions:
+            ids[code] = area_for_region(region=regions[code]).pk
+        else:
+            ids[code] = area_for_council(council=councils[code]).pk
+    return ids
+
+
+def measures_template_xlsx() -> bytes:
+    """The blank local-measures template: Instructions, Values and Measures sheets, one example row each."""
+    workbook = Workbook()
+    bold = Font(bold=True)
+    example_font = Font(italic=True, color="505A5F")
+    example_fill = PatternFill("solid", fgColor="F3F2F1")
+
+    instructions = workbook.active
+    instructions.title = "Instructions"
+    lines = [
+        "SLI Scorecard: local measures template",
+        "",
+        "Values sheet: one row per council, measure and period.",
+        "  GSS code: the council's 9-character ONS code, e.g. E08000025 (Birmingham).",
+        "  Measure code: a local measure defined on the Measures sheet or already in the catalogue.",
+        "  Period: the financial year, e.g. 2023-24.",
+        "  Value: a number; [c] if suppressed, [x] if not applicable, blank if missing.",
+        "  Note: optional, up to 500 characters.",
+        "Measures sheet: one row per new local measure (leave it with only the example to add values only).",
+        "  Code: letters, digits, - or _, up to 16 characters. Title: required.",
+        "  Unit: " + ", ".join(Unit.values) + ". Polarity: higher, lower or none.",
+        "  Domain: a scorecard domain's name or slug (optional). Plausible min/max: optional numbers.",
+        "",
+        "Rows whose code starts with EXAMPLE are examples: they are never imported. Replace or delete them.",
+        "Do not type formulas (cells starting with =, +, - or @ that are not numbers are rejected).",
+    ]
+    for line in lines:
+        instructions.append([line])
+    instructions["A1"].font = Font(bold=True, size=14)
+    instructions.column_dimensions["A"].width = 110
+
+    values = workbook.create_sheet("Values")
+    values.append(VALUE_HEADERS)
+    values.append(["E08000025", "EXAMPLE-1", "2023-24", 42.5, "EXAMPLE ROW: delete before uploading"])
+    measures = workbook.create_sheet("Measures")
+    measures.append(MEASURE_HEADERS)
+    measures.append(
+        [
+            "EXAMPLE-1",
+            "EXAMPLE ROW: proportion of reviews completed on time",
+            Unit.PERCENT.value,
+            Polarity.HIGHER.value,
+            "Delete this example row before uploading.",
+            Domain.objects.order_by("position").values_list("slug", flat=True).first() or "",
+            0,
+            100,
+        ]
+    )
+    for sheet, headers in ((values, VALUE_HEADERS), (measures, MEASURE_HEADERS)):
+        for index, _ in enumerate(headers, start=1):
+            sheet.cell(row=1, column=index).font = bold
+            sheet.cell(row=2, column=index).font = example_font
+            sheet.cell(row=2, column=index).fill = example_fill
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 22
+        sheet.freeze_panes = "A2"
+    unit_list = DataValidation(type="list", formula1='"' + ",".join(Unit.values) + '"', allow_blank=False)
+    polarity_list = DataValidation(type="list", formula1='"' + ",".join(Polarity.values) + '"')
+    measures.add_data_validation(unit_list)
+    measures.add_data_validation(polarity_list)
+    unit_list.add("C2:C1000")
+    polarity_list.add("D2:D1000")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
