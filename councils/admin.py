@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from councils.models import Council, Membership, NearestNeighbour, Region, User
+from councils.models import ApiToken, Council, Membership, NearestNeighbour, Region, User
 
 
 @admin.register(Region)
@@ -44,3 +44,17 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "council", "region")
     list_filter = ("role", "region", "council__region")
     autocomplete_fields = ("user", "council", "region")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with ``ApiToken.issue`` (the raw key is shown once); here they can be revoked."""
+
+    list_display = ("name", "user", "created_at", "last_used_at", "revoked")
+    list_filter = ("revoked",)
+    search_fields = ("name", "user__username")
+    readonly_fields = ("user", "name", "key_hash", "created_at", "last_used_at")
+    fields = ("user", "name", "key_hash", "created_at", "last_used_at", "revoked")
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

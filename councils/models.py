@@ -144,3 +144,59 @@ class Membership(models.Model):
     @property
     def scope(self) -> Council | Region | None:
         return self.council or self.region
+
+
+class ApiToken(models.Model):
+    """A named token for the read-only API. Only a SHA-256 hash of the token is stored.
+
+    Send it as ``Authorization: Token <key>`` or ``Authorization: Bearer <key>``.
+    Create one with :meth:`issue`, which returns the raw key once; it cannot be shown again.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Power BI refresh'")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user}){' – revoked' if self.revoked else ''}"
+
+    @staticmethod
+    def hash_key(raw_key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+        """Create a token for ``user``; returns ``(token, raw_key)``. The raw key is not stored."""
+        import secrets
+
+        raw_key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(raw_key))
+        return token, raw_key
+
+    @classmethod
+    def authenticate(cls, raw_key: str) -> "ApiToken | None":
+        """The live token for ``raw_key`` (not revoked, user active), or None. Records its use."""
+        from django.utils import timezone
+
+        if not raw_key:
+            return None
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.hash_key(raw_key.strip()), revoked=False, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+        return token

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The read-only JSON API, mounted at /api/ (see scorecard/api/views.py for authentication)."""
+
+from django.urls import path
+
+from scorecard.api import views
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("councils/<str:gss_code>/scorecard/", views.council_scorecard, name="council-scorecard"),
+    path("measures/", views.measure_list, name="measure-list"),
+    path("measures/<slug:key>/values/", views.measure_values, name="measure-values"),
+]

@@ -1,0 +1,216 @@
+"""The read-only JSON API.
+
+Authentication: a signed-in session, or an API token sent as ``Authorization: Token <key>`` or
+``Authorization: Bearer <key>`` (see :class:`councils.models.ApiToken`). The middleware already answers
+401 to anonymous requests without a token; these views check the token themselves and answer 401 JSON
+when it is unknown or revoked.
+
+Serialisation: numbers are JSON numbers (floats converted from the stored decimals), ``null`` when
+missing. Errors are ``{"detail": "..."}`` with status 400 (bad parameter), 401, 403, 404 or 405.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_http_methods
+
+from councils.models import ApiToken, Council
+from scorecard import selectors
+from scorecard.models import Measure, Period
+from scorecard.periods import period_label, period_start_year
+
+TOKEN_SCHEMES = ("Token", "Bearer")
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    return response
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET only; a valid token or a signed-in session; the user may view councils."""
+
+    @require_http_methods(["GET"])
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme in TOKEN_SCHEMES:
+            token = ApiToken.authenticate(key.strip())
+            if token is None or (token.user.is_demo and not settings.DEMO_MODE):
+                return _error(401, "Invalid or revoked API token.")
+            request.user = token.user
+        elif not request.user.is_authenticated:
+            return _error(401, "Authentication required.")
+        if not request.user.has_perm("councils.view_council"):
+            return _error(403, "You do not have permission to read scorecard data.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _period_param(request: HttpRequest) -> tuple[Period | None, JsonResponse | None]:
+    """The ``?period=`` parameter as a Period; None when absent; a 400 response when it is bad."""
+    text = request.GET.get("period", "").strip()
+    if not text:
+        return None, None
+    start_year = period_start_year(text)
+    if start_year is None:
+        return None, _error(400, f"period {text[:20]!r} is not a financial year such as 2023-24.")
+    period = Period.objects.filter(start_year=start_year).first()
+    if period is None:
+        known = ", ".join(Period.objects.order_by("start_year").values_list("label", flat=True)) or "none"
+        return None, _error(400, f"There is no data for {period_label(start_year)}. Periods: {known}.")
+    return period, None
+
+
+def _comparator(value: selectors.ComparatorValue) -> dict[str, Any]:
+    return {"value": _number(value.value), "published": value.published}
+
+
+@api_view
+def council_scorecard(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
+    if council is None:
+        return _error(404, f"No council with GSS code {gss_code[:12]!r}.")
+    period, error = _period_param(request)
+    if error is not None:
+        return error
+    card = selectors.council_scorecard(council=council, period=period)
+    measures = []
+    for section in card.domains:
+        for row in section.rows:
+            measure = row.measure
+            measures.append(
+                {
+                    "code": row.code,
+                    "key": row.key,
+                    "title": measure.title,
+                    "series": row.series,
+                    "domain": section.domain.slug if section.domain else None,
+                    "unit": measure.unit,
+                    "polarity": measure.polarity,
+                    "value": _number(row.value),
+                    "formatted": row.formatted,
+                    "status": row.status,
+                    "is_demo": row.is_demo,
+                    "rank": row.rank,
+                    "rank_of": row.rank_of,
+                    "quartile_england": row.quartile_england,
+                    "quartile_region": row.quartile_region,
+                    "rag": row.rag.value if row.rag else None,
+                    "direction": row.direction.value,
+                    "previous_value": _number(row.previous_value),
+                    "comparators": {key: _comparator(value) for key, value in row.comparators.items()},
+                    "commentary": row.commentary.text if row.commentary else None,
+                }
+            )
+    region = council.region
+    return JsonResponse(
+        {
+            "council": {
+                "name": council.name,
+                "gss_code": council.gss_code,
+                "cassr_code": council.cassr_code,
+                "type": council.council_type,
+                "region": {"gss_code": region.gss_code, "name": region.name} if region else None,
+            },
+            "period": card.period.label if card.period else None,
+            "previous_period": card.previous_period.label if card.previous_period else None,
+            "framework": card.framework,
+            "periods": [p.label for p in card.periods],
+            "data_is_demo": card.data_is_demo,
+            "measures": measures,
+        }
+    )
+
+
+def _measure_json(measure: Measure) -> dict[str, Any]:
+    return {
+        "key": measure.key,
+        "code": measure.code,
+        "framework": measure.framework,
+        "title": measure.title,
+        "unit": measure.unit,
+        "scale_max": _number(measure.scale_max),
+        "decimal_places": measure.decimal_places,
+        "polarity": measure.polarity,
+        "source": measure.source,
+        "domain": measure.domain.slug if measure.domain else None,
+        "series": measure.series,
+        "replaces": measure.replaces.key if measure.replaces else None,
+        "owner_region": measure.owner_region.gss_code if measure.owner_region else None,
+    }
+
+
+@api_view
+def measure_list(request: HttpRequest) -> HttpResponse:
+    measures = Measure.objects.select_related("domain", "replaces", "owner_region").order_by(
+        "framework", "position", "code"
+    )
+    return JsonResponse({"measures": [_measure_json(m) for m in measures]})
+
+
+@api_view
+def measure_values(request: HttpRequest, key: str) -> HttpResponse:
+    measure = Measure.objects.select_related("domain", "replaces", "owner_region").filter(key=key).first()
+    if measure is None:
+        return _error(404, f"No measure with key {key[:64]!r}.")
+    period, error = _period_param(request)
+    if error is not None:
+        return error
+    result = selectors.measure_values(measure=measure, period=period)
+    used = result.measure
+    if used.pk != measure.pk:
+        used = Measure.objects.select_related("domain", "replaces", "owner_region").get(pk=used.pk)
+    return JsonResponse(
+        {
+            "measure": _measure_json(used),
+            "requested_measure": measure.key,
+            "period": result.period.label if result.period else None,
+            "previous_period": result.previous_period.label if result.previous_period else None,
+            "periods": [p.label for p in result.periods],
+            "data_is_demo": result.data_is_demo,
+            "values": [
+                {
+                    "gss_code": row.council.gss_code,
+                    "name": row.council.name,
+                    "region": row.council.region.gss_code if row.council.region else None,
+                    "value": _number(row.value),
+                    "formatted": row.formatted,
+                    "status": row.status,
+                    "is_demo": row.is_demo,
+                    "rank": row.rank,
+                    "rank_of": row.rank_of,
+                    "rank_england": row.rank_england,
+                    "rank_england_of": row.rank_england_of,
+                    "quartile_england": row.quartile_england,
+                    "quartile_region": row.quartile_region,
+                    "rag": row.rag.value if row.rag else None,
+                    "direction": row.direction.value,
+                }
+                for row in result.rows
+            ],
+            "england": _comparator(result.comparators[selectors.ENGLAND]),
+            "comparators": [
+                {
+                    "key": area.key,
+                    "kind": area.kind,
+                    "name": area.name,
+                    "value": _number(area.value),
+                    "status": area.status,
+                    "is_demo": area.is_demo,
+                }
+                for area in result.published_areas
+            ],
+        }
+    )

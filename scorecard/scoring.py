@@ -1,0 +1,472 @@
+"""The scoring rules: ranks, quartiles, RAG, direction of travel, comparators, commentary and formatting.
+
+One pure module (no Django, no database) shared by the scorecard pages, the challenge packs and the API,
+so every screen and export agrees. Values are handled as :class:`~decimal.Decimal` (floats and ints are
+accepted and converted); ``None`` means missing, suppressed or not applicable: such values are never
+ranked, never counted in a population and never used in a comparator.
+
+Every rule here is stated, with a worked example, in ``docs/SCORING.md``; ``tests/test_scoring.py``
+checks the numbers of that example. Change the three together.
+
+Polarity is one of ``"higher"`` (higher is better), ``"lower"`` (lower is better) or ``"none"``
+(the same strings as :class:`scorecard.models.Polarity`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+
+Number = Decimal | float | int
+K = TypeVar("K", bound=Hashable)
+
+HIGHER = "higher"
+LOWER = "lower"
+NO_POLARITY = "none"
+
+# Units (the same strings as scorecard.models.Unit).
+PERCENT = "percent"
+SCORE = "score"
+RATE_100K = "rate_100k"
+RATIO = "ratio"
+COUNT = "count"
+CURRENCY = "currency"
+
+
+def to_decimal(value: Number | str | None) -> Decimal | None:
+    """``value`` as a Decimal; None for None, NaN, infinities and text that is not a number."""
+    if value is None:
+        return None
+    try:
+        result = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return result if result.is_finite() else None
+
+
+def _present(values: Iterable[Number | None]) -> list[Decimal]:
+    return [d for d in (to_decimal(v) for v in values) if d is not None]
+
+
+def has_polarity(polarity: str | None) -> bool:
+    return polarity in (HIGHER, LOWER)
+
+
+# --- Ranking ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A place in a group. ``rank`` is None for a missing value; ``rank_of`` counts the ranked values."""
+
+    rank: int | None
+    rank_of: int
+    tied: bool = False
+
+    @property
+    def label(self) -> str:
+        """E.g. "3rd of 14", "joint 2nd of 6"; "" when unranked."""
+        return ordinal_of(self.rank, self.rank_of, tied=self.tied)
+
+
+def _better_first(values: list[Decimal], polarity: str | None) -> list[Decimal]:
+    # Lower-is-better ranks the smallest first; higher-is-better the largest first.
+    return sorted(values, reverse=polarity != LOWER)
+
+
+def rank_values(values: Mapping[K, Number | None], *, polarity: str | None) -> dict[K, Rank]:
+    """Rank every entry of ``values`` within the group, polarity-aware.
+
+    Standard competition ranking: a value's rank is 1 + the number of values strictly better than it,
+    so ties share the better rank and the next rank is skipped (1, 2, 2, 4). Higher-is-better: the
+    largest value is 1st; lower-is-better: the smallest is 1st. Missing values, and every value of a
+    measure without polarity (a rank would read as "best"), get ``Rank(None, n)``.
+    """
+    present = {key: to_decimal(value) for key, value in values.items()}
+    if not has_polarity(polarity):
+        n = sum(1 for v in present.values() if v is not None)
+        return {key: Rank(None, n) for key in present}
+    ranked = _better_first([v for v in present.values() if v is not None], polarity)
+    n = len(ranked)
+    first_index: dict[Decimal, int] = {}
+    counts: dict[Decimal, int] = {}
+    for index, value in enumerate(ranked):
+        first_index.setdefault(value, index)
+        counts[value] = counts.get(value, 0) + 1
+    return {
+        key: (Rank(None, n) if value is None else Rank(first_index[value] + 1, n, tied=counts[value] > 1))
+        for key, value in present.items()
+    }
+
+
+def rank_in_group(value: Number | None, group: Iterable[Number | None], *, polarity: str | None) -> Rank:
+    """The rank of ``value`` among ``group`` (which should include ``value`` itself)."""
+    subject = to_decimal(value)
+    population = _present(group)
+    if subject is None or not has_polarity(polarity):
+        return Rank(None, len(population))
+    if polarity == LOWER:
+        better = sum(1 for other in population if other < subject)
+    else:
+        better = sum(1 for other in population if other > subject)
+    same = sum(1 for other in population if other == subject)
+    return Rank(better + 1, len(population), tied=same > 1)
+
+
+def ordinal(number: int) -> str:
+    """1 → "1st", 2 → "2nd", 11 → "11th", 22 → "22nd", 113 → "113th"."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def ordinal_of(rank: int | None, rank_of: int, *, tied: bool = False) -> str:
+    """ "3rd of 14" (or "joint 3rd of 14"); "" when there is no rank."""
+    if rank is None:
+        return ""
+    return f"{'joint ' if tied else ''}{ordinal(rank)} of {rank_of}"
+
+
+# --- Quartiles and RAG ------------------------------------------------------------------------------
+
+MIN_QUARTILE_POPULATION = 4
+
+
+def quartile_from_rank(rank: int | None, rank_of: int) -> int | None:
+    """Quartile 1 (best) to 4 (worst) from a competition rank: ``floor(4 × (rank − 1) / n) + 1``.
+
+    In words: quartile 1 when fewer than a quarter of the ranked councils are better, 2 when fewer
+    than half, 3 when fewer than three quarters, else 4. Tied councils share a rank and so a quartile.
+    None when unranked or when fewer than 4 values are ranked.
+    """
+    if rank is None or rank_of < MIN_QUARTILE_POPULATION:
+        return None
+    return 4 * (rank - 1) // rank_of + 1
+
+
+def quartile_values(values: Mapping[K, Number | None], *, polarity: str | None) -> dict[K, int | None]:
+    """Each entry's quartile within ``values`` (1 = best). No polarity: no quartiles (all None)."""
+    if not has_polarity(polarity):
+        return dict.fromkeys(values)
+    return {
+        key: quartile_from_rank(r.rank, r.rank_of)
+        for key, r in rank_values(values, polarity=polarity).items()
+    }
+
+
+def quartile_in_group(
+    value: Number | None, group: Iterable[Number | None], *, polarity: str | None
+) -> int | None:
+    if not has_polarity(polarity):
+        return None
+    rank = rank_in_group(value, group, polarity=polarity)
+    return quartile_from_rank(rank.rank, rank.rank_of)
+
+
+class RAG(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+def rag_for_quartile(quartile_england: int | None, *, polarity: str | None) -> RAG | None:
+    """The RAG rule: England quartile 1 green, quartiles 2–3 amber, quartile 4 red.
+
+    No RAG for measures without polarity or without an England quartile.
+    """
+    if not has_polarity(polarity) or quartile_england is None:
+        return None
+    if quartile_england == 1:
+        return RAG.GREEN
+    if quartile_england == 4:
+        return RAG.RED
+    return RAG.AMBER
+
+
+# --- Direction of travel ----------------------------------------------------------------------------
+
+
+class Direction(StrEnum):
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    NO_CHANGE = "no_change"
+    INCREASING = "increasing"
+    DECREASING = "decreasing"
+    NOT_COMPARABLE = "not_comparable"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+# Changes smaller than this are "no change". Bounded units: an absolute amount in the unit;
+# unbounded units (rates, counts, money): a share of the previous value.
+ABSOLUTE_TOLERANCE: dict[str, Decimal] = {
+    PERCENT: Decimal("0.5"),  # percentage points
+    SCORE: Decimal("0.1"),  # points on the scale
+    RATIO: Decimal("0.005"),
+}
+RELATIVE_TOLERANCE = Decimal("0.02")  # 2% of the previous value, for rate_100k, count and currency
+
+
+def change_tolerance(*, unit: str, previous: Number) -> Decimal:
+    """The smallest change in ``unit`` that counts as a movement, from ``previous``."""
+    if unit in ABSOLUTE_TOLERANCE:
+        return ABSOLUTE_TOLERANCE[unit]
+    return abs(to_decimal(previous) or Decimal(0)) * RELATIVE_TOLERANCE
+
+
+def direction_of_travel(
+    *, current: Number | None, previous: Number | None, polarity: str | None, unit: str
+) -> Direction:
+    """Compare ``current`` with the previous period's value of the same series.
+
+    Not comparable when either is missing. No change when the change is zero or smaller than
+    :func:`change_tolerance`. Otherwise improving/worsening by polarity, or increasing/decreasing for
+    measures without polarity.
+    """
+    now, before = to_decimal(current), to_decimal(previous)
+    if now is None or before is None:
+        return Direction.NOT_COMPARABLE
+    delta = now - before
+    if delta == 0 or abs(delta) < change_tolerance(unit=unit, previous=before):
+        return Direction.NO_CHANGE
+    if polarity == HIGHER:
+        return Direction.IMPROVING if delta > 0 else Direction.WORSENING
+    if polarity == LOWER:
+        return Direction.IMPROVING if delta < 0 else Direction.WORSENING
+    return Direction.INCREASING if delta > 0 else Direction.DECREASING
+
+
+def relative_change(*, current: Number | None, previous: Number | None) -> Decimal | None:
+    """(current − previous) / |previous|; None when either is missing or previous is zero."""
+    now, before = to_decimal(current), to_decimal(previous)
+    if now is None or before is None or before == 0:
+        return None
+    return (now - before) / abs(before)
+
+
+# --- Comparators ------------------------------------------------------------------------------------
+
+
+def median(values: Iterable[Number | None]) -> Decimal | None:
+    """The median of the values present (mean of the middle two for an even count); None if none."""
+    ordered = sorted(_present(values))
+    n = len(ordered)
+    if n == 0:
+        return None
+    middle = n // 2
+    if n % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def mean(values: Iterable[Number | None]) -> Decimal | None:
+    present = _present(values)
+    if not present:
+        return None
+    return sum(present, Decimal(0)) / len(present)
+
+
+def median_absolute_deviation(values: Iterable[Number | None]) -> Decimal | None:
+    """MAD: the median of the absolute differences from the median (unscaled)."""
+    present = _present(values)
+    centre = median(present)
+    if centre is None:
+        return None
+    return median(abs(v - centre) for v in present)
+
+
+def mean_absolute_deviation_from_median(values: Iterable[Number | None]) -> Decimal | None:
+    present = _present(values)
+    centre = median(present)
+    if centre is None:
+        return None
+    return mean(abs(v - centre) for v in present)
+
+
+def nearest_neighbour_median(neighbour_values: Iterable[Number | None]) -> Decimal | None:
+    """The median of the nearest neighbours' values (the council itself is not one of them)."""
+    return median(neighbour_values)
+
+
+def computed_comparator(council_values: Iterable[Number | None]) -> Decimal | None:
+    """A region, England or council-type figure computed when none is published: the MEDIAN of the
+    council values present (unweighted). Pages label it "computed"."""
+    return median(council_values)
+
+
+# --- Oflog-style commentary -------------------------------------------------------------------------
+
+
+class Band(StrEnum):
+    BROADLY_SIMILAR = "broadly_similar"
+    SLIGHTLY = "slightly"
+    CLEARLY = "clearly"
+    MUCH = "much"
+    MANUAL = "manual"
+
+
+# Upper bounds (inclusive) of |gap| in MADs for each band; beyond the last, commentary is manual.
+BAND_LIMITS: tuple[tuple[Decimal, Band], ...] = (
+    (Decimal("0.5"), Band.BROADLY_SIMILAR),
+    (Decimal("1.5"), Band.SLIGHTLY),
+    (Decimal("3"), Band.CLEARLY),
+    (Decimal("7.5"), Band.MUCH),
+)
+MIN_COMMENTARY_GROUP = 3
+
+
+def band_for_gap(gap_mads: Decimal) -> Band:
+    size = abs(gap_mads)
+    for limit, band in BAND_LIMITS:
+        if size <= limit:
+            return band
+    return Band.MANUAL
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """An Oflog-style comparison of a value with a comparator group's median, in MADs."""
+
+    band: Band
+    comparison: str  # "better", "worse", "higher", "lower" or "similar"
+    phrase: str  # e.g. "slightly better than"; "" when manual
+    text: str  # the plain-English sentence
+    gap_mads: Decimal | None  # signed (value − median) / scale; None when the scale is zero
+    median: Decimal
+    mad: Decimal
+    scale: Decimal | None  # the MAD, or the fallback used when the MAD is zero
+
+    @property
+    def needs_manual(self) -> bool:
+        return self.band is Band.MANUAL
+
+
+def commentary_for(
+    *,
+    name: str,
+    value: Number | None,
+    group_values: Iterable[Number | None],
+    polarity: str | None,
+    unit: str,
+    decimal_places: int | None = None,
+    scale_max: Number | None = None,
+    group_label: str = "its nearest neighbours",
+) -> Commentary | None:
+    """Describe ``value`` against the median of ``group_values`` (the council is not in the group).
+
+    gap = (value − median) / MAD. When the MAD is zero (half or more of the group share one value) the
+    mean absolute deviation from the median is used instead; when that is zero too (the whole group
+    is identical), an equal value is "broadly similar" and any other value is flagged for manual
+    commentary. None when the value is missing or fewer than 3 group values are present.
+    """
+    subject = to_decimal(value)
+    group = _present(group_values)
+    if subject is None or len(group) < MIN_COMMENTARY_GROUP:
+        return None
+    centre = median(group)
+    mad = median_absolute_deviation(group)
+    assert centre is not None and mad is not None
+    scale: Decimal | None = mad if mad > 0 else mean_absolute_deviation_from_median(group)
+    if not scale:
+        scale = None
+    difference = subject - centre
+    gap: Decimal | None = difference / scale if scale is not None else None
+    if scale is None and difference == 0:
+        gap = Decimal(0)
+    band = band_for_gap(gap) if gap is not None else Band.MANUAL
+
+    if band is Band.BROADLY_SIMILAR:
+        comparison = "similar"
+    elif polarity == HIGHER:
+        comparison = "better" if difference > 0 else "worse"
+    elif polarity == LOWER:
+        comparison = "better" if difference < 0 else "worse"
+    else:
+        comparison = "higher" if difference > 0 else "lower"
+
+    shown_median = format_value(centre, unit=unit, decimal_places=decimal_places, scale_max=scale_max)
+    if band is Band.MANUAL:
+        phrase = ""
+        text = (
+            f"{name} is a long way {'above' if difference > 0 else 'below'} {group_label} "
+            f"(median {shown_median}): write this commentary by hand."
+        )
+    else:
+        phrase = {
+            Band.BROADLY_SIMILAR: "broadly similar to",
+            Band.SLIGHTLY: f"slightly {comparison} than",
+            Band.CLEARLY: f"{comparison} than",
+            Band.MUCH: f"much {comparison} than",
+        }[band]
+        text = f"{name} is {phrase} {group_label} (median {shown_median})."
+    return Commentary(
+        band=band,
+        comparison=comparison,
+        phrase=phrase,
+        text=text,
+        gap_mads=gap,
+        median=centre,
+        mad=mad,
+        scale=scale,
+    )
+
+
+# --- Formatting -------------------------------------------------------------------------------------
+
+DEFAULT_DECIMAL_PLACES: dict[str, int] = {
+    PERCENT: 1,
+    RATE_100K: 1,
+    SCORE: 1,
+    RATIO: 3,
+    CURRENCY: 0,
+    COUNT: 0,
+}
+STATUS_TEXT = {"suppressed": "[c]", "not_applicable": "[x]"}
+MISSING_TEXT = "No data"
+
+
+def format_number(value: Number, *, decimal_places: int) -> str:
+    """Round half up to ``decimal_places`` and group thousands: 1234.56 → "1,234.6"."""
+    number = to_decimal(value)
+    if number is None:
+        return MISSING_TEXT
+    quantum = Decimal(1).scaleb(-decimal_places)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0.0"
+    return f"{rounded:,.{decimal_places}f}"
+
+
+def format_value(
+    value: Number | None,
+    *,
+    unit: str,
+    decimal_places: int | None = None,
+    scale_max: Number | None = None,
+    status: str | None = None,
+) -> str:
+    """A value as people read it: "81.2%", "612.3 per 100,000", "19.1 out of 24", "0.412", "£1,234",
+    "1,234". Missing values: "[c]" (suppressed), "[x]" (not applicable) or "No data"."""
+    number = to_decimal(value)
+    if number is None:
+        return STATUS_TEXT.get(status or "", MISSING_TEXT)
+    places = DEFAULT_DECIMAL_PLACES.get(unit, 1) if decimal_places is None else decimal_places
+    if unit == CURRENCY:
+        text = format_number(abs(number), decimal_places=places)
+        return f"{'-' if number < 0 and text.strip('0.,') else ''}£{text}"
+    text = format_number(number, decimal_places=places)
+    if unit == PERCENT:
+        return f"{text}%"
+    if unit == RATE_100K:
+        return f"{text} per 100,000"
+    if unit == SCORE:
+        top = to_decimal(scale_max)
+        if top is None:
+            return text
+        shown = f"{int(top):,}" if top == top.to_integral_value() else f"{top.normalize():f}"
+        return f"{text} out of {shown}"
+    return text

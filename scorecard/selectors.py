@@ -1,0 +1,747 @@
+"""Reads for the scorecard pages, the challenge packs and the API.
+
+Every read here runs a fixed number of queries whatever the number of councils or measures: values for
+a period are fetched in bulk (all council areas in one query, all comparator areas in another), and
+the ranking, quartiles, RAG, direction of travel, comparators and commentary are computed in Python
+by :mod:`scorecard.scoring`, the rules stated in ``docs/SCORING.md``.
+
+Conventions:
+
+- Only the headline figure of a measure is read (``Value.breakdown == ""``).
+- A value counts only when its status is "ok" and it has a number; suppressed [c], not applicable [x]
+  and missing values are shown with their status but never ranked or used in a comparator.
+- A period's measures are those of the ASCOF framework its codes were published under (2014 framework
+  to 2022-23, refreshed from 2023-24) plus local measures (national ones and the council's region's).
+- Trends and direction of travel join periods by ``Measure.series``, so 2022-23 2A2 → 2023-24 2C.
+- "Previous period" is the latest Period row before the period.
+- Comparators: a published Value for the region, England or council-type area is used when there is
+  one; otherwise the figure is computed as the median of the council values (``published=False``).
+  The nearest-neighbour median is always computed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from councils.models import Council, NearestNeighbour, Region
+from scorecard import scoring
+from scorecard.catalogue import framework_for_start_year
+from scorecard.models import Area, Domain, Framework, Measure, Period, Value
+
+REGION = "region"
+ENGLAND = "england"
+COUNCIL_TYPE = "council_type"
+NEAREST_NEIGHBOURS = "nearest_neighbours_median"
+COMPARATOR_KEYS = (REGION, ENGLAND, COUNCIL_TYPE, NEAREST_NEIGHBOURS)
+WORST_MOVERS = 3
+
+
+# --- Shapes -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparatorValue:
+    """A comparator figure. ``published`` is False when it was computed (or is missing)."""
+
+    value: Decimal | None
+    published: bool
+    formatted: str
+    is_demo: bool = False
+    count: int = 0  # how many council values a computed figure is taken over; 0 when published
+
+    @property
+    def computed(self) -> bool:
+        return self.value is not None and not self.published
+
+
+@dataclass
+class ScorecardRow:
+    measure: Measure
+    code: str  # as published under the period's framework
+    key: str
+    series: str
+    value: Decimal | None
+    status: str  # Value.Status; "missing" when there is no row
+    formatted: str
+    is_demo: bool
+    rank: int | None  # within the council's region
+    rank_of: int
+    rank_label: str  # "3rd of 14"
+    quartile_england: int | None
+    quartile_region: int | None
+    rag: scoring.RAG | None
+    direction: scoring.Direction
+    previous_value: Decimal | None
+    previous_formatted: str
+    change: Decimal | None  # relative change from the previous period
+    comparators: dict[str, ComparatorValue]  # keys: COMPARATOR_KEYS
+    commentary: scoring.Commentary | None
+    trend: list[tuple[str, Decimal | None]]  # (period label, value) for every available period
+
+
+@dataclass
+class DomainSummary:
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    no_rag: int = 0
+    improving: int = 0
+    worsening: int = 0
+    worst_movers: list[ScorecardRow] = field(default_factory=list)  # worsening rows, largest change first
+
+
+@dataclass
+class DomainSection:
+    domain: Domain | None  # None: measures not assigned to a domain
+    rows: list[ScorecardRow]
+    summary: DomainSummary
+
+
+@dataclass
+class CouncilScorecard:
+    council: Council
+    period: Period | None
+    periods: list[Period]  # periods with data for the council, oldest first
+    previous_period: Period | None
+    framework: str | None
+    domains: list[DomainSection]
+    data_is_demo: bool
+
+    @property
+    def rows(self) -> list[ScorecardRow]:
+        return [row for section in self.domains for row in section.rows]
+
+
+@dataclass
+class OverviewCell:
+    measure: Measure
+    value: Decimal | None
+    status: str
+    formatted: str
+    is_demo: bool
+    rank: int | None  # within the region
+    rank_of: int
+    quartile_england: int | None
+    rag: scoring.RAG | None
+
+
+@dataclass
+class OverviewRow:
+    council: Council
+    cells: list[OverviewCell]  # in the order of RegionOverview.measures
+
+
+@dataclass
+class RegionOverview:
+    region: Region
+    period: Period | None
+    periods: list[Period]
+    domain: Domain | None
+    domains: list[Domain]
+    measures: list[Measure]
+    rows: list[OverviewRow]
+    region_comparators: list[ComparatorValue]  # aligned with measures
+    england_comparators: list[ComparatorValue]
+    data_is_demo: bool
+
+
+@dataclass
+class MeasureValueRow:
+    council: Council
+    value: Decimal | None
+    status: str
+    formatted: str
+    is_demo: bool
+    rank: int | None  # within the council's region
+    rank_of: int
+    rank_label: str
+    rank_england: int | None
+    rank_england_of: int
+    quartile_england: int | None
+    quartile_region: int | None
+    rag: scoring.RAG | None
+    direction: scoring.Direction
+    previous_value: Decimal | None
+    trend: list[tuple[str, Decimal | None]]
+
+
+@dataclass
+class AreaValue:
+    """A published figure for a region, England or a council type."""
+
+    key: str
+    kind: str
+    name: str
+    value: Decimal | None
+    status: str
+    formatted: str
+    is_demo: bool
+
+
+@dataclass
+class MeasureValues:
+    measure: Measure  # the measure published for the period (same series as the one asked for)
+    requested_measure: Measure
+    period: Period | None
+    periods: list[Period]  # periods with council data for the series
+    previous_period: Period | None
+    region: Region | None
+    rows: list[MeasureValueRow]  # ranked best first (missing last), then by name
+    comparators: dict[str, ComparatorValue]  # region (when a region is given) and england
+    published_areas: list[AreaValue]
+    data_is_demo: bool
+
+
+# --- Bulk reads -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: Decimal | None
+    status: str
+    is_demo: bool
+
+
+def _figure(value: Decimal | None, status: str, is_demo: bool) -> _Figure:
+    usable = value if value is not None and status == Value.Status.OK else None
+    return _Figure(usable, status, is_demo)
+
+
+MISSING = _Figure(None, Value.Status.MISSING, False)
+
+
+@dataclass
+class _PeriodValues:
+    """Every council and comparator-area headline value for one period, from two queries."""
+
+    # measure id → council GSS code → figure
+    councils: dict[int, dict[str, _Figure]]
+    council_region: dict[str, int | None]
+    council_type: dict[str, str]
+    # (measure id, kind, region id or council type or "") → figure
+    comparators: dict[tuple[int, str, object], _Figure]
+    areas: list[tuple[int, str, str, str, _Figure]]  # (measure id, key, kind, name, figure)
+
+
+def _period_values(*, period: Period | None, measure_ids: list[int]) -> _PeriodValues:
+    result = _PeriodValues(defaultdict(dict), {}, {}, {}, [])
+    if period is None or not measure_ids:
+        return result
+    rows = Value.objects.filter(
+        period=period, breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL, measure_id__in=measure_ids
+    ).values_list(
+        "measure_id",
+        "area__council__gss_code",
+        "area__council__region_id",
+        "area__council__council_type",
+        "value",
+        "status",
+        "is_demo",
+    )
+    for measure_id, gss, region_id, council_type, value, status, is_demo in rows:
+        result.councils[measure_id][gss] = _figure(value, status, is_demo)
+        result.council_region[gss] = region_id
+        result.council_type[gss] = council_type
+    comparator_rows = (
+        Value.objects.filter(period=period, breakdown=Value.TOTAL, measure_id__in=measure_ids)
+        .exclude(area__kind=Area.Kind.COUNCIL)
+        .values_list(
+            "measure_id",
+            "area__kind",
+            "area__region_id",
+            "area__council_type",
+            "area__key",
+            "area__name",
+            "value",
+            "status",
+            "is_demo",
+        )
+        .order_by("area__kind", "area__name")
+    )
+    for measure_id, kind, region_id, council_type, key, name, value, status, is_demo in comparator_rows:
+        figure = _figure(value, status, is_demo)
+        result.areas.append((measure_id, key, kind, name, figure))
+        if kind == Area.Kind.ENGLAND:
+            scope: object = ""
+        elif kind == Area.Kind.REGION and region_id is not None:
+            scope = region_id
+        elif kind == Area.Kind.COUNCIL_TYPE and council_type:
+            scope = council_type
+        else:
+            continue
+        lookup = (measure_id, kind, scope)
+        if lookup not in result.comparators or result.comparators[lookup].value is None:
+            result.comparators[lookup] = figure
+    return result
+
+
+def _attach_domains(measures: list[Measure], domains: list[Domain]) -> list[Measure]:
+    """Set each measure's domain from the list already read, so ``measure.domain`` costs no query."""
+    by_id = {d.pk: d for d in domains}
+    for measure in measures:
+        measure.domain = by_id.get(measure.domain_id)  # type: ignore[assignment]
+    return measures
+
+
+def _measures_for_period(
+    measures: list[Measure], *, period: Period | None, region_id: int | None
+) -> list[Measure]:
+    framework = framework_for_start_year(period.start_year) if period else None
+    chosen = [
+        m
+        for m in measures
+        if m.framework == framework
+        or (m.framework == Framework.LOCAL and m.owner_region_id in (None, region_id))
+    ]
+    return sorted(chosen, key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code))
+
+
+def _previous(periods: list[Period], period: Period | None) -> Period | None:
+    if period is None:
+        return None
+    earlier = [p for p in periods if p.start_year < period.start_year]
+    return max(earlier, key=lambda p: p.start_year) if earlier else None
+
+
+def _format(measure: Measure, value: Decimal | None, status: str | None = None) -> str:
+    return scoring.format_value(
+        value,
+        unit=measure.unit,
+        decimal_places=measure.decimal_places,
+        scale_max=measure.scale_max,
+        status=status,
+    )
+
+
+def _comparator(
+    measure: Measure,
+    published: _Figure | None,
+    population: list[_Figure],
+) -> ComparatorValue:
+    if published is not None and published.value is not None:
+        return ComparatorValue(
+            published.value, True, _format(measure, published.value), is_demo=published.is_demo
+        )
+    present = [f for f in population if f.value is not None]
+    value = scoring.computed_comparator(f.value for f in present)
+    return ComparatorValue(
+        value,
+        False,
+        _format(measure, value),
+        is_demo=any(f.is_demo for f in present),
+        count=len(present),
+    )
+
+
+def _series_values(
+    rows: list[tuple[int, int, _Figure]],
+    *,
+    measures_by_id: dict[int, Measure],
+    periods_by_id: dict[int, Period],
+) -> dict[tuple[str, int], _Figure]:
+    """(series, period id) → figure, preferring the measure of the period's own framework."""
+    result: dict[tuple[str, int], _Figure] = {}
+    preferred: set[tuple[str, int]] = set()
+    for measure_id, period_id, figure in rows:
+        measure = measures_by_id.get(measure_id)
+        period = periods_by_id.get(period_id)
+        if measure is None or period is None:
+            continue
+        lookup = (measure.series, period_id)
+        own = measure.framework == framework_for_start_year(period.start_year)
+        if lookup in preferred and not own:
+            continue
+        if own:
+            preferred.add(lookup)
+        result[lookup] = figure
+    return result
+
+
+# --- Council scorecard ------------------------------------------------------------------------------
+
+
+def council_scorecard(*, council: Council, period: Period | None = None) -> CouncilScorecard:
+    """The council's balanced scorecard for ``period`` (None: the latest period with data for it).
+
+    Seven queries whatever the size of the data: periods, domains, measures, the council's own values
+    in every period, its nearest neighbours, and the period's council and comparator values.
+    """
+    all_periods = list(Period.objects.order_by("start_year"))
+    periods_by_id = {p.pk: p for p in all_periods}
+    domains = list(Domain.objects.all())
+    all_measures = _attach_domains(list(Measure.objects.all()), domains)
+    measures_by_id = {m.pk: m for m in all_measures}
+
+    own_rows = [
+        (measure_id, period_id, _figure(value, status, is_demo))
+        for measure_id, period_id, value, status, is_demo in Value.objects.filter(
+            area__council=council, breakdown=Value.TOTAL
+        ).values_list("measure_id", "period_id", "value", "status", "is_demo")
+    ]
+    available_ids = {period_id for _, period_id, _ in own_rows}
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
+    previous_period = _previous(all_periods, period)
+    own_series = _series_values(own_rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
+
+    measures = _measures_for_period(all_measures, period=period, region_id=council.region_id)
+    neighbour_codes = list(
+        NearestNeighbour.objects.filter(council=council)
+        .order_by("position")
+        .values_list("neighbour_gss_code", flat=True)
+    )
+    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+
+    rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
+    for measure in measures:
+        row = _scorecard_row(
+            council=council,
+            measure=measure,
+            data=data,
+            neighbour_codes=neighbour_codes,
+            own_series=own_series,
+            period=period,
+            previous_period=previous_period,
+            periods=periods,
+        )
+        rows_by_domain[measure.domain_id].append(row)
+
+    sections = [DomainSection(d, rows_by_domain.get(d.pk, []), DomainSummary()) for d in domains]
+    if rows_by_domain.get(None):
+        sections.append(DomainSection(None, rows_by_domain[None], DomainSummary()))
+    for section in sections:
+        section.summary = _domain_summary(section.rows)
+    rows = [row for section in sections for row in section.rows]
+    data_is_demo = any(
+        row.is_demo or any(c.is_demo and c.value is not None for c in row.comparators.values())
+        for row in rows
+    )
+    return CouncilScorecard(
+        council=council,
+        period=period,
+        periods=periods,
+        previous_period=previous_period,
+        framework=framework_for_start_year(period.start_year) if period else None,
+        domains=sections,
+        data_is_demo=data_is_demo,
+    )
+
+
+def _scorecard_row(
+    *,
+    council: Council,
+    measure: Measure,
+    data: _PeriodValues,
+    neighbour_codes: list[str],
+    own_series: dict[tuple[str, int], _Figure],
+    period: Period | None,
+    previous_period: Period | None,
+    periods: list[Period],
+) -> ScorecardRow:
+    population = data.councils.get(measure.pk, {})
+    own = population.get(council.gss_code, MISSING)
+    polarity = measure.polarity
+    england_values = [f.value for f in population.values()]
+    region_figures = [
+        f
+        for gss, f in population.items()
+        if council.region_id and data.council_region.get(gss) == council.region_id
+    ]
+    region_values = [f.value for f in region_figures]
+    region_rank = (
+        scoring.rank_in_group(own.value, region_values, polarity=polarity)
+        if council.region_id
+        else scoring.Rank(None, 0)
+    )
+    quartile_england = scoring.quartile_in_group(own.value, england_values, polarity=polarity)
+    quartile_region = (
+        scoring.quartile_from_rank(region_rank.rank, region_rank.rank_of)
+        if scoring.has_polarity(polarity)
+        else None
+    )
+    previous = own_series.get((measure.series, previous_period.pk), MISSING) if previous_period else MISSING
+    neighbour_figures = [population[code] for code in neighbour_codes if code in population]
+    type_figures = [f for gss, f in population.items() if data.council_type.get(gss) == council.council_type]
+    comparators = {
+        REGION: (
+            _comparator(
+                measure,
+                data.comparators.get((measure.pk, Area.Kind.REGION, council.region_id)),
+                region_figures,
+            )
+            if council.region_id
+            else ComparatorValue(None, False, _format(measure, None))
+        ),
+        ENGLAND: _comparator(
+            measure, data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")), list(population.values())
+        ),
+        COUNCIL_TYPE: _comparator(
+            measure,
+            data.comparators.get((measure.pk, Area.Kind.COUNCIL_TYPE, council.council_type)),
+            type_figures,
+        ),
+        NEAREST_NEIGHBOURS: _comparator(measure, None, neighbour_figures),
+    }
+    return ScorecardRow(
+        measure=measure,
+        code=measure.code,
+        key=measure.key,
+        series=measure.series,
+        value=own.value,
+        status=own.status,
+        formatted=_format(measure, own.value, own.status),
+        is_demo=own.is_demo,
+        rank=region_rank.rank,
+        rank_of=region_rank.rank_of,
+        rank_label=region_rank.label,
+        quartile_england=quartile_england,
+        quartile_region=quartile_region,
+        rag=scoring.rag_for_quartile(quartile_england, polarity=polarity),
+        direction=scoring.direction_of_travel(
+            current=own.value, previous=previous.value, polarity=polarity, unit=measure.unit
+        ),
+        previous_value=previous.value,
+        previous_formatted=_format(measure, previous.value, previous.status),
+        change=scoring.relative_change(current=own.value, previous=previous.value),
+        comparators=comparators,
+        commentary=scoring.commentary_for(
+            name=council.name,
+            value=own.value,
+            group_values=[f.value for f in neighbour_figures],
+            polarity=polarity,
+            unit=measure.unit,
+            decimal_places=measure.decimal_places,
+            scale_max=measure.scale_max,
+        ),
+        trend=[(p.label, own_series.get((measure.series, p.pk), MISSING).value) for p in periods],
+    )
+
+
+def _domain_summary(rows: list[ScorecardRow]) -> DomainSummary:
+    summary = DomainSummary()
+    for row in rows:
+        if row.rag is scoring.RAG.GREEN:
+            summary.green += 1
+        elif row.rag is scoring.RAG.AMBER:
+            summary.amber += 1
+        elif row.rag is scoring.RAG.RED:
+            summary.red += 1
+        else:
+            summary.no_rag += 1
+        summary.improving += row.direction is scoring.Direction.IMPROVING
+        summary.worsening += row.direction is scoring.Direction.WORSENING
+    worsening = [row for row in rows if row.direction is scoring.Direction.WORSENING]
+    worsening.sort(key=lambda row: abs(row.change or 0), reverse=True)
+    summary.worst_movers = worsening[:WORST_MOVERS]
+    return summary
+
+
+# --- Region overview --------------------------------------------------------------------------------
+
+
+def region_overview(
+    *, region: Region, period: Period | None = None, domain: Domain | None = None
+) -> RegionOverview:
+    """Councils × measures for a heat-map table: value, RAG (England quartile) and rank in the region."""
+    all_periods = list(Period.objects.order_by("start_year"))
+    domains = list(Domain.objects.all())
+    councils = list(Council.objects.filter(region=region).order_by("name"))
+    available_ids = set(
+        Value.objects.filter(area__council__region=region, breakdown=Value.TOTAL)
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
+    measures = _measures_for_period(
+        _attach_domains(list(Measure.objects.all()), domains), period=period, region_id=region.pk
+    )
+    if domain is not None:
+        measures = [m for m in measures if m.domain_id == domain.pk]
+    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+
+    cells: dict[int, list[OverviewCell]] = {c.pk: [] for c in councils}
+    region_comparators: list[ComparatorValue] = []
+    england_comparators: list[ComparatorValue] = []
+    demo = False
+    codes = {c.gss_code for c in councils}
+    for measure in measures:
+        population = data.councils.get(measure.pk, {})
+        region_population = {code: population.get(code, MISSING).value for code in codes}
+        ranks = scoring.rank_values(region_population, polarity=measure.polarity)
+        england_values = [f.value for f in population.values()]
+        for council in councils:
+            figure = population.get(council.gss_code, MISSING)
+            demo = demo or figure.is_demo
+            quartile = scoring.quartile_in_group(figure.value, england_values, polarity=measure.polarity)
+            rank = ranks[council.gss_code]
+            cells[council.pk].append(
+                OverviewCell(
+                    measure=measure,
+                    value=figure.value,
+                    status=figure.status,
+                    formatted=_format(measure, figure.value, figure.status),
+                    is_demo=figure.is_demo,
+                    rank=rank.rank,
+                    rank_of=rank.rank_of,
+                    quartile_england=quartile,
+                    rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
+                )
+            )
+        region_comparators.append(
+            _comparator(
+                measure,
+                data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
+                [population[c] for c in codes if c in population],
+            )
+        )
+        england_comparators.append(
+            _comparator(
+                measure, data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")), list(population.values())
+            )
+        )
+    return RegionOverview(
+        region=region,
+        period=period,
+        periods=periods,
+        domain=domain,
+        domains=domains,
+        measures=measures,
+        rows=[OverviewRow(council, cells[council.pk]) for council in councils],
+        region_comparators=region_comparators,
+        england_comparators=england_comparators,
+        data_is_demo=demo,
+    )
+
+
+# --- One measure's values ---------------------------------------------------------------------------
+
+
+def measure_values(
+    *, measure: Measure, period: Period | None = None, region: Region | None = None
+) -> MeasureValues:
+    """A measure's council values in ``period`` (None: the latest with data for its series).
+
+    ``region`` limits the rows to that region's councils; None lists every council. When the measure
+    was not published under the period's framework its series' counterpart is used (2A2 ↔ 2C).
+    """
+    siblings = list(Measure.objects.filter(series=measure.series).select_related("domain"))
+    if measure not in siblings:
+        siblings.append(measure)
+    if measure.framework == Framework.LOCAL:
+        siblings = [measure]
+    measures_by_id = {m.pk: m for m in siblings}
+    all_periods = list(Period.objects.order_by("start_year"))
+    periods_by_id = {p.pk: p for p in all_periods}
+
+    raw = Value.objects.filter(
+        measure_id__in=list(measures_by_id), breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL
+    ).values_list("measure_id", "period_id", "area__council__gss_code", "value", "status", "is_demo")
+    by_council: dict[str, list[tuple[int, int, _Figure]]] = defaultdict(list)
+    for measure_id, period_id, gss, value, status, is_demo in raw:
+        by_council[gss].append((measure_id, period_id, _figure(value, status, is_demo)))
+    series_by_council = {
+        gss: _series_values(rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
+        for gss, rows in by_council.items()
+    }
+    available_ids = {period_id for rows in by_council.values() for _, period_id, _ in rows}
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else None
+    previous_period = _previous(all_periods, period)
+
+    used = measure
+    if period is not None and measure.framework != Framework.LOCAL:
+        framework = framework_for_start_year(period.start_year)
+        used = next((m for m in siblings if m.framework == framework), measure)
+
+    councils_qs = Council.objects.select_related("region").order_by("name")
+    all_councils = list(councils_qs)
+    shown = [c for c in all_councils if region is None or c.region_id == region.pk]
+    series = used.series
+
+    def figure_for(gss: str, p: Period | None) -> _Figure:
+        if p is None:
+            return MISSING
+        return series_by_council.get(gss, {}).get((series, p.pk), MISSING)
+
+    current = {c.gss_code: figure_for(c.gss_code, period) for c in all_councils}
+    polarity = used.polarity
+    england_ranks = scoring.rank_values({g: f.value for g, f in current.items()}, polarity=polarity)
+    region_of = {c.gss_code: c.region_id for c in all_councils}
+    region_ranks: dict[str, scoring.Rank] = {}
+    for region_id in {c.region_id for c in shown}:
+        members = {g: f.value for g, f in current.items() if region_of[g] == region_id and region_id}
+        region_ranks.update(scoring.rank_values(members, polarity=polarity))
+
+    rows: list[MeasureValueRow] = []
+    for council in shown:
+        figure = current[council.gss_code]
+        previous = figure_for(council.gss_code, previous_period)
+        rank = region_ranks.get(council.gss_code, scoring.Rank(None, 0))
+        england_rank = england_ranks[council.gss_code]
+        quartile_england = (
+            scoring.quartile_from_rank(england_rank.rank, england_rank.rank_of)
+            if scoring.has_polarity(polarity)
+            else None
+        )
+        rows.append(
+            MeasureValueRow(
+                council=council,
+                value=figure.value,
+                status=figure.status,
+                formatted=_format(used, figure.value, figure.status),
+                is_demo=figure.is_demo,
+                rank=rank.rank,
+                rank_of=rank.rank_of,
+                rank_label=rank.label,
+                rank_england=england_rank.rank,
+                rank_england_of=england_rank.rank_of,
+                quartile_england=quartile_england,
+                quartile_region=(
+                    scoring.quartile_from_rank(rank.rank, rank.rank_of)
+                    if scoring.has_polarity(polarity)
+                    else None
+                ),
+                rag=scoring.rag_for_quartile(quartile_england, polarity=polarity),
+                direction=scoring.direction_of_travel(
+                    current=figure.value, previous=previous.value, polarity=polarity, unit=used.unit
+                ),
+                previous_value=previous.value,
+                trend=[(p.label, figure_for(council.gss_code, p).value) for p in periods],
+            )
+        )
+    rows.sort(key=lambda r: (r.rank_england is None, r.rank_england or 0, r.council.name))
+
+    data = _period_values(period=period, measure_ids=[used.pk])
+    comparators: dict[str, ComparatorValue] = {}
+    if region is not None:
+        comparators[REGION] = _comparator(
+            used,
+            data.comparators.get((used.pk, Area.Kind.REGION, region.pk)),
+            [current[c.gss_code] for c in shown],
+        )
+    comparators[ENGLAND] = _comparator(
+        used, data.comparators.get((used.pk, Area.Kind.ENGLAND, "")), list(current.values())
+    )
+    published_areas = [
+        AreaValue(key, kind, name, f.value, f.status, _format(used, f.value, f.status), f.is_demo)
+        for _, key, kind, name, f in data.areas
+    ]
+    data_is_demo = any(r.is_demo for r in rows) or any(a.is_demo for a in published_areas)
+    return MeasureValues(
+        measure=used,
+        requested_measure=measure,
+        period=period,
+        periods=periods,
+        previous_period=previous_period,
+        region=region,
+        rows=rows,
+        comparators=comparators,
+        published_areas=published_areas,
+        data_is_demo=data_is_demo,
+    )

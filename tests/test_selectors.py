@@ -1,0 +1,352 @@
+"""Scorecard reads: the worked example of docs/SCORING.md through the database, and a constant query count."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from councils.models import Council, NearestNeighbour, Region
+from scorecard import selectors
+from scorecard.areas import area_for_council, area_for_council_type, area_for_england, area_for_region
+from scorecard.catalogue import framework_for_start_year
+from scorecard.models import Area, Domain, Framework, Measure, Period, Polarity, Unit, Value
+from scorecard.periods import period_get_or_create
+from scorecard.scoring import RAG, Band, Direction
+
+# docs/SCORING.md worked example; council A–G are these West Midlands councils.
+EXAMPLE_COUNCILS = {
+    "A": "E08000025",  # Birmingham
+    "B": "E08000026",  # Coventry
+    "C": "E08000027",  # Dudley
+    "D": "E08000028",  # Sandwell
+    "E": "E08000029",  # Solihull
+    "F": "E08000030",  # Walsall
+    "G": "E08000031",  # Wolverhampton
+}
+HIGHER = {"A": "85.0", "B": "81.2", "C": "81.2", "D": "78.4", "E": "74.0", "F": "69.5", "G": None}
+HIGHER_PREVIOUS = {"A": "84.8", "B": "79.0", "C": "81.7", "D": None, "E": "76.0", "F": "69.5", "G": "70.0"}
+LOWER = {"A": "512.0", "B": "640.5", "C": "598.3", "D": "598.3", "E": "702.9", "F": "455.1", "G": "810.0"}
+LOWER_PREVIOUS = {
+    "A": "530.0",
+    "B": "650.0",
+    "C": "560.0",
+    "D": None,
+    "E": "690.0",
+    "F": "455.1",
+    "G": "700.0",
+}
+REGION_PUBLISHED_2C = Decimal("600.0")
+
+
+def measure(framework: str, code: str) -> Measure:
+    return Measure.objects.get(framework=framework, code=code)
+
+
+def add_values(measure_obj: Measure, period: Period, values: dict[str, str | None], *, is_demo=False) -> None:
+    rows = []
+    for letter, text in values.items():
+        area = Area.objects.get(key=EXAMPLE_COUNCILS[letter])
+        rows.append(
+            Value(
+                measure=measure_obj,
+                period=period,
+                area=area,
+                value=Decimal(text) if text is not None else None,
+                status=Value.Status.OK if text is not None else Value.Status.SUPPRESSED,
+                is_demo=is_demo,
+            )
+        )
+    Value.objects.bulk_create(rows)
+
+
+def build_example(*, is_demo: bool = False) -> dict:
+    """The worked example in 2023-24 (2A higher, 2C lower) and 2022-23 (2D, 2A2), with Birmingham's
+    nearest neighbours = the other six example councils, and a published region figure for 2C."""
+    for council in Council.objects.all():
+        area_for_council(council=council)
+    west_midlands = Region.objects.get(gss_code="E12000005")
+    region_area = area_for_region(region=west_midlands)
+    area_for_england()
+    area_for_council_type(name="Metropolitan Districts")
+    previous = period_get_or_create(start_year=2022)
+    current = period_get_or_create(start_year=2023)
+    add_values(measure("ascof_2023", "2A"), current, HIGHER, is_demo=is_demo)
+    add_values(measure("ascof_2014", "2D"), previous, HIGHER_PREVIOUS, is_demo=is_demo)
+    add_values(measure("ascof_2023", "2C"), current, LOWER, is_demo=is_demo)
+    add_values(measure("ascof_2014", "2A2"), previous, LOWER_PREVIOUS, is_demo=is_demo)
+    Value.objects.create(
+        measure=measure("ascof_2023", "2C"),
+        period=current,
+        area=region_area,
+        value=REGION_PUBLISHED_2C,
+        is_demo=is_demo,
+    )
+    birmingham = Council.objects.get(gss_code=EXAMPLE_COUNCILS["A"])
+    NearestNeighbour.objects.bulk_create(
+        NearestNeighbour(council=birmingham, position=i, neighbour_gss_code=EXAMPLE_COUNCILS[letter])
+        for i, letter in enumerate("BCDEFG", start=1)
+    )
+    return {"previous": previous, "current": current, "birmingham": birmingham, "region": west_midlands}
+
+
+def row_for(scorecard: selectors.CouncilScorecard, code: str) -> selectors.ScorecardRow:
+    (row,) = [row for row in scorecard.rows if row.code == code]
+    return row
+
+
+@pytest.fixture
+def example(db):
+    return build_example()
+
+
+# --- The worked example, one row at a time ----------------------------------------------------------
+
+
+def test_higher_is_better_row_matches_worked_example(example):
+    card = selectors.council_scorecard(council=example["birmingham"])
+    assert card.period == example["current"]
+    row = row_for(card, "2A")
+    assert row.value == Decimal("85.0")
+    assert row.formatted == "85.0%"
+    assert (row.rank, row.rank_of, row.rank_label) == (1, 6, "1st of 6")
+    assert row.quartile_england == 1
+    assert row.quartile_region == 1
+    assert row.rag is RAG.GREEN
+    assert row.direction is Direction.NO_CHANGE  # 84.8 → 85.0 under 2D in 2022-23
+    assert row.previous_value == Decimal("84.8")
+    assert row.comparators["england"].value == Decimal("79.8")
+    assert row.comparators["england"].published is False
+    assert row.comparators["england"].count == 6
+    assert row.comparators["region"].value == Decimal("79.8")
+    assert row.comparators["council_type"].value == Decimal("79.8")
+    assert row.comparators["nearest_neighbours_median"].value == Decimal("78.4")
+    assert row.commentary.band is Band.CLEARLY
+    assert row.commentary.text == "Birmingham is better than its nearest neighbours (median 78.4%)."
+    assert row.trend == [("2022-23", Decimal("84.8")), ("2023-24", Decimal("85.0"))]
+
+
+def test_lower_is_better_row_matches_worked_example(example):
+    card = selectors.council_scorecard(council=example["birmingham"], period=example["current"])
+    row = row_for(card, "2C")
+    assert row.key == "ascof-2023-2c"
+    assert (row.rank, row.rank_of) == (2, 7)
+    assert row.quartile_england == 1
+    assert row.rag is RAG.GREEN
+    assert row.direction is Direction.IMPROVING  # 2A2 530.0 → 2C 512.0, by series
+    assert row.comparators["region"].published is True
+    assert row.comparators["region"].value == REGION_PUBLISHED_2C
+    assert row.comparators["england"].published is False
+    assert row.comparators["england"].value == Decimal("598.3")
+    # Birmingham's neighbours B–G: 455.1, 598.3, 598.3, 640.5, 702.9, 810.0 → (598.3 + 640.5) / 2
+    assert row.comparators["nearest_neighbours_median"].value == Decimal("619.4")
+    assert row.formatted == "512.0 per 100,000"
+
+
+def test_worst_quartile_and_worst_movers(example):
+    wolverhampton = Council.objects.get(gss_code=EXAMPLE_COUNCILS["G"])
+    card = selectors.council_scorecard(council=wolverhampton)
+    admissions = row_for(card, "2C")
+    assert (admissions.rank, admissions.quartile_england, admissions.rag) == (7, 4, RAG.RED)
+    assert admissions.direction is Direction.WORSENING
+    sequel = row_for(card, "2A")
+    assert sequel.status == Value.Status.SUPPRESSED
+    assert sequel.formatted == "[c]"
+    assert sequel.rank is None and sequel.rag is None
+    assert sequel.direction is Direction.NOT_COMPARABLE
+    assert sequel.commentary is None  # no neighbours loaded for Wolverhampton
+    (outcomes,) = [s for s in card.domains if s.domain and s.domain.slug == "performance-and-outcomes"]
+    assert outcomes.summary.red == 1
+    assert outcomes.summary.worst_movers == [admissions]
+
+
+def test_codes_follow_the_periods_framework(example):
+    old = selectors.council_scorecard(council=example["birmingham"], period=example["previous"])
+    assert old.framework == Framework.ASCOF_2014
+    assert row_for(old, "2A2").value == Decimal("530.0")
+    assert all(row.measure.framework == Framework.ASCOF_2014 for row in old.rows)
+    new = selectors.council_scorecard(council=example["birmingham"], period=example["current"])
+    assert {row.code for row in new.rows} >= {"2C", "2A", "2D1"}
+    assert "2A2" not in {row.code for row in new.rows}
+    assert all(row.measure.framework == Framework.ASCOF_2023 for row in new.rows)
+
+
+def test_every_domain_is_listed_in_order_with_summary(example):
+    card = selectors.council_scorecard(council=example["birmingham"])
+    assert [s.domain for s in card.domains] == list(Domain.objects.order_by("position"))
+    governance = card.domains[1]
+    assert governance.domain.slug == "governance-and-leadership"
+    assert governance.rows == []
+    outcomes = card.domains[0]
+    assert (outcomes.summary.green, outcomes.summary.amber, outcomes.summary.red) == (2, 0, 0)
+    assert outcomes.summary.improving == 1
+    assert card.periods == [example["previous"], example["current"]]
+    assert card.previous_period == example["previous"]
+    assert card.data_is_demo is False
+
+
+def test_local_measures_of_the_councils_region_only(example):
+    governance = Domain.objects.get(slug="governance-and-leadership")
+    ours = Measure.objects.create(
+        key="local-wm-vacancies",
+        code="WM1",
+        framework=Framework.LOCAL,
+        title="Social worker vacancy rate",
+        unit=Unit.PERCENT,
+        polarity=Polarity.LOWER,
+        domain=governance,
+        series="wm-vacancies",
+        owner_region=example["region"],
+    )
+    Measure.objects.create(
+        key="local-nw-x",
+        code="NW1",
+        framework=Framework.LOCAL,
+        title="Another region's measure",
+        unit=Unit.COUNT,
+        polarity=Polarity.NONE,
+        domain=governance,
+        series="nw-x",
+        owner_region=Region.objects.exclude(pk=example["region"].pk).first(),
+    )
+    card = selectors.council_scorecard(council=example["birmingham"])
+    assert [row.measure for row in card.domains[1].rows] == [ours]
+
+
+def test_demo_values_are_flagged(db):
+    data = build_example(is_demo=True)
+    assert selectors.council_scorecard(council=data["birmingham"]).data_is_demo is True
+
+
+def test_council_without_data(db):
+    council = Council.objects.get(gss_code="E06000019")
+    card = selectors.council_scorecard(council=council)
+    assert card.periods == []
+    assert all(row.value is None for row in card.rows)
+
+
+def test_region_overview_matrix(example):
+    overview = selectors.region_overview(region=example["region"])
+    assert overview.period == example["current"]
+    assert len(overview.rows) == 14
+    index = [m.code for m in overview.measures].index("2C")
+    cells = {row.council.gss_code: row.cells[index] for row in overview.rows}
+    assert (cells[EXAMPLE_COUNCILS["F"]].rank, cells[EXAMPLE_COUNCILS["F"]].rag) == (1, RAG.GREEN)
+    assert (cells[EXAMPLE_COUNCILS["C"]].rank, cells[EXAMPLE_COUNCILS["D"]].rank) == (3, 3)
+    assert cells[EXAMPLE_COUNCILS["G"]].rag is RAG.RED
+    assert cells["E06000019"].value is None
+    assert overview.region_comparators[index].published is True
+    outcomes = Domain.objects.get(slug="performance-and-outcomes")
+    filtered = selectors.region_overview(region=example["region"], domain=outcomes)
+    assert {m.domain_id for m in filtered.measures} == {outcomes.pk}
+
+
+def test_measure_values_ranked_with_trend(example):
+    old_measure = measure("ascof_2014", "2A2")
+    result = selectors.measure_values(measure=old_measure, region=example["region"])
+    assert result.measure.code == "2C"  # latest period's counterpart of 2A2
+    assert result.period == example["current"]
+    assert [row.council.gss_code for row in result.rows[:3]] == [
+        EXAMPLE_COUNCILS["F"],
+        EXAMPLE_COUNCILS["A"],
+        EXAMPLE_COUNCILS["C"],
+    ]
+    top = result.rows[0]
+    assert (top.rank, top.rank_of, top.quartile_england, top.rag) == (1, 7, 1, RAG.GREEN)
+    assert top.trend == [("2022-23", Decimal("455.1")), ("2023-24", Decimal("455.1"))]
+    assert result.comparators["region"].value == REGION_PUBLISHED_2C
+    assert result.comparators["england"].value == Decimal("598.3")
+    assert len(result.rows) == 14
+    older = selectors.measure_values(measure=old_measure, period=example["previous"])
+    assert older.measure.code == "2A2"
+    assert older.rows[0].value == Decimal("455.1")
+
+
+# --- Query count ------------------------------------------------------------------------------------
+
+
+def add_national_councils(count: int) -> None:
+    """Fictional councils spread over the other regions, with areas and values in both periods."""
+    regions = list(Region.objects.exclude(gss_code="E12000005"))
+    councils = Council.objects.bulk_create(
+        Council(
+            name=f"Testshire {i}",
+            slug=f"testshire-{i}",
+            gss_code=f"E06{800000 + i:06d}",
+            cassr_code=500 + i,
+            council_type=Council.CouncilType.UNITARY,
+            region=regions[i % len(regions)],
+        )
+        for i in range(count)
+    )
+    councils = list(Council.objects.filter(slug__startswith="testshire-"))
+    areas = Area.objects.bulk_create(
+        Area(key=c.gss_code, kind=Area.Kind.COUNCIL, name=c.name, council=c) for c in councils
+    )
+    periods = [period_get_or_create(start_year=2022), period_get_or_create(start_year=2023)]
+    values = []
+    for period in periods:
+        framework = framework_for_start_year(period.start_year)
+        for position, m in enumerate(Measure.objects.filter(framework=framework)):
+            for index, area in enumerate(areas):
+                values.append(
+                    Value(
+                        measure=m, period=period, area=area, value=Decimal(40 + (index * 7 + position) % 50)
+                    )
+                )
+    Value.objects.bulk_create(values, batch_size=2000)
+    for c in councils[:20]:
+        NearestNeighbour.objects.bulk_create(
+            NearestNeighbour(council=c, position=p, neighbour_gss_code=n.gss_code)
+            for p, n in enumerate(councils[20:35], start=1)
+        )
+
+
+def count_queries(func, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as context:
+        func(**kwargs)
+    return len(context.captured_queries)
+
+
+def test_query_count_is_small_and_constant(example, django_assert_max_num_queries):
+    birmingham, region = example["birmingham"], example["region"]
+    m = measure("ascof_2023", "2C")
+    with django_assert_max_num_queries(12):
+        selectors.council_scorecard(council=birmingham)
+    with django_assert_max_num_queries(12):
+        selectors.region_overview(region=region)
+    with django_assert_max_num_queries(12):
+        selectors.measure_values(measure=m, region=region)
+    small = [
+        count_queries(selectors.council_scorecard, council=birmingham),
+        count_queries(selectors.region_overview, region=region),
+        count_queries(selectors.measure_values, measure=m, region=region),
+    ]
+
+    add_national_councils(138)
+    assert Council.objects.count() == 152
+    for c in Council.objects.filter(slug__startswith="testshire-")[:15]:
+        NearestNeighbour.objects.create(
+            council=birmingham, position=100 + c.pk, neighbour_gss_code=c.gss_code
+        )
+    with django_assert_max_num_queries(12):
+        card = selectors.council_scorecard(council=birmingham)
+        assert {row.measure.domain.slug for row in card.rows}  # domains come with the measures
+    with django_assert_max_num_queries(12):
+        overview = selectors.region_overview(region=region)
+    with django_assert_max_num_queries(12):
+        values = selectors.measure_values(measure=m)
+    large = [
+        count_queries(selectors.council_scorecard, council=birmingham),
+        count_queries(selectors.region_overview, region=region),
+        count_queries(selectors.measure_values, measure=m, region=region),
+    ]
+    assert large == small
+    # England is now 152 councils: Birmingham's 2C 512.0 is no longer in the top quarter of England.
+    assert row_for(card, "2C").comparators["england"].count == 145
+    assert row_for(card, "2C").quartile_england == 4
+    assert row_for(card, "2C").rag is RAG.RED
+    assert row_for(card, "2C").rank_of == 7  # still ranked within its region
+    assert len(overview.rows) == 14
+    assert len(values.rows) == 152
+    assert any(row.rank_england == 1 for row in values.rows)
