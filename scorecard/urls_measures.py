@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from scorecard import views_measures
+
+urlpatterns = [
+    path("measures/", views_measures.MeasureListView.as_view(), name="measure-list"),
+    path("measures/<slug:key>/", views_measures.MeasureDetailView.as_view(), name="measure-detail"),
+]

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from scorecard.catalogue import catalogue_load
+
+
+class Command(BaseCommand):
+    help = "Create or update the balanced-scorecard domains and the ASCOF measure catalogue (idempotent)."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        result = catalogue_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Catalogue: {result.domains_created} domain(s) and {result.measures_created} measure(s) created, "
+                f"{result.measures_updated} measure(s) updated."
+            )
+        )

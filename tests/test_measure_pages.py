@@ -1,0 +1,260 @@
+"""The measures catalogue and the measure pages: access, figures, ranks, charts, CSVs and query counts."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from councils.models import Region
+from scorecard import _measure_data as md
+from scorecard.areas import area_for_council, area_for_region
+from scorecard.demo import demo_values_seed
+from scorecard.models import Measure, Value
+from scorecard.periods import period_get_or_create
+from tests.conftest import PERSONAS
+from tests.factories import CouncilFactory
+
+pytestmark = pytest.mark.django_db
+
+DETAIL = "scorecard:measure-detail"
+
+
+@pytest.fixture
+def demo(west_midlands):
+    return demo_values_seed()
+
+
+def _detail(key: str, **params: str) -> str:
+    url = reverse(DETAIL, kwargs={"key": key})
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return url
+
+
+def _csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_measure_list_for_every_persona(client_for, persona, demo):
+    response = client_for(persona).get(reverse("scorecard:measure-list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Measures" in html
+    assert reverse(DETAIL, kwargs={"key": "ascof-2014-2a2"}) in html
+    assert "continued by" in html and "continues" in html
+
+
+def test_measure_list_filters_and_exports(client_for, demo):
+    client = client_for("sli_lead")
+    response = client.get(reverse("scorecard:measure-list"), {"framework": "ascof_2023"})
+    keys = {row.record.key for row in response.context["table"].rows}
+    assert keys and all(key.startswith("ascof-2023-") for key in keys)
+
+    response = client.get(reverse("scorecard:measure-list"), {"domain": "culture-and-change"})
+    assert {row.record.domain.slug for row in response.context["table"].rows} == {"culture-and-change"}
+
+    rows = _csv(client.get(reverse("scorecard:measure-list"), {"_export": "csv"}))
+    assert rows[0][:2] == ["Code", "Title"]
+    assert len(rows) == Measure.objects.count() + 1
+    assert any(row[0] == "2C" and "continues 2A2" in row[-1] for row in rows)
+
+    response = client.get(reverse("scorecard:measure-list"), {"_export": "xlsx"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_measure_detail_for_every_persona(client_for, persona, demo):
+    response = client_for(persona).get(_detail("ascof-2023-2c"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "app-demo-notice" in html and "These figures are synthetic demo data" in html
+    assert "2023-24" in html
+    assert " of 14" in html
+    assert "/static/build/plotly.min.js" in html
+    assert "cdn.plot.ly" not in html
+    assert 'class="app-chart__plot" aria-describedby=' in html and "Download this data (CSV)" in html
+    assert "Continues" in html and reverse(DETAIL, kwargs={"key": "ascof-2014-2a2"}) in html
+
+
+def test_measure_detail_ranks_councils_by_polarity(client_for, demo):
+    response = client_for("sli_lead").get(_detail("ascof-2023-2c"))  # lower is better
+    figures = response.context["data"].councils
+    numbers = [f.value for f in figures if f.rank is not None]
+    assert numbers == sorted(numbers)
+    assert figures[0].rank == 1
+    response = client_for("sli_lead").get(_detail("ascof-2023-1a"))  # higher is better
+    numbers = [f.value for f in response.context["data"].councils if f.rank is not None]
+    assert numbers == sorted(numbers, reverse=True)
+
+
+def test_measure_detail_period_selector_and_crosswalk(client_for, demo):
+    client = client_for("sli_lead")
+    response = client.get(_detail("ascof-2014-2a2"))
+    assert response.context["data"].period.label == "2022-23"  # the measure's own latest year
+    assert [p.label for p in response.context["data"].periods] == [
+        "2019-20",
+        "2020-21",
+        "2021-22",
+        "2022-23",
+        "2023-24",
+    ]
+    response = client.get(_detail("ascof-2014-2a2", period="2020-21"))
+    assert response.context["data"].period.label == "2020-21"
+    response = client.get(_detail("ascof-2014-2a2", period="2023-24"))
+    assert "published as <a" in response.content.decode() and "measure 2C of the" in response.content.decode()
+    response = client.get(_detail("ascof-2014-2a2", period="1999-00"))  # unknown: the default year
+    assert response.context["data"].period.label == "2022-23"
+
+
+def test_region_and_england_published_else_computed(client_for, demo, west_midlands):
+    client = client_for("sli_lead")
+    data = client.get(_detail("ascof-2014-1a")).context["data"]
+    assert not data.region_figure.computed and not data.england_figure.computed
+
+    Value.objects.filter(area__key__in=[west_midlands.gss_code, "E92000001"]).delete()
+    response = client.get(_detail("ascof-2014-1a"))
+    data = response.context["data"]
+    assert data.region_figure.computed and data.england_figure.computed
+    numbers = [f.value for f in data.councils]
+    assert data.region_figure.value == sum(numbers) / len(numbers)
+    assert data.region_figure.computed_from == 14
+    assert "Computed" in response.content.decode()
+
+
+def test_status_texts_and_ties(client_for, demo, birmingham, coventry):
+    measure = Measure.objects.get(key="ascof-2014-1a")
+    period = period_get_or_create(start_year=2022)
+    Value.objects.filter(measure=measure, period=period, area__key=birmingham.gss_code).update(
+        status=Value.Status.SUPPRESSED, value=None
+    )
+    Value.objects.filter(measure=measure, period=period, area__key=coventry.gss_code).update(
+        status=Value.Status.NOT_APPLICABLE, value=None
+    )
+    Value.objects.filter(measure=measure, period=period, area__key="E08000027").delete()
+    top = Value.objects.filter(
+        measure=measure, period=period, area__kind="council", value__isnull=False
+    ).order_by("-value")[0]
+    Value.objects.filter(measure=measure, period=period, area__key="E08000028").update(value=top.value)
+
+    response = client_for("dass").get(_detail("ascof-2014-1a", period="2022-23"))
+    html = response.content.decode()
+    assert "[c] Suppressed" in html and "[x] Not applicable" in html and "No figure" in html
+    assert "joint 1st of 11" in html
+    assert "Your council" in html  # the DASS's own council is marked
+
+
+def test_rank_helper_shares_ties_and_respects_polarity():
+    values = {"a": Decimal(5), "b": Decimal(7), "c": Decimal(7), "d": None, "e": Decimal(1)}
+    assert md.rank_positions(values, "higher") == {"b": 1, "c": 1, "a": 3, "e": 4}
+    assert md.rank_positions(values, "lower") == {"e": 1, "a": 2, "b": 3, "c": 3}
+    assert md.rank_positions(values, "none") == {}
+    assert md.rank_text(3, 14) == "3rd of 14"
+    assert md.rank_text(1, 14, tied=True) == "joint 1st of 14"
+    assert [md.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "111th",
+    ]
+
+
+def test_csv_downloads_parse(client_for, demo, west_midlands):
+    client = client_for("sli_lead")
+    rows = _csv(client.get(_detail("ascof-2014-1a", format="csv", chart="ranking")))
+    assert rows[0][:2] == ["Area", "Score out of 24"]
+    assert len(rows) == 1 + 14 + 2
+    assert {row[0] for row in rows[-2:]} == {"West Midlands", "England"}
+    assert float(rows[1][1]) > 0
+
+    rows = _csv(client.get(_detail("ascof-2014-1a", format="csv", chart="trend")))
+    assert rows[0] == ["Area", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+    assert len(rows) == 1 + 14 + 2
+    assert client.get(_detail("ascof-2014-1a", format="csv", chart="nope")).status_code == 404
+
+
+def test_unknown_measure_is_404(client_for, demo):
+    assert client_for("sli_lead").get(_detail("no-such-measure")).status_code == 404
+
+
+def test_measure_without_figures(client_for, west_midlands):
+    response = client_for("sli_lead").get(_detail("ascof-2014-1a"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No figures have been loaded" in html
+    assert "plotly.min.js" not in html
+    assert "app-demo-notice" not in html
+
+
+def test_real_figures_carry_no_demo_notice(client_for, west_midlands, birmingham):
+    Value.objects.create(
+        measure=Measure.objects.get(key="ascof-2014-1a"),
+        period=period_get_or_create(start_year=2019),
+        area=area_for_council(council=birmingham),
+        value=Decimal("19.3"),
+    )
+    html = client_for("sli_lead").get(_detail("ascof-2014-1a")).content.decode()
+    assert "19.3 out of 24" in html
+    assert "app-demo-notice" not in html
+
+
+def test_region_parameter_and_default_region(client_for, demo):
+    other = Region.objects.exclude(gss_code="E12000005").first()
+    response = client_for("no_role_user").get(_detail("ascof-2014-1a"))
+    assert response.context["region"].gss_code == "E12000005"
+    response = client_for("no_role_user").get(_detail("ascof-2014-1a", region=other.gss_code))
+    assert response.context["region"] == other
+    assert response.context["data"].councils == [] or all(
+        f.value is None for f in response.context["data"].councils
+    )
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, demo):
+    response = client.get(_detail("ascof-2014-1a"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_is_constant(client_for, demo, west_midlands, django_assert_max_num_queries):
+    client = client_for("sli_lead")
+    url = _detail("ascof-2014-1a")
+    client.get(url)  # warm up (session, content types)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("scorecard:measure-list"))
+    before = _count_queries(client, url)
+
+    measure = Measure.objects.get(key="ascof-2014-1a")
+    for n in range(6):
+        council = CouncilFactory(region=west_midlands)
+        area = area_for_council(council=council)
+        for year in (2019, 2020, 2021, 2022):
+            Value.objects.create(
+                measure=measure,
+                period=period_get_or_create(start_year=year),
+                area=area,
+                value=Decimal("18.5") + n,
+                is_demo=True,
+            )
+    area_for_region(region=west_midlands)
+    assert _count_queries(client, url) == before
+    response = client.get(url)
+    assert " of 20" in response.content.decode()
