@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from scorecard import views_imports
+
+urlpatterns = [
+    path("imports/", views_imports.import_list, name="import-list"),
+    path("imports/new/", views_imports.import_upload, name="import-upload"),
+    path("imports/template.xlsx", views_imports.import_template, name="import-template"),
+    path("imports/<int:pk>/", views_imports.import_detail, name="import-detail"),
+    path("imports/<int:pk>/confirm/", views_imports.import_confirm, name="import-confirm"),
+]
