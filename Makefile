@@ -43,6 +43,8 @@ browsers:  ## Debian Chromium and poppler for browser and PDF tests (needs root 
 
 migrate: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_councils
+	$(DEV_ENV) $(PY) manage.py load_catalogue
 
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py seed_demo

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from councils import selectors
+from config.navigation import navigation_for_user
 
 
 def service(request: HttpRequest) -> dict:
@@ -10,5 +10,5 @@ def service(request: HttpRequest) -> dict:
     return {
         "service_name": settings.SERVICE_NAME,
         "demo_mode": settings.DEMO_MODE,
-        "navigation": selectors.navigation_for_user(user=user, path=request.path) if user else [],
+        "navigation": navigation_for_user(user=user, path=request.path) if user else [],
     }

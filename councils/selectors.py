@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.urls import reverse
 
 from councils.models import Council, Membership, NearestNeighbour, Region, User
 from councils.rules import user_memberships
@@ -28,6 +27,7 @@ class Neighbour:
     position: int
     gss_code: str
     council: Council | None
+    is_demo: bool = False
 
 
 def council_neighbours(*, council: Council) -> list[Neighbour]:
@@ -54,13 +54,6 @@ def region_people(*, region: Region) -> list[Membership]:
     )
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url: str
-    active: bool
-
-
 def home_region_for_user(*, user: User) -> Region | None:
     """The region a user works in: their regional role's region, else their council's region."""
     for membership in user_memberships(user):
@@ -77,29 +70,3 @@ def home_council_for_user(*, user: User) -> Council | None:
         if membership.council is not None:
             return membership.council
     return None
-
-
-def navigation_for_user(*, user: User, path: str) -> list[NavItem]:
-    """Header navigation for the user's roles."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    council = home_council_for_user(user=user)
-    if council is not None:
-        items.append(("My council", council.get_absolute_url()))
-    items.append(("Councils", reverse("councils:council-list")))
-    region = home_region_for_user(user=user)
-    if region is not None and user.has_perm("councils.view_people", region):
-        items.append(("People", reverse("councils:region-people", kwargs={"gss_code": region.gss_code})))
-    if user.is_staff:
-        items.append(("Admin", reverse("admin:index")))
-    result = []
-    for label, url in items:
-        active = path == url if url == "/" else path.startswith(url)
-        result.append(NavItem(label, url, active))
-    # Only the most specific match is active ("/councils/E08…" is "My council", not "Councils").
-    actives = [item for item in result if item.active]
-    if len(actives) > 1:
-        best = max(actives, key=lambda item: len(item.url))
-        result = [NavItem(i.label, i.url, i is best) for i in result]
-    return result

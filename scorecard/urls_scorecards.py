@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from scorecard import views_scorecards as views
+
+urlpatterns = [
+    path(
+        "councils/<str:gss_code>/scorecard/", views.CouncilScorecardView.as_view(), name="council-scorecard"
+    ),
+    path("regions/<str:gss_code>/scorecard/", views.RegionScorecardView.as_view(), name="region-scorecard"),
+    path("compare/", views.CompareView.as_view(), name="compare"),
+]

@@ -27,7 +27,12 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]],
+        }
         for v in result["violations"]
     ]
 

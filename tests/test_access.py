@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.test import Client, override_settings
 
 from councils.models import Membership
-from tests.conftest import PERSONAS, PASSWORD
+from tests.conftest import PASSWORD, PERSONAS
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,9 @@ def test_unknown_council_and_region_are_404(client_for):
 def test_sli_lead_of_another_region_cannot_see_west_midlands_people(client, db):
     from councils.models import Region
 
-    lead = MembershipFactory(role=Membership.Role.SLI_LEAD, region=Region.objects.get(gss_code="E12000001")).user
+    lead = MembershipFactory(
+        role=Membership.Role.SLI_LEAD, region=Region.objects.get(gss_code="E12000001")
+    ).user
     client.force_login(lead)
     assert client.get(f"/regions/{WEST_MIDLANDS}/people/").status_code == 403
     assert client.get("/regions/E12000001/people/").status_code == 200
@@ -77,7 +79,9 @@ def test_sign_in_with_wrong_password_shows_a_govuk_error_summary(client, dass):
 
 
 def test_sign_in_lands_on_a_home_page_for_the_role(client, dass, sli_lead):
-    response = client.post("/accounts/login/", {"username": "dass.birmingham", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "dass.birmingham", "password": PASSWORD}, follow=True
+    )
     page = response.content.decode()
     assert "Your council: Birmingham" in page
     assert "People and roles" not in page
@@ -104,9 +108,24 @@ def test_sign_out_needs_a_csrf_token(dass):
 
 def test_navigation_fits_the_role(client_for):
     dass_nav = client_for("dass").get("/").context["navigation"]
-    assert [item.label for item in dass_nav] == ["Home", "My council", "Councils"]
+    assert [item.label for item in dass_nav] == [
+        "Home",
+        "My scorecard",
+        "Regional scorecard",
+        "Compare",
+        "Councils",
+        "Measures",
+    ]
     lead_nav = client_for("sli_lead").get("/").context["navigation"]
-    assert [item.label for item in lead_nav] == ["Home", "Councils", "People"]
+    assert [item.label for item in lead_nav] == [
+        "Home",
+        "Regional scorecard",
+        "Compare",
+        "Councils",
+        "Measures",
+        "Imports",
+        "People",
+    ]
     admin_nav = client_for("admin").get("/").context["navigation"]
     assert "Admin" in [item.label for item in admin_nav]
 
@@ -116,8 +135,15 @@ def test_council_profile_shows_codes_type_region_dass_and_neighbours(client_for,
 
     NearestNeighbour.objects.create(council=birmingham, position=1, neighbour_gss_code="E08000026")
     page = client_for("other_dass").get(f"/councils/{BIRMINGHAM}/").content.decode()
-    for text in ("Birmingham", "E08000025", "406", "Metropolitan district", "West Midlands",
-                 str(dass), ">Coventry</a>"):
+    for text in (
+        "Birmingham",
+        "E08000025",
+        "406",
+        "Metropolitan district",
+        "West Midlands",
+        str(dass),
+        ">Coventry</a>",
+    ):
         assert text in page
 
 
@@ -148,13 +174,16 @@ def test_councils_list_query_count_is_constant(client_for, django_assert_max_num
 # The role model and its rules --------------------------------------------------------------------------
 
 
-def test_permission_rules(dass, delegate, other_dass, sli_lead, coordinator, admin, no_role_user,
-                          birmingham, west_midlands):
+def test_permission_rules(
+    dass, delegate, other_dass, sli_lead, coordinator, admin, no_role_user, birmingham, west_midlands
+):
     from councils import rules as r
 
     assert r.is_dass_of(dass, birmingham) and not r.is_dass_of(delegate, birmingham)
     assert r.is_council_member_of(delegate, birmingham) and not r.is_council_member_of(other_dass, birmingham)
-    assert r.is_regional_member_of(sli_lead, birmingham) and r.is_regional_member_of(coordinator, west_midlands)
+    assert r.is_regional_member_of(sli_lead, birmingham) and r.is_regional_member_of(
+        coordinator, west_midlands
+    )
     assert not r.is_regional_member_of(dass, west_midlands)
     for user in (dass, delegate, sli_lead, coordinator, admin, no_role_user):
         assert user.has_perm("councils.view_council", birmingham)
@@ -209,7 +238,11 @@ def test_production_settings_need_a_secret_key():
     env = {"PATH": "/usr/bin:/bin", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, cwd=settings.BASE_DIR, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -12,6 +12,12 @@ PAGES = [
     ("councils", "/councils/"),
     ("council", "/councils/E08000025/"),
     ("region", "/regions/E12000005/"),
+    ("council-scorecard", "/councils/E08000025/scorecard/"),
+    ("region-scorecard", "/regions/E12000005/scorecard/"),
+    ("compare", "/compare/?councils=E08000025&councils=E08000026&councils=E10000034"),
+    ("compare-error", "/compare/?councils=E08000025"),
+    ("measures", "/measures/"),
+    ("measure", "/measures/ascof-2023-2c/"),
 ]
 
 
@@ -20,9 +26,11 @@ def reference_data(transactional_db):
     """Transactional tests empty the database; put the migrated reference data back."""
     from councils.services import reference_data_load
     from scorecard.catalogue import catalogue_load
+    from scorecard.demo import demo_values_seed
 
     reference_data_load()
     catalogue_load()
+    demo_values_seed()
 
 
 @pytest.fixture

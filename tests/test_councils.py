@@ -79,7 +79,9 @@ def write_json(tmp_path, data, name="nn.json"):
 def test_neighbours_import_keeps_order_ignores_self_and_reports_unknown(tmp_path, birmingham):
     path = write_json(tmp_path, {"E08000025": ["E08000026", "E08000025", "E06000015", "E08000030"]})
     result = neighbours_import(path=path)
-    rows = list(NearestNeighbour.objects.filter(council=birmingham).values_list("position", "neighbour_gss_code"))
+    rows = list(
+        NearestNeighbour.objects.filter(council=birmingham).values_list("position", "neighbour_gss_code")
+    )
     assert rows == [(1, "E08000026"), (2, "E06000015"), (3, "E08000030")]
     assert result.unknown_neighbours == ["E06000015"]  # Derby is not loaded yet: kept, reported
     assert result.councils == 1
@@ -152,7 +154,12 @@ def test_neighbour_links_resolve_once_the_council_exists(tmp_path, birmingham, c
     assert "E06000015" in page and "council not loaded yet" in page
     from tests.factories import CouncilFactory
 
-    CouncilFactory(name="Derby", slug="derby", gss_code="E06000015", cassr_code=None,
-                   region=Region.objects.get(gss_code="E12000004"))
+    CouncilFactory(
+        name="Derby",
+        slug="derby",
+        gss_code="E06000015",
+        cassr_code=None,
+        region=Region.objects.get(gss_code="E12000004"),
+    )
     page = client.get(birmingham.get_absolute_url()).content.decode()
     assert ">Derby</a>" in page
