@@ -63,7 +63,9 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 bench: setup
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/make_national_file.py
+	DJANGO_SETTINGS_MODULE=config.settings DEBUG=1 $(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_scorecard.py
 
 clean:
 	rm -rf $(VENV) static/build staticfiles node_modules

@@ -8,7 +8,7 @@ Every read uses a fixed number of queries whatever the number of councils or yea
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 
 from councils.models import Council, Region
 from scorecard import scoring
@@ -85,7 +85,7 @@ class Figure:
     value: Decimal | None = None
     status: str = Value.Status.MISSING
     is_demo: bool = False
-    computed: bool = False  # a mean we calculated, not a published figure
+    computed: bool = False  # the median of council figures, calculated because none was published
     computed_from: int = 0
     rank: int | None = None
     tied: bool = False
@@ -151,18 +151,20 @@ def measure_data(*, measure: Measure, region: Region | None, period_label: str |
             "period", "measure"
         )
     )
-    # England computed means (simple mean of every council's published number), per period: one query.
+    # England computed figures (the median of every council's published number, as scoring.py defines
+    # computed comparators), per period: one query.
+    england_numbers: dict[int, list[Decimal]] = {}
+    for period_id, number in Value.objects.filter(
+        measure_id__in=series_ids,
+        breakdown=Value.TOTAL,
+        area__kind=Area.Kind.COUNCIL,
+        value__isnull=False,
+        status=Value.Status.OK,
+    ).values_list("period_id", "value"):
+        england_numbers.setdefault(period_id, []).append(number)
     england_means = {
-        row["period_id"]: (row["mean"], row["n"])
-        for row in Value.objects.filter(
-            measure_id__in=series_ids,
-            breakdown=Value.TOTAL,
-            area__kind=Area.Kind.COUNCIL,
-            value__isnull=False,
-            status=Value.Status.OK,
-        )
-        .values("period_id")
-        .annotate(mean=Avg("value"), n=Count("id"))
+        period_id: (scoring.computed_comparator(numbers), len(numbers))
+        for period_id, numbers in england_numbers.items()
     }
     periods_by_pk = {v.period_id: v.period for v in values}
     for period in Period.objects.filter(pk__in=list(england_means)):
@@ -254,14 +256,13 @@ def _computed_mean(
     england_means: dict[int, tuple[Decimal | None, int]],
 ) -> tuple[Decimal | None, int]:
     if key == ENGLAND_CODE:
-        mean, count = england_means.get(period_pk, (None, 0))
-        return (Decimal(str(mean)) if mean is not None else None), count
+        return england_means.get(period_pk, (None, 0))
     numbers = [
         n for n in (_number(by_area_period.get((a.pk, period_pk))) for a in council_areas) if n is not None
     ]
     if not numbers:
         return None, 0
-    return sum(numbers) / len(numbers), len(numbers)
+    return scoring.computed_comparator(numbers), len(numbers)
 
 
 def _figure(area: Area, value: Value | None, measure: Measure) -> Figure:

@@ -221,3 +221,17 @@ def test_demo_users_token_only_works_in_demo_mode(example, token, no_role_user, 
     settings.DEMO_MODE = True
     response = Client().get(SCORECARD_URL, headers={"Authorization": f"Token {token}"})
     assert response.status_code == 200
+
+
+def test_create_api_token_command_issues_a_working_token(client, dass):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("create_api_token", dass.username, name="dashboard", stdout=out)
+    key = out.getvalue().splitlines()[1]
+    response = client.get("/api/measures/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("create_api_token", "nobody")
