@@ -128,7 +128,7 @@ def overview_table(overview: RegionOverview, **kwargs: Any) -> tables.Table:
 class OverviewTable(tables.Table):
     council = tables.Column(
         linkify=lambda record: reverse("scorecard:council-scorecard", args=[record["council"].gss_code]),
-        order_by=("council.name",),
+        order_by=("council__name",),
     )
 
     class Meta:

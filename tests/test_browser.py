@@ -79,3 +79,41 @@ def test_sort_filter_and_sign_out_journey(signed_in_page, live_server):
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     page.goto(f"{live_server.url}/councils/")
     assert "/accounts/login/" in page.url
+
+
+def test_upload_preview_confirm_journey_with_the_real_ascof_file(
+    signed_in_page, live_server, settings, tmp_path
+):
+    """The SLI lead loads the real published extract through the web and sees its figures on the scorecard."""
+    import csv
+    from decimal import Decimal
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    real_file = "../shared/data/ascof_2018-19_to_2019-20.csv"
+    page = signed_in_page("sli.lead")
+    page.goto(f"{live_server.url}/imports/new/")
+    screenshot(page, "import-upload")
+    assert axe_violations(page) == []
+    page.check("input[name=kind][value=ascof]")
+    page.set_input_files("input[type=file]", real_file)
+    page.click("button:has-text('Check the file')")
+    page.wait_for_selector("button:has-text('Confirm import')")
+    assert "8,768" in page.content()
+    screenshot(page, "import-preview")
+    assert axe_violations(page) == []
+    page.click("button:has-text('Confirm import')")
+    page.wait_for_selector(".govuk-notification-banner--success")
+    screenshot(page, "import-done")
+
+    with open(real_file, encoding="utf-8") as handle:
+        expected = next(
+            Decimal(r["Measure_Value"])
+            for r in csv.DictReader(handle)
+            if r["Year"] == "2019-20" and r["ONS Code"] == "E08000025" and r["Measure Group"] == "2A2"
+        )
+    page.goto(f"{live_server.url}/councils/E08000025/scorecard/?period=2019-20")
+    row = page.locator("tr", has=page.locator("a:has-text('2A2')"))
+    assert f"{expected:.1f}" in row.inner_text()
+    assert page.locator(".app-demo-notice").count() == 0  # real figures: no demo label
+    page.goto(f"{live_server.url}/imports/")
+    assert "ascof_2018-19_to_2019-20.csv" in page.content()

@@ -24,7 +24,7 @@ DIRECTION_SYMBOLS = {
 def rag_tag(rag: str | None) -> SafeString:
     """A GOV.UK tag that says the RAG rating in words as well as colour."""
     if not rag:
-        return format_html('<span class="govuk-body-s app-muted">No RAG</span>')
+        return format_html('<span class="govuk-body-s app-muted">{}</span>', "No RAG")
     value = str(rag)
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>', RAG_CLASSES.get(value, ""), value.capitalize()
