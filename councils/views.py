@@ -67,7 +67,7 @@ class CouncilDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class RegionDetailView(PermissionRequiredMixin, DetailView):
+class RegionDetailView(PermissionRequiredMixin, ExportMixin, DetailView):
     permission_required = "councils.view_region"
     raise_exception = True
     template_name = "councils/region_detail.html"
@@ -76,9 +76,20 @@ class RegionDetailView(PermissionRequiredMixin, DetailView):
     def get_object(self, queryset=None) -> Region:  # type: ignore[no-untyped-def]
         return get_object_or_404(Region, gss_code=self.kwargs["gss_code"])
 
+    export_formats = ("csv", "xlsx")
+
+    def get_export_filename(self, export_format: str) -> str:
+        return f"councils-{self.object.slug}.{export_format}"
+
+    def get_table_kwargs(self) -> dict:
+        return {}
+
+    def get_table(self, **kwargs) -> CouncilTable:  # type: ignore[no-untyped-def]
+        return CouncilTable(selectors.council_list(region=self.object), orderable=False, **kwargs)
+
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         context = super().get_context_data(**kwargs)
-        context["table"] = CouncilTable(selectors.council_list(region=self.object), orderable=False)
+        context["table"] = self.get_table()
         context["can_view_people"] = self.request.user.has_perm("councils.view_people", self.object)
         return context
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
 from scorecard.forms import ImportUploadForm
 from scorecard.models import ImportRecord
@@ -78,6 +79,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
     table = ImportRecordTable(ImportRecord.objects.select_related("imported_by"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export_format = request.GET.get("_export")
+    if export_format in ("csv", "xlsx"):
+        return TableExport(export_format, table).response(f"import-history.{export_format}")
     return render(request, "scorecard/imports/import_list.html", {"table": table})
 
 

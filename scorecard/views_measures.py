@@ -7,7 +7,8 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
+import django_tables2 as tables
+from django_tables2.export import ExportMixin, TableExport
 from rules.contrib.views import PermissionRequiredMixin
 
 from scorecard import _measure_data as md
@@ -42,6 +43,21 @@ class MeasureListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
         return Measure.objects.select_related("domain", "replaces").prefetch_related("replaced_by")
 
 
+class MeasureValuesExportTable(tables.Table):
+    """The measure page's figures (councils ranked, then region and England) for CSV/XLSX downloads."""
+
+    area = tables.Column(verbose_name="Area")
+    code = tables.Column(verbose_name="Code")
+    value = tables.Column(verbose_name="Value")
+    shown_as = tables.Column(verbose_name="Shown as")
+    rank = tables.Column(verbose_name="Rank in region")
+    basis = tables.Column(verbose_name="Basis")
+    demo = tables.Column(verbose_name="Demo data")
+
+    class Meta:
+        orderable = False
+
+
 class MeasureDetailView(PermissionRequiredMixin, TemplateView):
     """A measure's definition and the region's latest (or selected) figures, ranked, charted and downloadable.
 
@@ -63,6 +79,25 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
             measure=self.measure, region=self.region, period_label=request.GET.get("period")
         )
         self.focus = md.council_for_user(user=request.user)
+        export_format = request.GET.get("_export")
+        if export_format in ("csv", "xlsx"):
+            table = MeasureValuesExportTable(
+                [
+                    {
+                        "area": figure.area.name,
+                        "code": figure.code or self.measure.code,
+                        "value": figure.value,
+                        "shown_as": figure.text or figure.status_text,
+                        "rank": figure.rank,
+                        "basis": "computed" if figure.computed else ("published" if figure.value is not None else ""),
+                        "demo": "yes" if figure.is_demo else "",
+                    }
+                    for figure in [*self.data.councils, self.data.region_figure, self.data.england_figure]
+                    if figure is not None
+                ]
+            )
+            period = self.data.period.label if self.data.period else "no-period"
+            return TableExport(export_format, table).response(f"{self.measure.key}-{period}.{export_format}")
         if request.GET.get("format") == "csv":
             chart_name = request.GET.get("chart", "ranking")
             if chart_name not in CSV_CHARTS:

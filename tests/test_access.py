@@ -23,6 +23,7 @@ PAGES = [
     ("/councils/?region=E12000005&council_type=county&sort=-gss_code", {}),
     (f"/councils/{BIRMINGHAM}/", {}),
     (f"/regions/{WEST_MIDLANDS}/", {}),
+    (f"/regions/{WEST_MIDLANDS}/?_export=csv", {}),
     (
         f"/regions/{WEST_MIDLANDS}/people/",
         {"dass": 403, "delegate": 403, "no_role_user": 403},

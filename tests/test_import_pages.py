@@ -226,3 +226,10 @@ def test_preview_warns_that_real_figures_replace_demo_figures(client_for, west_m
     page = client.get(response["Location"]).content.decode()
     assert f"Importing this file will remove the {demo_count} synthetic demo figures" in page
     assert Value.objects.filter(is_demo=True).count() == demo_count
+
+
+def test_import_history_exports(client_for):
+    response = client_for("sli_lead").get("/imports/?_export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode("utf-8-sig").splitlines()[0].startswith("When,File,Kind,Who")
+    assert client_for("dass").get("/imports/?_export=csv").status_code == 403

@@ -259,3 +259,20 @@ def test_query_count_is_constant(client_for, demo, west_midlands, django_assert_
     assert _count_queries(client, url) == before
     response = client.get(url)
     assert " of 20" in response.content.decode()
+
+
+def test_measure_figures_export_to_csv_and_xlsx(client_for, demo):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for("dass")
+    response = client.get("/measures/ascof-2023-2c/?period=2023-24&_export=csv")
+    import csv
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Area", "Code", "Value", "Shown as", "Rank in region", "Basis", "Demo data"]
+    assert len(rows) == 1 + 14 + 2  # councils, region, England
+    assert rows[1][4] == "1" and rows[1][1] == "2C"  # best first
+    xlsx = client.get("/measures/ascof-2023-2c/?_export=xlsx")
+    assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 17
