@@ -10,6 +10,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from councils import selectors
 from councils.filters import CouncilFilter
 from councils.models import Council, Membership, Region
+from councils.pagination import BoundedPaginator
 from councils.rules import user_memberships
 from councils.tables import CouncilTable
 
@@ -42,7 +43,7 @@ class CouncilListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
     template_name = "councils/council_list.html"
     export_formats = ("csv", "xlsx")
     export_name = "councils"
-    paginate_by = 50
+    table_pagination = {"per_page": 50, "paginator_class": BoundedPaginator}
     http_method_names = ["get", "head"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]

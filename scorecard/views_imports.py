@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from councils.pagination import BoundedPaginator
 from scorecard.forms import ImportUploadForm
 from scorecard.models import ImportRecord
 from scorecard.periods import period_label
@@ -78,7 +79,7 @@ def _run_import(*, kind: str, path: Path, file_name: str, year: str | None, dry_
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
     table = ImportRecordTable(ImportRecord.objects.select_related("imported_by"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": BoundedPaginator}).configure(table)
     export_format = request.GET.get("_export")
     if export_format in ("csv", "xlsx"):
         return TableExport(export_format, table).response(f"import-history.{export_format}")

@@ -1,5 +1,6 @@
 """The measures catalogue and one page per measure: definition, the region's figures, charts and CSVs."""
 
+import django_tables2 as tables
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -7,10 +8,10 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-import django_tables2 as tables
 from django_tables2.export import ExportMixin, TableExport
 from rules.contrib.views import PermissionRequiredMixin
 
+from councils.pagination import BoundedPaginator
 from scorecard import _measure_data as md
 from scorecard.charts import (
     BarItem,
@@ -36,7 +37,7 @@ class MeasureListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
     template_name = "scorecard/measures/measure_list.html"
     export_formats = ("csv", "xlsx")
     export_name = "measures"
-    paginate_by = 100
+    table_pagination = {"per_page": 100, "paginator_class": BoundedPaginator}
     http_method_names = ["get", "head"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -89,7 +90,9 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
                         "value": figure.value,
                         "shown_as": figure.text or figure.status_text,
                         "rank": figure.rank,
-                        "basis": "computed" if figure.computed else ("published" if figure.value is not None else ""),
+                        "basis": "computed"
+                        if figure.computed
+                        else ("published" if figure.value is not None else ""),
                         "demo": "yes" if figure.is_demo else "",
                     }
                     for figure in [*self.data.councils, self.data.region_figure, self.data.england_figure]

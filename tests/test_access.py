@@ -247,3 +247,9 @@ def test_production_settings_need_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["per_page=-1", "per_page=abc", "page=999", "page=abc", "sort=nonsense"])
+@pytest.mark.parametrize("url", ["/councils/", "/measures/", "/imports/"])
+def test_odd_table_parameters_never_break_a_page(client_for, url, query):
+    assert client_for("sli_lead").get(f"{url}?{query}").status_code in (200, 404)

@@ -313,7 +313,8 @@ def _validate(
         if measure is None:
             problems.add(
                 f"{code!r} is not a measure code of the "
-                f"{Framework(framework).label} framework used for {period_label(start)}",
+                f"{Framework(framework).label} framework used for {period_label(start)} "
+                "(if the framework has gained a measure, an administrator can add it to the catalogue)",
                 row=row,
                 column=code_column,
             )
