@@ -9,6 +9,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from councils import selectors
 from councils.filters import CouncilFilter
+from councils.mixins import RegionFromURLMixin
 from councils.models import Council, Membership, Region
 from councils.pagination import BoundedPaginator
 from councils.rules import user_memberships
@@ -95,16 +96,11 @@ class RegionDetailView(PermissionRequiredMixin, ExportMixin, DetailView):
         return context
 
 
-class RegionPeopleView(PermissionRequiredMixin, TemplateView):
+class RegionPeopleView(RegionFromURLMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "councils.view_people"
     raise_exception = True
     template_name = "councils/region_people.html"
     http_method_names = ["get", "head"]
-
-    def get_permission_object(self) -> Region:
-        if not hasattr(self, "region"):
-            self.region = get_object_or_404(Region, gss_code=self.kwargs["gss_code"])
-        return self.region
 
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         context = super().get_context_data(**kwargs)

@@ -4,12 +4,12 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 from rules.contrib.views import PermissionRequiredMixin
 
+from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council, Region
 from councils.selectors import home_region_for_user
 from scorecard import charts, selectors
@@ -45,18 +45,11 @@ def export_response(request: HttpRequest, table: Any, name: str) -> HttpResponse
     return TableExport(export_format, table).response(f"{name}.{export_format}")
 
 
-class CouncilScorecardView(PermissionRequiredMixin, TemplateView):
+class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "councils.view_council"
     raise_exception = True
     template_name = "scorecard/scorecards/council.html"
     http_method_names = ["get", "head"]
-
-    def get_permission_object(self) -> Council:
-        if not hasattr(self, "council"):
-            self.council = get_object_or_404(
-                Council.objects.select_related("region"), gss_code=self.kwargs["gss_code"]
-            )
-        return self.council
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         council = self.get_permission_object()
@@ -73,16 +66,11 @@ class CouncilScorecardView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class RegionScorecardView(PermissionRequiredMixin, TemplateView):
+class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "councils.view_region"
     raise_exception = True
     template_name = "scorecard/scorecards/region.html"
     http_method_names = ["get", "head"]
-
-    def get_permission_object(self) -> Region:
-        if not hasattr(self, "region"):
-            self.region = get_object_or_404(Region, gss_code=self.kwargs["gss_code"])
-        return self.region
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         region = self.get_permission_object()
