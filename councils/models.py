@@ -79,6 +79,9 @@ class NearestNeighbour(models.Model):
     neighbour_gss_code = models.CharField(
         "comparator GSS code", max_length=9, validators=[GSS_CODE_VALIDATOR]
     )
+    is_demo = models.BooleanField(
+        default=False, help_text="A synthetic demo group (demo mode), replaced by any real import"
+    )
 
     class Meta:
         ordering = ["council", "position"]

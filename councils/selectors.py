@@ -37,7 +37,8 @@ def council_neighbours(*, council: Council) -> list[Neighbour]:
         [row.neighbour_gss_code for row in rows], field_name="gss_code"
     )
     return [
-        Neighbour(row.position, row.neighbour_gss_code, known.get(row.neighbour_gss_code)) for row in rows
+        Neighbour(row.position, row.neighbour_gss_code, known.get(row.neighbour_gss_code), row.is_demo)
+        for row in rows
     ]
 
 

@@ -214,10 +214,6 @@ def _seed_values(*, region: Region, councils: list[Council], summary: DemoSeedSu
     record.save(update_fields=["rows_read", "created", "updated", "unchanged"])
 
 
-def _has_demo_flag() -> bool:
-    return any(f.name == "is_demo" for f in NearestNeighbour._meta.get_fields())
-
-
 def demo_neighbours_seed(*, councils: list[Council]) -> int:
     """Give each council without a comparator group a demo one: the region's other councils, same type first.
 
@@ -226,7 +222,6 @@ def demo_neighbours_seed(*, councils: list[Council]) -> int:
     with_group = set(
         NearestNeighbour.objects.filter(council__in=councils).values_list("council_id", flat=True)
     )
-    flag = {"is_demo": True} if _has_demo_flag() else {}
     rows: list[NearestNeighbour] = []
     made = 0
     for council in councils:
@@ -237,7 +232,9 @@ def demo_neighbours_seed(*, councils: list[Council]) -> int:
             key=lambda other: (other.council_type != council.council_type, other.name),
         )
         rows += [
-            NearestNeighbour(council=council, position=position, neighbour_gss_code=other.gss_code, **flag)
+            NearestNeighbour(
+                council=council, position=position, neighbour_gss_code=other.gss_code, is_demo=True
+            )
             for position, other in enumerate(others, start=1)
         ]
         made += bool(others)

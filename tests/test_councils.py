@@ -163,3 +163,14 @@ def test_neighbour_links_resolve_once_the_council_exists(tmp_path, birmingham, c
     )
     page = client.get(birmingham.get_absolute_url()).content.decode()
     assert ">Derby</a>" in page
+
+
+def test_demo_comparator_groups_are_labelled_and_replaced_by_a_real_import(client_for, birmingham, sli_lead):
+    from scorecard.demo import demo_neighbours_seed
+
+    demo_neighbours_seed(councils=list(Council.objects.filter(region__gss_code="E12000005")))
+    client = client_for("sli_lead")
+    assert "synthetic demo group" in client.get(birmingham.get_absolute_url()).content.decode()
+    neighbours_import(path=REAL_NEIGHBOURS)
+    assert not NearestNeighbour.objects.filter(is_demo=True).exists()
+    assert "synthetic demo group" not in client.get(birmingham.get_absolute_url()).content.decode()

@@ -142,8 +142,7 @@ def test_demo_comparator_groups_for_councils_without_one(west_midlands, birmingh
     same_type = [types[row.neighbour_gss_code].council_type == birmingham.council_type for row in group]
     assert same_type == sorted(same_type, reverse=True)  # same type first
     assert same_type[0]
-    if hasattr(NearestNeighbour, "is_demo"):
-        assert all(row.is_demo for row in group)
+    assert all(row.is_demo for row in group)
 
 
 def test_seed_demo_command_prints_counts(west_midlands):
