@@ -146,6 +146,7 @@ def test_compare_needs_two_to_four_councils(demo, client_for, query, error):
     assert response.status_code == 200
     assert "govuk-error-summary" in page and error in page
     assert "<title>Error: Compare councils" in page
+    assert 'href="#id_councils"' in page and 'id="id_councils"' in page  # the summary link reaches the field
 
 
 def test_compare_shows_councils_side_by_side_and_exports(demo, client_for):
