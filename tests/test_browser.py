@@ -117,3 +117,42 @@ def test_upload_preview_confirm_journey_with_the_real_ascof_file(
     assert page.locator(".app-demo-notice").count() == 0  # real figures: no demo label
     page.goto(f"{live_server.url}/imports/")
     assert "ascof_2018-19_to_2019-20.csv" in page.content()
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("people", "/regions/E12000005/people/"), ("imports", "/imports/"), ("forbidden", "/imports/new/")],
+)
+def test_role_pages_have_no_axe_violations(signed_in_page, live_server, name, path):
+    """The lead's own pages, and the 403 page a DASS gets for them."""
+    username = "dass.birmingham" if name == "forbidden" else "sli.lead"
+    page = signed_in_page(username)
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == (403 if name == "forbidden" else 200)
+    screenshot(page, f"{name}-{username}")
+    assert axe_violations(page) == []
+
+
+def test_failed_upload_preview_lists_problems_accessibly(signed_in_page, live_server, settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Year,Geographical Description,ONS Code,Measure Group,Measure Group Description,Measure_Value,"
+        "Geographical Level,Disaggregation Level,Measure Type\n"
+        "2019-20,Birmingham,E08000025,1A,QoL,abc,Council,Total,Outcome\n"
+        "2019-20,Birmingham,E08000025,9Z,Nope,12,Council,Total,Outcome\n"
+    )
+    page = signed_in_page("sli.lead")
+    page.goto(f"{live_server.url}/imports/new/")
+    page.click("button:has-text('Check the file')")  # nothing chosen: GOV.UK error summary
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert axe_violations(page) == []
+    page.check("input[name=kind][value=ascof]")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button:has-text('Check the file')")
+    page.wait_for_selector("text=Upload a corrected file")
+    text = page.content()
+    assert "Measure_Value" in text and "9Z" in text
+    assert page.locator("button:has-text('Confirm import')").count() == 0
+    screenshot(page, "import-failed")
+    assert axe_violations(page) == []
