@@ -47,6 +47,12 @@ class ImportUploadForm(forms.Form):
         max_length=9,
         help_text="Only for a single-year ASCOF file without a Year column, for example 2023-24.",
     )
+    skip_unknown_measures = forms.BooleanField(
+        label="Skip measures that are not in the catalogue",
+        required=False,
+        help_text="For ASCOF files from a newer framework release: rows for measure codes we do not know yet "
+        "are counted and left out, instead of stopping the import.",
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]

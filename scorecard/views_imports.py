@@ -67,11 +67,27 @@ def _store_upload(upload) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
     return path, sha256
 
 
-def _run_import(*, kind: str, path: Path, file_name: str, year: str | None, dry_run: bool, user):  # type: ignore[no-untyped-def]
+def _run_import(  # type: ignore[no-untyped-def]
+    *,
+    kind: str,
+    path: Path,
+    file_name: str,
+    year: str | None,
+    dry_run: bool,
+    user,
+    skip_unknown_measures: bool = False,
+):
     from scorecard.imports import ascof_import, measures_import
 
     if kind == ImportRecord.Kind.ASCOF:
-        return ascof_import(path=path, file_name=file_name, year=year, dry_run=dry_run, user=user)
+        return ascof_import(
+            path=path,
+            file_name=file_name,
+            year=year,
+            dry_run=dry_run,
+            user=user,
+            skip_unknown_measures=skip_unknown_measures,
+        )
     return measures_import(path=path, file_name=file_name, dry_run=dry_run, user=user)
 
 
@@ -96,10 +112,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             kind = form.cleaned_data["kind"]
             start_year = form.cleaned_data["year"]
             year = period_label(start_year) if start_year else None
+            skip_unknown = form.cleaned_data["skip_unknown_measures"]
             path, sha256 = _store_upload(upload)
             try:
                 outcome = _run_import(
-                    kind=kind, path=path, file_name=upload.name, year=year, dry_run=True, user=request.user
+                    kind=kind,
+                    path=path,
+                    file_name=upload.name,
+                    year=year,
+                    dry_run=True,
+                    user=request.user,
+                    skip_unknown_measures=skip_unknown,
                 )
             except Exception:
                 # The import services report problems rather than raise; this is the last safety net.
@@ -111,7 +134,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 record = outcome.record
                 record.summary = {
                     **(record.summary or {}),
-                    "upload": {"stored_as": path.name, "sha256": sha256, "year": year},
+                    "upload": {
+                        "stored_as": path.name,
+                        "sha256": sha256,
+                        "year": year,
+                        "skip_unknown_measures": skip_unknown,
+                    },
                 }
                 record.save(update_fields=["summary"])
                 return redirect("scorecard:import-detail", pk=record.pk)
@@ -177,6 +205,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             year=info.get("year"),
             dry_run=False,
             user=request.user,
+            skip_unknown_measures=bool(info.get("skip_unknown_measures")),
         )
         record = outcome.record
         if outcome.ok:

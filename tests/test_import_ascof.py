@@ -339,3 +339,25 @@ def test_command_failure_prints_problems_to_stderr(db):
     assert "percent_over_100.csv, row 7, column Measure_Value: 104.2 is a percentage outside 0-100" in (
         err.getvalue()
     )
+
+
+def test_unknown_measures_can_be_skipped_and_counted_when_asked(db, tmp_path):
+    """A newer framework release may add metrics the catalogue lacks: opt in to import the rest."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "meas-from-asc-of-eng-2024-25.csv"
+    path.write_text(
+        "ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
+        "E08000025,Birmingham,Council,1A,19.0\n"
+        "E08000025,Birmingham,Council,6A,42.0\n"
+        "E08000026,Coventry,Council,6A,40.0\n"
+    )
+    with pytest.raises(CommandError):
+        call_command("import_ascof", path, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Value.objects.exists()
+    out = io.StringIO()
+    call_command("import_ascof", path, "--skip-unknown-measures", stdout=out, stderr=io.StringIO())
+    assert "measure 6A is not in the catalogue (2024-25): 2" in out.getvalue()
+    assert Value.objects.get().value == Decimal("19.0")

@@ -233,3 +233,27 @@ def test_import_history_exports(client_for):
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode("utf-8-sig").splitlines()[0].startswith("When,File,Kind,Who")
     assert client_for("dass").get("/imports/?_export=csv").status_code == 403
+
+
+def test_upload_can_skip_unknown_measures_through_preview_and_confirm(client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    content = (
+        "ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
+        "E08000025,Birmingham,Council,1A,19.0\nE08000025,Birmingham,Council,6A,42.0\n"
+    ).encode()
+    client = client_for("sli_lead")
+    response = client.post(
+        "/imports/new/",
+        {
+            "kind": "ascof",
+            "year": "2024-25",
+            "skip_unknown_measures": "on",
+            "file": SimpleUploadedFile("new-framework.csv", content, content_type="text/csv"),
+        },
+    )
+    preview = ImportRecord.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert preview.status == ImportRecord.Status.PREVIEWED and preview.skipped == 1
+    client.post(f"/imports/{preview.pk}/confirm/")
+    assert Value.objects.filter(measure__code="1A", area__key="E08000025", is_demo=False).count() == 1

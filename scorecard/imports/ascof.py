@@ -136,8 +136,13 @@ def ascof_import(
     dry_run: bool = False,
     user: Any = None,
     progress: Progress | None = None,
+    skip_unknown_measures: bool = False,
 ) -> ImportOutcome:
-    """Validate and import an official ASCOF CSV. See the module docstring."""
+    """Validate and import an official ASCOF CSV. See the module docstring.
+
+    ``skip_unknown_measures``: rows whose measure code is not in the catalogue (a newer framework release)
+    are skipped and counted instead of rejecting the file.
+    """
     path = Path(path)
     name = file_name or path.name
     problems = Problems(name)
@@ -148,7 +153,7 @@ def ascof_import(
         text = decode_text(raw.data, problems)
         frame = csv_frame(text, problems) if text is not None else None
         if frame is not None:
-            plan = _validate(frame, name, year, problems, counts, progress)
+            plan = _validate(frame, name, year, problems, counts, progress, skip_unknown_measures)
 
     def write(record: ImportRecord) -> None:
         assert plan is not None
@@ -203,6 +208,7 @@ def _validate(
     problems: Problems,
     counts: Counts,
     progress: Progress | None,
+    skip_unknown_measures: bool = False,
 ) -> _Plan | None:
     columns = map_columns(frame, COLUMNS, problems)
     counts.rows_read = len(frame)
@@ -310,6 +316,9 @@ def _validate(
             problems.add("the measure code is blank", row=row, column=code_column)
             continue
         measure = measures.get((framework, code))
+        if measure is None and skip_unknown_measures:
+            counts.skip(f"measure {code} is not in the catalogue ({period_label(start)})")
+            continue
         if measure is None:
             problems.add(
                 f"{code!r} is not a measure code of the "

@@ -49,6 +49,11 @@ class Command(BaseCommand):
             "--year", help="Financial year (e.g. 2018-19) for single-year files without a Year column"
         )
         parser.add_argument("--dry-run", action="store_true", help="Validate and count, save nothing")
+        parser.add_argument(
+            "--skip-unknown-measures",
+            action="store_true",
+            help="Skip (and count) rows for measure codes not in the catalogue, e.g. a newer framework's metrics",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         outcome = ascof_import(
@@ -56,5 +61,6 @@ class Command(BaseCommand):
             year=options["year"],
             dry_run=options["dry_run"],
             progress=progress_printer(self.stderr),
+            skip_unknown_measures=options["skip_unknown_measures"],
         )
         finish(self, outcome)
