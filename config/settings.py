@@ -48,6 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = "SLI Scorecard"
+# The region pages open on for users without a regional or council role (admins), and the demo region.
+DEFAULT_REGION = os.environ.get("DEFAULT_REGION", "E12000005")
 
 # APPS -------------------------------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from councils.models import Council, Membership, NearestNeighbour, Region, User
@@ -64,6 +65,20 @@ def home_region_for_user(*, user: User) -> Region | None:
         if membership.council is not None:
             return membership.council.region
     return None
+
+
+def region_for_user(*, user: User, gss_code: str | None = None) -> Region | None:
+    """The region a page should show: ``gss_code`` if it names one, else the user's home region, else
+    ``settings.DEFAULT_REGION``, else the first region by name."""
+    if gss_code:
+        region = Region.objects.filter(gss_code=gss_code.strip()).first()
+        if region is not None:
+            return region
+    return (
+        home_region_for_user(user=user)
+        or Region.objects.filter(gss_code=settings.DEFAULT_REGION).first()
+        or Region.objects.order_by("name").first()
+    )
 
 
 def home_council_for_user(*, user: User) -> Council | None:

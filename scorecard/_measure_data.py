@@ -117,18 +117,10 @@ class MeasureData:
 
 
 def region_for_measure_page(*, user, gss_code: str | None) -> Region | None:  # type: ignore[no-untyped-def]
-    """?region= if given and known, else the user's home region, else West Midlands, else the first."""
-    from councils.selectors import home_region_for_user
+    """?region= if given and known, else the user's home region, else the default region."""
+    from councils.selectors import region_for_user
 
-    if gss_code:
-        region = Region.objects.filter(gss_code=gss_code).first()
-        if region is not None:
-            return region
-    return (
-        home_region_for_user(user=user)
-        or Region.objects.filter(gss_code="E12000005").first()
-        or Region.objects.order_by("name").first()
-    )
+    return region_for_user(user=user, gss_code=gss_code)
 
 
 def measure_data(*, measure: Measure, region: Region | None, period_label: str | None = None) -> MeasureData:

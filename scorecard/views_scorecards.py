@@ -11,7 +11,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council, Region
-from councils.selectors import home_region_for_user
+from councils.selectors import region_for_user
 from scorecard import charts, selectors
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
@@ -150,10 +150,7 @@ class CompareView(PermissionRequiredMixin, TemplateView):
 
     def get_permission_object(self) -> Region:
         if not hasattr(self, "region"):
-            code = self.request.GET.get("region", "").strip()
-            region = Region.objects.filter(gss_code=code).first() if code else None
-            region = region or home_region_for_user(user=self.request.user)
-            region = region or Region.objects.filter(gss_code="E12000005").first() or Region.objects.first()
+            region = region_for_user(user=self.request.user, gss_code=self.request.GET.get("region"))
             if region is None:
                 raise Http404("No regions are loaded.")
             self.region = region

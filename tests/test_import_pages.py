@@ -240,9 +240,9 @@ def test_upload_can_skip_unknown_measures_through_preview_and_confirm(client_for
 
     settings.IMPORT_UPLOAD_DIR = tmp_path
     content = (
-        "ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
-        "E08000025,Birmingham,Council,1A,19.0\nE08000025,Birmingham,Council,6A,42.0\n"
-    ).encode()
+        b"ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
+        b"E08000025,Birmingham,Council,1A,19.0\nE08000025,Birmingham,Council,6A,42.0\n"
+    )
     client = client_for("sli_lead")
     response = client.post(
         "/imports/new/",

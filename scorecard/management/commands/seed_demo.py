@@ -12,14 +12,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--region", default="E12000005", help="Region GSS code (default West Midlands)")
+        parser.add_argument("--region", help="Region GSS code (default: settings.DEFAULT_REGION, West Midlands)")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if not settings.DEMO_MODE:
             raise CommandError("Demo data is only created in demo mode (set DEMO_MODE=1).")
+        region = options["region"] or settings.DEFAULT_REGION
         try:
-            users = demo_users_create(region_gss_code=options["region"])
-            summary = demo_values_seed(region_gss_code=options["region"])
+            users = demo_users_create(region_gss_code=region)
+            summary = demo_values_seed(region_gss_code=region)
         except Exception as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo users (demo mode only; all share one password):"))
