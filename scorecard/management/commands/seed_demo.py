@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--region", help="Region GSS code (default: settings.DEFAULT_REGION, West Midlands)")
+        parser.add_argument(
+            "--region", help="Region GSS code (default: settings.DEFAULT_REGION, West Midlands)"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if not settings.DEMO_MODE:
