@@ -361,3 +361,27 @@ def test_unknown_measures_can_be_skipped_and_counted_when_asked(db, tmp_path):
     call_command("import_ascof", path, "--skip-unknown-measures", stdout=out, stderr=io.StringIO())
     assert "measure 6A is not in the catalogue (2024-25): 2" in out.getvalue()
     assert Value.objects.get().value == Decimal("19.0")
+
+
+@pytest.mark.parametrize(
+    ("marker", "status"),
+    [
+        ("[c]", "suppressed"),
+        ("*", "suppressed"),
+        ("[x]", "not_applicable"),
+        (":", "not_applicable"),
+        ("..", "not_applicable"),
+        ("-", "not_applicable"),
+        ("N/A", "not_applicable"),
+        ("", "missing"),
+    ],
+)
+def test_published_markers_for_figures_that_are_not_numbers(db, tmp_path, marker, status):
+    path = tmp_path / "meas-from-asc-of-eng-2019-20.csv"
+    path.write_text(
+        "ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
+        f"E08000025,Birmingham,Council,1A,{marker}\n"
+    )
+    assert ascof_import(path=path).ok
+    value = Value.objects.get()
+    assert (value.status, value.value) == (status, None)

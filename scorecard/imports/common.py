@@ -252,8 +252,10 @@ def map_columns(
 
 # CELLS ------------------------------------------------------------------------------------------------
 
-SUPPRESSED_MARKERS = {"[c]"}
-NOT_APPLICABLE_MARKERS = {"[x]", "[z]"}
+# Markers for figures that are not numbers: the GSS shorthand used by NHS England/DHSC ([c], [x], [z]) and
+# the older symbols of earlier publications (* for small numbers suppressed; : .. - n/a for not available).
+SUPPRESSED_MARKERS = {"[c]", "c", "*"}
+NOT_APPLICABLE_MARKERS = {"[x]", "[z]", "x", "z", ":", "..", "-", "n/a", "na"}
 FORMULA_START = ("=", "+", "-", "@")
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?%?$")
 QUANT = Decimal("0.000001")
@@ -262,6 +264,8 @@ MAX_ABS = Decimal("999999999999")  # Value fields: 18 digits, 6 after the point
 
 def looks_like_formula(text: str) -> bool:
     """Spreadsheet-formula text (=HYPERLINK(…), +cmd, @SUM…) that is not simply a signed number."""
+    if text.lower() in SUPPRESSED_MARKERS | NOT_APPLICABLE_MARKERS:
+        return False  # "-" alone is the published "not available" symbol
     return bool(text) and text[0] in FORMULA_START and parse_number(text) is None
 
 

@@ -107,12 +107,12 @@ def bad_cases() -> dict[str, tuple[bytes, dict]]:
 
     rows = base_rows()
     # Encodings and delimiters (valid in themselves; each of these carries one bad value).
-    latin = [*rows, row("n/a", name="Stoke-on-Trent (Café ward)", ons="E06000021")]
+    latin = [*rows, row("néant", name="Stoke-on-Trent (Café ward)", ons="E06000021")]
     add(
         "latin1_bad_value.csv",
         csv_text(latin).encode("latin-1"),
         "ascof",
-        "'n/a' is not a number",
+        "'néant' is not a number",
         7,
         "Measure_Value",
     )
