@@ -573,11 +573,14 @@ def region_overview(
         population = data.councils.get(measure.pk, {})
         region_population = {code: population.get(code, MISSING).value for code in codes}
         ranks = scoring.rank_values(region_population, polarity=measure.polarity)
-        england_values = [f.value for f in population.values()]
+        # Rank England once per measure, not once per council.
+        england_quartiles = scoring.quartile_values(
+            {code: f.value for code, f in population.items()}, polarity=measure.polarity
+        )
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            quartile = scoring.quartile_in_group(figure.value, england_values, polarity=measure.polarity)
+            quartile = england_quartiles.get(council.gss_code)
             rank = ranks[council.gss_code]
             cells[council.pk].append(
                 OverviewCell(
