@@ -675,6 +675,7 @@ def region_overview(
                 real_only=real,
             )
         )
+    demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, *england_comparators])
     return RegionOverview(
         region=region,
         period=period,
