@@ -399,3 +399,29 @@ def test_the_export_helper_rules():
     assert export_cell('<span class="app-code">=1+2</span>') == "'=1+2"
     assert export_cell(None) is None and export_cell(True) == "yes"
     assert export_cell(Decimal("NaN")) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "texts"),
+    [
+        ("ascof-2014-1a", ["What is counted", "Adult Social Care Survey", "No figure for 2020-21"]),
+        ("ascof-2023-1c", ["Survey of Adult Carers in England", "every two years", "1D became 1C"]),
+        ("ascof-2023-2c", ["per 100,000 population aged 65 and over", "2A2 became 2C"]),
+        ("ascof-2014-2c1", ["no figures after 2019-20"]),
+    ],
+)
+def test_each_measure_page_has_its_definition_count_source_and_caveats(client_for, no_role_user, key, texts):
+    page = client_for("no_role_user").get(f"/measures/{key}/").content.decode()
+    for heading in ("Definition", "What is counted", "Source and survey basis", "Caveats"):
+        assert heading in page, heading
+    for text in texts:
+        assert text in page, text
+
+
+def test_every_ascof_measure_has_its_notes(db):
+    from django.db.models import Q
+
+    missing = Measure.objects.exclude(framework="local").filter(
+        Q(description="") | Q(counted="") | Q(source_basis="") | Q(caveats="")
+    )
+    assert not missing.exists(), list(missing.values_list("key", flat=True))
