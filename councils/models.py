@@ -33,7 +33,13 @@ class Council(models.Model):
         METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
         UNITARY = "unitary", "Unitary authority"
         COUNTY = "county", "County council"
+        INNER_LONDON = "inner_london", "Inner London borough"
+        OUTER_LONDON = "outer_london", "Outer London borough"
         LONDON_BOROUGH = "london_borough", "London borough"
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        FORMER = "former", "Former (abolished; its figures are kept as history)"
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
@@ -56,6 +62,14 @@ class Council(models.Model):
         related_name="councils",
         help_text="Blank for a council created from a national data file until its region is recorded",
     )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.CURRENT)
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        help_text="For a former council: the council(s) that took over its duties",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +79,10 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("councils:council-detail", kwargs={"gss_code": self.gss_code})
+
+    @property
+    def is_former(self) -> bool:
+        return self.status == self.Status.FORMER
 
 
 class NearestNeighbour(models.Model):

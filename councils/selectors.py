@@ -10,13 +10,14 @@ from councils.rules import user_memberships
 
 
 def council_list(*, region: Region | None = None) -> QuerySet[Council]:
-    """Councils with their region and DASS, ready for the councils table (two queries)."""
+    """Councils with their region, successors and DASS, ready for the councils table (three queries)."""
     queryset = Council.objects.select_related("region").prefetch_related(
+        "successors",
         Prefetch(
             "memberships",
             queryset=Membership.objects.filter(role=Membership.Role.DASS).select_related("user"),
             to_attr="dass_memberships",
-        )
+        ),
     )
     if region is not None:
         queryset = queryset.filter(region=region)

@@ -65,6 +65,21 @@ def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any], result: 
     return obj
 
 
+def _has_field(model: Any, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist (a historical model in an earlier migration)
+        return False
+    return True
+
+
+def council_slug(*, name: str, gss_code: str, status: str = "current") -> str:
+    """A council's slug: its name, with the GSS code added for a former council (e.g. dorset-e10000009),
+    so an abolished council and its successor of the same name never compete for one slug."""
+    slug = slugify(name)[:130] or gss_code.lower()
+    return f"{slug}-{gss_code.lower()}" if status == "former" else slug
+
+
 def reference_data_load(
     *,
     regions_path: Path | None = None,
@@ -74,7 +89,11 @@ def reference_data_load(
 ) -> LoadResult:
     """Load regions and councils from the committed CSVs (or given paths), matched on GSS code.
 
-    Idempotent. ``region_model``/``council_model`` let the data migration pass its historical models.
+    Idempotent. A council already in the database (for example one a national ASCOF import created with
+    no region) is updated in place: name, type, CASSR code, region, status and successors come from the
+    file. The optional ``status`` (current/former) and ``replaced_by`` (successors' GSS codes, space
+    separated) columns record councils abolished since the earliest figures.
+    ``region_model``/``council_model`` let the data migrations pass their historical models.
     """
     fixtures_dir = Path(settings.BASE_DIR) / "fixtures"
     regions_path = regions_path or fixtures_dir / "regions.csv"
@@ -90,7 +109,10 @@ def reference_data_load(
     for line, row in region_rows:
         if not GSS_RE.match(row["gss_code"]) or not row["gss_code"].startswith("E12"):
             problems.append(f"{regions_path.name}, row {line}, column gss_code: not a region GSS code")
+    file_codes = {row["gss_code"] for _, row in council_rows}
+    known_codes = file_codes | set(council_model.objects.values_list("gss_code", flat=True))
     seen: set[str] = set()
+    cassr_seen: dict[str, str] = {}
     for line, row in council_rows:
         where = f"{councils_path.name}, row {line}"
         if not COUNCIL_GSS_RE.match(row["gss_code"]):
@@ -100,6 +122,8 @@ def reference_data_load(
         if row["gss_code"] in seen:
             problems.append(f"{where}, column gss_code: {row['gss_code']} appears twice")
         seen.add(row["gss_code"])
+        if not row["name"]:
+            problems.append(f"{where}, column name: the council has no name")
         if row["council_type"] not in Council.CouncilType.values:
             problems.append(
                 f"{where}, column council_type: {row['council_type']!r} is not one of "
@@ -109,9 +133,25 @@ def reference_data_load(
             problems.append(f"{where}, column region_gss_code: unknown region {row['region_gss_code']!r}")
         if row["cassr_code"] and not row["cassr_code"].isdigit():
             problems.append(f"{where}, column cassr_code: {row['cassr_code']!r} is not a number")
+        elif row["cassr_code"] in cassr_seen:
+            problems.append(
+                f"{where}, column cassr_code: {row['cassr_code']} is also {cassr_seen[row['cassr_code']]}'s"
+            )
+        elif row["cassr_code"]:
+            cassr_seen[row["cassr_code"]] = row["gss_code"]
+        row["status"] = row.get("status") or Council.Status.CURRENT
+        if row["status"] not in Council.Status.values:
+            problems.append(f"{where}, column status: {row['status']!r} is not current or former")
+        successors = (row.get("replaced_by") or "").split()
+        for code in successors:
+            if code not in known_codes or code == row["gss_code"]:
+                problems.append(f"{where}, column replaced_by: {code!r} is not another council in the file")
+        row["successors"] = successors  # type: ignore[assignment]
     if problems:
         raise ImportFailed(problems)
 
+    with_status = _has_field(council_model, "status")
+    with_successors = _has_field(council_model, "successors")
     result = LoadResult()
     with transaction.atomic():
         regions = {}
@@ -122,22 +162,58 @@ def reference_data_load(
                 {"name": row["name"], "slug": slugify(row["name"])},
                 result,
             )
+        wanted = {
+            row["gss_code"]: {
+                "name": row["name"],
+                "slug": council_slug(name=row["name"], gss_code=row["gss_code"], status=row["status"]),
+                "cassr_code": int(row["cassr_code"]) if row["cassr_code"] else None,
+            }
+            for _, row in council_rows
+        }
+        # Slugs and CASSR codes are unique: a council a national import created may hold the slug or
+        # code another council of the file should have (two "Dorset"s). Free them first.
+        existing = {c.gss_code: c for c in council_model.objects.all()}
+        taken_slugs = {c.slug: code for code, c in existing.items() if code not in wanted}
+        taken_cassr = {
+            c.cassr_code: code for code, c in existing.items() if code not in wanted and c.cassr_code
+        }
+        for code, fields in wanted.items():
+            if fields["slug"] in taken_slugs:
+                fields["slug"] = f"{fields['slug']}-{code.lower()}"
+            if fields["cassr_code"] in taken_cassr:
+                result.warnings.append(
+                    f"CASSR code {fields['cassr_code']} is held by {taken_cassr[fields['cassr_code']]}; "
+                    f"{code} was loaded without it"
+                )
+                fields["cassr_code"] = None
+            council = existing.get(code)
+            if council is not None and (
+                council.slug != fields["slug"] or council.cassr_code != fields["cassr_code"]
+            ):
+                council.slug, council.cassr_code = f"tmp-{code.lower()}", None
+                council.save(update_fields=["slug", "cassr_code"])
+        councils = {}
         for _, row in council_rows:
             region = regions.get(row["region_gss_code"]) or region_model.objects.get(
                 gss_code=row["region_gss_code"]
             )
-            _upsert(
-                council_model,
-                {"gss_code": row["gss_code"]},
-                {
-                    "name": row["name"],
-                    "slug": slugify(row["name"]),
-                    "cassr_code": int(row["cassr_code"]) if row["cassr_code"] else None,
-                    "council_type": row["council_type"],
-                    "region_id": region.pk,
-                },
-                result,
-            )
+            values = {
+                **wanted[row["gss_code"]],
+                "council_type": row["council_type"],
+                "region_id": region.pk,
+            }
+            if with_status:
+                values["status"] = row["status"]
+            councils[row["gss_code"]] = _upsert(council_model, {"gss_code": row["gss_code"]}, values, result)
+        if with_successors:
+            for _, row in council_rows:
+                council = councils[row["gss_code"]]
+                wanted_successors = set(row["successors"])
+                current = set(council.successors.values_list("gss_code", flat=True))
+                if current != wanted_successors:
+                    council.successors.set(
+                        council_model.objects.filter(gss_code__in=sorted(wanted_successors))
+                    )
     return result
 
 
@@ -254,6 +330,14 @@ def neighbours_import(*, path: Path, dry_run: bool = False) -> NeighboursImportR
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def demo_neighbours_remove() -> int:
+    """Set aside the synthetic demo comparator groups once real figures are loaded: a real figure is
+    compared only with a real group. Councils are left with no group until ``import_neighbours`` loads
+    one (their pages say so). Returns the number of comparator rows removed."""
+    deleted, _ = NearestNeighbour.objects.filter(is_demo=True).delete()
+    return deleted
 
 
 # Demo users: one per role, created only in demo mode. Passwords are printed by `seed_demo`.

@@ -66,6 +66,9 @@ class CouncilDetailView(PermissionRequiredMixin, DetailView):
         context["dass"] = [m.user for m in people if m.role == Membership.Role.DASS]
         context["delegates"] = [m.user for m in people if m.role == Membership.Role.DELEGATE]
         context["neighbours"] = selectors.council_neighbours(council=self.object)
+        context["shows_demo_data"] = any(n.is_demo for n in context["neighbours"])
+        context["successors"] = list(self.object.successors.order_by("name"))
+        context["predecessors"] = list(self.object.predecessors.order_by("name"))
         return context
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from councils.models import Council, Region
 from scorecard import scoring
 from scorecard.areas import ENGLAND_CODE
+from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Measure, Period, Unit, Value
 
 # --- ranking and formatting (one place; see module docstring) ------------------------------------------
@@ -170,6 +171,11 @@ def measure_data(*, measure: Measure, region: Region | None, period_label: str |
         period = max(own, key=lambda p: p.start_year) if own else (periods[-1] if periods else None)
 
     by_area_period: dict[tuple[int, int], Value] = {(v.area_id, v.period_id): v for v in values}
+    # A former (abolished) council is shown only where it has figures: they are its history.
+    with_values = {v.area_id for v in values}
+    council_areas = [
+        a for a in council_areas if a.pk in with_values or a.council is None or not a.council.is_former
+    ]
     data = MeasureData(
         measure=measure,
         series=series,
@@ -207,8 +213,10 @@ def measure_data(*, measure: Measure, region: Region | None, period_label: str |
     # The selected period's council figures, ranked by polarity.
     figures = []
     for area in council_areas:
-        figure = _figure(area, by_area_period.get((area.pk, period.pk)), measure)
-        figures.append(figure)
+        value = by_area_period.get((area.pk, period.pk))
+        if value is None and area.council is not None and area.council.is_former:
+            continue  # abolished before this period
+        figures.append(_figure(area, value, measure))
     ranks = scoring.rank_values(
         {f.area.pk: (f.value if f.status == Value.Status.OK else None) for f in figures},
         polarity=measure.polarity,
@@ -293,3 +301,86 @@ def council_for_user(*, user) -> Council | None:  # type: ignore[no-untyped-def]
     from councils.selectors import home_council_for_user
 
     return home_council_for_user(user=user)
+
+
+# --- exports (columns in views_measures.MEASURE_COLUMNS and tables_scorecards.FIGURE_COLUMNS) ----------
+
+
+def _area_type(area: Area) -> str:
+    return {Area.Kind.COUNCIL: "council", Area.Kind.REGION: "region", Area.Kind.ENGLAND: "england"}.get(
+        area.kind, str(area.kind)
+    )
+
+
+def _basis(figure: Figure) -> str:
+    if figure.value is None:
+        return ""
+    return f"computed (median of {figure.computed_from})" if figure.computed else "published"
+
+
+def export_rows(data: MeasureData) -> list[dict]:
+    """The measure page's figures for the selected year: councils ranked, then the region and England."""
+    period = data.period.label if data.period else ""
+    rows = []
+    for figure in [*data.councils, data.region_figure, data.england_figure]:
+        if figure is None:
+            continue
+        is_council = figure.area.kind == Area.Kind.COUNCIL
+        rows.append(
+            {
+                "period": period,
+                "area_gss_code": figure.area.key,
+                "area": figure.area.name,
+                "area_type": _area_type(figure.area),
+                "code": figure.code or data.measure.code,
+                "measure_key": data.measure.key,
+                "measure": data.measure.title,
+                "value": figure.value,
+                "unit": unit_label(data.measure),
+                "status": figure.status,
+                "rank": figure.rank if is_council else None,
+                "rank_of": data.ranked_count if is_council and figure.rank is not None else None,
+                "basis": _basis(figure),
+                "demo": "yes" if figure.is_demo else "",
+            }
+        )
+    return rows
+
+
+def figure_rows(data: MeasureData) -> list[dict]:
+    """Every figure the page shows, one per row: the year's table and every year of the trend chart."""
+    rows = [{**row, "rag": ""} for row in export_rows(data)]
+    selected = data.period.pk if data.period else None
+    names = {area.key: area.name for area in data.council_areas}
+    kinds = {area.key: "council" for area in data.council_areas}
+    if data.region is not None:
+        names[data.region.gss_code], kinds[data.region.gss_code] = data.region.name, "region"
+    names[ENGLAND_CODE], kinds[ENGLAND_CODE] = "England", "england"
+
+    def published_as(period: Period) -> Measure:  # the series' measure in that year's framework
+        framework = framework_for_start_year(period.start_year)
+        return next((m for m in data.series if m.framework == framework), data.measure)
+
+    for key, line in data.trend.items():
+        computed = data.trend_computed.get(key, set())
+        for period in data.periods:
+            value = line.get(period.pk)
+            if period.pk == selected or value is None:
+                continue
+            rows.append(
+                {
+                    "period": period.label,
+                    "area_gss_code": key,
+                    "area": names.get(key, key),
+                    "area_type": kinds.get(key, ""),
+                    "code": published_as(period).code,
+                    "measure_key": published_as(period).key,
+                    "measure": published_as(period).title,
+                    "value": value,
+                    "unit": unit_label(data.measure),
+                    "status": "ok",
+                    "basis": "computed" if period.pk in computed else "published",
+                    "demo": "yes" if data.any_demo else "",
+                }
+            )
+    return rows

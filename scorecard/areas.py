@@ -18,6 +18,8 @@ COUNCIL_TYPE_NAMES = {
     "shire-county": Council.CouncilType.COUNTY,
     "county": Council.CouncilType.COUNTY,
     "london-borough": Council.CouncilType.LONDON_BOROUGH,
+    "inner-london": Council.CouncilType.INNER_LONDON,
+    "outer-london": Council.CouncilType.OUTER_LONDON,
 }
 
 

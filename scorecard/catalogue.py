@@ -104,7 +104,38 @@ def catalogue_load(
                 if measure.replaces_id != old.pk:
                     measure.replaces = old
                     measure.save(update_fields=["replaces"])
+        if _has_notes_fields(measure_model):
+            measure_notes_load(fixtures_dir=fixtures_dir, measure_model=measure_model)
     return result
+
+
+def _has_notes_fields(model: Any) -> bool:
+    return {"counted", "source_basis", "caveats"} <= {f.name for f in model._meta.get_fields()}
+
+
+def measure_notes_load(*, fixtures_dir: Path | None = None, measure_model: Any = Measure) -> int:
+    """Fill each ASCOF measure's definition, what is counted, source and survey basis and caveats from
+    ``fixtures/measure_notes.csv`` (one row per series, so both frameworks' codes share the text).
+    Idempotent; returns the number of measures changed. Local measures keep their own text."""
+    path = (fixtures_dir or Path(settings.BASE_DIR) / "fixtures") / "measure_notes.csv"
+    with path.open(encoding="utf-8") as handle:
+        notes = {row["series"]: row for row in csv.DictReader(handle)}
+    changed_count = 0
+    for measure in measure_model.objects.exclude(framework=Framework.LOCAL).filter(series__in=list(notes)):
+        row = notes[measure.series]
+        wanted = {
+            "description": row["definition"],
+            "counted": row["counted"],
+            "source_basis": row["source_basis"],
+            "caveats": row["caveats"],
+        }
+        changed = [name for name, value in wanted.items() if getattr(measure, name) != value]
+        if changed:
+            for name in changed:
+                setattr(measure, name, wanted[name])
+            measure.save(update_fields=changed)
+            changed_count += 1
+    return changed_count
 
 
 def demo_ranges() -> dict[tuple[str, str], tuple[float, float]]:

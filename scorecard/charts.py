@@ -9,7 +9,6 @@ Colours are from the GOV.UK palette, and values are always written on the bars o
 the table, so nothing is told by colour alone.
 """
 
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from django.http import HttpResponse
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+
+from councils.exports import export_response
 
 # GOV.UK Design System colours.
 BLUE = "#1d70b8"
@@ -296,31 +297,14 @@ def trend_chart(
 
 
 def csv_response(table: ChartTable, *, filename: str) -> HttpResponse:
-    """The table as a CSV attachment (UTF-8 with BOM so Excel reads £ and – correctly)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    safe_name = slugify(filename.removesuffix(".csv")) or "data"
-    response["Content-Disposition"] = f'attachment; filename="{safe_name}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_csv_safe(cell) for cell in (table.csv_headers or table.headers)])
-    writer.writerows([_csv_safe(cell) for cell in row] for row in (table.csv_rows or table.rows))
-    return response
-
-
-def _csv_safe(cell: object) -> str:
-    """Neutralise spreadsheet formulas in text cells (CSV injection); numbers are left alone."""
-    text = "" if cell is None else str(cell)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", "").rstrip("%"))
-    except ValueError:
-        return False
-    return True
+    """The table as a CSV attachment, through the shared export helper (numbers as numbers, text that a
+    spreadsheet would run as a formula neutralised, UTF-8 with BOM so Excel reads £ and –)."""
+    return export_response(
+        export_format="csv",
+        headers=table.csv_headers or table.headers,
+        rows=table.csv_rows or table.rows,
+        filename=filename.removesuffix(".csv"),
+    )
 
 
 def _escape(text: str) -> str:

@@ -114,10 +114,11 @@ def demo_values_seed(*, region_gss_code: str = "E12000005") -> DemoSeedSummary:
     councils = list(region.councils.order_by("gss_code"))
     summary = DemoSeedSummary()
     with transaction.atomic():
-        summary.neighbour_groups_created = demo_neighbours_seed(councils=councils)
         if Value.objects.filter(is_demo=False).exists():
+            # Real figures are never compared with a synthetic group: no demo groups either.
             summary.skipped = "real (non-demo) figures are loaded, so no demo figures were added."
             return summary
+        summary.neighbour_groups_created = demo_neighbours_seed(councils=councils)
         _seed_values(region=region, councils=councils, summary=summary)
     return summary
 

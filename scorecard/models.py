@@ -62,7 +62,14 @@ class Measure(models.Model):
     code = models.CharField(max_length=16, help_text="The code as published, e.g. 2A2 or 2C")
     framework = models.CharField(max_length=16, choices=Framework.choices)
     title = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="The definition, as the national tools give it")
+    counted = models.TextField("what is counted", blank=True, help_text="Numerator, denominator, population")
+    source_basis = models.TextField(
+        "source and survey basis", blank=True, help_text="The collection or survey the figures come from"
+    )
+    caveats = models.TextField(
+        blank=True, help_text="Gaps (e.g. the 2020-21 survey), changes between framework versions, quirks"
+    )
     unit = models.CharField(max_length=16, choices=Unit.choices)
     scale_max = models.DecimalField(
         max_digits=12, decimal_places=4, null=True, blank=True, help_text="For scores: the N in 'out of N'"

@@ -17,12 +17,17 @@ Conventions:
 - Comparators: a published Value for the region, England or council-type area is used when there is
   one; otherwise the figure is computed as the median of the council values (``published=False``).
   The nearest-neighbour median is always computed.
+- A real figure is compared only with real comparators: demo figures and a demo comparator group
+  (``NearestNeighbour.is_demo``) are never used beside a real value. A council with no real group gets
+  no nearest-neighbour median and no commentary; the page says how to load one (``import_neighbours``).
+- Commentary the rules cannot word (beyond 7.5 MADs) is shown as the plain numbers, never as a finding.
+- Former councils (abolished, ``Council.status``) are listed only in periods where they have figures.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from councils.models import Council, NearestNeighbour, Region
@@ -36,6 +41,11 @@ COUNCIL_TYPE = "council_type"
 NEAREST_NEIGHBOURS = "nearest_neighbours_median"
 COMPARATOR_KEYS = (REGION, ENGLAND, COUNCIL_TYPE, NEAREST_NEIGHBOURS)
 WORST_MOVERS = 3
+
+# The council's comparator group: a real one (import_neighbours), a synthetic demo one, or none.
+GROUP_REAL = "real"
+GROUP_DEMO = "demo"
+GROUP_NONE = "none"
 
 
 # --- Shapes -----------------------------------------------------------------------------------------
@@ -108,10 +118,19 @@ class CouncilScorecard:
     framework: str | None
     domains: list[DomainSection]
     data_is_demo: bool
+    neighbour_group: str = GROUP_NONE  # GROUP_REAL, GROUP_DEMO or GROUP_NONE
+    successors: list[Council] = field(default_factory=list)  # for a former council
 
     @property
     def rows(self) -> list[ScorecardRow]:
         return [row for section in self.domains for row in section.rows]
+
+    @property
+    def lacks_real_neighbours(self) -> bool:
+        """Real figures are shown but there is no real comparator group to set them beside."""
+        return self.neighbour_group != GROUP_REAL and any(
+            row.value is not None and not row.is_demo for row in self.rows
+        )
 
 
 @dataclass
@@ -319,7 +338,14 @@ def _comparator(
     measure: Measure,
     published: _Figure | None,
     population: list[_Figure],
+    *,
+    real_only: bool = False,
 ) -> ComparatorValue:
+    """The published figure, else the median of ``population``. ``real_only`` (the figure compared is
+    real) leaves out every synthetic demo figure, so a real figure never sits beside a synthetic one."""
+    if real_only:
+        published = published if published is not None and not published.is_demo else None
+        population = [f for f in population if not f.is_demo]
     if published is not None and published.value is not None:
         return ComparatorValue(
             published.value, True, _format(measure, published.value), is_demo=published.is_demo
@@ -388,11 +414,14 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
     own_series = _series_values(own_rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
 
     measures = _measures_for_period(all_measures, period=period, region_id=council.region_id)
-    neighbour_codes = list(
+    neighbours = list(
         NearestNeighbour.objects.filter(council=council)
         .order_by("position")
-        .values_list("neighbour_gss_code", flat=True)
+        .values_list("neighbour_gss_code", "is_demo")
     )
+    real_codes = [code for code, is_demo in neighbours if not is_demo]
+    demo_codes = [code for code, is_demo in neighbours if is_demo]
+    neighbour_group = GROUP_REAL if real_codes else (GROUP_DEMO if demo_codes else GROUP_NONE)
     data = _period_values(period=period, measure_ids=[m.pk for m in measures])
 
     rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
@@ -401,7 +430,8 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
             council=council,
             measure=measure,
             data=data,
-            neighbour_codes=neighbour_codes,
+            neighbour_codes=real_codes,
+            demo_neighbour_codes=demo_codes,
             own_series=own_series,
             period=period,
             previous_period=previous_period,
@@ -419,6 +449,7 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
         row.is_demo or any(c.is_demo and c.value is not None for c in row.comparators.values())
         for row in rows
     )
+    successors = list(council.successors.order_by("name")) if council.is_former else []
     return CouncilScorecard(
         council=council,
         period=period,
@@ -427,7 +458,14 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
         framework=framework_for_start_year(period.start_year) if period else None,
         domains=sections,
         data_is_demo=data_is_demo,
+        neighbour_group=neighbour_group,
+        successors=successors,
     )
+
+
+def _plain_numbers(commentary: scoring.Commentary, *, name: str, formatted: str, measure: Measure) -> str:
+    """What the rules cannot word is shown as the numbers alone, not as a finding."""
+    return f"{name}: {formatted}; nearest neighbours' median: {_format(measure, commentary.median)}."
 
 
 def _scorecard_row(
@@ -436,6 +474,7 @@ def _scorecard_row(
     measure: Measure,
     data: _PeriodValues,
     neighbour_codes: list[str],
+    demo_neighbour_codes: list[str],
     own_series: dict[tuple[str, int], _Figure],
     period: Period | None,
     previous_period: Period | None,
@@ -443,6 +482,10 @@ def _scorecard_row(
 ) -> ScorecardRow:
     population = data.councils.get(measure.pk, {})
     own = population.get(council.gss_code, MISSING)
+    real = own.value is not None and not own.is_demo
+    if not neighbour_codes and not real:
+        # A synthetic group may sit beside synthetic figures only (demo mode, labelled).
+        neighbour_codes = demo_neighbour_codes
     polarity = measure.polarity
     england_values = [f.value for f in population.values()]
     region_figures = [
@@ -463,7 +506,11 @@ def _scorecard_row(
         else None
     )
     previous = own_series.get((measure.series, previous_period.pk), MISSING) if previous_period else MISSING
-    neighbour_figures = [population[code] for code in neighbour_codes if code in population]
+    neighbour_figures = [
+        population[code]
+        for code in neighbour_codes
+        if code in population and not (real and population[code].is_demo)
+    ]
     type_figures = [f for gss, f in population.items() if data.council_type.get(gss) == council.council_type]
     comparators = {
         REGION: (
@@ -471,20 +518,41 @@ def _scorecard_row(
                 measure,
                 data.comparators.get((measure.pk, Area.Kind.REGION, council.region_id)),
                 region_figures,
+                real_only=real,
             )
             if council.region_id
             else ComparatorValue(None, False, _format(measure, None))
         ),
         ENGLAND: _comparator(
-            measure, data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")), list(population.values())
+            measure,
+            data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
+            list(population.values()),
+            real_only=real,
         ),
         COUNCIL_TYPE: _comparator(
             measure,
             data.comparators.get((measure.pk, Area.Kind.COUNCIL_TYPE, council.council_type)),
             type_figures,
+            real_only=real,
         ),
-        NEAREST_NEIGHBOURS: _comparator(measure, None, neighbour_figures),
+        NEAREST_NEIGHBOURS: _comparator(measure, None, neighbour_figures, real_only=real),
     }
+    commentary = scoring.commentary_for(
+        name=council.name,
+        value=own.value,
+        group_values=[f.value for f in neighbour_figures],
+        polarity=polarity,
+        unit=measure.unit,
+        decimal_places=measure.decimal_places,
+        scale_max=measure.scale_max,
+    )
+    if commentary is not None and commentary.needs_manual:
+        commentary = replace(
+            commentary,
+            text=_plain_numbers(
+                commentary, name=council.name, formatted=_format(measure, own.value), measure=measure
+            ),
+        )
     return ScorecardRow(
         measure=measure,
         code=measure.code,
@@ -507,15 +575,7 @@ def _scorecard_row(
         previous_formatted=_format(measure, previous.value, previous.status),
         change=scoring.relative_change(current=own.value, previous=previous.value),
         comparators=comparators,
-        commentary=scoring.commentary_for(
-            name=council.name,
-            value=own.value,
-            group_values=[f.value for f in neighbour_figures],
-            polarity=polarity,
-            unit=measure.unit,
-            decimal_places=measure.decimal_places,
-            scale_max=measure.scale_max,
-        ),
+        commentary=commentary,
         trend=[(p.label, own_series.get((measure.series, p.pk), MISSING).value) for p in periods],
     )
 
@@ -563,6 +623,9 @@ def region_overview(
     if domain is not None:
         measures = [m for m in measures if m.domain_id == domain.pk]
     data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    # A former council is listed only for the years it has figures (its history).
+    with_figures = {gss for figures in data.councils.values() for gss in figures}
+    councils = [c for c in councils if not c.is_former or c.gss_code in with_figures]
 
     cells: dict[int, list[OverviewCell]] = {c.pk: [] for c in councils}
     region_comparators: list[ComparatorValue] = []
@@ -595,18 +658,24 @@ def region_overview(
                     rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
                 )
             )
+        real = any(f.value is not None and not f.is_demo for f in population.values())
         region_comparators.append(
             _comparator(
                 measure,
                 data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
                 [population[c] for c in codes if c in population],
+                real_only=real,
             )
         )
         england_comparators.append(
             _comparator(
-                measure, data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")), list(population.values())
+                measure,
+                data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
+                list(population.values()),
+                real_only=real,
             )
         )
+    demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, *england_comparators])
     return RegionOverview(
         region=region,
         period=period,
@@ -684,6 +753,8 @@ def measure_values(
     rows: list[MeasureValueRow] = []
     for council in shown:
         figure = current[council.gss_code]
+        if council.is_former and figure.status == Value.Status.MISSING:
+            continue  # abolished before this period: its figures are history
         previous = figure_for(council.gss_code, previous_period)
         rank = region_ranks.get(council.gss_code, scoring.Rank(None, 0))
         england_rank = england_ranks[council.gss_code]
@@ -747,4 +818,128 @@ def measure_values(
         comparators=comparators,
         published_areas=published_areas,
         data_is_demo=data_is_demo,
+    )
+
+
+# --- Compare any councils ---------------------------------------------------------------------------
+
+
+@dataclass
+class ComparisonRow:
+    measure: Measure
+    cells: list[OverviewCell]  # one per council, in the order of Comparison.councils
+    region_comparators: list[ComparatorValue]  # one per region, in the order of Comparison.regions
+    england: ComparatorValue
+
+
+@dataclass
+class Comparison:
+    """Two to four councils from any regions, measure by measure, each ranked within its own region."""
+
+    councils: list[Council]
+    period: Period | None
+    periods: list[Period]  # periods with data for any of the councils, oldest first
+    regions: list[Region]  # the councils' regions, in first-seen order
+    rows: list[ComparisonRow]
+    data_is_demo: bool
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [row.measure for row in self.rows]
+
+
+def councils_comparison(*, councils: list[Council], period: Period | None = None) -> Comparison:
+    """The chosen councils side by side for ``period`` (None: the latest with data for any of them).
+
+    Each council is ranked in its own region and given its region's comparator (published, else
+    computed); England is shared. Six queries whatever the councils: periods, domains, measures, the
+    periods the councils have data in, and the period's council and comparator values.
+    """
+    all_periods = list(Period.objects.order_by("start_year"))
+    domains = list(Domain.objects.all())
+    available_ids = set(
+        Value.objects.filter(area__council__in=councils, breakdown=Value.TOTAL)
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else None
+    regions: list[Region] = []
+    for council in councils:
+        if council.region is not None and council.region not in regions:
+            regions.append(council.region)
+    framework = framework_for_start_year(period.start_year) if period else None
+    region_ids = {r.pk for r in regions}
+    measures = sorted(
+        (
+            m
+            for m in _attach_domains(list(Measure.objects.all()), domains)
+            if m.framework == framework
+            or (
+                m.framework == Framework.LOCAL
+                and (m.owner_region_id is None or m.owner_region_id in region_ids)
+            )
+        ),
+        key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code),
+    )
+    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    rows: list[ComparisonRow] = []
+    demo = False
+    for measure in measures:
+        population = data.councils.get(measure.pk, {})
+        if not any(council.gss_code in population for council in councils):
+            continue  # nothing to compare on this measure
+        real = any(f.value is not None and not f.is_demo for f in population.values())
+        england_quartiles = scoring.quartile_values(
+            {code: f.value for code, f in population.items()}, polarity=measure.polarity
+        )
+        members = {
+            region.pk: {
+                code: f.value for code, f in population.items() if data.council_region.get(code) == region.pk
+            }
+            for region in regions
+        }
+        region_ranks = {
+            region_id: scoring.rank_values(values, polarity=measure.polarity)
+            for region_id, values in members.items()
+        }
+        cells = []
+        for council in councils:
+            figure = population.get(council.gss_code, MISSING)
+            demo = demo or figure.is_demo
+            rank = region_ranks.get(council.region_id, {}).get(council.gss_code, scoring.Rank(None, 0))
+            quartile = england_quartiles.get(council.gss_code)
+            cells.append(
+                OverviewCell(
+                    measure=measure,
+                    value=figure.value,
+                    status=figure.status,
+                    formatted=_format(measure, figure.value, figure.status),
+                    is_demo=figure.is_demo,
+                    rank=rank.rank,
+                    rank_of=rank.rank_of,
+                    quartile_england=quartile,
+                    rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
+                )
+            )
+        region_comparators = [
+            _comparator(
+                measure,
+                data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
+                [population[code] for code in members[region.pk]],
+                real_only=real,
+            )
+            for region in regions
+        ]
+        england = _comparator(
+            measure,
+            data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
+            list(population.values()),
+            real_only=real,
+        )
+        demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, england])
+        rows.append(ComparisonRow(measure, cells, region_comparators, england))
+    return Comparison(
+        councils=councils, period=period, periods=periods, regions=regions, rows=rows, data_is_demo=demo
     )

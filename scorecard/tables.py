@@ -6,6 +6,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from councils.exports import SafeExportMixin
 from scorecard.models import Framework, ImportRecord, Measure, Polarity, Unit
 
 # Short labels for the catalogue table (the exports keep the full labels).
@@ -22,7 +23,7 @@ POLARITY_SHORT = {
 }
 
 
-class MeasureTable(tables.Table):
+class MeasureTable(SafeExportMixin, tables.Table):
     code = tables.Column(linkify=True, verbose_name="Code", order_by=("code", "framework"))
     title = tables.Column(linkify=True)
     framework = tables.Column(order_by=("framework", "position"))
@@ -87,7 +88,7 @@ class MeasureTable(tables.Table):
         return "; ".join(f"{word} {other.code}" for word, other in self._crosswalk(record))
 
 
-class ImportRecordTable(tables.Table):
+class ImportRecordTable(SafeExportMixin, tables.Table):
     created_at = tables.DateTimeColumn(verbose_name="When", format="j M Y H:i", linkify=False)
     imported_by = tables.Column(verbose_name="Who", default="–")
     kind = tables.Column()
@@ -95,9 +96,18 @@ class ImportRecordTable(tables.Table):
     sha256 = tables.Column(verbose_name="SHA-256", default="–")
     status = tables.Column()
     counts = tables.Column(
-        verbose_name="Rows (new / changed / same / skipped)", empty_values=(), orderable=False
+        verbose_name="Rows (new / changed / same / skipped)",
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
     )
     problem_count = tables.Column(verbose_name="Problems")
+    # Export-only: the counts as separate numeric columns.
+    rows_read = tables.Column(verbose_name="Rows read", visible=False)
+    created = tables.Column(verbose_name="New", visible=False)
+    updated = tables.Column(verbose_name="Changed", visible=False)
+    unchanged = tables.Column(verbose_name="Unchanged", visible=False)
+    skipped = tables.Column(verbose_name="Skipped", visible=False)
 
     class Meta:
         model = ImportRecord
@@ -111,6 +121,11 @@ class ImportRecordTable(tables.Table):
             "counts",
             "problem_count",
             "sha256",
+            "rows_read",
+            "created",
+            "updated",
+            "unchanged",
+            "skipped",
         )
         order_by = ("-created_at",)
         attrs = {"class": "govuk-table"}
@@ -122,6 +137,18 @@ class ImportRecordTable(tables.Table):
             reverse("scorecard:import-detail", kwargs={"pk": record.pk}),
             date_format(localtime(value), "j M Y H:i"),
         )
+
+    def value_created_at(self, value) -> str:  # type: ignore[no-untyped-def]
+        return date_format(localtime(value), "Y-m-d H:i")
+
+    def value_imported_by(self, record: ImportRecord) -> str:
+        return record.imported_by.username if record.imported_by else ""
+
+    def value_kind(self, record: ImportRecord) -> str:
+        return record.get_kind_display()
+
+    def value_sha256(self, value: str) -> str:
+        return value
 
     def render_sha256(self, value: str) -> str:
         return format_html('<span class="app-code" title="{}">{}</span>', value, value[:12])

@@ -7,68 +7,405 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from scorecard.models import Unit
+from councils.exports import SafeExportMixin
+from scorecard.models import Measure, Unit
 from scorecard.scoring import format_number, ordinal
-from scorecard.selectors import CouncilScorecard, RegionOverview
+from scorecard.selectors import (
+    COUNCIL_TYPE,
+    ENGLAND,
+    NEAREST_NEIGHBOURS,
+    REGION,
+    ComparatorValue,
+    Comparison,
+    CouncilScorecard,
+    RegionOverview,
+)
 
 RAG_CELL = {"green": "app-rag-cell--green", "amber": "app-rag-cell--amber", "red": "app-rag-cell--red"}
 
 
-class CouncilScorecardExportTable(tables.Table):
-    """Every row of a council's scorecard, flat, for CSV/XLSX downloads."""
+# --- Exports: one row per figure, numbers as numbers, codes and period on every row ------------------
+#
+# Every download goes through councils.exports (numbers as numbers, no markup, no formulas). Column keys
+# are stable; headers are what an analyst reads. "basis" says where a comparator came from: published
+# (as loaded from the file), computed (the median of the council figures present) or "" (none).
 
-    domain = tables.Column()
-    code = tables.Column(verbose_name="Code")
-    title = tables.Column(verbose_name="Measure")
-    value = tables.Column(verbose_name="Value")
-    status = tables.Column()
-    rank = tables.Column(verbose_name="Rank in region")
-    quartile_england = tables.Column(verbose_name="England quartile")
-    quartile_region = tables.Column(verbose_name="Region quartile")
-    rag = tables.Column(verbose_name="RAG")
-    direction = tables.Column(verbose_name="Direction of travel")
-    region = tables.Column(verbose_name="Region")
-    england = tables.Column(verbose_name="England")
-    council_type = tables.Column(verbose_name="Council type")
-    nearest_neighbours_median = tables.Column(verbose_name="Nearest-neighbour median")
-    commentary = tables.Column()
-    demo = tables.Column(verbose_name="Demo data")
+ENGLAND_CODE = "E92000001"
 
-    class Meta:
-        orderable = False
+
+def unit_label(measure: Measure) -> str:
+    if measure.unit == Unit.SCORE and measure.scale_max is not None:
+        return f"Score out of {measure.scale_max.normalize():f}"
+    return measure.get_unit_display()
+
+
+def basis(figure: ComparatorValue | None) -> str:
+    if figure is None or figure.value is None:
+        return ""
+    return "published" if figure.published else f"computed (median of {figure.count})"
+
+
+def _measure_fields(measure: Measure) -> dict[str, Any]:
+    return {
+        "domain": measure.domain.name if measure.domain_id and measure.domain else "",
+        "code": measure.code,
+        "measure_key": measure.key,
+        "measure": measure.title,
+        "unit": unit_label(measure),
+        "polarity": measure.get_polarity_display(),
+    }
+
+
+SCORECARD_COLUMNS = [
+    ("period", "Period"),
+    ("area_gss_code", "GSS code"),
+    ("area", "Council"),
+    ("region_gss_code", "Region GSS code"),
+    ("region", "Region"),
+    ("domain", "Domain"),
+    ("code", "Code"),
+    ("measure_key", "Measure key"),
+    ("measure", "Measure"),
+    ("value", "Value"),
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("rank", "Rank in region"),
+    ("rank_of", "Councils ranked in region"),
+    ("quartile_england", "England quartile"),
+    ("quartile_region", "Region quartile"),
+    ("rag", "RAG"),
+    ("direction", "Direction of travel"),
+    ("previous_period", "Previous period"),
+    ("previous_value", "Previous value"),
+    ("region_value", "Region comparator"),
+    ("region_basis", "Region comparator basis"),
+    ("england_value", "England comparator"),
+    ("england_basis", "England comparator basis"),
+    ("council_type_value", "Council type comparator"),
+    ("council_type_basis", "Council type comparator basis"),
+    ("neighbours_value", "Nearest-neighbour median"),
+    ("neighbours_basis", "Nearest-neighbour median basis"),
+    ("commentary", "Commentary"),
+    ("demo", "Demo data"),
+]
 
 
 def scorecard_export_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
-    def comparator(row, key: str) -> str:  # type: ignore[no-untyped-def]
-        figure = row.comparators[key]
-        if figure.value is None:
-            return ""
-        return figure.formatted + ("" if figure.published else " (computed)")
-
+    """One row per measure of a council's scorecard."""
+    council = scorecard.council
     rows = []
-    for section in scorecard.domains:
-        for row in section.rows:
+    for row in scorecard.rows:
+        comparators = row.comparators
+        neighbours = comparators[NEAREST_NEIGHBOURS]
+        rows.append(
+            {
+                "period": scorecard.period.label if scorecard.period else "",
+                "area_gss_code": council.gss_code,
+                "area": council.name,
+                "region_gss_code": council.region.gss_code if council.region else "",
+                "region": council.region.name if council.region else "",
+                **_measure_fields(row.measure),
+                "value": row.value,
+                "status": row.status,
+                "rank": row.rank,
+                "rank_of": row.rank_of if row.rank is not None else None,
+                "quartile_england": row.quartile_england,
+                "quartile_region": row.quartile_region,
+                "rag": row.rag.value if row.rag else "",
+                "direction": row.direction.label,
+                "previous_period": scorecard.previous_period.label if scorecard.previous_period else "",
+                "previous_value": row.previous_value,
+                "region_value": comparators[REGION].value,
+                "region_basis": basis(comparators[REGION]),
+                "england_value": comparators[ENGLAND].value,
+                "england_basis": basis(comparators[ENGLAND]),
+                "council_type_value": comparators[COUNCIL_TYPE].value,
+                "council_type_basis": basis(comparators[COUNCIL_TYPE]),
+                "neighbours_value": neighbours.value,
+                "neighbours_basis": basis(neighbours)
+                or ("no real comparator group" if scorecard.lacks_real_neighbours else ""),
+                "commentary": row.commentary.text if row.commentary else "",
+                "demo": "yes" if row.is_demo else "",
+            }
+        )
+    return rows
+
+
+OVERVIEW_COLUMNS = [
+    ("period", "Period"),
+    ("area_gss_code", "GSS code"),
+    ("area", "Council"),
+    ("region_gss_code", "Region GSS code"),
+    ("region", "Region"),
+    ("domain", "Domain"),
+    ("code", "Code"),
+    ("measure_key", "Measure key"),
+    ("measure", "Measure"),
+    ("value", "Value"),
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("rank", "Rank in region"),
+    ("rank_of", "Councils ranked in region"),
+    ("quartile_england", "England quartile"),
+    ("rag", "RAG"),
+    ("region_value", "Region comparator"),
+    ("region_basis", "Region comparator basis"),
+    ("england_value", "England comparator"),
+    ("england_basis", "England comparator basis"),
+    ("demo", "Demo data"),
+]
+
+
+def _cell_fields(cell: Any) -> dict[str, Any]:
+    return {
+        "value": cell.value,
+        "status": cell.status,
+        "rank": cell.rank,
+        "rank_of": cell.rank_of if cell.rank is not None else None,
+        "quartile_england": cell.quartile_england,
+        "rag": cell.rag.value if cell.rag else "",
+        "demo": "yes" if cell.is_demo else "",
+    }
+
+
+def overview_export_rows(overview: RegionOverview) -> list[dict[str, Any]]:
+    """One row per council and measure of the regional scorecard."""
+    period = overview.period.label if overview.period else ""
+    rows = []
+    for row in overview.rows:
+        for index, cell in enumerate(row.cells):
+            region_c, england_c = overview.region_comparators[index], overview.england_comparators[index]
             rows.append(
                 {
-                    "domain": section.domain.name if section.domain else "Unassigned",
-                    "code": row.code,
-                    "title": row.measure.title,
-                    "value": row.value,
-                    "status": row.status,
-                    "rank": row.rank_label,
-                    "quartile_england": row.quartile_england,
-                    "quartile_region": row.quartile_region,
-                    "rag": row.rag.value if row.rag else "",
-                    "direction": row.direction.label,
-                    "region": comparator(row, "region"),
-                    "england": comparator(row, "england"),
-                    "council_type": comparator(row, "council_type"),
-                    "nearest_neighbours_median": comparator(row, "nearest_neighbours_median"),
-                    "commentary": row.commentary.text if row.commentary else "",
-                    "demo": "yes" if row.is_demo else "",
+                    "period": period,
+                    "area_gss_code": row.council.gss_code,
+                    "area": row.council.name,
+                    "region_gss_code": overview.region.gss_code,
+                    "region": overview.region.name,
+                    **_measure_fields(cell.measure),
+                    **_cell_fields(cell),
+                    "region_value": region_c.value,
+                    "region_basis": basis(region_c),
+                    "england_value": england_c.value,
+                    "england_basis": basis(england_c),
                 }
             )
     return rows
+
+
+def comparison_export_rows(comparison: Comparison) -> list[dict[str, Any]]:
+    """One row per council and measure of a comparison; each council with its own region's comparator."""
+    period = comparison.period.label if comparison.period else ""
+    region_index = {region.pk: index for index, region in enumerate(comparison.regions)}
+    rows = []
+    for row in comparison.rows:
+        for council, cell in zip(comparison.councils, row.cells, strict=True):
+            index = region_index.get(council.region_id)
+            region_c = row.region_comparators[index] if index is not None else None
+            rows.append(
+                {
+                    "period": period,
+                    "area_gss_code": council.gss_code,
+                    "area": council.name,
+                    "region_gss_code": council.region.gss_code if council.region else "",
+                    "region": council.region.name if council.region else "",
+                    **_measure_fields(row.measure),
+                    **_cell_fields(cell),
+                    "region_value": region_c.value if region_c else None,
+                    "region_basis": basis(region_c),
+                    "england_value": row.england.value,
+                    "england_basis": basis(row.england),
+                }
+            )
+    return rows
+
+
+# The tidy long table: one row per figure the page shows (councils and comparators alike).
+FIGURE_COLUMNS = [
+    ("period", "Period"),
+    ("area_gss_code", "GSS code"),
+    ("area", "Area"),
+    ("area_type", "Area type"),
+    ("code", "Code"),
+    ("measure_key", "Measure key"),
+    ("measure", "Measure"),
+    ("value", "Value"),
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("basis", "Basis"),
+    ("rag", "RAG"),
+    ("rank", "Rank in region"),
+    ("rank_of", "Councils ranked in region"),
+    ("demo", "Demo data"),
+]
+
+
+def _figure(
+    *,
+    period: str,
+    gss: str,
+    area: str,
+    area_type: str,
+    measure: Measure,
+    value: Any,
+    status: str = "ok",
+    figure_basis: str = "published",
+    rag: str = "",
+    rank: int | None = None,
+    rank_of: int | None = None,
+    demo: bool = False,
+) -> dict[str, Any]:
+    return {
+        "period": period,
+        "area_gss_code": gss,
+        "area": area,
+        "area_type": area_type,
+        "code": measure.code,
+        "measure_key": measure.key,
+        "measure": measure.title,
+        "value": value,
+        "unit": unit_label(measure),
+        "status": status if value is not None or status != "ok" else "missing",
+        "basis": figure_basis if value is not None else "",
+        "rag": rag,
+        "rank": rank,
+        "rank_of": rank_of if rank is not None else None,
+        "demo": "yes" if demo else "",
+    }
+
+
+def _comparator_figure(
+    period: str, gss: str, area: str, area_type: str, measure: Measure, c: ComparatorValue | None
+) -> dict[str, Any] | None:
+    if c is None or c.value is None:
+        return None
+    return _figure(
+        period=period,
+        gss=gss,
+        area=area,
+        area_type=area_type,
+        measure=measure,
+        value=c.value,
+        figure_basis=basis(c),
+        demo=c.is_demo,
+    )
+
+
+def scorecard_figure_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
+    """The council's figure for every measure and year shown (trend included), and each comparator."""
+    council = scorecard.council
+    period = scorecard.period.label if scorecard.period else ""
+    out: list[dict[str, Any]] = []
+    for row in scorecard.rows:
+        for label, value in row.trend:
+            if label == period or value is None:
+                continue
+            out.append(
+                _figure(
+                    period=label,
+                    gss=council.gss_code,
+                    area=council.name,
+                    area_type="council",
+                    measure=row.measure,
+                    value=value,
+                    demo=row.is_demo,
+                )
+            )
+        out.append(
+            _figure(
+                period=period,
+                gss=council.gss_code,
+                area=council.name,
+                area_type="council",
+                measure=row.measure,
+                value=row.value,
+                status=row.status,
+                rag=row.rag.value if row.rag else "",
+                rank=row.rank,
+                rank_of=row.rank_of,
+                demo=row.is_demo,
+            )
+        )
+        region = council.region
+        for key, gss, name, area_type in (
+            (REGION, region.gss_code if region else "", region.name if region else "Region", "region"),
+            (ENGLAND, ENGLAND_CODE, "England", "england"),
+            (COUNCIL_TYPE, "", council.get_council_type_display() + "s", "council type"),
+            (NEAREST_NEIGHBOURS, "", f"Nearest neighbours of {council.name} (median)", "comparator group"),
+        ):
+            figure = _comparator_figure(period, gss, name, area_type, row.measure, row.comparators[key])
+            if figure:
+                out.append(figure)
+    return out
+
+
+def overview_figure_rows(overview: RegionOverview) -> list[dict[str, Any]]:
+    period = overview.period.label if overview.period else ""
+    out: list[dict[str, Any]] = []
+    for index, measure in enumerate(overview.measures):
+        for row in overview.rows:
+            cell = row.cells[index]
+            out.append(
+                _figure(
+                    period=period,
+                    gss=row.council.gss_code,
+                    area=row.council.name,
+                    area_type="council",
+                    measure=measure,
+                    value=cell.value,
+                    status=cell.status,
+                    rag=cell.rag.value if cell.rag else "",
+                    rank=cell.rank,
+                    rank_of=cell.rank_of,
+                    demo=cell.is_demo,
+                )
+            )
+        for figure in (
+            _comparator_figure(
+                period,
+                overview.region.gss_code,
+                overview.region.name,
+                "region",
+                measure,
+                overview.region_comparators[index],
+            ),
+            _comparator_figure(
+                period, ENGLAND_CODE, "England", "england", measure, overview.england_comparators[index]
+            ),
+        ):
+            if figure:
+                out.append(figure)
+    return out
+
+
+def comparison_figure_rows(comparison: Comparison) -> list[dict[str, Any]]:
+    period = comparison.period.label if comparison.period else ""
+    out: list[dict[str, Any]] = []
+    for row in comparison.rows:
+        for council, cell in zip(comparison.councils, row.cells, strict=True):
+            out.append(
+                _figure(
+                    period=period,
+                    gss=council.gss_code,
+                    area=council.name,
+                    area_type="council",
+                    measure=row.measure,
+                    value=cell.value,
+                    status=cell.status,
+                    rag=cell.rag.value if cell.rag else "",
+                    rank=cell.rank,
+                    rank_of=cell.rank_of,
+                    demo=cell.is_demo,
+                )
+            )
+        for region, c in zip(comparison.regions, row.region_comparators, strict=True):
+            figure = _comparator_figure(period, region.gss_code, region.name, "region", row.measure, c)
+            if figure:
+                out.append(figure)
+        figure = _comparator_figure(period, ENGLAND_CODE, "England", "england", row.measure, row.england)
+        if figure:
+            out.append(figure)
+    return out
 
 
 def short_value(cell: Any) -> str:
@@ -105,8 +442,8 @@ class HeatCell(tables.Column):
             return format_html('<span class="govuk-body-s">{}</span>', value.formatted)
         return format_html('{}<br><span class="govuk-body-s">{}{}</span>', short_value(value), rag, rank)
 
-    def value(self, value: Any) -> str:  # the export
-        return "" if value.value is None else str(value.value)
+    def value(self, value: Any) -> Any:  # the export: the number itself
+        return value.value
 
 
 def overview_table(overview: RegionOverview, **kwargs: Any) -> tables.Table:
@@ -125,7 +462,7 @@ def overview_table(overview: RegionOverview, **kwargs: Any) -> tables.Table:
     return table
 
 
-class OverviewTable(tables.Table):
+class OverviewTable(SafeExportMixin, tables.Table):
     council = tables.Column(
         linkify=lambda record: reverse("scorecard:council-scorecard", args=[record["council"].gss_code]),
         order_by=("council__name",),

@@ -1,6 +1,5 @@
 """The measures catalogue and one page per measure: definition, the region's figures, charts and CSVs."""
 
-import django_tables2 as tables
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -8,9 +7,10 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin, TableExport
+from django_tables2.export import ExportMixin
 from rules.contrib.views import PermissionRequiredMixin
 
+from councils.exports import dict_rows, export_response
 from councils.pagination import BoundedPaginator
 from scorecard import _measure_data as md
 from scorecard.charts import (
@@ -25,6 +25,7 @@ from scorecard.charts import (
 from scorecard.forms import MeasureFilter
 from scorecard.models import Measure, Polarity
 from scorecard.tables import MeasureTable
+from scorecard.tables_scorecards import FIGURE_COLUMNS
 
 CSV_CHARTS = ("ranking", "trend")
 
@@ -44,19 +45,22 @@ class MeasureListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
         return Measure.objects.select_related("domain", "replaces").prefetch_related("replaced_by")
 
 
-class MeasureValuesExportTable(tables.Table):
-    """The measure page's figures (councils ranked, then region and England) for CSV/XLSX downloads."""
-
-    area = tables.Column(verbose_name="Area")
-    code = tables.Column(verbose_name="Code")
-    value = tables.Column(verbose_name="Value")
-    shown_as = tables.Column(verbose_name="Shown as")
-    rank = tables.Column(verbose_name="Rank in region")
-    basis = tables.Column(verbose_name="Basis")
-    demo = tables.Column(verbose_name="Demo data")
-
-    class Meta:
-        orderable = False
+MEASURE_COLUMNS = [
+    ("period", "Period"),
+    ("area_gss_code", "GSS code"),
+    ("area", "Area"),
+    ("area_type", "Area type"),
+    ("code", "Code"),
+    ("measure_key", "Measure key"),
+    ("measure", "Measure"),
+    ("value", "Value"),
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("rank", "Rank in region"),
+    ("rank_of", "Councils ranked in region"),
+    ("basis", "Basis"),
+    ("demo", "Demo data"),
+]
 
 
 class MeasureDetailView(PermissionRequiredMixin, TemplateView):
@@ -81,26 +85,16 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
         )
         self.focus = md.council_for_user(user=request.user)
         export_format = request.GET.get("_export")
-        if export_format in ("csv", "xlsx"):
-            table = MeasureValuesExportTable(
-                [
-                    {
-                        "area": figure.area.name,
-                        "code": figure.code or self.measure.code,
-                        "value": figure.value,
-                        "shown_as": figure.text or figure.status_text,
-                        "rank": figure.rank,
-                        "basis": "computed"
-                        if figure.computed
-                        else ("published" if figure.value is not None else ""),
-                        "demo": "yes" if figure.is_demo else "",
-                    }
-                    for figure in [*self.data.councils, self.data.region_figure, self.data.england_figure]
-                    if figure is not None
-                ]
-            )
+        if export_format in ("csv", "xlsx", "figures"):
             period = self.data.period.label if self.data.period else "no-period"
-            return TableExport(export_format, table).response(f"{self.measure.key}-{period}.{export_format}")
+            name = f"{self.measure.key}-{period}"
+            if export_format == "figures":
+                headers, rows = dict_rows(FIGURE_COLUMNS, md.figure_rows(self.data))
+                return export_response(
+                    export_format="csv", headers=headers, rows=rows, filename=f"{name}-figures"
+                )
+            headers, rows = dict_rows(MEASURE_COLUMNS, md.export_rows(self.data))
+            return export_response(export_format=export_format, headers=headers, rows=rows, filename=name)
         if request.GET.get("format") == "csv":
             chart_name = request.GET.get("chart", "ranking")
             if chart_name not in CSV_CHARTS:
@@ -219,6 +213,7 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
             {
                 "measure": self.measure,
                 "data": data,
+                "shows_demo_data": data.any_demo,
                 "region": self.region,
                 "focus": self.focus,
                 "charts": charts,

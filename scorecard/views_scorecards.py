@@ -6,24 +6,31 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 from rules.contrib.views import PermissionRequiredMixin
 
+from councils.exports import dict_rows, export_response
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
-from councils.models import Council, Region
-from councils.selectors import region_for_user
+from councils.models import Council
 from scorecard import charts, selectors
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
 from scorecard.periods import period_start_year
 from scorecard.tables_scorecards import (
-    CouncilScorecardExportTable,
+    FIGURE_COLUMNS,
+    OVERVIEW_COLUMNS,
+    SCORECARD_COLUMNS,
+    comparison_export_rows,
+    comparison_figure_rows,
+    overview_export_rows,
+    overview_figure_rows,
     overview_table,
     scorecard_export_rows,
+    scorecard_figure_rows,
     short_value,
 )
 
 EXPORT_FORMATS = ("csv", "xlsx")
+FIGURES = "figures"  # ?_export=figures: the tidy long CSV of every figure the page shows
 
 
 def period_from_request(request: HttpRequest) -> Period | None:
@@ -38,11 +45,24 @@ def period_from_request(request: HttpRequest) -> Period | None:
     return period
 
 
-def export_response(request: HttpRequest, table: Any, name: str) -> HttpResponse | None:
+def page_export(
+    request: HttpRequest,
+    name: str,
+    *,
+    columns: list[tuple[str, str]],
+    rows: Any,
+    figures: Any,
+) -> HttpResponse | None:
+    """``?_export=csv|xlsx``: the page's table, one row per figure with its comparators in columns;
+    ``?_export=figures``: the tidy long CSV. ``rows``/``figures`` are callables, run only when asked."""
     export_format = request.GET.get("_export")
-    if export_format not in EXPORT_FORMATS:
-        return None
-    return TableExport(export_format, table).response(f"{name}.{export_format}")
+    if export_format in EXPORT_FORMATS:
+        headers, data = dict_rows(columns, rows())
+        return export_response(export_format=export_format, headers=headers, rows=data, filename=name)
+    if export_format == FIGURES:
+        headers, data = dict_rows(FIGURE_COLUMNS, figures())
+        return export_response(export_format="csv", headers=headers, rows=data, filename=f"{name}-figures")
+    return None
 
 
 class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, TemplateView):
@@ -54,15 +74,21 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         council = self.get_permission_object()
         self.scorecard = selectors.council_scorecard(council=council, period=period_from_request(request))
-        table = CouncilScorecardExportTable(scorecard_export_rows(self.scorecard))
         label = self.scorecard.period.label if self.scorecard.period else "no-data"
-        response = export_response(request, table, f"scorecard-{council.slug}-{label}")
+        response = page_export(
+            request,
+            f"scorecard-{council.slug}-{label}",
+            columns=SCORECARD_COLUMNS,
+            rows=lambda: scorecard_export_rows(self.scorecard),
+            figures=lambda: scorecard_figure_rows(self.scorecard),
+        )
         return response or super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["council"] = self.council
         context["scorecard"] = self.scorecard
+        context["shows_demo_data"] = self.scorecard.data_is_demo
         return context
 
 
@@ -84,7 +110,13 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
         self.table = overview_table(self.overview, orderable=True)
         RequestConfig(request, paginate=False).configure(self.table)
         label = self.overview.period.label if self.overview.period else "no-data"
-        response = export_response(request, self.table, f"region-{region.slug}-{label}")
+        response = page_export(
+            request,
+            f"region-{region.slug}-{label}",
+            columns=OVERVIEW_COLUMNS,
+            rows=lambda: overview_export_rows(self.overview),
+            figures=lambda: overview_figure_rows(self.overview),
+        )
         if request.GET.get("format") == "csv":
             return charts.csv_response(self.heatmap.table, filename=f"heatmap-{region.slug}-{label}.csv")
         return response or super().get(request, *args, **kwargs)
@@ -108,6 +140,7 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(region=self.region, overview=self.overview, table=self.table, chart=self.heatmap)
+        context["shows_demo_data"] = self.overview.data_is_demo
         context["comparator_rows"] = list(
             zip(
                 self.overview.measures,
@@ -119,100 +152,121 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
         return context
 
 
+def council_choice_label(council: Council) -> str:
+    """What the search suggests and accepts: the name; a former council also says so, with its code."""
+    if council.is_former:
+        return f"{council.name} (former council, {council.gss_code})"
+    return council.name
+
+
 class CompareForm(forms.Form):
-    councils = forms.MultipleChoiceField(
-        label="Councils to compare",
-        help_text="Select 2, 3 or 4 councils.",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select 2, 3 or 4 councils to compare"},
-    )
+    """Two to four councils from anywhere in England, typed (with suggestions) rather than picked from a
+    list of 161. Each box takes a council's name or GSS code; works without JavaScript."""
+
+    MAX = 4
+    councils = forms.CharField(required=False, label="Councils to compare")
     period = forms.ChoiceField(label="Year", required=False)
 
-    def __init__(self, *args: Any, councils: list[Council], periods: list[Period], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, all_councils: list[Council], periods: list[Period], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["councils"].choices = [(c.gss_code, c.name) for c in councils]
+        self.all_councils = all_councils
+        self.lookup: dict[str, Council] = {}
+        # Former councils first, so that a current council of the same name ("Dorset") wins the name.
+        for council in sorted(all_councils, key=lambda c: not c.is_former):
+            for key in (council.name, council.gss_code, council.slug, council_choice_label(council)):
+                self.lookup[key.strip().casefold()] = council
         self.fields["period"].choices = [("", "Latest")] + [(p.label, p.label) for p in reversed(periods)]
 
-    def clean_councils(self) -> list[str]:
-        chosen = self.cleaned_data["councils"]
-        if not 2 <= len(chosen) <= 4:
-            raise forms.ValidationError("Select 2, 3 or 4 councils to compare")
+    def entered(self) -> list[str]:
+        """The texts typed, in order (blank boxes dropped)."""
+        if not self.is_bound:
+            return []
+        return [text.strip() for text in self.data.getlist("councils") if text.strip()][:20]
+
+    def clean_councils(self) -> list[Council]:
+        chosen: list[Council] = []
+        unknown: list[str] = []
+        for text in self.entered():
+            council = self.lookup.get(" ".join(text.split()).casefold())
+            if council is None:
+                unknown.append(text[:60])
+            elif council not in chosen:
+                chosen.append(council)
+        if unknown:
+            raise forms.ValidationError(
+                "No English council is called "
+                + ", ".join(f"“{text}”" for text in unknown)
+                + ": enter a council name, such as Manchester, or its GSS code, such as E08000003"
+            )
+        if not 2 <= len(chosen) <= self.MAX:
+            raise forms.ValidationError("Enter 2, 3 or 4 different councils to compare")
         return chosen
+
+    def boxes(self) -> list[dict[str, str]]:
+        """The text boxes (four, or more when more were sent): id, label and the value to show again."""
+        if self.is_bound and not self.errors:
+            values = [council_choice_label(c) for c in self.cleaned_data["councils"]]
+        else:
+            values = self.entered()
+        values += [""] * (self.MAX - len(values))
+        return [
+            {
+                "id": "id_councils" if index == 0 else f"id_councils_{index + 1}",
+                "label": f"Council {index + 1}" + ("" if index < 2 else " (optional)"),
+                "value": value,
+            }
+            for index, value in enumerate(values)
+        ]
 
 
 class CompareView(PermissionRequiredMixin, TemplateView):
-    """Two to four councils of one region side by side, measure by measure."""
+    """Two to four councils from any English regions side by side, measure by measure.
 
-    permission_required = "councils.view_region"
+    ``?councils=<name or GSS code>`` (repeated) and ``?period=2019-20``; ``?region=`` is accepted and
+    ignored (old links). Each council is ranked in its own region, beside its region's comparator.
+    """
+
+    permission_required = "councils.view_council"
     raise_exception = True
     template_name = "scorecard/scorecards/compare.html"
     http_method_names = ["get", "head"]
 
-    def get_permission_object(self) -> Region:
-        if not hasattr(self, "region"):
-            region = region_for_user(user=self.request.user, gss_code=self.request.GET.get("region"))
-            if region is None:
-                raise Http404("No regions are loaded.")
-            self.region = region
-        return self.region
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        all_councils = list(Council.objects.select_related("region").order_by("name"))
+        periods = list(Period.objects.order_by("start_year"))
+        submitted = "councils" in request.GET
+        form = CompareForm(request.GET if submitted else None, all_councils=all_councils, periods=periods)
+        self.form, self.comparison = form, None
+        if submitted and form.is_valid():
+            label = form.cleaned_data.get("period") or ""
+            period = next((p for p in periods if p.label == label), None)
+            self.comparison = selectors.councils_comparison(
+                councils=form.cleaned_data["councils"], period=period
+            )
+            label = self.comparison.period.label if self.comparison.period else "no-data"
+            names = "-".join(c.slug for c in self.comparison.councils)
+            response = page_export(
+                request,
+                f"compare-{names}-{label}"[:120],
+                columns=OVERVIEW_COLUMNS,
+                rows=lambda: comparison_export_rows(self.comparison),
+                figures=lambda: comparison_figure_rows(self.comparison),
+            )
+            if response is not None:
+                return response
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        region = self.get_permission_object()
-        label = self.request.GET.get("period", "").strip()
-        period = Period.objects.filter(label=label).first() if label else None
-        # One overview feeds both the form's choices and the comparison: a constant number of queries.
-        overview = selectors.region_overview(region=region, period=period)
-        submitted = "councils" in self.request.GET
-        form = CompareForm(
-            self.request.GET if submitted else None,
-            councils=[row.council for row in overview.rows],
-            periods=overview.periods,
+        comparison = self.comparison
+        context.update(
+            form=self.form,
+            comparison=comparison,
+            council_options=[council_choice_label(c) for c in self.form.all_councils],
+            shows_demo_data=bool(comparison and comparison.data_is_demo),
         )
-        context.update(region=region, form=form, overview=overview)
-        if submitted and form.is_valid():
-            chosen = form.cleaned_data["councils"]
-            rows = [row for row in overview.rows if row.council.gss_code in chosen]
-            context["chosen"] = [row.council for row in rows]
-            context["measure_rows"] = [
-                {
-                    "measure": measure,
-                    "cells": [row.cells[index] for row in rows],
-                    "region": overview.region_comparators[index],
-                    "england": overview.england_comparators[index],
-                }
-                for index, measure in enumerate(overview.measures)
-            ]
+        if comparison is not None:
+            context["chosen"] = comparison.councils
+            region_index = {r.pk: i for i, r in enumerate(comparison.regions)}
+            context["region_of_council"] = [region_index.get(c.region_id) for c in comparison.councils]
         return context
-
-    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
-        if self.request.GET.get("_export") in EXPORT_FORMATS and "measure_rows" in context:
-            return self.export(context)
-        return super().render_to_response(context, **kwargs)
-
-    def export(self, context: dict[str, Any]) -> HttpResponse:
-        import django_tables2 as tables
-
-        columns = {"code": tables.Column(verbose_name="Code"), "title": tables.Column(verbose_name="Measure")}
-        for index, council in enumerate(context["chosen"]):
-            columns[f"c{index}"] = tables.Column(verbose_name=council.name)
-            columns[f"r{index}"] = tables.Column(verbose_name=f"{council.name} RAG")
-        columns["region"] = tables.Column(verbose_name="Region")
-        columns["england"] = tables.Column(verbose_name="England")
-        data = []
-        for row in context["measure_rows"]:
-            record = {
-                "code": row["measure"].code,
-                "title": row["measure"].title,
-                "region": row["region"].formatted,
-                "england": row["england"].formatted,
-            }
-            for index, cell in enumerate(row["cells"]):
-                record[f"c{index}"] = "" if cell.value is None else cell.value
-                record[f"r{index}"] = cell.rag.value if cell.rag else ""
-            data.append(record)
-        table_class = type("CompareExportTable", (tables.Table,), dict(columns))
-        label = context["overview"].period.label if context["overview"].period else "no-data"
-        return TableExport(self.request.GET["_export"], table_class(data)).response(
-            f"compare-{context['region'].slug}-{label}.{self.request.GET['_export']}"
-        )

@@ -26,7 +26,7 @@ class CouncilFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Borsetshire {n}")
     slug = factory.Sequence(lambda n: f"borsetshire-{n}")
     gss_code = factory.Sequence(lambda n: f"E06{900000 + n:06d}")
-    cassr_code = factory.Sequence(lambda n: 900 + n)
+    cassr_code = factory.Sequence(lambda n: 9000 + n)  # clear of the real CASSR codes (to 916)
     council_type = Council.CouncilType.UNITARY
     region = factory.LazyFunction(lambda: Region.objects.get(gss_code="E12000005"))
 

@@ -151,12 +151,12 @@ def test_council_profile_shows_codes_type_region_dass_and_neighbours(client_for,
 def test_councils_table_sorts_and_exports(client_for):
     client = client_for("dass")
     names = [row.record.name for row in client.get("/councils/?sort=-name").context["table"].rows]
-    assert names[0] == "Worcestershire" and names[-1] == "Birmingham"
+    assert names[0] == "York" and names[-1] == "Barking and Dagenham"
     csv = client.get("/councils/?_export=csv")
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Name,Type,GSS code,CASSR code,Region,DASS")
-    assert len(lines) == 15
+    assert lines[0].startswith("Name,Type,GSS code,CASSR code,Region,Status,DASS,Region GSS code")
+    assert len(lines) == 1 + 161  # every English council, current and former
     xlsx = client.get("/councils/?_export=xlsx")
     assert xlsx.content[:2] == b"PK"
 

@@ -50,7 +50,7 @@ def test_reference_data_load_is_idempotent():
     before = list(Council.objects.order_by("pk").values_list())
     result = reference_data_load()
     assert (result.created, result.updated) == (0, 0)
-    assert result.unchanged == 9 + 14
+    assert result.unchanged == 9 + 161  # every English council with adult social services duties
     assert list(Council.objects.order_by("pk").values_list()) == before
 
 
@@ -77,13 +77,13 @@ def write_json(tmp_path, data, name="nn.json"):
 
 
 def test_neighbours_import_keeps_order_ignores_self_and_reports_unknown(tmp_path, birmingham):
-    path = write_json(tmp_path, {"E08000025": ["E08000026", "E08000025", "E06000015", "E08000030"]})
+    path = write_json(tmp_path, {"E08000025": ["E08000026", "E08000025", "E06000999", "E08000030"]})
     result = neighbours_import(path=path)
     rows = list(
         NearestNeighbour.objects.filter(council=birmingham).values_list("position", "neighbour_gss_code")
     )
-    assert rows == [(1, "E08000026"), (2, "E06000015"), (3, "E08000030")]
-    assert result.unknown_neighbours == ["E06000015"]  # Derby is not loaded yet: kept, reported
+    assert rows == [(1, "E08000026"), (2, "E06000999"), (3, "E08000030")]
+    assert result.unknown_neighbours == ["E06000999"]  # not a council we know yet: kept, reported
     assert result.councils == 1
 
 
@@ -92,7 +92,7 @@ def test_neighbours_import_real_file(birmingham):
     call_command("import_neighbours", REAL_NEIGHBOURS, stdout=out)
     assert NearestNeighbour.objects.values("council").distinct().count() == 14
     assert NearestNeighbour.objects.filter(council=birmingham).count() == 15  # 16 listed, itself ignored
-    assert "not a known council yet" in out.getvalue()
+    assert "not a known council yet" not in out.getvalue()  # every English council is shipped
     # Re-importing changes nothing.
     result = neighbours_import(path=REAL_NEIGHBOURS)
     assert (result.councils, result.unchanged_councils) == (0, 14)
@@ -148,16 +148,16 @@ def test_neighbours_dry_run_writes_nothing(tmp_path, birmingham):
 
 
 def test_neighbour_links_resolve_once_the_council_exists(tmp_path, birmingham, client_for, sli_lead):
-    neighbours_import(path=write_json(tmp_path, {"E08000025": ["E06000015", "E08000026"]}))
+    neighbours_import(path=write_json(tmp_path, {"E08000025": ["E06000999", "E08000026"]}))
     client = client_for("sli_lead")
     page = client.get(birmingham.get_absolute_url()).content.decode()
-    assert "E06000015" in page and "council not loaded yet" in page
+    assert "E06000999" in page and "council not loaded yet" in page
     from tests.factories import CouncilFactory
 
     CouncilFactory(
         name="Derby",
-        slug="derby",
-        gss_code="E06000015",
+        slug="derby-new",
+        gss_code="E06000999",
         cassr_code=None,
         region=Region.objects.get(gss_code="E12000004"),
     )

@@ -271,8 +271,15 @@ def test_measure_figures_export_to_csv_and_xlsx(client_for, demo):
     import csv
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Area", "Code", "Value", "Shown as", "Rank in region", "Basis", "Demo data"]
+    assert rows[0][:5] == ["Period", "GSS code", "Area", "Area type", "Code"]
+    header = rows[0]
+    assert {"Value", "Unit", "Status", "Rank in region", "Basis", "Demo data"} <= set(header)
     assert len(rows) == 1 + 14 + 2  # councils, region, England
-    assert rows[1][4] == "1" and rows[1][1] == "2C"  # best first
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["Rank in region"] == "1" and first["Code"] == "2C" and first["Period"] == "2023-24"
+    assert [r[1] for r in rows[-2:]] == ["E12000005", "E92000001"]
     xlsx = client.get("/measures/ascof-2023-2c/?_export=xlsx")
-    assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 17
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 17
+    value_column = header.index("Value") + 1
+    assert all(isinstance(sheet.cell(r, value_column).value, int | float) for r in range(2, 18))

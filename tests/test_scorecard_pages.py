@@ -41,7 +41,7 @@ def demo(db):
             f"/regions/{WEST_MIDLANDS}/scorecard/?period=2019-20&domain=culture-and-change&sort=-m0",
             "These figures are synthetic demo data",
         ),
-        ("/compare/", "Select 2, 3 or 4 councils."),
+        ("/compare/", "Enter 2, 3 or 4 English councils from any region"),
         (COMPARE, "These figures are synthetic demo data"),
     ],
 )
@@ -101,9 +101,19 @@ def test_council_scorecard_exports_csv_and_xlsx(demo, client_for):
     )
     assert Decimal(row["Value"]) == stored.value
     assert row["Demo data"] == "yes"
-    xlsx = client.get(f"/councils/{BIRMINGHAM}/scorecard/?_export=xlsx")
+    assert (row["Period"], row["GSS code"], row["Region GSS code"]) == ("2023-24", BIRMINGHAM, WEST_MIDLANDS)
+    assert row["Unit"] == "Rate per 100,000" and row["RAG"] in ("green", "amber", "red")
+    assert int(row["Rank in region"]) >= 1 and int(row["Councils ranked in region"]) == 14
+    xlsx = client.get(f"/councils/{BIRMINGHAM}/scorecard/?period=2023-24&_export=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.cell(1, 2).value == "Code" and sheet.max_row == len(rows) + 1
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:3] == ["Period", "GSS code", "Council"] and sheet.max_row == len(rows) + 1
+    values = [dict(zip(headers, [c.value for c in line], strict=True)) for line in sheet.iter_rows(min_row=2)]
+    two_c = next(v for v in values if v["Code"] == "2C")
+    assert isinstance(two_c["Value"], int | float) and Decimal(str(two_c["Value"])) == stored.value
+    assert isinstance(two_c["Rank in region"], int)
+    assert isinstance(two_c["England comparator"], int | float)
+    assert all(v["Period"] == "2023-24" and v["GSS code"] == BIRMINGHAM for v in values)
 
 
 def test_region_overview_sorts_filters_and_exports(demo, client_for):
@@ -120,9 +130,14 @@ def test_region_overview_sorts_filters_and_exports(demo, client_for):
     assert "build/plotly.min.js" in page and "cdn.plot.ly" not in page
     assert "Show the data in this chart as a table" in page
     export = client.get(f"/regions/{WEST_MIDLANDS}/scorecard/?period=2023-24&_export=csv")
-    lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Council,1A,1B")
-    assert len(lines) == 15
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert len(rows) == 14 * len(response.context["overview"].measures) or len(rows) > 14
+    assert {r["GSS code"] for r in rows} == {
+        c.gss_code for c in Council.objects.filter(region__gss_code=WEST_MIDLANDS)
+    }
+    assert {r["Period"] for r in rows} == {"2023-24"} and {r["Region GSS code"] for r in rows} == {
+        WEST_MIDLANDS
+    }
     heatmap_csv = client.get(f"/regions/{WEST_MIDLANDS}/scorecard/?period=2023-24&format=csv")
     assert heatmap_csv["Content-Type"].startswith("text/csv")
     assert heatmap_csv.content.decode("utf-8-sig").splitlines()[0].startswith("Council,1A")
@@ -131,13 +146,16 @@ def test_region_overview_sorts_filters_and_exports(demo, client_for):
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ("councils=E08000025", "Select 2, 3 or 4 councils"),
+        ("councils=E08000025", "Enter 2, 3 or 4 different councils"),
         (
             "councils=E08000025&councils=E08000026&councils=E08000027&councils=E08000028&councils=E08000029",
-            "Select 2, 3 or 4 councils",
+            "Enter 2, 3 or 4 different councils",
         ),
-        ("councils=E08000025&councils=X", "Select a valid choice"),
-        ("councils=", "Select 2, 3 or 4 councils"),
+        ("councils=E08000025&councils=E08000025", "Enter 2, 3 or 4 different councils"),
+        ("councils=E08000025&councils=X", "No English council is called “X”"),
+        ("councils=Birmingham&councils=Atlantis&councils=Leeds", "No English council is called “Atlantis”"),
+        ("councils=Birmingham&councils=%00", "Null characters are not allowed"),
+        ("councils=", "Enter 2, 3 or 4 different councils"),
     ],
 )
 def test_compare_needs_two_to_four_councils(demo, client_for, query, error):
@@ -153,10 +171,28 @@ def test_compare_shows_councils_side_by_side_and_exports(demo, client_for):
     client = client_for("dass")
     response = client.get(COMPARE + "&period=2022-23")
     assert [c.name for c in response.context["chosen"]] == ["Birmingham", "Coventry", "Staffordshire"]
-    assert response.context["overview"].period.label == "2022-23"
+    assert response.context["comparison"].period.label == "2022-23"
+    page = response.content.decode()
+    assert 'list="council-options"' in page and '<option value="Manchester">' in page  # the search
+    assert 'value="Birmingham"' in page  # the boxes keep what was chosen
     export = client.get(COMPARE + "&_export=csv")
-    header = export.content.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("Code,Measure,Birmingham,Birmingham RAG,Coventry")
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert {r["GSS code"] for r in rows} == {"E08000025", "E08000026", "E10000028"}
+    assert {r["Period"] for r in rows} == {"2023-24"}
+
+
+def test_compare_refuses_an_unknown_year_with_an_error_not_a_500(demo, client_for):
+    response = client_for("dass").get("/compare/?councils=Birmingham&councils=Leeds&period=1999-00")
+    page = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_period"' in page and "Select a valid choice" in page
+
+
+def test_compare_takes_names_typed_in_any_case_and_old_links_with_a_region(demo, client_for):
+    client = client_for("dass")
+    response = client.get(
+        "/compare/?councils=  birmingham &councils=Stoke-on-Trent&councils=&councils=e10000028"
+    )
+    assert [c.gss_code for c in response.context["chosen"]] == ["E08000025", "E06000021", "E10000028"]
 
 
 def add_councils_with_values(count: int) -> None:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from councils.services import demo_neighbours_remove
 from scorecard.models import ImportRecord, Measure, Unit, Value
 
 MAX_PROBLEMS_KEPT = 10_000  # in ImportOutcome.problems; problem_count is always the full count
@@ -451,6 +452,7 @@ def delete_demo_values(counts: Counts) -> None:
     """Real figures replace synthetic ones: remove every demo value (its history records the deletion)."""
     deleted, _ = Value.objects.filter(is_demo=True).delete()
     counts.summary["demo_values_deleted"] = deleted
+    counts.summary["demo_neighbours_deleted"] = demo_neighbours_remove()
 
 
 def run_import(

@@ -1,0 +1,167 @@
+"""The one export helper every CSV and XLSX download goes through.
+
+- Numbers are written as numbers: ``Decimal("18.300000")`` becomes the number 18.3 (a numeric XLSX cell,
+  "18.3" in a CSV), never the text "18.300000".
+- No markup: HTML a table renders for the page (links, tags) is reduced to its text.
+- Nothing a spreadsheet would run: a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return is prefixed with a single quote (so ``=1+2`` is written as the text ``'=1+2``). Numbers
+  stay numbers; a text that is just a negative number (``-4.2``) is left as it is.
+
+Use :func:`export_response` for rows you build, and :class:`SafeExportMixin` on every django-tables2
+table that can be exported (``?_export=csv|xlsx`` through django-tables2's ``ExportMixin``/``TableExport``):
+it passes every cell of ``as_values()`` through :func:`export_cell`.
+
+Lives in ``councils`` (the app every other app may import) so that councils, scorecard and
+peerchallenge share it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_FORMATS = ("csv", "xlsx")
+_NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+_MARKUP_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+Cell = str | int | float | None
+
+
+def export_number(value: Decimal | int | float) -> int | float:
+    """A number for a cell: whole numbers as int, others as float (Decimal("18.300000") → 18.3)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value}")
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def export_text(text: str) -> str:
+    """Text for a cell: markup removed, and a leading formula character neutralised with a quote."""
+    if _MARKUP_RE.search(text):
+        text = strip_tags(text)
+    if text.startswith(FORMULA_PREFIXES) and not _NUMBER_RE.match(text):
+        return "'" + text
+    return text
+
+
+def export_cell(value: Any) -> Cell:
+    """Any value a table or a page holds, as a safe spreadsheet cell (see the module docstring)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal | int | float):
+        try:
+            return export_number(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return export_text(str(value))
+
+
+def export_rows(rows: Iterable[Sequence[Any]]) -> list[list[Cell]]:
+    return [[export_cell(value) for value in row] for row in rows]
+
+
+class SafeExportMixin:
+    """For django-tables2 tables: every exported cell (header included) goes through :func:`export_cell`."""
+
+    def as_values(self, exclude_columns: Iterable[str] | None = None):  # type: ignore[no-untyped-def]
+        for row in super().as_values(exclude_columns=exclude_columns):  # type: ignore[misc]
+            yield [export_cell(value) for value in row]
+
+
+def _csv_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if abs(value) >= 1e-4 or value == 0 else f"{value:.10f}".rstrip("0")
+    return str(value)
+
+
+def csv_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads £ and – correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_text(cell) for cell in export_rows([headers])[0]])
+    for row in export_rows(rows):
+        writer.writerow([_csv_text(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Data") -> bytes:
+    """One sheet: a bold, frozen header row; numbers as numeric cells; text as text (never a formula)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=(re.sub(r"[\[\]:*?/\\]", " ", sheet_title)[:31] or "Data"))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cells(values: list[Cell], *, header: bool = False) -> list[WriteOnlyCell]:
+        out = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, even if it looks like a formula
+            if header:
+                cell.font = bold
+            out.append(cell)
+        return out
+
+    sheet.append(cells(export_rows([headers])[0], header=True))
+    for row in export_rows(rows):
+        sheet.append(cells(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_response(
+    *,
+    export_format: str,
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    filename: str,
+    sheet_title: str = "Data",
+) -> HttpResponse:
+    """A CSV or XLSX attachment of ``rows`` under ``headers``. ``filename`` without its extension."""
+    if export_format not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {export_format!r}")
+    content = (
+        csv_bytes(headers, rows)
+        if export_format == "csv"
+        else xlsx_bytes(headers, rows, sheet_title=sheet_title)
+    )
+    response = HttpResponse(content, content_type=CONTENT_TYPES[export_format])
+    safe_name = slugify(filename.removesuffix(f".{export_format}")) or "data"
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}.{export_format}"'
+    return response
+
+
+def dict_rows(
+    columns: Sequence[tuple[str, str]], records: Iterable[dict[str, Any]]
+) -> tuple[list[str], list[list]]:
+    """``columns`` = [(key, header)…]; returns (headers, rows) for :func:`export_response`."""
+    return [header for _, header in columns], [[record.get(key) for key, _ in columns] for record in records]
