@@ -212,7 +212,7 @@ def ranking_bar_chart(
     fig = go.Figure(trace)
     for index, ref in enumerate(shown_refs):
         style = REFERENCE_STYLES[index % len(REFERENCE_STYLES)]
-        fig.add_vline(x=ref.value, line={"color": style[0], "dash": style[1], "width": 2}, layer="below")
+        fig.add_vline(x=ref.value, line={"color": style[0], "dash": style[1], "width": 3}, layer="below")
         # Labels sit above the plot, one row each, so they never cover the bars or each other.
         fig.add_annotation(
             x=ref.value,

@@ -81,7 +81,7 @@ def sparkline(
     shapes = []
     for run in runs:
         if len(run) == 1:
-            shapes.append(format_html('<circle cx="{}" cy="{}" r="1.5" fill="#1d70b8"/>', *_xy(run[0])))
+            shapes.append(format_html('<circle cx="{}" cy="{}" r="2.5" fill="#1d70b8"/>', *_xy(run[0])))
         else:
             shapes.append(
                 format_html(
