@@ -28,11 +28,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 assets: static/build/.built
-static/build/.built: package.json package-lock.json static/src/app.scss $(VENV)/.installed
+static/build/.built: package.json package-lock.json static/src/app.scss static/src/charts.js $(VENV)/.installed
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/build/govuk
 	npx sass --pkg-importer=node --style=compressed --no-source-map static/src/app.scss static/build/app.min.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/src/init.js static/build/govuk/
+	cp static/src/charts.js static/build/charts.js
 	$(PY) -c "import plotly.offline, pathlib; pathlib.Path('static/build/plotly.min.js').write_text(plotly.offline.get_plotlyjs())"
 	touch $@
 

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from councils.exports import export_response
+from scorecard.periods import period_label, period_start_year
 
 # GOV.UK Design System colours.
 BLUE = "#1d70b8"
@@ -35,6 +36,10 @@ RED = "#d4351c"
 PINK = "#d53880"
 TURQUOISE = "#28a197"
 BROWN = "#b58840"
+WHITE = "#ffffff"
+PALE_BLUE = "#bbd4ea"  # the other councils' bars when one council is highlighted (black text on it)
+MARKER_BLUE = "#5694ca"
+MUTED_LINE = "#b1b4b6"  # the other councils' trend lines when one council is highlighted
 LINE_PALETTE = (BLUE, ORANGE, GREEN, PURPLE, PINK, TURQUOISE, BROWN, DARK_BLUE, RED, LIGHT_BLUE)
 MARKERS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "triangle-down", "star", "hexagon")
 
@@ -95,19 +100,15 @@ class TrendSeries:
 
 
 def _html(fig: go.Figure, chart_id: str) -> SafeString:
-    """The chart's div, its figure as JSON, and a starter that runs once the page (and plotly.js) is loaded.
+    """The chart's div and its figure as JSON; ``static/src/charts.js`` draws it once plotly.js is loaded.
 
-    ``fig.to_html()`` calls ``Plotly.newPlot`` inline, which fails because plotly.min.js is loaded at the
-    end of the page (``{% block scripts %}``); this waits for DOMContentLoaded instead.
+    No inline script (a strict Content Security Policy can forbid them): ``includes/chart.html`` loads
+    ``charts.js`` deferred, so it runs after plotly.min.js, which pages load at the end of the body.
     """
     figure = json.loads(fig.to_json())
     payload = {"data": figure.get("data", []), "layout": figure.get("layout", {}), "config": PLOTLY_CONFIG}
     return format_html(
-        '<div id="{id}" class="app-chart__canvas"></div>{json}'
-        "<script>document.addEventListener('DOMContentLoaded', function () {{"
-        " if (!window.Plotly) {{ return; }}"
-        " var spec = JSON.parse(document.getElementById('{id}-data').textContent);"
-        " window.Plotly.newPlot('{id}', spec.data, spec.layout, spec.config); }});</script>",
+        '<div id="{id}" class="app-chart__canvas" data-app-chart="{id}-data"></div>{json}',
         id=chart_id,
         json=json_script(payload, f"{chart_id}-data"),
     )
@@ -136,42 +137,82 @@ def ranking_bar_chart(
     value_label: str = "Value",
     csv_url: str = "",
     chart_id: str = "",
+    axis_from_zero: bool = True,
 ) -> ChartBundle:
     """Horizontal bars, best first (top) by polarity, with dashed vertical lines for the comparators.
 
     ``higher_is_better`` None (no polarity) sorts by value, largest first. Items without a number are left
-    out of the chart but listed in its table as "No figure". The highlighted item (the focus council) is
-    drawn dark blue and its label is bold.
+    out of the chart but listed in its table as "No figure". The highlighted item (the council the page is
+    about) is drawn dark blue with a bold label, and the others pale, so it stands out as on LG Inform.
+    Comparator lines are drawn beneath the bars, so they never cross a bar's value label.
+
+    ``axis_from_zero`` False (scores such as "out of 24", where councils differ by a point or two) draws a
+    dot plot on an axis fitted to the figures instead: a bar must start at zero, a dot need not.
     """
     chart_id = chart_id or f"chart-{slugify(title)}"
     numbered = [item for item in items if item.value is not None]
     numbered.sort(key=lambda item: item.value or 0.0, reverse=higher_is_better is not False)
     unnumbered = [item for item in items if item.value is None]
+    focused = any(item.highlight for item in numbered)
+    shown_refs = [ref for ref in reference_lines if ref.value is not None]
 
     labels = [f"<b>{_escape(item.label)}</b>" if item.highlight else _escape(item.label) for item in numbered]
-    fig = go.Figure(
-        go.Bar(
-            x=[item.value for item in numbered],
+    values = [item.value or 0.0 for item in numbered]
+    all_values = values + [ref.value or 0.0 for ref in shown_refs]
+    if axis_from_zero:
+        fill = [DARK_BLUE if item.highlight else (PALE_BLUE if focused else BLUE) for item in numbered]
+        text_colour = [WHITE if item.highlight or not focused else BLACK for item in numbered]
+        trace = go.Bar(
+            x=values,
             y=labels,
             orientation="h",
             marker={
-                "color": [DARK_BLUE if item.highlight else BLUE for item in numbered],
-                "line": {"color": [BLACK if item.highlight else BLUE for item in numbered], "width": 1},
+                "color": fill,
+                "line": {"color": [BLACK if item.highlight else fill[i] for i, item in enumerate(numbered)]},
             },
             text=[item.text for item in numbered],
             textposition="auto",
             insidetextanchor="end",
-            insidetextfont={"color": "white"},
+            insidetextfont={"color": text_colour},
             outsidetextfont={"color": BLACK},
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
-    )
-    top = max([item.value or 0.0 for item in numbered] + [ref.value or 0.0 for ref in reference_lines] + [0])
-    shown_refs = [ref for ref in reference_lines if ref.value is not None]
+        top = max([*all_values, 0])
+        x_range = [0, top * 1.25 if top > 0 else 1]
+        axis_title = value_label
+    else:
+        # Values go in the axis labels, not beside the dots, so a comparator line never crosses them.
+        dot_labels = [
+            f"<b>{_escape(item.label)}  {_escape(item.text)}</b>"
+            if item.highlight
+            else f"{_escape(item.label)}  {_escape(item.text)}"
+            for item in numbered
+        ]
+        trace = go.Scatter(
+            x=values,
+            y=dot_labels,
+            mode="markers",
+            marker={
+                "size": [16 if item.highlight else 11 for item in numbered],
+                "color": [
+                    DARK_BLUE if item.highlight else (MARKER_BLUE if focused else BLUE) for item in numbered
+                ],
+                "line": {"color": BLACK, "width": [2 if item.highlight else 0 for item in numbered]},
+                "opacity": 1,
+            },
+            text=[item.text for item in numbered],
+            cliponaxis=False,
+            hovertemplate="%{y}<extra></extra>",
+        )
+        low, high = (min(all_values), max(all_values)) if all_values else (0.0, 1.0)
+        pad = max((high - low) * 0.15, abs(high) * 0.01, 0.1)
+        x_range = [low - pad, high + pad * 2]
+        axis_title = f"{value_label}<br>(axis starts at {_tick(x_range[0])}, not 0)"
+    fig = go.Figure(trace)
     for index, ref in enumerate(shown_refs):
         style = REFERENCE_STYLES[index % len(REFERENCE_STYLES)]
-        fig.add_vline(x=ref.value, line={"color": style[0], "dash": style[1], "width": 2})
+        fig.add_vline(x=ref.value, line={"color": style[0], "dash": style[1], "width": 3}, layer="below")
         # Labels sit above the plot, one row each, so they never cover the bars or each other.
         fig.add_annotation(
             x=ref.value,
@@ -185,10 +226,12 @@ def ranking_bar_chart(
             font={"size": 13, "color": style[0]},
             bgcolor="rgba(255,255,255,0.9)",
         )
-    _layout(fig, height=max(220, 90 + 30 * len(numbered)) + 26 * len(shown_refs), x_title=value_label)
-    fig.update_layout(margin={"l": 10, "r": 30, "t": 20 + 26 * len(shown_refs), "b": 50})
-    fig.update_yaxes(autorange="reversed", gridcolor="white")
-    fig.update_xaxes(range=[0, top * 1.25 if top > 0 else 1])
+    _layout(fig, height=max(220, 90 + 30 * len(numbered)) + 26 * len(shown_refs), x_title=axis_title)
+    fig.update_layout(
+        margin={"l": 10, "r": 30, "t": 20 + 26 * len(shown_refs), "b": 50 if axis_from_zero else 70}
+    )
+    fig.update_yaxes(autorange="reversed", gridcolor="white" if axis_from_zero else "#f3f2f1")
+    fig.update_xaxes(range=x_range)
 
     best = numbered[0].label if numbered else None
     worst = numbered[-1].label if numbered else None
@@ -231,48 +274,83 @@ def trend_chart(
     value_label: str = "Value",
     csv_url: str = "",
     chart_id: str = "",
+    end_period: str = "",
 ) -> ChartBundle:
-    """Lines across periods: one per council (each its own colour and marker), comparators dashed and dark.
+    """Lines across periods: one per council, comparators (region, England, neighbours) dashed and dark.
 
-    Each line is labelled at its last point so the legend is not the only key.
+    When one line is highlighted (the council the page is about) it is drawn thick and dark blue and the
+    other councils thin and grey, sharing one legend entry; ``static/src/charts.js`` drops those grey lines
+    on a phone, leaving the council and its comparators. Without a highlight every council has its own
+    colour and marker.
+
+    ``end_period`` (a label) ends the chart at the year shown on an older year's page. Years missing between
+    the first and last (the 2020-21 survey gap) are put back as gaps: lines break there, never join across.
     """
     chart_id = chart_id or f"chart-{slugify(title)}"
+    periods, series = _trend_years(periods, series, end_period=end_period)
+    focused = any(line.highlight for line in series)
     fig = go.Figure()
     palette_index = 0
+    others_in_legend = False
+    other_count = sum(1 for line in series if not line.highlight and not line.comparator)
     for line in series:
         texts = line.texts or ["" if v is None else f"{v:g}" for v in line.values]
+        extra: dict = {}
         if line.comparator:
             color, marker, width = (BLACK if "England" in line.label else DARK_GREY), "circle-open", 3
             dash = "dash" if "England" not in line.label else "dot"
+            role = "comparator"
         elif line.highlight:
             color, marker, width, dash = DARK_BLUE, "circle", 4, "solid"
+            role = "focus"
+        elif focused:
+            color, marker, width, dash = MUTED_LINE, "circle", 1.5, "solid"
+            role = "secondary"
+            extra = {"legendgroup": "others", "showlegend": not others_in_legend}
+            others_in_legend = True
         else:
             color = LINE_PALETTE[palette_index % len(LINE_PALETTE)]
             marker = MARKERS[palette_index % len(MARKERS)]
             width, dash = 1.5, "dash" if line.dashed else "solid"
             palette_index += 1
+            role = "council"
+        name = line.label
+        if role == "secondary":
+            name = f"Other councils ({other_count})"
         fig.add_trace(
             go.Scatter(
                 x=list(periods),
                 y=line.values,
-                name=line.label,
+                name=name,
                 mode="lines+markers",
                 line={"color": color, "width": width, "dash": dash},
-                marker={"symbol": marker, "size": 8, "color": color},
+                marker={"symbol": marker, "size": 6 if role == "secondary" else 8, "color": color},
                 customdata=texts,
                 hovertemplate=f"{_escape(line.label)}, %{{x}}: %{{customdata}}<extra></extra>",
                 connectgaps=False,
-                opacity=1 if (line.highlight or line.comparator) else 0.85,
+                opacity=1 if role in ("focus", "comparator") else 0.85,
+                meta=role,
+                legendrank=1 if role == "focus" else (10 if role == "comparator" else 1000),
+                **extra,
             )
+        )
+    if focused:  # draw the highlighted council last, on top of the grey lines
+        fig.data = tuple(
+            sorted(fig.data, key=lambda trace: {"secondary": 0, "council": 1}.get(trace.meta, 2))
         )
     _layout(fig, height=460, x_title="Year", y_title=value_label)
     fig.update_layout(showlegend=True, legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}})
     fig.update_xaxes(type="category")
 
-    names = [line.label for line in series]
+    names = [line.label for line in series if line.highlight or line.comparator] + [
+        line.label for line in series if not (line.highlight or line.comparator)
+    ]
     summary = (
         f"Line chart: {title}, {periods[0]} to {periods[-1]}, {len(names)} lines "
-        f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''}). The same figures are in the table below."
+        f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
+        f"{'; ' + next(line.label for line in series if line.highlight) + ' is highlighted' if focused else ''}"
+        f"{'; years without figures are gaps' if any(v is None for line in series for v in line.values) else ''}"
+        ". The same figures are in the table below."
         if periods
         else f"Line chart: {title}. No figures yet."
     )
@@ -296,6 +374,40 @@ def trend_chart(
     )
 
 
+def _trend_years(
+    periods: Sequence[str], series: Sequence[TrendSeries], *, end_period: str = ""
+) -> tuple[list[str], list[TrendSeries]]:
+    """Periods up to ``end_period``, with missing financial years between them put back as gaps (None)."""
+    years = [period_start_year(label) for label in periods]
+    end = period_start_year(end_period) if end_period else None
+    keep = [i for i, year in enumerate(years) if end is None or year is None or year <= end]
+    if all(years[i] is not None for i in keep) and keep:
+        first, last = years[keep[0]], years[keep[-1]]
+        index_of = {years[i]: i for i in keep}
+        full = list(range(first, last + 1))  # type: ignore[arg-type]
+        labels = [periods[index_of[y]] if y in index_of else period_label(y) for y in full]
+        picks: list[int | None] = [index_of.get(y) for y in full]
+    else:
+        labels = [periods[i] for i in keep]
+        picks = list(keep)
+
+    def take(values: Sequence, blank: object) -> list:  # type: ignore[type-arg]
+        return [blank if i is None or i >= len(values) else values[i] for i in picks]
+
+    lines = [
+        TrendSeries(
+            label=line.label,
+            values=take(line.values, None),
+            texts=take(line.texts, "") if line.texts else [],
+            dashed=line.dashed,
+            highlight=line.highlight,
+            comparator=line.comparator,
+        )
+        for line in series
+    ]
+    return labels, lines
+
+
 def csv_response(table: ChartTable, *, filename: str) -> HttpResponse:
     """The table as a CSV attachment, through the shared export helper (numbers as numbers, text that a
     spreadsheet would run as a formula neutralised, UTF-8 with BOM so Excel reads £ and –)."""
@@ -305,6 +417,10 @@ def csv_response(table: ChartTable, *, filename: str) -> HttpResponse:
         rows=table.csv_rows or table.rows,
         filename=filename.removesuffix(".csv"),
     )
+
+
+def _tick(value: float) -> str:
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def _escape(text: str) -> str:

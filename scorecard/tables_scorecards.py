@@ -416,11 +416,27 @@ def short_value(cell: Any) -> str:
     return short + "%" if cell.measure.unit == Unit.PERCENT else short
 
 
+def unit_short(measure: Any) -> str:
+    """A column heading's unit: "%", "out of 24", "per 100,000", "£"."""
+    if measure.unit == Unit.SCORE and measure.scale_max is not None:
+        return f"out of {measure.scale_max.normalize():f}"
+    return {
+        Unit.PERCENT: "%",
+        Unit.RATE_100K: "per 100,000",
+        Unit.RATIO: "ratio",
+        Unit.COUNT: "count",
+        Unit.CURRENCY: "£",
+    }.get(measure.unit, "")
+
+
 class HeatCell(tables.Column):
     """One measure's cell in the regional heat-map: value plus RAG in words, cell coloured by RAG."""
 
-    def __init__(self, index: int, **kwargs: Any) -> None:
+    def __init__(self, index: int, measure: Any = None, **kwargs: Any) -> None:
         self.index = index
+        # What the heading's code means and the unit, for the page's heading (not the export's).
+        self.header_title = measure.title if measure is not None else ""
+        self.header_unit = unit_short(measure) if measure is not None else ""
         super().__init__(
             accessor=f"cells__{index}",
             order_by=(f"sort_{index}",),
@@ -449,7 +465,7 @@ class HeatCell(tables.Column):
 def overview_table(overview: RegionOverview, **kwargs: Any) -> tables.Table:
     """A councils × measures table; columns are the period's measures, sortable by rank."""
     extra = [
-        (f"m{index}", HeatCell(index, verbose_name=measure.code))
+        (f"m{index}", HeatCell(index, measure, verbose_name=measure.code))
         for index, measure in enumerate(overview.measures)
     ]
     data = []
@@ -459,6 +475,7 @@ def overview_table(overview: RegionOverview, **kwargs: Any) -> tables.Table:
             record[f"sort_{index}"] = cell.rank if cell.rank is not None else 10_000
         data.append(record)
     table = OverviewTable(data, extra_columns=extra, **kwargs)
+    table.caption = "Councils by measure: figure, RAG and rank in the region"  # also names its scroll region
     return table
 
 

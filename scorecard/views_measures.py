@@ -23,7 +23,7 @@ from scorecard.charts import (
     trend_chart,
 )
 from scorecard.forms import MeasureFilter
-from scorecard.models import Measure, Polarity
+from scorecard.models import Measure, Polarity, Unit
 from scorecard.tables import MeasureTable
 from scorecard.tables_scorecards import FIGURE_COLUMNS
 
@@ -125,6 +125,16 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
         region_name = self.region.name if self.region else "Region"
         value_label = md.unit_label(measure)
         focus_pk = self.focus.pk if self.focus else None
+        # The council the chart is about: ?council=<GSS> (a link from that council's scorecard) when it is one
+        # of this region's councils, else the user's own council.
+        asked = self.request.GET.get("council", "").strip()
+        asked = asked if asked in {area.key for area in data.council_areas} else ""
+
+        def is_focus(area) -> bool:  # type: ignore[no-untyped-def]
+            if asked:
+                return area.key == asked
+            return area.council_id is not None and area.council_id == focus_pk
+
         if data.period is not None and data.councils:
             refs = []
             for figure, name in ((data.region_figure, region_name), (data.england_figure, "England")):
@@ -144,7 +154,7 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
                         label=f.area.name,
                         value=float(f.value) if f.value is not None else None,
                         text=md.short_value_text(f.value, measure) or f.status_text,
-                        highlight=f.area.council_id is not None and f.area.council_id == focus_pk,
+                        highlight=is_focus(f.area),
                     )
                     for f in data.councils
                 ],
@@ -155,8 +165,12 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
                 value_label=value_label,
                 csv_url=self._csv_url("ranking"),
                 chart_id="chart-ranking",
+                axis_from_zero=measure.unit != Unit.SCORE,
             )
-        if len(data.periods) > 1 and data.council_areas:  # a trend needs two years or more
+        # On an older year's page the trend ends at the year shown.
+        end = data.period.label if data.period and self.request.GET.get("period") else ""
+        shown_years = [p for p in data.periods if not end or p.start_year <= data.period.start_year]
+        if len(shown_years) > 1 and data.council_areas:  # a trend needs two years or more
             labels = [p.label for p in data.periods]
             series = []
             for area in data.council_areas:
@@ -167,7 +181,7 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
                         label=area.name,
                         values=[float(n) if n is not None else None for n in numbers],
                         texts=[md.value_text(n, measure) for n in numbers],
-                        highlight=area.council_id is not None and area.council_id == focus_pk,
+                        highlight=is_focus(area),
                     )
                 )
             for key, name in (
@@ -195,12 +209,13 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
                     )
                 )
             charts["trend"] = trend_chart(
-                title=f"{measure.code} trend: {region_name} councils, {labels[0]} to {labels[-1]}",
+                title=f"{measure.code} trend: {region_name} councils, {labels[0]} to {end or labels[-1]}",
                 periods=labels,
                 series=series,
                 value_label=value_label,
                 csv_url=self._csv_url("trend"),
                 chart_id="chart-trend",
+                end_period=end,
             )
         self._chart_cache = charts
         return charts

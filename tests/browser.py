@@ -50,3 +50,55 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Layout checks for responsive tests. Each returns a list of human-readable problems (empty when all is well).
+_CLIPPED_JS = """(selector) => {
+  const problems = [];
+  const vw = document.documentElement.clientWidth;
+  const name = (el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
+  const elements = [...document.querySelectorAll(selector)];
+  if (!elements.length) problems.push('nothing matches ' + selector);
+  for (const el of elements) {
+    const r = el.getBoundingClientRect();
+    const what = `${name(el)} "${el.innerText.trim().slice(0, 30)}"`;
+    if (r.width < 1 || r.height < 1) { problems.push(`${what} is not shown`); continue; }
+    if (r.left < -0.5 || r.right > vw + 0.5) problems.push(`${what} is off screen (${Math.round(r.left)}–${Math.round(r.right)} of ${vw}px)`);
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') problems.push(`${what} is cut by its own overflow`);
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const box = a.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) problems.push(`${what} is clipped by ${name(a)}`);
+      if (a.scrollWidth > a.clientWidth + 1) problems.push(`${what} sits in a sideways-scrolling ${name(a)}`);
+    }
+  }
+  return problems;
+}"""
+
+_SIDEWAYS_JS = """() => {
+  const problems = [];
+  const root = document.documentElement;
+  const vw = root.clientWidth;
+  const labelled = (el) => el.getAttribute('role') === 'region' && (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) && el.getAttribute('tabindex') === '0';
+  const inLabelled = (el) => { for (let a = el.parentElement; a; a = a.parentElement) { if (labelled(a)) return true; } return false; };
+  if (root.scrollWidth > vw + 1) problems.push(`the page scrolls sideways: ${root.scrollWidth}px wide at ${vw}px`);
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.position === 'fixed') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > vw + 1 && !inLabelled(el)) problems.push(`${el.tagName.toLowerCase()}.${el.className} reaches ${Math.round(r.right)}px, outside a labelled scroll area`);
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && !labelled(el)) problems.push(`${el.tagName.toLowerCase()}.${el.className} scrolls sideways without role=region, aria-label and tabindex=0`);
+  }
+  return problems.slice(0, 20);
+}"""
+
+
+def clipped(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Elements matching ``selector`` that are hidden, off screen, cut by overflow or in a sideways scroll."""
+    return page.evaluate(_CLIPPED_JS, selector)
+
+
+def sideways_scroll(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Ways the page scrolls sideways other than inside a labelled scroll area (role=region + label + tabindex)."""
+    return page.evaluate(_SIDEWAYS_JS)
