@@ -20,3 +20,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Background tasks run in the request that enqueues them, unless a test picks a real backend
+# (tests/test_import_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}  # noqa: F405
+}

@@ -116,8 +116,13 @@ def measures_import(
     dry_run: bool = False,
     user: Any = None,
     progress: Progress | None = None,
+    allow_blanking: bool = False,
+    into: ImportRecord | None = None,
 ) -> ImportOutcome:
-    """Validate and import a local-measures file (the XLSX template, or a CSV of values)."""
+    """Validate and import a local-measures file (the XLSX template, or a CSV of values).
+
+    ``allow_blanking`` and ``into`` as for :func:`scorecard.imports.ascof.ascof_import`.
+    """
     path = Path(path)
     name = file_name or path.name
     problems = Problems(name)
@@ -140,7 +145,9 @@ def measures_import(
 
     def write(record: ImportRecord) -> None:
         assert plan is not None
-        _write(plan, record, user, counts, progress)
+        _write(
+            plan, record, user, counts, progress, allow_blanking=allow_blanking or dry_run, problems=problems
+        )
 
     return run_import(
         kind=ImportRecord.Kind.LOCAL,
@@ -151,6 +158,8 @@ def measures_import(
         dry_run=dry_run,
         user=user,
         write=write if plan is not None else None,
+        into=into,
+        plan=plan,
     )
 
 
@@ -455,7 +464,16 @@ def _validate_measures(
     return defined
 
 
-def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progress: Progress | None) -> None:
+def _write(
+    plan: _Plan,
+    record: ImportRecord,
+    user: Any,
+    counts: Counts,
+    progress: Progress | None,
+    *,
+    allow_blanking: bool = True,
+    problems: Problems | None = None,
+) -> None:
     delete_demo_values(counts)
     created, updated = [], []
     measures = {m.code.upper(): m for m in Measure.objects.filter(framework=Framework.LOCAL)}
@@ -494,7 +512,15 @@ def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progres
     def step(fraction: float) -> None:
         report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
 
-    upsert_values(desired=desired, record=record, user=user, counts=counts, step=step)
+    upsert_values(
+        desired=desired,
+        record=record,
+        user=user,
+        counts=counts,
+        step=step,
+        allow_blanking=allow_blanking,
+        problems=problems,
+    )
     report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 
