@@ -68,7 +68,7 @@ format: setup
 
 bench: setup
 	$(PY) benchmarks/make_national_file.py
-	DJANGO_SETTINGS_MODULE=config.settings DEBUG=1 $(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_scorecard.py
 
 clean:

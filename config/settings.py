@@ -115,7 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The task worker and the web server share the file: wait for a lock instead of failing at once,
     # and take the write lock when a transaction starts (no "database is locked" on lock upgrade).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
+    # WAL: readers (the progress page) are never blocked by the import writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 # AUTH -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "councils.User"
@@ -180,12 +183,13 @@ IMPORT_XLSX_MAX_SECONDS = float(os.environ.get("IMPORT_XLSX_MAX_SECONDS", "60"))
 TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-RQ_QUEUES = {TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+TASKS_QUEUES = sorted({"default", TASKS_QUEUE})  # tasks are declared on "default" and sent to TASKS_QUEUE
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASKS_QUEUES}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASKS_QUEUES}}
 elif TASKS_BACKEND in ("database", "db", ""):
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASKS_QUEUES}}
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}")
 

@@ -33,6 +33,7 @@ from scorecard.areas import (
 )
 from scorecard.catalogue import framework_for_start_year
 from scorecard.imports.common import (
+    MAX_ABS,
     Counts,
     ImportOutcome,
     Problems,
@@ -51,7 +52,7 @@ from scorecard.imports.common import (
     scan_formulas,
     upsert_values,
 )
-from scorecard.models import Area, Framework, ImportRecord, Measure, Value
+from scorecard.models import Area, Framework, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
 FIRST_START_YEAR = 2014  # the 2014-15 framework is the oldest whose codes we know
@@ -302,6 +303,7 @@ def _validate(
     total = len(rows)
     tick = max(1, total // 20)
     framework_of: dict[int, str] = {}
+    safe_bounds: dict[int, tuple[Decimal, Decimal]] = {}
 
     for i, row in enumerate(rows):
         if progress and i % tick == 0:
@@ -427,11 +429,16 @@ def _validate(
             continue
         status, number = parsed
         if number is not None:
-            message = check_number_size(number)
-            if message is None:
-                if part == "value":
+            bounds = safe_bounds.get(measure.pk)
+            if bounds is None:
+                bounds = safe_bounds[measure.pk] = _safe_bounds(measure)
+            if part == "value" and bounds[0] <= number <= bounds[1]:
+                message = None  # inside every bound: no need to ask which rule it breaks
+            else:
+                message = check_number_size(number)
+                if message is None and part == "value":
                     message = range_problem(measure, number)
-                elif number < 0:
+                elif message is None and number < 0:
                     message = f"{number} is negative, which is impossible for a {mtype_text.lower()}"
             if message:
                 problems.add(message, row=row, column=col_name["value"])
@@ -467,6 +474,22 @@ def _validate(
     if problems:
         return None
     return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
+
+
+def _safe_bounds(measure: Measure) -> tuple[Decimal, Decimal]:
+    """A range inside which a headline value breaks none of range_problem's or check_number_size's rules."""
+    low, high = -MAX_ABS, MAX_ABS
+    if measure.unit == Unit.PERCENT:
+        low, high = max(low, Decimal(0)), min(high, Decimal(100))
+    if measure.unit in (Unit.RATE_100K, Unit.COUNT, Unit.RATIO, Unit.SCORE):
+        low = max(low, Decimal(0))
+    if measure.unit == Unit.SCORE and measure.scale_max is not None:
+        high = min(high, Decimal(measure.scale_max))
+    if measure.plausible_min is not None:
+        low = max(low, Decimal(measure.plausible_min))
+    if measure.plausible_max is not None:
+        high = min(high, Decimal(measure.plausible_max))
+    return low, high
 
 
 def _year_supported(start: int) -> bool:

@@ -683,34 +683,53 @@ class _ValueWriter:
             "history_type",
             "history_user_id",
         ]
-        out = [self._history_row(ids[key], key, fields, "+", when) for key, fields in created]
-        for value_id, key, merged in updated:
-            out.append(self._history_row(value_id, key, merged, "~", when))
+        record_id, reason, user_id, ok = self.record_id, self.reason, self.user_id, Value.Status.OK
+        out = [
+            (
+                ids[key],
+                *key,
+                f.get("value"),
+                f.get("status", ok),
+                f.get("numerator"),
+                f.get("denominator"),
+                f.get("base"),
+                f.get("margin_of_error"),
+                f.get("note", ""),
+                False,
+                record_id,
+                when,
+                reason,
+                "+",
+                user_id,
+            )
+            for key, f in created
+        ]
+        out += [
+            (
+                value_id,
+                *key,
+                m["value"],
+                m["status"],
+                m["numerator"],
+                m["denominator"],
+                m["base"],
+                m["margin_of_error"],
+                m["note"],
+                False,
+                record_id,
+                when,
+                reason,
+                "~",
+                user_id,
+            )
+            for value_id, key, m in updated
+        ]
         table = self.quote(history_model._meta.db_table)
         for start in range(0, len(out), BATCH_SIZE):
             self._many(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s",  # noqa: S608 (names from the models)
                 out[start : start + BATCH_SIZE],
             )
-
-    def _history_row(self, value_id: int, key: tuple, fields: dict[str, Any], kind: str, when: Any) -> tuple:
-        return (
-            value_id,
-            *key,
-            fields.get("value"),
-            fields.get("status", Value.Status.OK),
-            fields.get("numerator"),
-            fields.get("denominator"),
-            fields.get("base"),
-            fields.get("margin_of_error"),
-            fields.get("note", ""),
-            False,
-            self.record_id,
-            when,
-            self.reason,
-            kind,
-            self.user_id,
-        )
 
 
 def delete_demo_values(counts: Counts) -> None:
@@ -755,6 +774,8 @@ def run_import(
                 applied_record = record
         except Rollback:
             pass
+        if applied_record is not None:
+            analyze_after_import()
     ok = not problems
     if applied_record is None:
         status = ImportRecord.Status.PREVIEWED if ok else ImportRecord.Status.FAILED
@@ -785,6 +806,16 @@ def run_import(
         changes=list(counts.changes),
         plan=plan if ok else None,
     )
+
+
+def analyze_after_import() -> None:
+    """On PostgreSQL, refresh the planner's statistics of the tables an import fills (a first national
+    import turns an empty table into 30,000 rows; stale statistics would keep choosing plans for 0)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [Value._meta.db_table, Value.history.model._meta.db_table, Area._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(name) for name in tables))
 
 
 def _new_record(kind: str, raw: RawFile | None, file_name: str, user: Any, status: str) -> ImportRecord:
