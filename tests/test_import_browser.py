@@ -94,4 +94,4 @@ def test_national_upload_shows_progress_and_completes(page, live_server, sli_lea
     )
     assert Value.objects.filter(is_demo=False).count() == 32_732
     assert any(status["busy"] for status in statuses), statuses  # the page polled while work ran
-    assert statuses[-1]["busy"] is False and statuses[-1]["applied_record"]
+    assert ImportRecord.objects.get(status="applied").preview_of.status == "previewed"

@@ -223,7 +223,9 @@ def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
     width = len(header)
     body = records[1:]
     bad = 0
-    for number, record in enumerate(body, start=2):
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    for index in np.flatnonzero(lengths != width).tolist():  # only the rows that need a closer look
+        number, record = index + 2, body[index]
         found = len(record)
         if found == width:
             continue
