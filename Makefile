@@ -12,8 +12,12 @@ PYTEST_ARGS ?=
 
 .PHONY: run test setup venv assets migrate demo lint format serve bench clean browsers
 
-run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1:8000
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1:8000 (with the task worker)
+	@# The background-task worker (imports, packs) runs beside the web server; Ctrl-C or the end of
+	@# runserver stops both.
+	$(DEV_ENV) $(PY) manage.py db_worker --no-reload --interval 0.5 --worker-id make-run-$(PORT) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup browsers  ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
@@ -65,7 +69,7 @@ format: setup
 
 bench: setup
 	$(PY) benchmarks/make_national_file.py
-	DJANGO_SETTINGS_MODULE=config.settings DEBUG=1 $(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_scorecard.py
 
 clean:

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "councils",
     "scorecard",
     "peerchallenge",
@@ -110,6 +112,13 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The task worker and the web server share the file: wait for a lock instead of failing at once,
+    # and take the write lock when a transaction starts (no "database is locked" on lock upgrade).
+    # WAL: readers (the progress page) are never blocked by the import writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 # AUTH -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "councils.User"
@@ -156,6 +165,33 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Uploads are kept only while their import record needs them: deleted when the import is applied or
+# fails, and after this many hours for previews nobody confirmed.
+IMPORT_UPLOAD_TTL_HOURS = float(os.environ.get("IMPORT_UPLOAD_TTL_HOURS", "24"))
+# Bounds on what a file may make the service do (a decompression bomb, a sheet with millions of rows).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
+)
+IMPORT_XLSX_MAX_SECONDS = float(os.environ.get("IMPORT_XLSX_MAX_SECONDS", "60"))
+
+# BACKGROUND TASKS -------------------------------------------------------------------------------------
+# Django Tasks (the django-tasks backport; django.tasks from Django 6.0). Default: the database backend,
+# whose worker `make run` starts beside the web server (`manage.py db_worker`). TASKS_BACKEND=rq puts
+# the tasks on Redis (REDIS_URL) for deployments with several app servers (`manage.py rqworker <queue>`).
+TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS_QUEUES = sorted({"default", TASKS_QUEUE})  # tasks are declared on "default" and sent to TASKS_QUEUE
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASKS_QUEUES}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASKS_QUEUES}}
+elif TASKS_BACKEND in ("database", "db", ""):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASKS_QUEUES}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}")
 
 # TABLES -----------------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"

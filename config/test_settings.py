@@ -20,3 +20,18 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Background tasks run in the request that enqueues them, unless a test picks a real backend
+# (tests/test_import_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASKS_QUEUES}  # noqa: F405
+}
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not shared-cache memory: the live server's threads and a task worker thread then each have
+    # their own connection and SQLite's real locking, as under `make run` (pytest-xdist adds _gw0, _gw1).
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"sli-test-{os.getpid()}.sqlite3")
+    }

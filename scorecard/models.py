@@ -178,9 +178,18 @@ class ImportRecord(models.Model):
         DEMO = "demo", "Demo data"
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Checking"
         PREVIEWED = "previewed", "Previewed"
         APPLIED = "applied", "Applied"
         FAILED = "failed", "Failed"
+
+    class TaskState(models.TextChoices):
+        NONE = "", "No background work"
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking the file"
+        WRITING = "writing", "Writing the figures"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped by an error"
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -199,6 +208,35 @@ class ImportRecord(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="The first problems found")
     summary = models.JSONField(default=dict, blank=True)
+    # The preview → confirm state of an upload (issue 10). An upload is checked by a background task
+    # (a PENDING record becomes PREVIEWED or FAILED); confirming it runs a second task that applies the
+    # checked plan and writes an APPLIED record whose ``preview_of`` is the preview.
+    task_state = models.CharField(max_length=8, choices=TaskState.choices, blank=True, default="")
+    task_id = models.CharField(max_length=64, blank=True)
+    stored_file = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The upload's name in the private upload directory, while needed",
+    )
+    plan_sha256 = models.CharField(max_length=64, blank=True, help_text="The checked plan kept for confirm")
+    database_state = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the figures and catalogue the preview checked"
+    )
+    year = models.CharField(max_length=9, blank=True)
+    skip_unknown_measures = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    preview_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
+    notice = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(
+        default=list, blank=True, help_text="Published figures this file changes or removes: old and new"
+    )
+    changed_count = models.PositiveIntegerField(default=0)
+    removed_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -188,7 +188,7 @@ def test_single_year_file_with_year_given(client_for):
     assert response.status_code == 302
     record = ImportRecord.objects.get()
     assert record.status == ImportRecord.Status.PREVIEWED, record.problems
-    assert record.summary["upload"]["year"] == "2019-20"
+    assert record.year == "2019-20"  # a real field now, no longer summary["upload"]["year"]
     assert "2019-20" in client.get(response["Location"]).content.decode()
 
 

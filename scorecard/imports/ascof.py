@@ -15,6 +15,7 @@ import datetime
 import itertools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from scorecard.areas import (
 )
 from scorecard.catalogue import framework_for_start_year
 from scorecard.imports.common import (
+    MAX_ABS,
     Counts,
     ImportOutcome,
     Problems,
@@ -50,7 +52,7 @@ from scorecard.imports.common import (
     scan_formulas,
     upsert_values,
 )
-from scorecard.models import Area, Framework, ImportRecord, Measure, Value
+from scorecard.models import Area, Framework, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
 FIRST_START_YEAR = 2014  # the 2014-15 framework is the oldest whose codes we know
@@ -120,6 +122,16 @@ MEASURE_TYPES = {
 REGION_RE = re.compile(r"^E12\d{6}$")
 
 
+class _Found:
+    """Stands in for Problems while an area is interpreted once: keeps its messages to repeat per row."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str | None]] = []
+
+    def add(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
+        self.items.append((message, column))
+
+
 @dataclass
 class AreaSpec:
     kind: str  # council, region, england, council_type
@@ -137,8 +149,14 @@ def ascof_import(
     user: Any = None,
     progress: Progress | None = None,
     skip_unknown_measures: bool = False,
+    allow_blanking: bool = False,
+    into: ImportRecord | None = None,
 ) -> ImportOutcome:
     """Validate and import an official ASCOF CSV. See the module docstring.
+
+    A re-import that would turn published figures into blanks (missing, suppressed or not applicable)
+    stops with a problem and the list of them unless ``allow_blanking``; a dry run only lists them.
+    ``into``: fill this (pending) record with the outcome of a dry run instead of creating one.
 
     ``skip_unknown_measures``: rows whose measure code is not in the catalogue (a newer framework release)
     are skipped and counted instead of rejecting the file.
@@ -157,7 +175,9 @@ def ascof_import(
 
     def write(record: ImportRecord) -> None:
         assert plan is not None
-        _write(plan, record, user, counts, progress)
+        _write(
+            plan, record, user, counts, progress, allow_blanking=allow_blanking or dry_run, problems=problems
+        )
 
     return run_import(
         kind=ImportRecord.Kind.ASCOF,
@@ -168,6 +188,8 @@ def ascof_import(
         dry_run=dry_run,
         user=user,
         write=write if plan is not None else None,
+        into=into,
+        plan=plan,
     )
 
 
@@ -265,7 +287,13 @@ def _validate(
     ascof_codes, raw_values = column("ascof_code"), column("value")
     disaggs, mtypes = column("disagg"), column("mtype")
 
+    # Most columns repeat a few texts thousands of times: each distinct text (or combination) is
+    # interpreted once and cached, so the per-row work is dictionary look-ups (profiled: issue 10).
     year_cache: dict[str, int | None] = {}
+    code_cache: dict[tuple[str, str, str], tuple[str, str, str, Measure | None]] = {}
+    breakdown_cache: dict[tuple[str, str], str] = {}
+    area_cache: dict[tuple[str, str, str], tuple[AreaSpec | None, list[tuple[str, str | None]]]] = {}
+    value_cache: dict[str, tuple[str, Decimal | None] | None] = {}
     areas: dict[str, AreaSpec] = {}
     cassr: dict[str, int] = {}
     cassr_rows: dict[str, int] = {}
@@ -274,6 +302,8 @@ def _validate(
     rows = frame.index.tolist()
     total = len(rows)
     tick = max(1, total // 20)
+    framework_of: dict[int, str] = {}
+    safe_bounds: dict[int, tuple[Decimal, Decimal]] = {}
 
     for i, row in enumerate(rows):
         if progress and i % tick == 0:
@@ -298,24 +328,30 @@ def _validate(
                     column=col_name["year"],
                 )
                 continue
-        framework = framework_for_start_year(start)
+        framework = framework_of.get(start)
+        if framework is None:
+            framework = framework_of[start] = framework_for_start_year(start)
 
         # Measure code and breakdown
-        group = _clean_code(groups[i])
-        ascof_code = _clean_code(ascof_codes[i])
-        known = codes_by_framework.get(framework, set())
-        suffix = ""
-        if group:
-            code, code_column = group, col_name["group"]
-            if ascof_code.startswith(group):
-                suffix = ascof_code[len(group) :]
-        else:
-            code, suffix = _split_code(ascof_code, known)
-            code_column = col_name["ascof_code"]
+        code_key = (framework, groups[i], ascof_codes[i])
+        cached_code = code_cache.get(code_key)
+        if cached_code is None:
+            group = _clean_code(groups[i])
+            ascof_code = _clean_code(ascof_codes[i])
+            known = codes_by_framework.get(framework, set())
+            suffix = ""
+            if group:
+                code, code_column = group, col_name["group"]
+                if ascof_code.startswith(group):
+                    suffix = ascof_code[len(group) :]
+            else:
+                code, suffix = _split_code(ascof_code, known)
+                code_column = col_name["ascof_code"]
+            cached_code = code_cache[code_key] = (code, suffix, code_column, measures.get((framework, code)))
+        code, suffix, code_column, measure = cached_code
         if not code:
             problems.add("the measure code is blank", row=row, column=code_column)
             continue
-        measure = measures.get((framework, code))
         if measure is None and skip_unknown_measures:
             counts.skip(f"measure {code} is not in the catalogue ({period_label(start)})")
             continue
@@ -329,12 +365,15 @@ def _validate(
             )
             continue
         disagg = disaggs[i]
-        if disagg.lower() not in TOTAL_LABELS:
-            breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
-        elif suffix:
-            breakdown = CODE_SUFFIXES.get(suffix, suffix)
-        else:
-            breakdown = Value.TOTAL
+        breakdown = breakdown_cache.get((disagg, suffix))
+        if breakdown is None:
+            if disagg.lower() not in TOTAL_LABELS:
+                breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
+            elif suffix:
+                breakdown = CODE_SUFFIXES.get(suffix, suffix)
+            else:
+                breakdown = Value.TOTAL
+            breakdown_cache[(disagg, suffix)] = breakdown
         if len(breakdown) > 64:
             problems.add(
                 "the breakdown label is longer than 64 characters", row=row, column=col_name["disagg"]
@@ -343,18 +382,27 @@ def _validate(
 
         # Measure type
         mtype_text = mtypes[i]
-        part = MEASURE_TYPES.get(re.sub(r"\s+", " ", mtype_text.lower()))
+        part = MEASURE_TYPES.get(mtype_text.lower())
+        if part is None:
+            part = MEASURE_TYPES.get(re.sub(r"\s+", " ", mtype_text.lower()))
         if part is None:
             counts.skip(f"measure type {mtype_text!r} not stored")
             continue
 
         # Area
-        spec = _area_spec(row, levels[i], ons_codes[i], descriptions[i], regions, problems, col_name)
+        area_key = (levels[i], ons_codes[i], descriptions[i])
+        cached_area = area_cache.get(area_key)
+        if cached_area is None:
+            found = _Found()
+            spec = _area_spec(0, *area_key, regions, found, col_name)  # type: ignore[arg-type]
+            cached_area = area_cache[area_key] = (spec, found.items)
+        spec, area_problems = cached_area
         if spec is None:
+            for message, column_name in area_problems:
+                problems.add(message, row=row, column=column_name)
             continue
-        existing_spec = areas.get(spec.key)
-        if existing_spec is None:
-            areas[spec.key] = spec
+        if spec.key not in areas:
+            areas[spec.key] = AreaSpec(spec.kind, spec.key, spec.name, row)
         if spec.kind == "council" and geo_codes[i]:
             number = geo_codes[i]
             if number.isdigit():
@@ -366,23 +414,31 @@ def _validate(
                         row=row,
                         column=col_name["geo_code"],
                     )
-                else:
+                elif previous is None:
                     cassr[spec.key] = int(number)
                     cassr_rows.setdefault(spec.key, row)
 
         # Value
         raw_value = raw_values[i]
-        parsed = parse_value_cell(raw_value)
+        if raw_value in value_cache:
+            parsed = value_cache[raw_value]
+        else:
+            parsed = value_cache[raw_value] = parse_value_cell(raw_value)
         if parsed is None:
             problems.add(f"{raw_value!r} is not a number", row=row, column=col_name["value"])
             continue
         status, number = parsed
         if number is not None:
-            message = check_number_size(number)
-            if message is None:
-                if part == "value":
+            bounds = safe_bounds.get(measure.pk)
+            if bounds is None:
+                bounds = safe_bounds[measure.pk] = _safe_bounds(measure)
+            if part == "value" and bounds[0] <= number <= bounds[1]:
+                message = None  # inside every bound: no need to ask which rule it breaks
+            else:
+                message = check_number_size(number)
+                if message is None and part == "value":
                     message = range_problem(measure, number)
-                elif number < 0:
+                elif message is None and number < 0:
                     message = f"{number} is negative, which is impossible for a {mtype_text.lower()}"
             if message:
                 problems.add(message, row=row, column=col_name["value"])
@@ -418,6 +474,22 @@ def _validate(
     if problems:
         return None
     return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
+
+
+def _safe_bounds(measure: Measure) -> tuple[Decimal, Decimal]:
+    """A range inside which a headline value breaks none of range_problem's or check_number_size's rules."""
+    low, high = -MAX_ABS, MAX_ABS
+    if measure.unit == Unit.PERCENT:
+        low, high = max(low, Decimal(0)), min(high, Decimal(100))
+    if measure.unit in (Unit.RATE_100K, Unit.COUNT, Unit.RATIO, Unit.SCORE):
+        low = max(low, Decimal(0))
+    if measure.unit == Unit.SCORE and measure.scale_max is not None:
+        high = min(high, Decimal(measure.scale_max))
+    if measure.plausible_min is not None:
+        low = max(low, Decimal(measure.plausible_min))
+    if measure.plausible_max is not None:
+        high = min(high, Decimal(measure.plausible_max))
+    return low, high
 
 
 def _year_supported(start: int) -> bool:
@@ -525,7 +597,16 @@ def _check_cassr(cassr: dict[str, int], cassr_rows: dict[str, int], problems: Pr
         claimed[number] = gss
 
 
-def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progress: Progress | None) -> None:
+def _write(
+    plan: _Plan,
+    record: ImportRecord,
+    user: Any,
+    counts: Counts,
+    progress: Progress | None,
+    *,
+    allow_blanking: bool = True,
+    problems: Problems | None = None,
+) -> None:
     delete_demo_values(counts)
     periods = {start: period_get_or_create(start_year=start).pk for start in {key[0] for key in plan.values}}
     areas = _resolve_areas(plan, counts)
@@ -538,7 +619,15 @@ def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progres
     def step(fraction: float) -> None:
         report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
 
-    upsert_values(desired=desired, record=record, user=user, counts=counts, step=step)
+    upsert_values(
+        desired=desired,
+        record=record,
+        user=user,
+        counts=counts,
+        step=step,
+        allow_blanking=allow_blanking,
+        problems=problems,
+    )
     report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 

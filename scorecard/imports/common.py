@@ -8,23 +8,24 @@ inside the transaction, or FAILED / PREVIEWED after the rolled-back transaction.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
-import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db import connection, transaction
+from django.utils import timezone
 
 from councils.services import demo_neighbours_remove
-from scorecard.models import ImportRecord, Measure, Unit, Value
+from scorecard.models import Area, ImportRecord, Measure, Period, Unit, Value
 
 MAX_PROBLEMS_KEPT = 10_000  # in ImportOutcome.problems; problem_count is always the full count
 MAX_PROBLEMS_RECORDED = 50  # in ImportRecord.problems
@@ -73,6 +74,16 @@ class ImportOutcome:
     skipped: int
     skipped_reasons: dict[str, int]
     record: ImportRecord | None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    plan: Any = None  # the validated plan, kept so that a confirmed preview is applied as checked
+
+    @property
+    def removed_count(self) -> int:
+        return sum(1 for change in self.changes if change["kind"] == "removed")
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.changes) - self.removed_count
 
     def summary(self) -> str:
         text = (
@@ -109,6 +120,7 @@ class Counts:
     unchanged: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # published figures changed or removed
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + n
@@ -179,12 +191,16 @@ def decode_text(data: bytes, problems: Problems) -> str | None:
     return None
 
 
-_PARSER_LINE_RE = re.compile(r"line (\d+)")
+MAX_ROW_PROBLEMS = 200  # field-count problems listed before the rest are only counted
 
 
 def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
     """Parse CSV text into a DataFrame of stripped strings. Detects ``,``, ``;`` and tab delimiters.
 
+    Every record must have as many fields as the header: a row cut short (an interrupted download) or
+    with an extra field would otherwise shift or blank published figures, so each one is named (file,
+    row, "expected 9 fields, found 4") and the file is refused. Extra fields that are empty (a trailing
+    delimiter) lose nothing and are allowed. A file that ends inside a quoted field is refused too.
     Blank lines are kept (as empty rows) so that index + 2 is the spreadsheet row number.
     """
     if not text.strip():
@@ -192,34 +208,74 @@ def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
         return None
     header_line = text.lstrip("\ufeff").splitlines()[0]
     sep = max([",", ";", "\t"], key=header_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.EmptyDataError:
+        records = list(reader)
+    except csv.Error as exc:
+        message = str(exc)
+        if "unexpected end of data" in message:
+            message = "the file ends inside a quoted field: it looks cut short (an interrupted download?)"
+        problems.add(f"cannot be read as CSV ({message})", row=reader.line_num or None)
+        return None
+    if not records or not any(field.strip() for field in records[0]):
         problems.add("the file is empty")
         return None
-    except pd.errors.ParserError as exc:
-        match = _PARSER_LINE_RE.search(str(exc))
-        problems.add(
-            f"cannot be read as CSV ({str(exc).strip()})", row=int(match.group(1)) if match else None
-        )
+    header = records[0]
+    width = len(header)
+    body = records[1:]
+    bad = 0
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    for index in np.flatnonzero(lengths != width).tolist():  # only the rows that need a closer look
+        number, record = index + 2, body[index]
+        found = len(record)
+        if found == width:
+            continue
+        if found > width and not any(field.strip() for field in record[width:]):
+            record[width:] = []  # a trailing delimiter: nothing is lost
+            continue
+        if not any(field.strip() for field in record):
+            record[:] = [""] * width  # a blank line
+            continue
+        bad += 1
+        if bad <= MAX_ROW_PROBLEMS:
+            problems.add(
+                f"cannot be read as CSV: expected {width} fields, found {found} "
+                + ("(the row is cut short)" if found < width else "(the row has an extra field)"),
+                row=number,
+            )
+        else:
+            problems.count += 1
+    if bad:
         return None
+    frame = pd.DataFrame(body, columns=_unique_names(header), dtype=object) if body else None
+    if frame is None:
+        frame = pd.DataFrame(columns=_unique_names(header), dtype=object)
     frame.columns = [str(name).lstrip("\ufeff").strip() for name in frame.columns]
     return tidy_frame(frame)
 
 
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names as pandas would give them: blanks become ``Unnamed: i``, repeats get ``.1``, ``.2``."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, name in enumerate(header):
+        name = name.lstrip("\ufeff").strip() or f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells as stripped strings (NaN → ""); drop rows that are entirely blank but keep the numbering."""
-    frame = frame.fillna("").astype(str)
+    frame = frame.fillna("").astype(object)
     for column in frame.columns:
-        frame[column] = frame[column].str.strip()
+        codes, uniques = pd.factorize(frame[column].to_numpy())
+        stripped = np.array([str(cell).strip() for cell in uniques] or [""], dtype=object)
+        frame[column] = stripped[codes] if len(codes) else frame[column]
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet row numbers, header = row 1
     blank = (frame == "").all(axis=1)
     return frame[~blank]
@@ -338,7 +394,12 @@ def scan_formulas(frame: pd.DataFrame, problems: Problems, columns: Iterable[str
     """Name every cell that starts like a spreadsheet formula (= + - @) and is not a number."""
     for column in columns:
         series = frame[column]
-        suspicious = series[series.str.match(r"^[=+\-@]", na=False)]
+        # Each distinct text is looked at once (a national file repeats a few texts thousands of times).
+        codes, uniques = pd.factorize(series.to_numpy())
+        flagged = [i for i, text in enumerate(uniques) if text[:1] in "=+-@" and looks_like_formula(text)]
+        if not flagged:
+            continue
+        suspicious = series[np.isin(codes, flagged)]
         for row, text in suspicious.items():
             if looks_like_formula(text):
                 shown = text if len(text) <= 40 else text[:37] + "…"
@@ -357,6 +418,29 @@ def report_progress(progress: Progress | None, done: int, total: int) -> None:
 # WRITING ----------------------------------------------------------------------------------------------
 
 
+VALUE_FIELDS = ("value", "status", "numerator", "denominator", "base", "margin_of_error", "note")
+DECIMAL_FIELDS = frozenset({"value", "numerator", "denominator", "base", "margin_of_error"})
+_FLOAT_CONTEXT = Context(prec=15)  # as Django turns SQLite's REAL back into a Decimal
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value.quantize(QUANT)
+    if isinstance(value, float):
+        return _FLOAT_CONTEXT.create_decimal_from_float(value).quantize(QUANT)
+    return Decimal(value).quantize(QUANT)
+
+
+def show_number(number: Decimal | None) -> str:
+    """A stored number as people write it: 19.500000 → 19.5."""
+    if number is None:
+        return ""
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 def upsert_values(
     *,
     desired: dict[tuple[int, int, int, str], dict[str, Any]],
@@ -364,88 +448,291 @@ def upsert_values(
     user: Any,
     counts: Counts,
     step: Callable[[float], None] | None = None,
+    allow_blanking: bool = True,
+    problems: Problems | None = None,
 ) -> None:
     """Create or update Values keyed by (measure_id, period_id, area_id, breakdown), with history.
 
     Each entry of ``desired`` holds only the fields the file gives for that value; others are left as
-    they are. Values whose given fields are already equal are left alone (no save, no history row).
-    ``step(fraction)`` reports progress through the writes.
+    they are. Values whose given fields are already equal are left alone (no write, no history row).
+    Every published figure (status "ok" with a number) that the file changes or removes is listed in
+    ``counts.changes``; if any would be removed and ``allow_blanking`` is off, a problem is added and
+    nothing is written. Writes are set-based (one statement per batch, history rows included), not one
+    ORM save per value. ``step(fraction)`` reports progress through the writes.
     """
     if not desired:
         return
-    measure_ids = {key[0] for key in desired}
-    period_ids = {key[1] for key in desired}
-    existing: dict[tuple[int, int, int, str], Value] = {}
-    queryset = Value.objects.filter(measure_id__in=measure_ids, period_id__in=period_ids)
-    for value in queryset.iterator(chunk_size=5000):
-        existing[(value.measure_id, value.period_id, value.area_id, value.breakdown)] = value
-
-    reason = f"Imported from {record.file_name}"[:100]
-    history_user = user if getattr(user, "pk", None) else None
-    to_create: list[Value] = []
-    to_update: list[Value] = []
-    update_fields: set[str] = set()
+    existing = _existing_values({key[0] for key in desired}, {key[1] for key in desired})
+    to_create: list[tuple[tuple[int, int, int, str], dict[str, Any]]] = []
+    to_update: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]] = []
+    changes: list[tuple[int, tuple[int, int, int, str], Decimal, Decimal | None, str]] = []
     for key, fields in desired.items():
         current = existing.get(key)
         if current is None:
-            to_create.append(
-                Value(
-                    measure_id=key[0],
-                    period_id=key[1],
-                    area_id=key[2],
-                    breakdown=key[3],
-                    source_import=record,
-                    **fields,
-                )
-            )
+            to_create.append((key, fields))
             continue
-        changed = [name for name, new in fields.items() if not _same(getattr(current, name), new)]
-        if not changed and not current.is_demo:
+        value_id, old, is_demo = current
+        changed = False
+        for name, new in fields.items():
+            if name in DECIMAL_FIELDS:
+                if _dec(old[name]) != new:
+                    changed = True
+                    break
+            elif old[name] != new:
+                changed = True
+                break
+        if not changed and not is_demo:
             counts.unchanged += 1
             continue
-        for name in changed:
-            setattr(current, name, fields[name])
-        update_fields.update(changed)
-        current.source_import = record
-        current.is_demo = False
-        to_update.append(current)
+        if (
+            not is_demo
+            and "value" in fields
+            and old["status"] == Value.Status.OK
+            and old["value"] is not None
+        ):
+            new_status = fields.get("status", old["status"])
+            new_value = fields["value"]
+            old_value = _dec(old["value"])
+            if new_status != Value.Status.OK or new_value is None or new_value != old_value:
+                changes.append((value_id, key, old_value, new_value, new_status))
+        merged = {name: (_dec(old[name]) if name in DECIMAL_FIELDS else old[name]) for name in VALUE_FIELDS}
+        merged.update(fields)
+        to_update.append((value_id, key, merged))
 
+    counts.changes = _describe_changes(changes)
+    removed = sum(1 for change in counts.changes if change["kind"] == "removed")
+    if removed and not allow_blanking and problems is not None:
+        problems.add(
+            f"the file would remove {removed:,} published figure(s) (each is listed with its old value); "
+            "nothing was imported. If the figures really are withdrawn, import again allowing it "
+            "(--allow-blanking)"
+        )
+        return
+
+    history_user_id = getattr(user, "pk", None)
+    reason = f"Imported from {record.file_name}"[:100]
     total = len(to_create) + len(to_update)
+    writer = _ValueWriter(record_id=record.pk, user_id=history_user_id, reason=reason)
     done = 0
     for start in range(0, len(to_create), BATCH_SIZE):
-        batch = to_create[start : start + BATCH_SIZE]
-        bulk_create_with_history(
-            batch, Value, batch_size=BATCH_SIZE, default_user=history_user, default_change_reason=reason
-        )
-        done += len(batch)
+        writer.create(to_create[start : start + BATCH_SIZE])
+        done += len(to_create[start : start + BATCH_SIZE])
         if step:
             step(done / total)
-    fields_list = sorted(update_fields | {"source_import", "is_demo"})
     for start in range(0, len(to_update), BATCH_SIZE):
-        batch = to_update[start : start + BATCH_SIZE]
-        bulk_update_with_history(
-            batch,
-            Value,
-            fields_list,
-            batch_size=BATCH_SIZE,
-            default_user=history_user,
-            default_change_reason=reason,
-        )
-        done += len(batch)
+        writer.update(to_update[start : start + BATCH_SIZE])
+        done += len(to_update[start : start + BATCH_SIZE])
         if step:
             step(done / total)
+    writer.history(created=to_create, updated=to_update)
     counts.created += len(to_create)
     counts.updated += len(to_update)
 
 
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, Decimal) or isinstance(new, Decimal):
-        if old is None or new is None:
-            return old is None and new is None
-        return Decimal(old) == Decimal(new)
-    if isinstance(old, float) and math.isnan(old):  # pragma: no cover (defensive)
-        return False
-    return old == new
+def _existing_values(
+    measure_ids: set[int], period_ids: set[int]
+) -> dict[tuple[int, int, int, str], tuple[int, dict[str, Any], bool]]:
+    """Existing values of these measures and periods, read as plain rows (no model instances)."""
+    queryset = Value.objects.filter(measure_id__in=measure_ids, period_id__in=period_ids).values_list(
+        "id", "measure_id", "period_id", "area_id", "breakdown", *VALUE_FIELDS, "is_demo"
+    )
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = {}
+    for row in rows:
+        result[(row[1], row[2], row[3], row[4])] = (
+            row[0],
+            dict(zip(VALUE_FIELDS, row[5:12], strict=True)),
+            bool(row[12]),
+        )
+    return result
+
+
+def _describe_changes(
+    changes: list[tuple[int, tuple[int, int, int, str], Decimal, Decimal | None, str]],
+) -> list[dict[str, Any]]:
+    """Published figures changed or removed, with readable labels, in catalogue order."""
+    if not changes:
+        return []
+    measures = Measure.objects.in_bulk({key[0] for _, key, *_ in changes})
+    periods = Period.objects.in_bulk({key[1] for _, key, *_ in changes})
+    areas = Area.objects.in_bulk({key[2] for _, key, *_ in changes})
+    described = []
+    for _value_id, key, old, new, new_status in changes:
+        measure, period, area = measures[key[0]], periods[key[1]], areas[key[2]]
+        removed = new_status != Value.Status.OK or new is None
+        described.append(
+            {
+                "kind": "removed" if removed else "changed",
+                "measure": measure.code,
+                "period": period.label,
+                "area": area.name,
+                "area_code": area.key,
+                "breakdown": key[3],
+                "old": show_number(old),
+                "new": show_number(new) if not removed else "",
+                "new_status": str(Value.Status(new_status).label) if removed else "",
+            }
+        )
+    described.sort(key=lambda c: (c["measure"], c["period"], c["area"], c["breakdown"]))
+    return described
+
+
+class _ValueWriter:
+    """Set-based writes of values and their history rows (the django-simple-history table)."""
+
+    def __init__(self, *, record_id: int, user_id: int | None, reason: str) -> None:
+        self.record_id = record_id
+        self.user_id = user_id
+        self.reason = reason
+        self.quote = connection.ops.quote_name
+        self.postgres = connection.vendor == "postgresql"
+
+    def _many(self, sql: str, rows: list[tuple], template: str | None = None) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if self.postgres:
+                from psycopg2.extras import execute_values
+
+                execute_values(cursor.cursor, sql, rows, template=template, page_size=BATCH_SIZE)
+            else:
+                placeholders = template or "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+                cursor.executemany(sql.replace("VALUES %s", "VALUES " + placeholders), rows)
+
+    def create(self, batch: list[tuple[tuple[int, int, int, str], dict[str, Any]]]) -> None:
+        columns = [
+            "measure_id",
+            "period_id",
+            "area_id",
+            "breakdown",
+            *VALUE_FIELDS,
+            "is_demo",
+            "source_import_id",
+        ]
+        rows = []
+        for key, fields in batch:
+            rows.append(
+                (
+                    *key,
+                    fields.get("value"),
+                    fields.get("status", Value.Status.OK),
+                    fields.get("numerator"),
+                    fields.get("denominator"),
+                    fields.get("base"),
+                    fields.get("margin_of_error"),
+                    fields.get("note", ""),
+                    False,
+                    self.record_id,
+                )
+            )
+        table = self.quote(Value._meta.db_table)
+        self._many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s", rows)  # noqa: S608 (table and column names from the models)
+
+    def update(self, batch: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]]) -> None:
+        table = self.quote(Value._meta.db_table)
+        rows = [
+            (*(merged[name] for name in VALUE_FIELDS), self.record_id, value_id)
+            for value_id, _, merged in batch
+        ]
+        if self.postgres:
+            names = ", ".join([*VALUE_FIELDS, "source_import_id", "id"])
+            sets = ", ".join(f"{name} = v.{name}" for name in (*VALUE_FIELDS, "source_import_id"))
+            template = "(%s::numeric, %s, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s, %s::bigint, %s::bigint)"
+            sql = f"UPDATE {table} SET {sets}, is_demo = false FROM (VALUES %s) AS v({names}) WHERE {table}.id = v.id"  # noqa: S608 (table and column names from the models)
+            self._many(sql, rows, template)
+        else:
+            sets = ", ".join(f"{name} = %s" for name in (*VALUE_FIELDS, "source_import_id"))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET {sets}, is_demo = %s WHERE id = %s",  # noqa: S608 (table and column names from the models)
+                    [(*row[:-1], False, row[-1]) for row in rows],
+                )
+
+    def history(
+        self,
+        *,
+        created: list[tuple[tuple[int, int, int, str], dict[str, Any]]],
+        updated: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]],
+    ) -> None:
+        """One history row per value created ("+") or changed ("~"), as django-simple-history writes them."""
+        if not created and not updated:
+            return
+        history_model = Value.history.model
+        when = connection.ops.adapt_datetimefield_value(timezone.now())
+        ids: dict[tuple[int, int, int, str], int] = {}
+        if created:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id, measure_id, period_id, area_id, breakdown FROM {self.quote(Value._meta.db_table)} "  # noqa: S608 (table and column names from the models)
+                    "WHERE source_import_id = %s",
+                    [self.record_id],
+                )
+                for value_id, *key in cursor.fetchall():
+                    ids[tuple(key)] = value_id  # type: ignore[index]
+        columns = [
+            "id",
+            "measure_id",
+            "period_id",
+            "area_id",
+            "breakdown",
+            *VALUE_FIELDS,
+            "is_demo",
+            "source_import_id",
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user_id",
+        ]
+        record_id, reason, user_id, ok = self.record_id, self.reason, self.user_id, Value.Status.OK
+        out = [
+            (
+                ids[key],
+                *key,
+                f.get("value"),
+                f.get("status", ok),
+                f.get("numerator"),
+                f.get("denominator"),
+                f.get("base"),
+                f.get("margin_of_error"),
+                f.get("note", ""),
+                False,
+                record_id,
+                when,
+                reason,
+                "+",
+                user_id,
+            )
+            for key, f in created
+        ]
+        out += [
+            (
+                value_id,
+                *key,
+                m["value"],
+                m["status"],
+                m["numerator"],
+                m["denominator"],
+                m["base"],
+                m["margin_of_error"],
+                m["note"],
+                False,
+                record_id,
+                when,
+                reason,
+                "~",
+                user_id,
+            )
+            for value_id, key, m in updated
+        ]
+        table = self.quote(history_model._meta.db_table)
+        for start in range(0, len(out), BATCH_SIZE):
+            self._many(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s",  # noqa: S608 (names from the models)
+                out[start : start + BATCH_SIZE],
+            )
 
 
 def delete_demo_values(counts: Counts) -> None:
@@ -465,6 +752,9 @@ def run_import(
     dry_run: bool,
     user: Any,
     write: Callable[[ImportRecord], None] | None,
+    into: ImportRecord | None = None,
+    preview_of: ImportRecord | None = None,
+    plan: Any = None,
 ) -> ImportOutcome:
     """Write (if there are no problems) in one transaction, then return the outcome and its record.
 
@@ -476,6 +766,7 @@ def run_import(
         try:
             with transaction.atomic():
                 record = _new_record(kind, raw, file_name, user, ImportRecord.Status.APPLIED)
+                record.preview_of = preview_of
                 record.save()
                 write(record)
                 if problems:
@@ -487,12 +778,20 @@ def run_import(
                 applied_record = record
         except Rollback:
             pass
+        if applied_record is not None:
+            analyze_after_import()
     ok = not problems
     if applied_record is None:
         status = ImportRecord.Status.PREVIEWED if ok else ImportRecord.Status.FAILED
         if not ok:
             counts.created = counts.updated = counts.unchanged = 0
-        record = _new_record(kind, raw, file_name, user, status)
+        if into is not None:
+            record = into
+            record.status = status
+            record.sha256 = raw.sha256 if raw else record.sha256
+            record.size_bytes = raw.size if raw else record.size_bytes
+        else:
+            record = _new_record(kind, raw, file_name, user, status)
         _fill_record(record, counts, problems, dry_run)
         record.save()
         applied_record = record
@@ -508,7 +807,19 @@ def run_import(
         skipped=counts.skipped,
         skipped_reasons=dict(counts.skipped_reasons),
         record=applied_record,
+        changes=list(counts.changes),
+        plan=plan if ok else None,
     )
+
+
+def analyze_after_import() -> None:
+    """On PostgreSQL, refresh the planner's statistics of the tables an import fills (a first national
+    import turns an empty table into 30,000 rows; stale statistics would keep choosing plans for 0)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [Value._meta.db_table, Value.history.model._meta.db_table, Area._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(name) for name in tables))
 
 
 def _new_record(kind: str, raw: RawFile | None, file_name: str, user: Any, status: str) -> ImportRecord:
@@ -530,6 +841,9 @@ def _fill_record(record: ImportRecord, counts: Counts, problems: Problems, dry_r
     record.skipped = counts.skipped
     record.problem_count = problems.count
     record.problems = [problem.as_dict() for problem in problems.items[:MAX_PROBLEMS_RECORDED]]
+    record.changes = list(counts.changes)
+    record.removed_count = sum(1 for change in counts.changes if change["kind"] == "removed")
+    record.changed_count = len(counts.changes) - record.removed_count
     record.summary = {
         **counts.summary,
         "dry_run": dry_run,

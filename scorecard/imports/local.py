@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import time
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -116,8 +119,13 @@ def measures_import(
     dry_run: bool = False,
     user: Any = None,
     progress: Progress | None = None,
+    allow_blanking: bool = False,
+    into: ImportRecord | None = None,
 ) -> ImportOutcome:
-    """Validate and import a local-measures file (the XLSX template, or a CSV of values)."""
+    """Validate and import a local-measures file (the XLSX template, or a CSV of values).
+
+    ``allow_blanking`` and ``into`` as for :func:`scorecard.imports.ascof.ascof_import`.
+    """
     path = Path(path)
     name = file_name or path.name
     problems = Problems(name)
@@ -140,7 +148,9 @@ def measures_import(
 
     def write(record: ImportRecord) -> None:
         assert plan is not None
-        _write(plan, record, user, counts, progress)
+        _write(
+            plan, record, user, counts, progress, allow_blanking=allow_blanking or dry_run, problems=problems
+        )
 
     return run_import(
         kind=ImportRecord.Kind.LOCAL,
@@ -151,11 +161,48 @@ def measures_import(
         dry_run=dry_run,
         user=user,
         write=write if plan is not None else None,
+        into=into,
+        plan=plan,
     )
 
 
+MAX_COLUMNS = 100  # cells beyond this column of a row are never looked at
+
+
+class _TooBig(Exception):
+    """A sheet over the row or time bound (the message says which)."""
+
+
+def _check_zip(data: bytes, problems: Problems) -> bool:
+    """Refuse a workbook whose parts would inflate past the bound (a decompression bomb), before opening it.
+
+    The sizes are those the zip declares; Python's zipfile never inflates a part beyond its declared
+    size (it stops with a CRC error), so the declared total bounds what reading can cost.
+    """
+    limit = int(settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        problems.add(f"is not a readable Excel workbook ({type(exc).__name__})")
+        return False
+    if total > limit:
+        problems.add(
+            f"the workbook would unpack to {total:,} bytes, over the limit of {limit:,} bytes: "
+            "save only the Values (and Measures) sheets, or upload the values as CSV"
+        )
+        return False
+    return True
+
+
 def _read_workbook(data: bytes, problems: Problems) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The Values and (optional) Measures sheets as frames of strings. Formulas are kept as text."""
+    """The Values and (optional) Measures sheets as frames of strings. Formulas are kept as text.
+
+    Bounded: the zip's unpacked size is checked first, rows are read as they come (the sheet's declared
+    dimension is not trusted), at most IMPORT_MAX_ROWS of them, within IMPORT_XLSX_MAX_SECONDS.
+    """
+    if not _check_zip(data, problems):
+        return None, None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for corrupt files
@@ -170,17 +217,33 @@ def _read_workbook(data: bytes, problems: Problems) -> tuple[pd.DataFrame | None
                 + "); use the local-measures template"
             )
             return None, None
-        values_frame = _sheet_frame(sheets["values"], problems, "Values")
-        measures_frame = None
-        if "measures" in sheets:
-            measures_frame = _sheet_frame(sheets["measures"], problems, "Measures")
+        deadline = time.monotonic() + float(settings.IMPORT_XLSX_MAX_SECONDS)
+        try:
+            values_frame = _sheet_frame(sheets["values"], problems, "Values", deadline)
+            measures_frame = None
+            if "measures" in sheets:
+                measures_frame = _sheet_frame(sheets["measures"], problems, "Measures", deadline)
+        except _TooBig as exc:
+            problems.add(str(exc))
+            return None, None
         return values_frame, measures_frame
     finally:
         workbook.close()
 
 
-def _sheet_frame(sheet: Any, problems: Problems, title: str) -> pd.DataFrame | None:
-    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+def _sheet_frame(sheet: Any, problems: Problems, title: str, deadline: float) -> pd.DataFrame | None:
+    limit = int(settings.IMPORT_MAX_ROWS)
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # read every row there is, whatever dimension the sheet declares
+    rows: list[list[str]] = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > limit + 1:  # the header and `limit` data rows
+            raise _TooBig(f"the {title} sheet has more than {limit:,} rows, over the limit for one import")
+        if number % 1000 == 0 and time.monotonic() > deadline:
+            raise _TooBig(
+                f"the {title} sheet took too long to read (over {settings.IMPORT_XLSX_MAX_SECONDS:g} s)"
+            )
+        rows.append([_cell_text(cell) for cell in row[:MAX_COLUMNS]])
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows or not any(rows[0]):
@@ -455,7 +518,16 @@ def _validate_measures(
     return defined
 
 
-def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progress: Progress | None) -> None:
+def _write(
+    plan: _Plan,
+    record: ImportRecord,
+    user: Any,
+    counts: Counts,
+    progress: Progress | None,
+    *,
+    allow_blanking: bool = True,
+    problems: Problems | None = None,
+) -> None:
     delete_demo_values(counts)
     created, updated = [], []
     measures = {m.code.upper(): m for m in Measure.objects.filter(framework=Framework.LOCAL)}
@@ -494,7 +566,15 @@ def _write(plan: _Plan, record: ImportRecord, user: Any, counts: Counts, progres
     def step(fraction: float) -> None:
         report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
 
-    upsert_values(desired=desired, record=record, user=user, counts=counts, step=step)
+    upsert_values(
+        desired=desired,
+        record=record,
+        user=user,
+        counts=counts,
+        step=step,
+        allow_blanking=allow_blanking,
+        problems=problems,
+    )
     report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 

@@ -178,6 +178,28 @@ def bad_cases() -> dict[str, tuple[bytes, dict]]:
         "cannot be read as CSV",
         7,
     )
+    # Issue 10: files cut short or with a field too many must not blank or shift published figures.
+    add(
+        "cut_mid_row.csv",
+        csv_text(rows) + "2018-19,Dudley,E08000027,1A,Social care-rel",
+        "ascof",
+        "expected 9 fields, found 5",
+        7,
+    )
+    add(
+        "cut_inside_quotes.csv",
+        csv_text(rows) + '2018-19,Dudley,E08000027,1A,"Social care-related qual',
+        "ascof",
+        "ends inside a quoted field",
+        7,
+    )
+    add(
+        "extra_field.csv",
+        csv_text(rows) + "2018-19,Dudley,E08000027,1A,Quality, of life,19.0,Council,Total,Outcome\n",
+        "ascof",
+        "expected 9 fields, found 10",
+        7,
+    )
     add(
         "excel_given_as_ascof.xlsx",
         workbook_bytes({"Data": [HEADER, row()]}),

@@ -24,8 +24,27 @@ def progress_printer(stderr):  # type: ignore[no-untyped-def]
     return progress
 
 
+def describe_change(change: dict) -> str:
+    where = f"{change['measure']} {change['period']} {change['area']} ({change['area_code']})"
+    if change["breakdown"]:
+        where += f" {change['breakdown']}"
+    if change["kind"] == "removed":
+        return f"  REMOVED {where}: {change['old']} -> {change['new_status'].lower()}"
+    return f"  changed {where}: {change['old']} -> {change['new']}"
+
+
 def finish(command: BaseCommand, outcome: ImportOutcome) -> None:
-    """Print the counts, or the first problems to stderr and fail with exit status 1."""
+    """Print every published figure changed or removed, then the counts; or the problems (stderr) and
+    fail with exit status 1."""
+    if outcome.changes:
+        verb = "would change" if (outcome.dry_run or not outcome.ok) else "changed"
+        stream = command.stdout if outcome.ok else command.stderr
+        stream.write(
+            f"Published figures this file {verb}: {outcome.changed_count:,} changed, "
+            f"{outcome.removed_count:,} removed (old -> new):"
+        )
+        for change in outcome.changes:
+            stream.write(describe_change(change))
     if not outcome.ok:
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             command.stderr.write(str(problem))
@@ -50,6 +69,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Validate and count, save nothing")
         parser.add_argument(
+            "--allow-blanking",
+            action="store_true",
+            help="Import even if published figures would become missing, suppressed or not applicable "
+            "(without it the import stops and lists them)",
+        )
+        parser.add_argument(
             "--skip-unknown-measures",
             action="store_true",
             help="Skip (and count) rows for measure codes not in the catalogue, e.g. a newer framework's metrics",
@@ -62,5 +87,6 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             progress=progress_printer(self.stderr),
             skip_unknown_measures=options["skip_unknown_measures"],
+            allow_blanking=options["allow_blanking"],
         )
         finish(self, outcome)

@@ -14,9 +14,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("path", type=Path, help="The XLSX template or CSV file")
         parser.add_argument("--dry-run", action="store_true", help="Validate and count, save nothing")
+        parser.add_argument(
+            "--allow-blanking",
+            action="store_true",
+            help="Import even if published figures would become blank (without it the import stops and lists them)",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         outcome = measures_import(
-            path=options["path"], dry_run=options["dry_run"], progress=progress_printer(self.stderr)
+            path=options["path"],
+            dry_run=options["dry_run"],
+            progress=progress_printer(self.stderr),
+            allow_blanking=options["allow_blanking"],
         )
         finish(self, outcome)

@@ -1,0 +1,273 @@
+"""Issue 10: previews and confirms run as Django Tasks, on a real worker; a preview is imported once.
+
+The backend is the database backend (django-tasks-db, its real ``db_worker``) unless the environment
+says ``TASKS_TEST_BACKEND=rq``: then the same tests run on RQ (Redis at TASKS_TEST_REDIS_URL, a queue
+of their own) with an in-process RQ worker. CI runs them both ways.
+"""
+
+import datetime
+import os
+import threading
+import uuid
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from scorecard.imports import ascof as ascof_module
+from scorecard.imports import ascof_import, services
+from scorecard.models import ImportRecord, Value
+
+# The worker commits as a real one does: no test transaction around it (the shipped data is restored).
+REAL_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+BACKEND = os.environ.get("TASKS_TEST_BACKEND", "database").strip().lower()
+
+HEADER = (
+    "Year,Geographical Description,ONS Code,Measure Group,Measure Group Description,Measure_Value,"
+    "Geographical Level,Disaggregation Level,Measure Type"
+)
+ROWS = [
+    "2019-20,Birmingham,E08000025,1A,SCRQoL,18.9,Council,Total,Outcome",
+    "2019-20,Coventry,E08000026,1A,SCRQoL,19.4,Council,Total,Outcome",
+    "2019-20,West Midlands,E12000005,1A,SCRQoL,19.1,Region,Total,Outcome",
+]
+
+
+def csv_upload(rows=ROWS, name="ascof-test.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\n".join([HEADER, *rows]) + "\n").encode(), content_type="text/csv")
+
+
+class Worker:
+    """Runs the queued tasks of the configured backend to the end, in this process."""
+
+    def __init__(self, settings) -> None:
+        self.queue = f"sli-test-{uuid.uuid4().hex[:10]}"
+        settings.TASKS_QUEUE = self.queue
+        if BACKEND == "rq":
+            url = os.environ.get("TASKS_TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
+            settings.RQ_QUEUES = {
+                name: {"URL": url, "DEFAULT_TIMEOUT": 600} for name in ("default", self.queue)
+            }
+            backend = "django_tasks_rq.RQBackend"
+        else:
+            backend = "django_tasks_db.DatabaseBackend"
+        settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default", self.queue]}}
+
+    def run(self) -> None:
+        if BACKEND == "rq":
+            import django_rq
+            from django_tasks_rq import Job
+            from rq import SimpleWorker
+
+            # As `manage.py rqworker --job-class django_tasks_rq.Job <queue>`, in this process.
+            queue = django_rq.get_queue(self.queue, job_class=Job)
+            SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+        else:
+            call_command(
+                "db_worker",
+                "--batch",
+                "--no-startup-delay",
+                "--no-reload",
+                "--queue-name",
+                self.queue,
+                verbosity=0,
+                stdout=StringIO(),
+                stderr=StringIO(),
+            )
+
+    def cleanup(self) -> None:
+        if BACKEND == "rq":
+            import django_rq
+
+            django_rq.get_queue(self.queue).delete(delete_jobs=True)
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    runner = Worker(settings)
+    yield runner
+    runner.cleanup()
+
+
+def status_of(client, record) -> dict:
+    response = client.get(reverse("scorecard:import-status", kwargs={"pk": record.pk}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    return response.json()
+
+
+@REAL_DB
+def test_preview_and_confirm_run_on_the_real_worker(worker, client_for, tmp_path):
+    client = client_for("sli_lead")
+    response = client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    record = ImportRecord.objects.get()
+    assert response["Location"] == reverse("scorecard:import-detail", kwargs={"pk": record.pk})
+    assert (record.status, record.task_state) == ("pending", "queued") and record.task_id
+    page = client.get(response["Location"]).content.decode()
+    assert "Checking the file" in page and "Rows checked" in page and 'http-equiv="refresh"' in page
+    assert status_of(client, record)["busy"] is True
+
+    worker.run()
+    record.refresh_from_db()
+    assert (record.status, record.task_state, record.created) == ("previewed", "done", 3)
+    assert record.database_state and record.plan_sha256 and record.stored_file
+    status = status_of(client, record)
+    assert status["busy"] is False and status["rows_checked"] == 3
+    assert not Value.objects.exists()
+
+    response = client.post(reverse("scorecard:import-confirm", kwargs={"pk": record.pk}))
+    assert response["Location"] == reverse("scorecard:import-detail", kwargs={"pk": record.pk})
+    record.refresh_from_db()
+    assert record.confirmed_at is not None and record.task_state == "queued"
+    assert "Importing" in client.get(response["Location"]).content.decode()
+    assert not Value.objects.exists()
+
+    worker.run()
+    applied = ImportRecord.objects.get(status="applied")
+    assert applied.preview_of == record and applied.created == 3
+    assert Value.objects.count() == 3 and Value.history.count() == 3
+    status = status_of(client, record)
+    assert status["busy"] is False and status["applied_record"] == applied.pk
+    assert status["url"] == reverse("scorecard:import-detail", kwargs={"pk": applied.pk})
+    record.refresh_from_db()
+    assert record.stored_file == "" and record.plan_sha256 == ""
+    assert list((tmp_path / "uploads").iterdir()) == []  # the upload is deleted once imported
+    assert list((tmp_path / "uploads-work").iterdir()) == []
+
+
+@REAL_DB
+def test_two_confirms_at_once_import_once(worker, client_for, sli_lead):
+    client = client_for("sli_lead")
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    worker.run()
+    record = ImportRecord.objects.get()
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def confirm() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.import_confirm_start(record=record, user=sli_lead))
+        except Exception as exc:  # reported below: a 500 would be a failure
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results, key=str) == [False, True]
+    worker.run()
+    assert ImportRecord.objects.filter(status="applied").count() == 1
+    assert Value.objects.count() == 3 and Value.history.count() == 3
+
+
+@REAL_DB
+def test_a_double_click_on_confirm_imports_once(worker, client_for):
+    client = client_for("sli_lead")
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    worker.run()
+    record = ImportRecord.objects.get()
+    url = reverse("scorecard:import-confirm", kwargs={"pk": record.pk})
+    first, second = client.post(url), client.post(url, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "cannot be imported" in second.content.decode()
+    worker.run()
+    client.post(url)
+    worker.run()
+    assert ImportRecord.objects.filter(status="applied").count() == 1
+    assert Value.history.count() == 3
+
+
+@REAL_DB
+def test_confirm_applies_the_checked_plan_without_validating_again(worker, client_for, monkeypatch):
+    client = client_for("sli_lead")
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    worker.run()
+    record = ImportRecord.objects.get()
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("confirm must not validate the file again")
+
+    monkeypatch.setattr(ascof_module, "_validate", no_validation)
+    monkeypatch.setattr(ascof_module, "csv_frame", no_validation)
+    client.post(reverse("scorecard:import-confirm", kwargs={"pk": record.pk}))
+    worker.run()
+    assert ImportRecord.objects.filter(status="applied", preview_of=record).exists()
+    assert Value.objects.count() == 3
+
+
+@REAL_DB
+def test_confirm_checks_again_when_the_data_changed_since_the_preview(worker, client_for, tmp_path):
+    client = client_for("sli_lead")
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    worker.run()
+    record = ImportRecord.objects.get()
+    assert record.created == 3
+    other = tmp_path / "other-2019-20.csv"
+    other.write_text("\n".join([HEADER, ROWS[0]]) + "\n")
+    assert ascof_import(path=other).ok  # someone imports Birmingham's figure meanwhile
+
+    client.post(reverse("scorecard:import-confirm", kwargs={"pk": record.pk}))
+    worker.run()
+    record.refresh_from_db()
+    assert not ImportRecord.objects.filter(preview_of=record).exists()
+    assert (record.status, record.confirmed_at, record.created, record.unchanged) == ("previewed", None, 2, 1)
+    page = client.get(reverse("scorecard:import-detail", kwargs={"pk": record.pk})).content.decode()
+    assert "changed since this preview, so the file was checked again" in page
+    assert "Confirm import" in page
+
+    client.post(reverse("scorecard:import-confirm", kwargs={"pk": record.pk}))
+    worker.run()
+    applied = ImportRecord.objects.get(preview_of=record)
+    assert (applied.created, applied.unchanged) == (2, 1)
+
+
+@REAL_DB
+def test_confirm_refuses_a_stored_file_that_changed(worker, client_for, tmp_path):
+    client = client_for("sli_lead")
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    worker.run()
+    record = ImportRecord.objects.get()
+    (tmp_path / "uploads" / record.stored_file).write_text("tampered")
+    client.post(reverse("scorecard:import-confirm", kwargs={"pk": record.pk}))
+    worker.run()
+    record.refresh_from_db()
+    assert record.status == "failed" and "changed or is no longer there" in record.notice
+    assert not Value.objects.exists()
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
+@REAL_DB
+def test_a_failed_preview_and_an_expired_one_keep_no_upload(worker, client_for, tmp_path, settings):
+    client = client_for("sli_lead")
+    bad = ["2019-20,Birmingham,E08000025,1A,SCRQoL,lots,Council,Total,Outcome"]
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload(bad, "bad.csv")})
+    client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
+    worker.run()
+    failed = ImportRecord.objects.get(file_name="bad.csv")
+    waiting = ImportRecord.objects.get(file_name="ascof-test.csv")
+    assert failed.status == "failed" and failed.stored_file == ""
+    assert waiting.status == "previewed" and (tmp_path / "uploads" / waiting.stored_file).exists()
+    later = waiting.created_at + datetime.timedelta(hours=settings.IMPORT_UPLOAD_TTL_HOURS + 1)
+    assert services.imports_expire(now=later) == 1
+    waiting.refresh_from_db()
+    assert waiting.stored_file == "" and "not confirmed in time" in waiting.notice
+    assert list((tmp_path / "uploads").iterdir()) == []
+    response = client.post(reverse("scorecard:import-confirm", kwargs={"pk": waiting.pk}), follow=True)
+    assert "cannot be imported" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["dass", "coordinator"])
+def test_status_and_changes_need_the_import_permission(client_for, persona):
+    record = ImportRecord.objects.create(kind="ascof", status="previewed", file_name="x.csv")
+    client = client_for(persona)
+    assert client.get(reverse("scorecard:import-status", kwargs={"pk": record.pk})).status_code == 403
+    assert client.get(reverse("scorecard:import-changes", kwargs={"pk": record.pk})).status_code == 403
+    assert client.post(reverse("scorecard:import-status", kwargs={"pk": record.pk})).status_code in (403, 405)
