@@ -357,7 +357,7 @@ def demo_users_create(*, region_gss_code: str = "E12000005") -> list[tuple[DemoU
     if not settings.DEMO_MODE:
         raise RuntimeError("Demo users can only be created when DEMO_MODE is on.")
     region = Region.objects.get(gss_code=region_gss_code)
-    councils = list(region.councils.order_by("name"))
+    councils = list(region.councils.exclude(status=Council.Status.FORMER).order_by("name"))
     if len(councils) < 2:
         raise RuntimeError(f"{region} needs at least two councils for the demo users.")
     specs: list[tuple[DemoUser, str | None, Any]] = [

@@ -30,7 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_regional": bool(roles & set(Membership.REGION_ROLES)),
         "is_council": bool(roles & set(Membership.COUNCIL_ROLES)),
         "is_admin": request.user.is_staff or request.user.is_superuser,
-        "region_councils": list(region.councils.order_by("name")) if region else [],
+        "region_councils": list(region.councils.exclude(status=Council.Status.FORMER).order_by("name"))
+        if region
+        else [],
         "can_import": request.user.has_perm("councils.import_data"),
     }
     return render(request, "councils/home.html", context)

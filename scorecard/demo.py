@@ -111,7 +111,7 @@ def _plausible_bounds(measure: Measure, low: float, high: float) -> tuple[float,
 def demo_values_seed(*, region_gss_code: str = "E12000005") -> DemoSeedSummary:
     """Create (or leave unchanged) the region's demo values and demo comparator groups. Idempotent."""
     region = Region.objects.get(gss_code=region_gss_code)
-    councils = list(region.councils.order_by("gss_code"))
+    councils = list(region.councils.exclude(status="former").order_by("gss_code"))
     summary = DemoSeedSummary()
     with transaction.atomic():
         if Value.objects.filter(is_demo=False).exists():
