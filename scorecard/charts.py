@@ -297,7 +297,8 @@ def trend_chart(
         texts = line.texts or ["" if v is None else f"{v:g}" for v in line.values]
         extra: dict = {}
         if line.comparator:
-            color, marker, width = (BLACK if "England" in line.label else DARK_GREY), "circle-open", 3
+            # Same styles as the ranking chart's lines: region dashed black, England dotted grey.
+            color, marker, width = (DARK_GREY if "England" in line.label else BLACK), "circle-open", 3
             dash = "dash" if "England" not in line.label else "dot"
             role = "comparator"
         elif line.highlight:

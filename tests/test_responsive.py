@@ -5,6 +5,8 @@ overflow or only reachable by scrolling sideways, or when the page scrolls sidew
 table scroll area (role="region" + aria-label + tabindex="0"). Screenshots land in test-artifacts/.
 """
 
+import re
+
 import pytest
 
 from tests.browser import axe_violations, clipped, screenshot, sideways_scroll, sign_in
@@ -37,6 +39,9 @@ def reference_data(transactional_db):
 @pytest.fixture
 def open_page(page, live_server, dass):
     """``open_page(path, width)``: signed in as Birmingham's DASS, at that width, page loaded."""
+    # Pages load plotly.js (4.8 MB); on a busy CI machine that can take longer than Playwright's 30 s default.
+    page.set_default_timeout(120_000)
+    page.set_default_navigation_timeout(120_000)
     sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
 
     def go(path: str, width: int):  # type: ignore[no-untyped-def]
@@ -178,4 +183,8 @@ def test_scorecard_prints_within_a4_width(open_page, page):
     assert not page.locator(".app-filter").is_visible()
     assert not page.locator(".app-export-links").is_visible()
     assert page.locator(".app-measure-table thead").first.is_visible()
+    # Printed to A4 the scorecard takes a handful of pages (it took 8, with columns cut off, before).
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 < pages <= 6, pages
     page.emulate_media(media="screen")
