@@ -12,7 +12,7 @@ from scorecard.models import ImportRecord, Value
 from tests.browser import axe_violations, screenshot, sign_in
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 class WorkerThread(threading.Thread):
@@ -44,14 +44,19 @@ class WorkerThread(threading.Thread):
 
 
 @pytest.fixture
-def database_tasks(settings, tmp_path):
+def database_tasks(settings, tmp_path, transactional_db):
+    from councils.services import reference_data_load
+    from scorecard.catalogue import catalogue_load
+
+    reference_data_load()  # transactional tests start from an emptied database
+    catalogue_load()
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.TASKS_QUEUE = "default"
     yield
 
 
-def test_national_upload_shows_progress_and_completes(page, live_server, sli_lead, database_tasks, tmp_path):
+def test_national_upload_shows_progress_and_completes(page, live_server, database_tasks, sli_lead, tmp_path):
     national = make_national_file(tmp_path / "ascof-national.csv")
     statuses: list[dict] = []
 

@@ -21,8 +21,8 @@ from scorecard.imports import ascof as ascof_module
 from scorecard.imports import ascof_import, services
 from scorecard.models import ImportRecord, Value
 
-# The worker commits as a real one does: no test transaction around it (the shipped data is restored).
-REAL_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker commits as a real one does: no test transaction around it (see reference_data).
+REAL_DB = pytest.mark.django_db(transaction=True)
 BACKEND = os.environ.get("TASKS_TEST_BACKEND", "database").strip().lower()
 
 HEADER = (
@@ -86,7 +86,18 @@ class Worker:
 
 
 @pytest.fixture
-def worker(settings, tmp_path):
+def reference_data(request):
+    """Transactional tests start from an emptied database: put the shipped reference data back."""
+    if request.node.get_closest_marker("django_db").kwargs.get("transaction"):
+        from councils.services import reference_data_load
+        from scorecard.catalogue import catalogue_load
+
+        reference_data_load()
+        catalogue_load()
+
+
+@pytest.fixture
+def worker(settings, tmp_path, reference_data):
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     runner = Worker(settings)
     yield runner

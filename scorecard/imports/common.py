@@ -736,7 +736,9 @@ class _ValueWriter:
 
 
 def delete_demo_values(counts: Counts) -> None:
-    """Real figures replace synthetic ones: remove every demo value (its history records the deletion)."""
+    """On real import: real figures replace synthetic ones. Remove every demo value (its history records
+    the deletion). This is the one place both imports (ASCOF and local, web and command line) do it, inside
+    their write transaction; anything else demo data must lose on a real import belongs here too."""
     deleted, _ = Value.objects.filter(is_demo=True).delete()
     counts.summary["demo_values_deleted"] = deleted
     counts.summary["demo_neighbours_deleted"] = demo_neighbours_remove()
