@@ -53,7 +53,9 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         council = self.get_permission_object()
-        self.scorecard = selectors.council_scorecard(council=council, period=period_from_request(request))
+        self.scorecard = selectors.council_scorecard(
+            council=council, period=period_from_request(request), viewer=request.user
+        )
         table = CouncilScorecardExportTable(scorecard_export_rows(self.scorecard))
         label = self.scorecard.period.label if self.scorecard.period else "no-data"
         response = export_response(request, table, f"scorecard-{council.slug}-{label}")
