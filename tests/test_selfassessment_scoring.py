@@ -89,3 +89,13 @@ def test_not_rated_is_not_compared():
     assert result.divergence is None
     assert result.text == "Not self-rated; the data shows 1 green, 0 amber, 5 red."
     assert view_against_data(rating="", green=0, amber=0, red=0).text == "Not self-rated."
+
+
+def test_worked_example_other_ratings():
+    amber = view_against_data(rating="amber", green=1, amber=1, red=4)
+    assert amber.divergence is None
+    assert amber.text == "Self-rated amber; the data shows 1 green, 1 amber, 4 red."
+    assert view_against_data(rating="red", green=1, amber=1, red=4).divergence is None
+    worse = view_against_data(rating="red", green=3, amber=3, red=0)
+    assert worse.divergence is Divergence.RATED_WORSE
+    assert worse.text == "Self-rated red; every measure is green or amber (3 green, 3 amber)."
