@@ -132,6 +132,11 @@ def test_cycle_page_shows_other_councils_rows_to_the_region_only(cycle, birmingh
     assert "Birmingham" in lead and "Coventry" in lead
     own = client_for("other_dass").get(url).content.decode()
     assert "Coventry" in own and ">Birmingham<" not in own
+    # A draft is listed for the region but not linked: they could not open it.
+    drafted(cycle=cycle, council=coventry)
+    lead = client_for("sli_lead").get(url).content.decode()
+    assert f"/councils/{BIRMINGHAM}/self-assessment/{cycle.slug}/" in lead
+    assert f"/councils/E08000026/self-assessment/{cycle.slug}/" not in lead
 
 
 def test_challenger_hook_widens_submitted_only(cycle, birmingham, coordinator, client_for, other_dass):

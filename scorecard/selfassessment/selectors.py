@@ -290,10 +290,16 @@ def attach_self_ratings(*, sections: list, council: Council, period, viewer) -> 
 
 # --- History ----------------------------------------------------------------------------------------
 
+# Bookkeeping the entry itself already says (who, when) or that means nothing to a reader.
 _HIDDEN_FIELDS = {
     "version",
     "updated_at",
     "updated_by",
+    "submitted_at",
+    "submitted_by",
+    "reopened_at",
+    "reopened_by",
+    "is_demo",
     "id",
     "self_assessment",
     "domain",

@@ -99,12 +99,16 @@ def cycle_detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse
     region = _region(gss_code)
     _require(request, VIEW_CYCLES, region)
     cycle = _cycle(region, slug)
-    rows = [
-        row
-        for row in selectors.cycle_statuses(cycle=cycle)
-        if request.user.has_perm(VIEW, row.assessment or SelfAssessment(cycle=cycle, council=row.council))
-        or request.user.has_perm("councils.view_people", region)
-    ]
+    region_view = request.user.has_perm(
+        "councils.view_people", region
+    )  # the region's lead, coordinator, admins
+    rows = []
+    for row in selectors.cycle_statuses(cycle=cycle):
+        visible = request.user.has_perm(
+            VIEW, row.assessment or SelfAssessment(cycle=cycle, council=row.council)
+        )
+        if visible or region_view:
+            rows.append((row, visible))
     return render(
         request,
         "scorecard/selfassessment/cycle_detail.html",
