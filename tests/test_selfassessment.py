@@ -485,3 +485,11 @@ def test_admin_lists_cycles_and_self_assessments(cycle, birmingham, client_for):
         f"/admin/scorecard/selfassessment/{assessment.pk}/history/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_line_ends_count_once_against_the_limit(cycle, client_for):
+    text = ("a" * 9 + "\r\n") * 500  # 5,000 characters with LF line ends, 5,500 with CRLF
+    response = client_for("dass").post(EDIT, form_data(**{"culture-and-change-evidence": text}))
+    assert response.status_code == 302
+    row = SelfAssessment.objects.get().domains.get(domain__slug="culture-and-change")
+    assert row.evidence == text.replace("\r\n", "\n") and len(row.evidence) == 5000

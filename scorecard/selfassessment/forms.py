@@ -29,6 +29,14 @@ TEXT_PARTS = (
 RISK_ORDINALS = ("first", "second", "third")
 
 
+class TypedTextField(forms.CharField):
+    """Text kept as typed, except that browsers' CRLF line ends become LF before the length is checked
+    (so the limit matches the character count the page shows)."""
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 def _too_long(label: str, limit: int) -> str:
     return f"{label} must be {limit:,} characters or fewer"
 
@@ -133,7 +141,7 @@ class SelfAssessmentForm(forms.Form):
                 error_messages={"invalid_choice": f"Select green, amber or red for {name}"},
             )
             for part, label in TEXT_PARTS:
-                self.fields[f"{domain.slug}-{part}"] = forms.CharField(
+                self.fields[f"{domain.slug}-{part}"] = TypedTextField(
                     label=label,
                     required=False,
                     strip=False,
@@ -150,7 +158,7 @@ class SelfAssessmentForm(forms.Form):
                 error_messages={"invalid_choice": f"Choose measures from the list for {name}"},
             )
         for number, ordinal in enumerate(RISK_ORDINALS, start=1):
-            self.fields[f"top_risk_{number}"] = forms.CharField(
+            self.fields[f"top_risk_{number}"] = TypedTextField(
                 label=f"Risk {number}",
                 required=False,
                 strip=False,
