@@ -25,6 +25,10 @@ def navigation_for_user(*, user, path: str) -> list[NavItem]:  # type: ignore[no
     region = home_region_for_user(user=user)
     if region is not None:
         items.append(("Regional scorecard", reverse("scorecard:region-scorecard", args=[region.gss_code])))
+    if council is not None:
+        items.append(("Self-assessment", reverse("scorecard:selfassessment-latest", args=[council.gss_code])))
+    elif region is not None:
+        items.append(("Self-assessment", reverse("scorecard:selfassessment-cycles", args=[region.gss_code])))
     items += [
         ("Compare", reverse("scorecard:compare")),
         ("Councils", reverse("councils:council-list")),

@@ -89,3 +89,83 @@ rules.add_perm("councils.view_region", is_signed_in)
 rules.add_perm("councils.view_people", is_admin | is_regional_member_of)
 # Loading reference data (nearest neighbours) and performance data: SLI leads and admins.
 rules.add_perm("councils.import_data", is_admin | is_sli_lead)
+
+
+# --- Self-assessments (issue 12) ---------------------------------------------------------------------
+# The object is a scorecard SelfAssessment, but councils never imports scorecard: these predicates read
+# only ``obj.council`` (a Council), ``obj.is_shared`` (submitted or reopened) and ``obj.is_editable``.
+
+CHALLENGER_CHECKS: list = []
+"""Callables ``check(user, self_assessment) -> bool`` answering "is this user's council assigned to challenge
+this council?". The peer-challenge app appends one from its ``AppConfig.ready()`` (see
+:func:`register_challenger_check`), so a published summit pairing widens who may read a submitted
+self-assessment without scorecard or councils importing peerchallenge."""
+
+
+def register_challenger_check(check) -> None:  # type: ignore[no-untyped-def]
+    """Add ``check(user, self_assessment) -> bool`` to the challenger hook (idempotent)."""
+    if check not in CHALLENGER_CHECKS:
+        CHALLENGER_CHECKS.append(check)
+
+
+def _council_of(obj: object) -> Council | None:
+    council = obj if isinstance(obj, Council) else getattr(obj, "council", None)
+    return council if isinstance(council, Council) else None
+
+
+@rules.predicate
+def is_member_of_council_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """DASS or delegate of ``obj.council`` (or of ``obj`` when it is a council)."""
+    council = _council_of(obj)
+    return council is not None and is_council_member_of.test(user, council)
+
+
+@rules.predicate
+def is_coordinator_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """Peer-challenge coordinator for the region of ``obj`` (a region, a council, or anything with one)."""
+    region = _region_of(obj)
+    return region is not None and any(
+        m.role == Membership.Role.COORDINATOR and m.region_id == region.pk for m in user_memberships(user)
+    )
+
+
+@rules.predicate
+def is_shared_beyond_council(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    return bool(getattr(obj, "is_shared", False))
+
+
+@rules.predicate
+def is_editable_by_council(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    return bool(getattr(obj, "is_editable", False))
+
+
+@rules.predicate
+def is_assigned_challenger_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """The hook: true when any registered check says the user's council challenges ``obj.council``."""
+    return any(check(user, obj) for check in CHALLENGER_CHECKS)
+
+
+# Open a self-assessment cycle for a region: its coordinator, and admins.
+rules.add_perm("scorecard.add_selfassessmentcycle", is_admin | is_coordinator_of)
+# List a region's cycles: anyone with a role in the region (councils see their own row), and admins.
+rules.add_perm("scorecard.view_selfassessmentcycle", is_admin | is_regional_member_of | has_any_role)
+# Read one self-assessment. A draft: its council and admins. Submitted (or reopened): also the region's SLI
+# lead and coordinator, and councils assigned to challenge it (the hook above).
+rules.add_perm(
+    "scorecard.view_selfassessment",
+    is_admin
+    | is_member_of_council_of
+    | (is_shared_beyond_council & (is_regional_member_of | is_assigned_challenger_of)),
+)
+# Write it: its DASS or delegate while it is a draft or reopened.
+rules.add_perm("scorecard.change_selfassessment", is_member_of_council_of & is_editable_by_council)
+# Reopen a submitted one (with a reason): the region's coordinator, and admins.
+rules.add_perm(
+    "scorecard.reopen_selfassessment",
+    (is_admin | is_coordinator_of) & is_shared_beyond_council & ~is_editable_by_council,
+)
+# Read the change history: its council and admins; the region's coordinator once it has been submitted.
+rules.add_perm(
+    "scorecard.view_selfassessment_history",
+    is_admin | is_member_of_council_of | (is_shared_beyond_council & is_coordinator_of),
+)

@@ -81,3 +81,6 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+import scorecard.selfassessment.admin  # noqa: E402, F401  (registers the self-assessment admin)

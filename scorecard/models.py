@@ -283,3 +283,28 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.period} {self.area}: {self.value}"
+
+
+# Self-assessment models live in their feature package; importing them here makes them scorecard models.
+from scorecard.selfassessment.models import (  # noqa: E402
+    DomainAssessment,
+    Rating,
+    SelfAssessment,
+    SelfAssessmentCycle,
+)
+
+__all__ = [
+    "Area",
+    "Domain",
+    "DomainAssessment",
+    "Framework",
+    "ImportRecord",
+    "Measure",
+    "Period",
+    "Polarity",
+    "Rating",
+    "SelfAssessment",
+    "SelfAssessmentCycle",
+    "Unit",
+    "Value",
+]

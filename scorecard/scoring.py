@@ -470,3 +470,82 @@ def format_value(
         shown = f"{int(top):,}" if top == top.to_integral_value() else f"{top.normalize():f}"
         return f"{text} out of {shown}"
     return text
+
+
+# --- View against data (self-assessment) ------------------------------------------------------------
+
+
+class Divergence(StrEnum):
+    RATED_BETTER = "rated_better_than_data"
+    RATED_WORSE = "rated_worse_than_data"
+
+
+@dataclass(frozen=True)
+class ViewAgainstData:
+    """A council's self-rating in a domain set beside the RAG mix of that domain's measures.
+
+    ``compared`` is False when there is nothing to compare (no rating, or no measure with a RAG):
+    then ``divergence`` is None and that None is never an agreement.
+    """
+
+    rating: RAG | None
+    green: int
+    amber: int
+    red: int
+    compared: bool
+    divergence: Divergence | None
+    text: str
+
+    @property
+    def rated(self) -> int:
+        return self.green + self.amber + self.red
+
+    @property
+    def no_data(self) -> bool:
+        return self.rated == 0
+
+
+def _of_measures(count: int, total: int) -> str:
+    return f"{count} of its {total} {'measure' if total == 1 else 'measures'} with a RAG"
+
+
+def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: int) -> ViewAgainstData:
+    """Compare a self-rating with the data's RAG mix (counts of the domain's green/amber/red measures).
+
+    The rule (``docs/SCORING.md``, "View against data"); n = green + amber + red, measures without a RAG
+    are left out:
+
+    - n = 0: no data to compare (never an agreement).
+    - Rated better than the data: self-rated green while at least half of the n measures are red
+      (2 × red ≥ n); or self-rated amber while every one of them is red.
+    - Rated worse than the data: self-rated red while none is red (every measure green or amber); or
+      self-rated amber while every one of them is green.
+    - Anything else: no divergence.
+    """
+    rag = RAG(rating) if rating else None
+    counts = f"{green} green, {amber} amber, {red} red"
+    n = green + amber + red
+    if rag is None:
+        text = "Not self-rated." if n == 0 else f"Not self-rated; the data shows {counts}."
+        return ViewAgainstData(None, green, amber, red, False, None, text)
+    label = f"Self-rated {rag.value}"
+    if n == 0:
+        return ViewAgainstData(
+            rag, green, amber, red, False, None, f"{label}; no data to compare (no measure with a RAG)."
+        )
+    divergence: Divergence | None = None
+    if rag is RAG.GREEN and 2 * red >= n:
+        verb = "is" if red == 1 else "are"
+        divergence, text = Divergence.RATED_BETTER, f"{label}; {_of_measures(red, n)} {verb} red."
+    elif rag is RAG.AMBER and red == n:
+        divergence = Divergence.RATED_BETTER
+        text = f"{label}; every one of its {n} measures with a RAG is red."
+    elif rag is RAG.RED and red == 0:
+        divergence = Divergence.RATED_WORSE
+        text = f"{label}; every measure is green or amber ({green} green, {amber} amber)."
+    elif rag is RAG.AMBER and green == n:
+        divergence = Divergence.RATED_WORSE
+        text = f"{label}; every one of its {n} measures with a RAG is green."
+    else:
+        text = f"{label}; the data shows {counts}."
+    return ViewAgainstData(rag, green, amber, red, True, divergence, text)

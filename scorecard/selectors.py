@@ -107,6 +107,7 @@ class DomainSection:
     domain: Domain | None  # None: measures not assigned to a domain
     rows: list[ScorecardRow]
     summary: DomainSummary
+    self_rating: object = None  # selfassessment.selectors.ScorecardSelfRating, when a viewer may see it
 
 
 @dataclass
@@ -388,11 +389,15 @@ def _series_values(
 # --- Council scorecard ------------------------------------------------------------------------------
 
 
-def council_scorecard(*, council: Council, period: Period | None = None) -> CouncilScorecard:
+def council_scorecard(
+    *, council: Council, period: Period | None = None, viewer: object = None
+) -> CouncilScorecard:
     """The council's balanced scorecard for ``period`` (None: the latest period with data for it).
 
     Seven queries whatever the size of the data: periods, domains, measures, the council's own values
-    in every period, its nearest neighbours, and the period's council and comparator values.
+    in every period, its nearest neighbours, and the period's council and comparator values. With a
+    ``viewer`` (a user), one more: the council's submitted self-ratings for the period, set on each
+    section's ``self_rating`` when the viewer may read them.
     """
     all_periods = list(Period.objects.order_by("start_year"))
     periods_by_id = {p.pk: p for p in all_periods}
@@ -444,6 +449,10 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
         sections.append(DomainSection(None, rows_by_domain[None], DomainSummary()))
     for section in sections:
         section.summary = _domain_summary(section.rows)
+    if viewer is not None:
+        from scorecard.selfassessment.selectors import attach_self_ratings
+
+        attach_self_ratings(sections=sections, council=council, period=period, viewer=viewer)
     rows = [row for section in sections for row in section.rows]
     data_is_demo = any(
         row.is_demo or any(c.is_demo and c.value is not None for c in row.comparators.values())

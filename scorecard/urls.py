@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("scorecard.urls_imports")),
     path("", include("scorecard.urls_measures")),
     path("", include("scorecard.urls_scorecards")),
+    path("", include("scorecard.selfassessment.urls")),
 ]

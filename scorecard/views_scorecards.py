@@ -73,7 +73,9 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         council = self.get_permission_object()
-        self.scorecard = selectors.council_scorecard(council=council, period=period_from_request(request))
+        self.scorecard = selectors.council_scorecard(
+            council=council, period=period_from_request(request), viewer=request.user
+        )
         label = self.scorecard.period.label if self.scorecard.period else "no-data"
         response = page_export(
             request,

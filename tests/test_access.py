@@ -113,6 +113,7 @@ def test_navigation_fits_the_role(client_for):
         "Home",
         "My scorecard",
         "Regional scorecard",
+        "Self-assessment",
         "Compare",
         "Councils",
         "Measures",
@@ -121,6 +122,7 @@ def test_navigation_fits_the_role(client_for):
     assert [item.label for item in lead_nav] == [
         "Home",
         "Regional scorecard",
+        "Self-assessment",
         "Compare",
         "Councils",
         "Measures",

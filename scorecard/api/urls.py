@@ -8,6 +8,11 @@ app_name = "api"
 
 urlpatterns = [
     path("councils/<str:gss_code>/scorecard/", views.council_scorecard, name="council-scorecard"),
+    path(
+        "councils/<str:gss_code>/self-assessment/",
+        views.council_self_assessment,
+        name="council-self-assessment",
+    ),
     path("measures/", views.measure_list, name="measure-list"),
     path("measures/<slug:key>/values/", views.measure_values, name="measure-values"),
 ]

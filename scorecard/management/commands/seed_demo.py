@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from councils.services import demo_users_create
 from scorecard.demo import demo_values_seed
+from scorecard.selfassessment.demo import self_assessment_demo_seed
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         try:
             users = demo_users_create(region_gss_code=region)
             summary = demo_values_seed(region_gss_code=region)
+            self_assessments = self_assessment_demo_seed(region_gss_code=region)
         except Exception as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo users (demo mode only; all share one password):"))
@@ -39,3 +41,4 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"Demo comparator groups created: {summary.neighbour_groups_created}")
+        self.stdout.write(str(self_assessments))

@@ -1,0 +1,179 @@
+"""Writes for self-assessments: open and close cycles, save and submit, reopen. Each in one transaction.
+
+Optimistic locking: every save names the ``version`` the editor started from; the row's version is
+raised with a conditional UPDATE (``WHERE version = expected``), so of two editors who started from the
+same version only the first save lands and the second gets :class:`EditConflict` (on any database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from councils.models import Council, Region
+from scorecard.models import Domain, Period
+from scorecard.selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
+
+
+class EditConflict(Exception):
+    """Someone else saved the self-assessment since this editor opened it."""
+
+
+class NotEditable(Exception):
+    """The self-assessment is submitted, or its cycle is closed."""
+
+
+@dataclass
+class DomainInput:
+    rating: str = ""
+    strengths: str = ""
+    improvements: str = ""
+    evidence: str = ""
+    measure_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SelfAssessmentInput:
+    domains: dict[int, DomainInput]  # domain id → what was typed
+    top_risks: list[str]
+
+
+def cycle_open(
+    *,
+    region: Region,
+    name: str,
+    slug: str,
+    closes_on: date,
+    period: Period,
+    prompts: dict[str, str],
+    user=None,  # type: ignore[no-untyped-def]
+    is_demo: bool = False,
+) -> SelfAssessmentCycle:
+    cycle = SelfAssessmentCycle(
+        region=region,
+        name=name,
+        slug=slug,
+        closes_on=closes_on,
+        period=period,
+        prompts=prompts,
+        created_by=user,
+        is_demo=is_demo,
+    )
+    cycle._history_user = user
+    cycle.save()
+    return cycle
+
+
+def cycle_close(*, cycle: SelfAssessmentCycle, user=None) -> SelfAssessmentCycle:  # type: ignore[no-untyped-def]
+    cycle.state = SelfAssessmentCycle.State.CLOSED
+    cycle._history_user = user
+    cycle.save(update_fields=["state"])
+    return cycle
+
+
+def _claim_version(
+    *, cycle: SelfAssessmentCycle, council: Council, expected_version: int, user
+) -> SelfAssessment:  # type: ignore[no-untyped-def]
+    """The self-assessment with its version raised by one, or EditConflict."""
+    if expected_version == 0 and not SelfAssessment.objects.filter(cycle=cycle, council=council).exists():
+        try:
+            with transaction.atomic():
+                assessment = SelfAssessment(cycle=cycle, council=council, version=1, updated_by=user)
+                assessment._history_user = user
+                assessment.save()
+                return assessment
+        except IntegrityError as exc:  # created by someone else in the meantime
+            raise EditConflict from exc
+    claimed = SelfAssessment.objects.filter(cycle=cycle, council=council, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise EditConflict
+    return SelfAssessment.objects.select_related("cycle", "council__region").get(cycle=cycle, council=council)
+
+
+@transaction.atomic
+def self_assessment_save(
+    *,
+    cycle: SelfAssessmentCycle,
+    council: Council,
+    data: SelfAssessmentInput,
+    user,  # type: ignore[no-untyped-def]
+    expected_version: int,
+    submit: bool = False,
+) -> SelfAssessment:
+    """Save what was typed (a draft), or save and submit. Raises EditConflict or NotEditable.
+
+    Submitting needs every domain rated and three risks; the form checks that first, and so does this.
+    """
+    if not cycle.is_open:
+        raise NotEditable("The cycle is closed.")
+    existing = SelfAssessment.objects.filter(cycle=cycle, council=council).only("status").first()
+    if existing is not None and not existing.is_editable:
+        raise NotEditable("The self-assessment has been submitted.")
+    domains = list(Domain.objects.all())
+    if submit:
+        missing = [d for d in domains if not data.domains.get(d.pk, DomainInput()).rating]
+        if missing or not all(risk.strip() for risk in data.top_risks[:3]) or len(data.top_risks) < 3:
+            raise ValueError("Every domain needs a rating and three risks are needed to submit.")
+    assessment = _claim_version(cycle=cycle, council=council, expected_version=expected_version, user=user)
+    risks = [*data.top_risks, "", "", ""][:3]
+    assessment.top_risk_1, assessment.top_risk_2, assessment.top_risk_3 = risks
+    assessment.updated_by = user
+    reason = "Saved as draft"
+    if submit:
+        assessment.status = SelfAssessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.submitted_by = user
+        reason = "Submitted"
+    assessment._history_user = user
+    assessment._change_reason = reason
+    assessment.save()
+
+    current = {d.domain_id: d for d in assessment.domains.prefetch_related("measures")}
+    for domain in domains:
+        typed = data.domains.get(domain.pk, DomainInput())
+        row = current.get(domain.pk)
+        fields = {
+            "rating": typed.rating,
+            "strengths": typed.strengths,
+            "improvements": typed.improvements,
+            "evidence": typed.evidence,
+        }
+        if row is None:
+            row = DomainAssessment(self_assessment=assessment, domain=domain, **fields)
+            row._history_user = user
+            row.save()
+        elif any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row._history_user = user
+            row.save()
+        if {m.pk for m in row.measures.all()} != set(typed.measure_ids):
+            row._history_user = user
+            row.measures.set(typed.measure_ids)
+    return assessment
+
+
+@transaction.atomic
+def self_assessment_reopen(*, assessment: SelfAssessment, user, reason: str) -> SelfAssessment:  # type: ignore[no-untyped-def]
+    """Reopen a submitted self-assessment for its council to edit, recording who, when and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is needed to reopen a self-assessment.")
+    locked = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != SelfAssessment.Status.SUBMITTED:
+        raise NotEditable("Only a submitted self-assessment can be reopened.")
+    locked.status = SelfAssessment.Status.REOPENED
+    locked.reopened_at = timezone.now()
+    locked.reopened_by = user
+    locked.reopen_reason = reason
+    locked.version += 1
+    locked._history_user = user
+    locked._change_reason = f"Reopened: {reason}"
+    locked.save()
+    return locked

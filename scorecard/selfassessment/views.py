@@ -1,0 +1,319 @@
+"""Self-assessment pages. Thin: permissions from ``councils/rules.py``, reads from selectors, writes from
+services. URLs in ``urls.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from councils.models import Council, Region
+from scorecard.models import Domain
+from scorecard.selfassessment import selectors, services
+from scorecard.selfassessment.docx_export import self_assessment_docx
+from scorecard.selfassessment.forms import CycleForm, ReopenForm, SelfAssessmentForm
+from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
+
+VIEW = "scorecard.view_selfassessment"
+CHANGE = "scorecard.change_selfassessment"
+REOPEN = "scorecard.reopen_selfassessment"
+HISTORY = "scorecard.view_selfassessment_history"
+ADD_CYCLE = "scorecard.add_selfassessmentcycle"
+VIEW_CYCLES = "scorecard.view_selfassessmentcycle"
+
+
+def _region(gss_code: str) -> Region:
+    return get_object_or_404(Region, gss_code=gss_code)
+
+
+def _council(gss_code: str) -> Council:
+    return get_object_or_404(Council.objects.select_related("region"), gss_code=gss_code)
+
+
+def _cycle(region: Region | None, slug: str) -> SelfAssessmentCycle:
+    if region is None:
+        raise Http404("This council has no region, so no self-assessment cycle.")
+    cycle = selectors.cycle_for_region(region=region, slug=slug)
+    if cycle is None:
+        raise Http404("No such self-assessment cycle.")
+    return cycle
+
+
+def _assessment_or_placeholder(cycle: SelfAssessmentCycle, council: Council) -> SelfAssessment:
+    """The saved self-assessment, or an unsaved draft standing for "not started" (same permissions)."""
+    found = selectors.self_assessment_for(cycle=cycle, council=council)
+    return found or SelfAssessment(cycle=cycle, council=council)
+
+
+def _require(request: HttpRequest, perm: str, obj: object) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# --- Cycles -----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def cycle_list(request: HttpRequest, gss_code: str) -> HttpResponse:
+    region = _region(gss_code)
+    _require(request, VIEW_CYCLES, region)
+    return render(
+        request,
+        "scorecard/selfassessment/cycle_list.html",
+        {
+            "region": region,
+            "cycles": selectors.cycles_for_region(region=region),
+            "can_open": request.user.has_perm(ADD_CYCLE, region),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cycle_create(request: HttpRequest, gss_code: str) -> HttpResponse:
+    region = _region(gss_code)
+    _require(request, ADD_CYCLE, region)
+    form = CycleForm(request.POST or None, region=region, prompts=selectors.default_prompts())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cycle = services.cycle_open(
+            region=region,
+            name=data["name"],
+            slug=slugify(data["name"]),
+            closes_on=data["closes_on"],
+            period=data["period"],
+            prompts=form.prompts(),
+            user=request.user,
+        )
+        messages.success(request, f"{cycle.name} is open. Councils can now fill in their self-assessments.")
+        return redirect(cycle.get_absolute_url())
+    return render(request, "scorecard/selfassessment/cycle_form.html", {"region": region, "form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def cycle_detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    region = _region(gss_code)
+    _require(request, VIEW_CYCLES, region)
+    cycle = _cycle(region, slug)
+    region_view = request.user.has_perm(
+        "councils.view_people", region
+    )  # the region's lead, coordinator, admins
+    rows = []
+    for row in selectors.cycle_statuses(cycle=cycle):
+        visible = request.user.has_perm(
+            VIEW, row.assessment or SelfAssessment(cycle=cycle, council=row.council)
+        )
+        if visible or region_view:
+            rows.append((row, visible))
+    return render(
+        request,
+        "scorecard/selfassessment/cycle_detail.html",
+        {
+            "region": region,
+            "cycle": cycle,
+            "rows": rows,
+            "can_close": cycle.is_open and request.user.has_perm(ADD_CYCLE, region),
+            "domains": list(Domain.objects.all()),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def cycle_close(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    region = _region(gss_code)
+    _require(request, ADD_CYCLE, region)
+    cycle = _cycle(region, slug)
+    services.cycle_close(cycle=cycle, user=request.user)
+    messages.success(request, f"{cycle.name} is closed. Self-assessments can no longer be changed.")
+    return redirect(cycle.get_absolute_url())
+
+
+# --- One council's self-assessment ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def council_latest(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = _council(gss_code)
+    cycle = selectors.cycle_for_region(region=council.region) if council.region else None
+    if cycle is None:
+        return render(request, "scorecard/selfassessment/no_cycle.html", {"council": council})
+    return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+
+
+@require_http_methods(["GET", "HEAD"])
+def detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    council = _council(gss_code)
+    cycle = _cycle(council.region, slug)
+    assessment = _assessment_or_placeholder(cycle, council)
+    _require(request, VIEW, assessment)
+    view = selectors.self_assessment_view(cycle=cycle, council=council)
+    if view.previous_assessment is not None and not request.user.has_perm(VIEW, view.previous_assessment):
+        view.previous_assessment = None
+        for domain in view.domains:
+            domain.previous = None
+    return render(
+        request,
+        "scorecard/selfassessment/detail.html",
+        {
+            "council": council,
+            "cycle": cycle,
+            "view": view,
+            "assessment": view.assessment,
+            "can_edit": cycle.is_open and request.user.has_perm(CHANGE, assessment),
+            "can_reopen": request.user.has_perm(REOPEN, assessment),
+            "can_history": assessment.pk is not None and request.user.has_perm(HISTORY, assessment),
+            "reopen_form": ReopenForm(),
+            "past_cycles": [
+                c for c in selectors.cycles_for_region(region=council.region) if c.pk != cycle.pk
+            ],
+        },
+    )
+
+
+def _edit_context(
+    form: SelfAssessmentForm, council: Council, cycle: SelfAssessmentCycle, **extra: Any
+) -> dict[str, Any]:
+    prompts = cycle.prompts or {}
+    groups = form.domain_groups()
+    for group in groups:
+        group["prompt"] = prompts.get(group["domain"].slug, "")
+        chosen = group["measures"].value() or []
+        group["selected"] = {int(v) for v in chosen if str(v).isdigit()}
+    return {"form": form, "council": council, "cycle": cycle, "groups": groups, **extra}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    council = _council(gss_code)
+    cycle = _cycle(council.region, slug)
+    assessment = _assessment_or_placeholder(cycle, council)
+    if not request.user.has_perm(CHANGE, assessment):
+        if request.user.has_perm(VIEW, assessment):
+            messages.info(request, "This self-assessment has been submitted, so it is read-only.")
+            return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+        raise PermissionDenied
+    if not cycle.is_open:
+        messages.info(request, f"{cycle.name} is closed, so its self-assessments can no longer be changed.")
+        return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+    domains = list(Domain.objects.all())
+    choices = selectors.measure_choices(cycle=cycle)
+    measures = [m for _, group in choices for m in group]
+    kwargs = {"domains": domains, "measures": measures}
+    if request.method != "POST":
+        form = SelfAssessmentForm(
+            initial=SelfAssessmentForm.initial_for(assessment.pk and assessment), **kwargs
+        )
+        return render(
+            request,
+            "scorecard/selfassessment/edit.html",
+            _edit_context(form, council, cycle, measure_groups=choices, assessment=assessment),
+        )
+    submitting = request.POST.get("action") == "submit"
+    form = SelfAssessmentForm(request.POST, submitting=submitting, **kwargs)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.self_assessment_save(
+                cycle=cycle,
+                council=council,
+                data=form.to_input(),
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                submit=submitting,
+            )
+        except services.EditConflict:
+            conflict = selectors.self_assessment_for(cycle=cycle, council=council)
+        except services.NotEditable as exc:
+            messages.error(request, f"Your changes were not saved: {exc}")
+            conflict = None
+        else:
+            if submitting:
+                messages.success(request, f"{council}'s self-assessment for {cycle.name} is submitted.")
+                return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+            messages.success(request, "Draft saved.")
+            return redirect("scorecard:selfassessment-edit", council.gss_code, cycle.slug)
+    if conflict is not None:
+        # Keep what they typed; a new save after reading the other version replaces it, on purpose.
+        data = request.POST.copy()
+        data["version"] = str(conflict.version)
+        form = SelfAssessmentForm(data, submitting=False, **kwargs)
+        form.is_valid()
+    return render(
+        request,
+        "scorecard/selfassessment/edit.html",
+        _edit_context(form, council, cycle, measure_groups=choices, assessment=assessment, conflict=conflict),
+        status=409 if conflict is not None else 200,
+    )
+
+
+@require_http_methods(["POST"])
+def reopen(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    council = _council(gss_code)
+    cycle = _cycle(council.region, slug)
+    assessment = _assessment_or_placeholder(cycle, council)
+    _require(request, REOPEN, assessment)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        view = selectors.self_assessment_view(cycle=cycle, council=council)
+        return render(
+            request,
+            "scorecard/selfassessment/detail.html",
+            {
+                "council": council,
+                "cycle": cycle,
+                "view": view,
+                "assessment": view.assessment,
+                "can_reopen": True,
+                "can_history": request.user.has_perm(HISTORY, assessment),
+                "reopen_form": form,
+                "past_cycles": [],
+            },
+            status=400,
+        )
+    services.self_assessment_reopen(
+        assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, f"{council}'s self-assessment is reopened. {council} can change it again.")
+    return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+
+
+@require_http_methods(["GET", "HEAD"])
+def history(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    council = _council(gss_code)
+    cycle = _cycle(council.region, slug)
+    assessment = _assessment_or_placeholder(cycle, council)
+    if assessment.pk is None:
+        raise Http404("This self-assessment has not been started.")
+    _require(request, HISTORY, assessment)
+    return render(
+        request,
+        "scorecard/selfassessment/history.html",
+        {
+            "council": council,
+            "cycle": cycle,
+            "assessment": assessment,
+            "entries": selectors.self_assessment_history(assessment=assessment),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def export_docx(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    council = _council(gss_code)
+    cycle = _cycle(council.region, slug)
+    assessment = _assessment_or_placeholder(cycle, council)
+    if assessment.pk is None:
+        raise Http404("This self-assessment has not been started.")
+    _require(request, VIEW, assessment)
+    content = self_assessment_docx(view=selectors.self_assessment_view(cycle=cycle, council=council))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="self-assessment-{council.slug}-{cycle.slug}.docx"'
+    )
+    return response
