@@ -28,7 +28,7 @@ COMPLEMENT_MAX = 1000
 JITTER_MAX = 100
 MAX_EDGES = 200  # 3 pairs per triad: enough for 130+ councils
 COMPLEMENT_WEIGHT = JITTER_MAX * MAX_EDGES
-RECENT_PENALTY = COMPLEMENT_WEIGHT * COMPLEMENT_MAX * MAX_EDGES
+RECENT_PENALTY = 2 * COMPLEMENT_WEIGHT * COMPLEMENT_MAX * MAX_EDGES
 DEFAULT_NODE_BUDGET = 60_000
 # Up to this many councils the search is bounded by an exact dynamic programme over subsets.
 EXACT_LIMIT = 20
@@ -453,7 +453,18 @@ def explain_group(
         recent = {frozenset(p) for p in recent_items}
     profiles = council_profiles(problem.data_scores, problem.self_ratings)
     sentences: list[str] = []
+    never = [
+        (a, b)
+        for a, b in itertools.combinations(councils, 2)
+        if pair(a, b) not in recent and not problem.last_paired.get(pair(a, b))
+    ]
+    if len(councils) == 3 and len(never) == 3:
+        listed = [_name(problem, c) for c in councils]
+        sentences.append(f"none of {listed[0]}, {listed[1]} and {listed[2]} have been paired before")
+        never = []
     for a, b in itertools.combinations(councils, 2):
+        if (a, b) not in never and pair(a, b) not in recent and not problem.last_paired.get(pair(a, b)):
+            continue
         key = pair(a, b)
         year = problem.last_paired.get(key)
         if key in recent:
