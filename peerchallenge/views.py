@@ -61,6 +61,9 @@ def summit_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods([*GET, "POST"])
 def summit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     summit = _summit_for(request, pk, edit=True)
+    if not summit.is_editable:
+        messages.error(request, "Only a draft summit can be edited: move it back to draft first.")
+        return redirect(summit)
     form = SummitForm(
         request.POST or None, instance=summit, regions=Region.objects.filter(pk=summit.region_id)
     )

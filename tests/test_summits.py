@@ -412,6 +412,20 @@ def test_home_page_tells_a_dass_whom_they_challenge(client_for, published, draft
     assert f"is challenged by <strong>{partner}</strong>" in body
     assert draft.name not in body
     assert "Room " in body and published.venue in body
+    assert (
+        f"Birmingham challenges <strong>{partner}</strong>"
+        in client_for("delegate").get("/").content.decode()
+    )
+    coventry_home = client_for("other_dass").get("/").content.decode()
+    assert "Coventry challenges <strong>" in coventry_home and "Birmingham challenges" not in coventry_home
+
+
+def test_published_summits_are_edited_only_after_going_back_to_draft(client_for, published) -> None:
+    client = client_for("coordinator")
+    response = client.get(f"/summits/{published.pk}/edit/", follow=True)
+    assert "Only a draft summit can be edited" in response.content.decode()
+    client.post(f"/summits/{published.pk}/state/", {"to": "draft"})
+    assert client.get(f"/summits/{published.pk}/edit/").status_code == 200
 
 
 def test_pages_query_counts_are_bounded(client_for, published, django_assert_max_num_queries) -> None:
