@@ -123,6 +123,15 @@ def domain_scores(*, councils: Iterable[Council]) -> tuple[dict[str, dict[str, f
     return scores, demo
 
 
+def summit_self_ratings(*, summit: Summit) -> dict[str, dict[str, object]]:
+    """GSS code → domain name → self-rating from the summit's self-assessment cycle.
+
+    Summits do not record their cycle yet (the cycle model arrives with the self-assessment work), so this
+    is empty; the pairing already combines self-ratings with the data when given (``docs/PAIRING.md``).
+    """
+    return {}
+
+
 @dataclass
 class HomeSummit:
     summit: Summit

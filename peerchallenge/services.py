@@ -11,7 +11,13 @@ from django.db import transaction
 from councils.models import Council, Region
 from peerchallenge import pairing
 from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitGroup
-from peerchallenge.selectors import domain_scores, group_councils, pair_history, summit_groups
+from peerchallenge.selectors import (
+    domain_scores,
+    group_councils,
+    pair_history,
+    summit_groups,
+    summit_self_ratings,
+)
 from scorecard.models import Domain
 
 
@@ -69,6 +75,7 @@ def _summit_problem(
         last_paired=history,
         triads=summit.triads,
         seed=summit.seed,
+        self_ratings=summit_self_ratings(summit=summit),
         exclude=exclude,
     )
 
