@@ -265,23 +265,19 @@ def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> 
     if len(councils) < 2:
         raise SummitError(f"{region} needs at least two councils for demo summits.")
     created = 0
+    upcoming = today + dt.timedelta(days=56)
+    past = dt.date(today.year - 1, 11, 20)
     specs = [
-        (
-            f"{region} peer challenge summit {today.year - 1} (demo)",
-            dt.date(today.year - 1, 11, 20),
-            Summit.State.HELD,
-            7,
-        ),
-        (
-            f"{region} peer challenge summit {today.year + 1} (demo)",
-            today + dt.timedelta(days=56),
-            Summit.State.PUBLISHED,
-            11,
-        ),
+        (f"{region} peer challenge summit {past.year} (demo)", past, Summit.State.HELD, 7),
+        (f"{region} peer challenge summit {upcoming:%B %Y} (demo)", upcoming, Summit.State.PUBLISHED, 11),
     ]
     summits = []
     for name, date, state, seed in specs:
-        summit = Summit.objects.filter(region=region, name=name, is_demo=True).first()
+        # Idempotent: keep the region's demo summit in this state (an upcoming one only while still ahead).
+        existing = Summit.objects.filter(region=region, is_demo=True, state=state)
+        if state == Summit.State.PUBLISHED:
+            existing = existing.filter(date__gte=today)
+        summit = existing.order_by("-date").first()
         if summit is None:
             summit = Summit.objects.create(
                 region=region,
@@ -301,16 +297,16 @@ def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> 
             created += 1
         summits.append(summit)
     lessons = 0
-    past = summits[0]
-    if not LessonLearnt.objects.filter(summit=past, is_demo=True).exists():
+    past_summit = summits[0]
+    if not LessonLearnt.objects.filter(summit=past_summit, is_demo=True).exists():
         domains = {d.name: d for d in Domain.objects.all()}
-        for i, group in enumerate(summit_groups(summit=past)):
+        for i, group in enumerate(summit_groups(summit=past_summit)):
             members = group_councils(group)
             domain_name, finding = DEMO_FINDINGS[i % len(DEMO_FINDINGS)]
             LessonLearnt.objects.create(
                 region=region,
-                summit=past,
-                date=past.date,
+                summit=past_summit,
+                date=past_summit.date,
                 host=members[1],
                 challenger=members[0],
                 domain=domains.get(domain_name),
