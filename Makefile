@@ -53,6 +53,7 @@ migrate: setup
 
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py seed_demo_summits
 
 serve: setup  ## Production-style: gunicorn + whitenoise (needs SECRET_KEY and ALLOWED_HOSTS)
 	$(PY) manage.py collectstatic --noinput

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from councils.rules import user_memberships
 from councils.selectors import home_council_for_user, home_region_for_user
 
 
@@ -34,6 +35,8 @@ def navigation_for_user(*, user, path: str) -> list[NavItem]:  # type: ignore[no
         ("Councils", reverse("councils:council-list")),
         ("Measures", reverse("scorecard:measure-list")),
     ]
+    if user.is_staff or user_memberships(user):
+        items.append(("Peer challenge", reverse("peerchallenge:summit-list")))
     if user.has_perm("councils.import_data"):
         items.append(("Imports", reverse("scorecard:import-list")))
     if region is not None and user.has_perm("councils.view_people", region):

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config.views import healthz
+from config.views import healthz, home
 from councils.forms import SignInForm
-from councils.views import home
 
 admin.site.site_header = "SLI Scorecard administration"
 admin.site.site_title = "SLI Scorecard admin"
@@ -22,4 +21,5 @@ urlpatterns = [
     path("api/", include("scorecard.api.urls")),
     path("", include("scorecard.urls")),
     path("", include("councils.urls")),
+    path("", include("peerchallenge.urls")),
 ]

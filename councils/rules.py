@@ -120,6 +120,10 @@ def is_member_of_council_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
     return council is not None and is_council_member_of.test(user, council)
 
 
+# --- Peer challenge summits (duck-typed: any object with ``region``, ``participating_council_ids`` and
+# ``is_visible_to_participants``; councils never imports peerchallenge) ---------------------------------
+
+
 @rules.predicate
 def is_coordinator_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
     """Peer-challenge coordinator for the region of ``obj`` (a region, a council, or anything with one)."""
@@ -169,3 +173,31 @@ rules.add_perm(
     "scorecard.view_selfassessment_history",
     is_admin | is_member_of_council_of | (is_shared_beyond_council & is_coordinator_of),
 )
+
+
+def is_published_participant_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """DASS or delegate of a council taking part in ``obj``, once it is published."""
+    if not getattr(obj, "is_visible_to_participants", False):
+        return False
+    ids = getattr(obj, "participating_council_ids", set())
+    return any(m.role in Membership.COUNCIL_ROLES and m.council_id in ids for m in user_memberships(user))
+
+
+@rules.predicate
+def is_council_member_in_region(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """DASS or delegate of any council in the region of ``obj``."""
+    region = _region_of(obj)
+    return region is not None and any(
+        m.role in Membership.COUNCIL_ROLES and m.council is not None and m.council.region_id == region.pk
+        for m in user_memberships(user)
+    )
+
+
+# A summit: its region's SLI lead and coordinator, admins, and (once published) its participants.
+rules.add_perm("peerchallenge.view_summit", is_admin | is_regional_member_of | is_published_participant_of)
+# Planning, pairing, publishing: the region's coordinator and admins.
+rules.add_perm("peerchallenge.change_summit", is_admin | is_coordinator_of)
+rules.add_perm("peerchallenge.add_summit", is_admin | is_coordinator)
+# Lessons learnt of a region: its SLI lead, coordinator, DASSs and delegates; entered by the coordinator.
+rules.add_perm("peerchallenge.view_lessons", is_admin | is_regional_member_of | is_council_member_in_region)
+rules.add_perm("peerchallenge.change_lessons", is_admin | is_coordinator_of)

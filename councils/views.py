@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -18,7 +19,7 @@ from councils.tables import CouncilTable
 
 @require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
-    """A landing page that fits the user's roles."""
+    """A landing page that fits the user's roles (a TemplateResponse: config.views.home adds panels)."""
     memberships = user_memberships(request.user)
     council = selectors.home_council_for_user(user=request.user)
     region = selectors.home_region_for_user(user=request.user)
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else [],
         "can_import": request.user.has_perm("councils.import_data"),
     }
-    return render(request, "councils/home.html", context)
+    return TemplateResponse(request, "councils/home.html", context)
 
 
 class CouncilListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):

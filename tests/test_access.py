@@ -117,6 +117,7 @@ def test_navigation_fits_the_role(client_for):
         "Compare",
         "Councils",
         "Measures",
+        "Peer challenge",
     ]
     lead_nav = client_for("sli_lead").get("/").context["navigation"]
     assert [item.label for item in lead_nav] == [
@@ -126,6 +127,7 @@ def test_navigation_fits_the_role(client_for):
         "Compare",
         "Councils",
         "Measures",
+        "Peer challenge",
         "Imports",
         "People",
     ]

@@ -1,0 +1,182 @@
+from django import forms
+
+from councils.models import Council, Region
+from peerchallenge.models import LessonLearnt, Summit
+from scorecard.models import Domain
+
+INPUT = {"class": "govuk-input"}
+SHORT = {"class": "govuk-input govuk-input--width-4"}
+
+
+class GovUKMixin:
+    """GOV.UK classes on widgets and an error class on fields with errors."""
+
+    def _style(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                continue
+            css = {
+                forms.Select: "govuk-select",
+                forms.Textarea: "govuk-textarea",
+            }.get(type(widget), "govuk-input")
+            if (css == "govuk-input" and name.endswith("minutes")) or name in ("lookback_years", "seed"):
+                css += " govuk-input--width-4"
+            if self.errors.get(name):  # type: ignore[attr-defined]
+                css += f" {css.split()[0]}--error"
+            widget.attrs["class"] = css
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+
+class SummitForm(GovUKMixin, forms.ModelForm):
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), empty_label=None)
+    participants = forms.ModelMultipleChoiceField(
+        queryset=Council.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every council of the region takes part unless you untick it",
+        error_messages={"required": "Choose the councils taking part"},
+    )
+
+    class Meta:
+        model = Summit
+        fields = [
+            "region",
+            "name",
+            "date",
+            "venue",
+            "start_time",
+            "session_minutes",
+            "break_minutes",
+            "plenary_break_minutes",
+            "plenary_minutes",
+            "rooms",
+            "plenary_room",
+            "lookback_years",
+            "triads",
+            "seed",
+            "participants",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+            "rooms": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"seed": "Another number gives another pairing among equally good ones"}
+        error_messages = {
+            "name": {"required": "Enter the summit's name"},
+            "date": {"required": "Enter the summit's date", "invalid": "Enter a real date"},
+            "venue": {"required": "Enter the venue"},
+            "start_time": {"required": "Enter a start time", "invalid": "Enter a time such as 10:00"},
+        }
+
+    def __init__(self, *args, regions, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["participants"].queryset = Council.objects.filter(region__in=regions).order_by("name")
+        if self.instance.pk:
+            self.fields["region"].disabled = True
+        elif not self.is_bound:
+            first = regions.first()
+            if first is not None:
+                self.initial.setdefault("region", first.pk)
+                self.initial.setdefault("participants", list(first.councils.values_list("pk", flat=True)))
+        self._style()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        region, councils = data.get("region"), data.get("participants")
+        if region and councils:
+            outside = [c.name for c in councils if c.region_id != region.pk]
+            if outside:
+                self.add_error("participants", f"{', '.join(outside)} is not in {region}")
+            elif len(councils) < 2:
+                self.add_error("participants", "Choose at least two councils to pair")
+        return data
+
+
+class SwapForm(GovUKMixin, forms.Form):
+    first = forms.ModelChoiceField(
+        queryset=Council.objects.none(),
+        label="Council",
+        error_messages={"required": "Choose the first council"},
+    )
+    second = forms.ModelChoiceField(
+        queryset=Council.objects.none(),
+        label="Swap with",
+        error_messages={"required": "Choose the council to swap with"},
+    )
+
+    def __init__(self, *args, councils, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["first"].queryset = councils
+        self.fields["second"].queryset = councils
+        self._style()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("first") and data.get("first") == data.get("second"):
+            self.add_error("second", "Choose a different council to swap with")
+        return data
+
+
+class AvoidPairForm(SwapForm):
+    reason = forms.CharField(max_length=200, required=False, help_text="For example: they share a DASS")
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["first"].label = "Never pair"
+        self.fields["second"].label = "with"
+        self.fields["second"].error_messages["required"] = "Choose the second council"
+        self.prefix = "avoid"
+
+
+class LessonForm(GovUKMixin, forms.ModelForm):
+    class Meta:
+        model = LessonLearnt
+        fields = ["region", "date", "host", "challenger", "domain", "key_findings"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "key_findings": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"host": "Host (council challenged)"}
+        error_messages = {
+            "date": {"required": "Enter the date of the peer challenge", "invalid": "Enter a real date"},
+            "host": {"required": "Choose the host council"},
+            "challenger": {"required": "Choose the challenging council"},
+            "key_findings": {"required": "Enter the key findings"},
+        }
+
+    def __init__(self, *args, regions, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["region"].empty_label = None
+        councils = Council.objects.filter(region__in=regions).order_by("name")
+        self.fields["host"].queryset = councils
+        self.fields["challenger"].queryset = councils
+        self.fields["domain"].queryset = Domain.objects.all()
+        self.fields["domain"].empty_label = "Not one domain"
+        self._style()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        region, host, challenger = data.get("region"), data.get("host"), data.get("challenger")
+        if host and challenger and host == challenger:
+            self.add_error("challenger", "A council cannot challenge itself")
+        if region:
+            for name in ("host", "challenger"):
+                council = data.get(name)
+                if council and council.region_id != region.pk:
+                    self.add_error(name, f"{council} is not in {region}")
+        return data
+
+
+class LessonFilterForm(forms.Form):
+    domain = forms.ModelChoiceField(queryset=Domain.objects.all(), required=False, empty_label="All domains")
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All years")] + [(y, str(y)) for y in years]
+        self.fields["domain"].widget.attrs["class"] = "govuk-select"
+        self.fields["year"].widget.attrs["class"] = "govuk-select"

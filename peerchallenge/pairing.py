@@ -1,0 +1,595 @@
+"""Who challenges whom: the pure pairing algorithm (no ORM, no Django). Method in ``docs/PAIRING.md``.
+
+Councils are identified by any string code (GSS codes in practice). Every council challenges exactly
+once and is challenged exactly once: a pair A, B runs A → B then B → A; a triad A, B, C rotates
+A → B, B → C, C → A (the third council observes each session).
+
+The objective is lexicographic, folded into one integer so that the search compares plain ints:
+
+1. fewest *recent* pairs (two councils of one group who met in the look-back), then
+2. the most complementarity (one strong where the other is weak, by domain), then
+3. a seeded tie-break, so that a seed always gives the same answer.
+
+*Avoid* pairs are hard constraints: they are never in the same group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+# Weights of the folded objective. Complementarity per pair is an int in 0..COMPLEMENT_MAX and the seeded
+# jitter an int in 0..JITTER_MAX-1; with at most MAX_EDGES pairs in a grouping the levels cannot overlap.
+COMPLEMENT_MAX = 1000
+JITTER_MAX = 100
+MAX_EDGES = 200  # 3 pairs per triad: enough for 130+ councils
+COMPLEMENT_WEIGHT = JITTER_MAX * MAX_EDGES
+RECENT_PENALTY = 2 * COMPLEMENT_WEIGHT * COMPLEMENT_MAX * MAX_EDGES
+DEFAULT_NODE_BUDGET = 60_000
+# Up to this many councils the search is bounded by an exact dynamic programme over subsets.
+EXACT_LIMIT = 20
+EXACT_LIMIT_TRIADS = 16  # when triads are asked for, the programme has a triad count too
+
+# Score bands for plain-English reasons (a domain score is in [-1, 1]).
+STRONG = 1 / 3
+WEAK = -1 / 3
+
+Pair = frozenset[str]
+
+
+class PairingError(ValueError):
+    """No valid pairing: the message says which constraint makes it impossible."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """Councils in rotation order: each challenges the next, the last challenges the first."""
+
+    councils: tuple[str, ...]
+    reasons: str = ""
+
+    @property
+    def sessions(self) -> list[tuple[str, str]]:
+        """(challenger, challenged) in running order: roles reversed for a pair, rotated for a triad."""
+        n = len(self.councils)
+        return [(self.councils[i], self.councils[(i + 1) % n]) for i in range(n)]
+
+    def observer(self, session_index: int) -> str | None:
+        """Who observes the ``session_index``-th session (a triad's third council), else None."""
+        if len(self.councils) != 3:
+            return None
+        challenger, challenged = self.sessions[session_index]
+        return next(c for c in self.councils if c not in (challenger, challenged))
+
+
+@dataclass
+class PairingResult:
+    groups: list[Group]
+    optimal: bool
+    recent_repeats: int
+    complementarity: int  # sum over pairs in groups, each 0..COMPLEMENT_MAX
+    nodes: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "groups": [
+                {
+                    "councils": list(g.councils),
+                    "sessions": [{"challenger": a, "challenged": b} for a, b in g.sessions],
+                    "reasons": g.reasons,
+                }
+                for g in self.groups
+            ],
+            "optimal": self.optimal,
+        }
+
+    @property
+    def signature(self) -> frozenset[frozenset[str]]:
+        return grouping_signature([g.councils for g in self.groups])
+
+
+@dataclass
+class PairingProblem:
+    """Everything the algorithm needs; build it with plain data (tests) or from the database (services)."""
+
+    codes: Sequence[str]
+    avoid: Iterable[tuple[str, str]] = ()
+    recent: Mapping[Pair, int | None] | Iterable[tuple[str, str]] = ()
+    triads: bool = False
+    seed: int = 0
+    # code → domain → score in [-1, 1] from the performance data (green +1, amber 0, red -1, averaged)
+    data_scores: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # code → domain → self-rating (a score in [-1, 1] or a word; see rating_score)
+    self_ratings: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    last_paired: Mapping[Pair, int] = field(default_factory=dict)  # pair → year last in one group
+    exclude: Iterable[frozenset[frozenset[str]]] = ()  # groupings already shown ("another option")
+    node_budget: int = DEFAULT_NODE_BUDGET
+
+
+def pair(a: str, b: str) -> Pair:
+    return frozenset((a, b))
+
+
+def grouping_signature(groups: Iterable[Sequence[str]]) -> frozenset[frozenset[str]]:
+    return frozenset(frozenset(g) for g in groups)
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """``"A:B"`` → ("A", "B"); raises ValueError with a readable message."""
+    parts = [p.strip() for p in text.split(":")]
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(
+            f"'{text}' is not a pair: write two codes joined by a colon, e.g. E08000025:E08000026."
+        )
+    return parts[0], parts[1]
+
+
+RATING_WORDS = {
+    "green": 1.0,
+    "strong": 1.0,
+    "good": 1.0,
+    "outstanding": 1.0,
+    "amber": 0.0,
+    "adequate": 0.0,
+    "requires improvement": -0.5,
+    "red": -1.0,
+    "weak": -1.0,
+    "inadequate": -1.0,
+}
+
+
+def rating_score(rating: object) -> float | None:
+    """A self-rating as a score in [-1, 1]: a number in [-1, 1], or a word such as green/amber/red."""
+    if rating is None:
+        return None
+    if isinstance(rating, int | float):
+        return max(-1.0, min(1.0, float(rating)))
+    return RATING_WORDS.get(str(rating).strip().lower())
+
+
+def score_word(score: float) -> str:
+    if score >= STRONG:
+        return "green"
+    if score <= WEAK:
+        return "red"
+    return "amber"
+
+
+def council_profiles(
+    data_scores: Mapping[str, Mapping[str, float]], self_ratings: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, float]]:
+    """code → domain → combined score: the mean of the data score and the self-rating where both exist."""
+    profiles: dict[str, dict[str, float]] = {}
+    for code in set(data_scores) | set(self_ratings):
+        data = data_scores.get(code, {})
+        own = {d: s for d, r in self_ratings.get(code, {}).items() if (s := rating_score(r)) is not None}
+        profile: dict[str, float] = {}
+        for domain in set(data) | set(own):
+            values = [v for v in (data.get(domain), own.get(domain)) if v is not None]
+            profile[domain] = sum(values) / len(values)
+        profiles[code] = profile
+    return profiles
+
+
+def complementarity(a: Mapping[str, float], b: Mapping[str, float]) -> int:
+    """0..COMPLEMENT_MAX: mean absolute difference of the two profiles over the domains both have."""
+    shared = set(a) & set(b)
+    if not shared:
+        return 0
+    mean_gap = sum(abs(a[d] - b[d]) for d in shared) / len(shared)  # 0..2
+    return round(min(mean_gap, 2.0) / 2.0 * COMPLEMENT_MAX)
+
+
+def group_sizes(n: int, *, triads: bool) -> tuple[int, int]:
+    """(pairs, triads) for ``n`` councils: as many triads as asked-for allows, else one only if n is odd."""
+    if n < 2:
+        raise PairingError("At least two councils must take part to pair them.")
+    if not triads:
+        t = n % 2
+    else:
+        t = n // 3
+        if (n - 3 * t) % 2:
+            t -= 1
+    return (n - 3 * t) // 2, t
+
+
+def _jitter(seed: int, a: str, b: str) -> int:
+    lo, hi = sorted((a, b))
+    digest = hashlib.sha256(f"{seed}|{lo}|{hi}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % JITTER_MAX
+
+
+class _Solver:
+    def __init__(self, problem: PairingProblem) -> None:
+        codes = list(problem.codes)
+        if len(set(codes)) != len(codes):
+            dupes = sorted({c for c in codes if codes.count(c) > 1})
+            raise PairingError(f"{', '.join(dupes)} is listed more than once: each council takes part once.")
+        self.codes = codes
+        self.n = len(codes)
+        self.n_pairs, self.n_triads = group_sizes(self.n, triads=problem.triads)
+        index = {c: i for i, c in enumerate(codes)}
+        self.index = index
+        self.avoid: set[tuple[int, int]] = set()
+        for a, b in problem.avoid:
+            if a == b:
+                continue  # a council is never grouped with itself anyway
+            if a in index and b in index:
+                self.avoid.add((index[a], index[b]))
+                self.avoid.add((index[b], index[a]))
+        recent_pairs = problem.recent.keys() if isinstance(problem.recent, Mapping) else problem.recent
+        self.recent: set[tuple[int, int]] = set()
+        for item in recent_pairs:
+            a, b = tuple(item) if len(tuple(item)) == 2 else (None, None)
+            if a in index and b in index and a != b:
+                self.recent.add((index[a], index[b]))
+                self.recent.add((index[b], index[a]))
+        profiles = council_profiles(problem.data_scores, problem.self_ratings)
+        self.comp = [[0] * self.n for _ in range(self.n)]
+        self.w = [[0] * self.n for _ in range(self.n)]
+        for i, j in itertools.combinations(range(self.n), 2):
+            c = complementarity(profiles.get(codes[i], {}), profiles.get(codes[j], {}))
+            weight = c * COMPLEMENT_WEIGHT + _jitter(problem.seed, codes[i], codes[j])
+            if (i, j) in self.recent:
+                weight -= RECENT_PENALTY
+            self.comp[i][j] = self.comp[j][i] = c
+            self.w[i][j] = self.w[j][i] = weight
+        self.exclude = {frozenset(frozenset(g) for g in sig) for sig in problem.exclude}
+        self.budget = problem.node_budget
+        self.rng = random.Random(problem.seed)
+        # Partners of each council by weight, best first (ties by index for determinism).
+        self.partners = [
+            sorted(
+                (j for j in range(self.n) if j != i and (i, j) not in self.avoid),
+                key=lambda j, i=i: (-self.w[i][j], j),
+            )
+            for i in range(self.n)
+        ]
+        # Best share a council can get from any triad (weight / 3), used by the bound when triads remain.
+        self.triad_share = [float("-inf")] * self.n
+        if self.n_triads:
+            for i, j, k in itertools.combinations(range(self.n), 3):
+                if self._ok(i, j) and self._ok(j, k) and self._ok(i, k):
+                    share = (self.w[i][j] + self.w[j][k] + self.w[i][k]) / 3
+                    for x in (i, j, k):
+                        self.triad_share[x] = max(self.triad_share[x], share)
+
+    def _ok(self, i: int, j: int) -> bool:
+        return i != j and (i, j) not in self.avoid
+
+    def group_weight(self, g: Sequence[int]) -> int:
+        return sum(self.w[a][b] for a, b in itertools.combinations(g, 2))
+
+    def total(self, groups: Sequence[Sequence[int]]) -> int:
+        return sum(self.group_weight(g) for g in groups)
+
+    def signature(self, groups: Sequence[Sequence[int]]) -> frozenset[frozenset[str]]:
+        return frozenset(frozenset(self.codes[i] for i in g) for g in groups)
+
+    def valid(self, groups: Sequence[Sequence[int]]) -> bool:
+        return all(self._ok(a, b) for g in groups for a, b in itertools.combinations(g, 2))
+
+    # --- heuristic: seeded greedy construction + pair-exchange local search ---------------------
+
+    def heuristic(self, restarts: int = 12) -> list[list[int]] | None:
+        best: list[list[int]] | None = None
+        best_score = None
+        for r in range(restarts):
+            order = list(range(self.n))
+            if r:
+                self.rng.shuffle(order)
+            groups = self._greedy(order)
+            if groups is None:
+                continue
+            groups = self._improve(groups)
+            if not self.valid(groups) or self.signature(groups) in self.exclude:
+                continue
+            score = self.total(groups)
+            if best_score is None or score > best_score:
+                best, best_score = groups, score
+        return best
+
+    def _greedy(self, order: list[int]) -> list[list[int]] | None:
+        """Triads first (as many as needed), then pairs; each council takes its best free partner(s)."""
+        free = list(order)
+        groups: list[list[int]] = []
+        for size in [3] * self.n_triads + [2] * self.n_pairs:
+            i = free.pop(0)
+            members = [i]
+            while len(members) < size:
+                options = [j for j in self.partners[i] if j in free and all(self._ok(j, m) for m in members)]
+                if not options:
+                    return None
+                j = max(options, key=lambda j: (sum(self.w[m][j] for m in members), -j))
+                free.remove(j)
+                members.append(j)
+            groups.append(members)
+        return groups
+
+    def _improve(self, groups: list[list[int]]) -> list[list[int]]:
+        """Swap two councils between groups while that strictly improves the total (valid moves only)."""
+        improved = True
+        rounds = 0
+        while improved and rounds < 50:
+            improved = False
+            rounds += 1
+            for gi, gj in itertools.combinations(range(len(groups)), 2):
+                for a_pos, b_pos in itertools.product(range(len(groups[gi])), range(len(groups[gj]))):
+                    g1, g2 = groups[gi], groups[gj]
+                    before = self.group_weight(g1) + self.group_weight(g2)
+                    n1, n2 = list(g1), list(g2)
+                    n1[a_pos], n2[b_pos] = g2[b_pos], g1[a_pos]
+                    if not (self.valid([n1]) and self.valid([n2])):
+                        continue
+                    if self.group_weight(n1) + self.group_weight(n2) > before:
+                        groups[gi], groups[gj] = n1, n2
+                        improved = True
+        return groups
+
+    # --- exact: branch and bound over groupings ----------------------------------------------------
+
+    def subset_dp(self) -> Callable[[int, int], float]:
+        """Exact optimum of every sub-problem (free councils as a bit mask, triads left), memoised.
+
+        The next group always contains the lowest-numbered free council, so only masks reachable that way
+        are ever evaluated. Returns -inf for a sub-problem with no valid grouping.
+        """
+        full = (1 << self.n) - 1
+        partners = [[(j, self.w[i][j]) for j in self.partners[i]] for i in range(self.n)]
+        ok = self._ok
+        w = self.w
+
+        @cache
+        def best(mask: int, triads_left: int) -> float:
+            if mask == full:
+                return 0
+            i = (~mask & (mask + 1)).bit_length() - 1  # lowest free council
+            free_count = self.n - mask.bit_count()
+            pairs_left = (free_count - 3 * triads_left) // 2
+            value = float("-inf")
+            m = mask | (1 << i)
+            if pairs_left:
+                for j, wij in partners[i]:
+                    if not m >> j & 1:
+                        v = wij + best(m | (1 << j), triads_left)
+                        if v > value:
+                            value = v
+            if triads_left:
+                cands = [(j, wij) for j, wij in partners[i] if not m >> j & 1]
+                for a, (j, wij) in enumerate(cands):
+                    for k, wik in cands[a + 1 :]:
+                        if ok(j, k):
+                            v = wij + wik + w[j][k] + best(m | (1 << j) | (1 << k), triads_left - 1)
+                            if v > value:
+                                value = v
+            return value
+
+        return best
+
+    def exact(self, incumbent: list[list[int]] | None) -> tuple[list[list[int]] | None, bool, int]:
+        limit = EXACT_LIMIT_TRIADS if self.n_triads > 1 else EXACT_LIMIT
+        dp = self.subset_dp() if self.n <= limit else None
+        best = [incumbent] if incumbent is not None else [None]
+        best_score = [self.total(incumbent) if incumbent is not None else None]
+        nodes = [0]
+        complete = [True]
+        free = [True] * self.n
+
+        def bound(triads_left: int) -> float:
+            if dp is not None:
+                return dp(sum(0 if f else 1 << i for i, f in enumerate(free)), triads_left)
+            total = 0.0
+            for i in range(self.n):
+                if not free[i]:
+                    continue
+                share = float("-inf")
+                for j in self.partners[i]:
+                    if free[j]:
+                        share = self.w[i][j] / 2
+                        break
+                if triads_left:
+                    share = max(share, self.triad_share[i])
+                if share == float("-inf"):
+                    return share
+                total += share
+            return total
+
+        def search(groups: list[list[int]], score: int, pairs_left: int, triads_left: int) -> None:
+            if not complete[0]:
+                return
+            nodes[0] += 1
+            if nodes[0] > self.budget:
+                complete[0] = False
+                return
+            first = next((i for i in range(self.n) if free[i]), None)
+            if first is None:
+                better = best_score[0] is None or score > best_score[0]
+                if better and self.signature(groups) not in self.exclude:
+                    best[0] = [list(g) for g in groups]
+                    best_score[0] = score
+                return
+            b = bound(triads_left)
+            if b == float("-inf") or (best_score[0] is not None and score + b <= best_score[0]):
+                return
+            free[first] = False
+            candidates = [j for j in self.partners[first] if free[j]]
+            for j in candidates:
+                free[j] = False
+                if pairs_left:
+                    groups.append([first, j])
+                    search(groups, score + self.w[first][j], pairs_left - 1, triads_left)
+                    groups.pop()
+                if triads_left:
+                    for k in candidates:
+                        if k > j and free[k] and self._ok(j, k):
+                            free[k] = False
+                            groups.append([first, j, k])
+                            w = self.w[first][j] + self.w[first][k] + self.w[j][k]
+                            search(groups, score + w, pairs_left, triads_left - 1)
+                            groups.pop()
+                            free[k] = True
+                free[j] = True
+            free[first] = True
+
+        search([], 0, self.n_pairs, self.n_triads)
+        return best[0], complete[0], nodes[0]
+
+
+def _name(problem: PairingProblem, code: str) -> str:
+    return problem.names.get(code, code)
+
+
+def explain_group(
+    problem: PairingProblem, councils: Sequence[str], *, recent: set[Pair] | None = None
+) -> str:
+    """Plain-English reasons for one group: history first, then where they complement each other."""
+    if recent is None:
+        recent_items = problem.recent.keys() if isinstance(problem.recent, Mapping) else problem.recent
+        recent = {frozenset(p) for p in recent_items}
+    profiles = council_profiles(problem.data_scores, problem.self_ratings)
+    sentences: list[str] = []
+    never = [
+        (a, b)
+        for a, b in itertools.combinations(councils, 2)
+        if pair(a, b) not in recent and not problem.last_paired.get(pair(a, b))
+    ]
+    if len(councils) == 3 and len(never) == 3:
+        listed = [_name(problem, c) for c in councils]
+        sentences.append(f"none of {listed[0]}, {listed[1]} and {listed[2]} have been paired before")
+        never = []
+    for a, b in itertools.combinations(councils, 2):
+        if (a, b) not in never and pair(a, b) not in recent and not problem.last_paired.get(pair(a, b)):
+            continue
+        key = pair(a, b)
+        year = problem.last_paired.get(key)
+        if key in recent:
+            when = f" in {year}" if year else " recently"
+            sentences.append(
+                f"{_name(problem, a)} and {_name(problem, b)} were paired{when}: "
+                "repeated because no valid pairing avoids every recent pair"
+            )
+        elif year:
+            sentences.append(f"{_name(problem, a)} and {_name(problem, b)} not paired since {year}")
+        else:
+            sentences.append(f"{_name(problem, a)} and {_name(problem, b)} not paired before")
+    contrasts: list[tuple[float, str]] = []
+    for a, b in itertools.permutations(councils, 2):
+        pa, pb = profiles.get(a, {}), profiles.get(b, {})
+        for domain in sorted(set(pa) & set(pb)):
+            gap = pa[domain] - pb[domain]
+            if gap > 0 and score_word(pa[domain]) != score_word(pb[domain]):
+                contrasts.append(
+                    (
+                        gap,
+                        f"{_name(problem, a)} is {score_word(pa[domain])} on {domain} "
+                        f"where {_name(problem, b)} is {score_word(pb[domain])}",
+                    )
+                )
+    contrasts.sort(key=lambda item: (-item[0], item[1]))
+    if contrasts:
+        sentences.extend(text for _, text in contrasts[:2])
+    elif any(profiles.get(c) for c in councils):
+        sentences.append("their scorecards are alike, so no one domain stands out")
+    else:
+        sentences.append("no scorecard data to compare them on")
+    text = "; ".join(sentences)
+    return text[0].upper() + text[1:] + "."
+
+
+def _diagnose(solver: _Solver, problem: PairingProblem) -> str:
+    names = [_name(problem, c) for c in solver.codes]
+    for i in range(solver.n):
+        if not solver.partners[i]:
+            return f"No valid pairing: {names[i]} must never be paired with any other council taking part."
+    avoid_pairs = sorted({tuple(sorted((a, b))) for a, b in solver.avoid})
+    # Which never-pair constraints, dropped alone, would make a pairing possible?
+    culprits = []
+    for a, b in avoid_pairs[:40]:
+        trial = PairingProblem(
+            codes=solver.codes,
+            avoid=[(solver.codes[x], solver.codes[y]) for x, y in avoid_pairs if (x, y) != (a, b)],
+            triads=problem.triads,
+            node_budget=5_000,
+        )
+        sub = _Solver(trial)
+        found, _, _ = sub.exact(sub.heuristic(restarts=3))
+        if found is not None:
+            culprits.append(f"{names[a]} : {names[b]}")
+    if culprits:
+        return (
+            "No valid pairing: the never-pair constraints leave no way to group every council. "
+            f"Removing any one of these would allow a pairing: {', '.join(culprits)}."
+        )
+    return (
+        f"No valid pairing: the {len(avoid_pairs)} never-pair constraints leave no way to group all "
+        f"{solver.n} councils in pairs{' and triads' if solver.n_triads else ''}."
+    )
+
+
+def pair_councils(problem: PairingProblem) -> PairingResult:
+    """The best grouping for ``problem`` (exact within the node budget); raises PairingError if none."""
+    solver = _Solver(problem)
+    incumbent = solver.heuristic()
+    groups, complete, nodes = solver.exact(incumbent)
+    if groups is None:
+        if complete and solver.exclude:
+            raise PairingError("No other valid pairing exists: every valid grouping has been shown already.")
+        if complete:
+            raise PairingError(_diagnose(solver, problem))
+        raise PairingError(
+            "No valid pairing was found within the search budget; relax the never-pair constraints."
+        )
+    # Present groups in a stable order: by the position of their first council in the input.
+    groups = sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    recent_set = {frozenset((solver.codes[a], solver.codes[b])) for a, b in solver.recent}
+    out: list[Group] = []
+    for g in groups:
+        councils = tuple(solver.codes[i] for i in g)
+        out.append(Group(councils=councils, reasons=explain_group(problem, councils, recent=recent_set)))
+    repeats = sum(1 for g in groups for a, b in itertools.combinations(g, 2) if (a, b) in solver.recent)
+    comp = sum(solver.comp[a][b] for g in groups for a, b in itertools.combinations(g, 2))
+    return PairingResult(
+        groups=out, optimal=complete, recent_repeats=repeats, complementarity=comp, nodes=nodes
+    )
+
+
+def check_grouping(
+    groups: Sequence[Sequence[str]],
+    *,
+    codes: Sequence[str],
+    avoid: Iterable[tuple[str, str]] = (),
+    names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Problems with a hand-edited grouping (empty when it can be published)."""
+    names = names or {}
+    label = lambda c: names.get(c, c)  # noqa: E731
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for g in groups:
+        if len(g) not in (2, 3):
+            problems.append(
+                f"A group has {len(g)} council{'s' if len(g) != 1 else ''}: groups are of 2 or 3."
+            )
+        for c in g:
+            seen[c] = seen.get(c, 0) + 1
+    for c in codes:
+        if c not in seen:
+            problems.append(f"{label(c)} takes part but is in no group.")
+    for c, count in seen.items():
+        if count > 1:
+            problems.append(f"{label(c)} is in {count} groups: each council is in exactly one.")
+        if c not in codes:
+            problems.append(f"{label(c)} is in a group but does not take part.")
+    avoid_set = {pair(a, b) for a, b in avoid}
+    for g in groups:
+        for a, b in itertools.combinations(g, 2):
+            if a == b:
+                problems.append(f"{label(a)} is grouped with itself.")
+            elif pair(a, b) in avoid_set:
+                problems.append(f"{label(a)} and {label(b)} must never be paired, but share a group.")
+    return problems

@@ -1,0 +1,206 @@
+"""Reads for summits, pairings, timetables and lessons learnt (constant queries per page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from councils.models import Council, Membership, Region
+from councils.rules import is_admin, user_memberships
+from peerchallenge import timetable as tt
+from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitGroup
+from scorecard import scoring
+from scorecard.models import Domain
+from scorecard.selectors import region_overview
+
+LONDON = ZoneInfo("Europe/London")
+RAG_SCORE = {scoring.RAG.GREEN: 1.0, scoring.RAG.AMBER: 0.0, scoring.RAG.RED: -1.0}
+
+
+def summits_for_user(*, user) -> QuerySet[Summit]:  # type: ignore[no-untyped-def]
+    """Summits the user may see: admins all; regional roles their region's; DASSs/delegates published ones."""
+    qs = Summit.objects.select_related("region")
+    if is_admin(user):
+        return qs
+    memberships = user_memberships(user)
+    region_ids = [m.region_id for m in memberships if m.role in Membership.REGION_ROLES]
+    council_ids = [m.council_id for m in memberships if m.role in Membership.COUNCIL_ROLES]
+    return qs.filter(
+        Q(region_id__in=region_ids)
+        | Q(participants__in=council_ids, state__in=Summit.VISIBLE_TO_PARTICIPANTS)
+    ).distinct()
+
+
+def summit_groups(*, summit: Summit) -> list[SummitGroup]:
+    """Groups with their members (councils) in rotation order: two queries."""
+    members = Prefetch("members", queryset=GroupMember.objects.select_related("council").order_by("position"))
+    return list(summit.groups.prefetch_related(members).order_by("position"))
+
+
+def group_councils(group: SummitGroup) -> list[Council]:
+    return [m.council for m in group.members.all()]
+
+
+def group_sessions(councils: list[Council]) -> list[tuple[Council, Council, Council | None]]:
+    """(challenger, challenged, observer) in running order: A→B, B→A for a pair; A→B, B→C, C→A for a triad."""
+    n = len(councils)
+    return [(councils[i], councils[(i + 1) % n], councils[(i + 2) % n] if n == 3 else None) for i in range(n)]
+
+
+def summit_timetable(*, summit: Summit, groups: list[SummitGroup] | None = None) -> tt.Timetable:
+    groups = summit_groups(summit=summit) if groups is None else groups
+    start = dt.datetime.combine(summit.date, summit.start_time, tzinfo=LONDON)
+    rooms = [g.room or "Room to be confirmed" for g in groups]
+    return tt.build_timetable(
+        groups=[[c.name for c in group_councils(g)] for g in groups],
+        start=start,
+        session_minutes=summit.session_minutes,
+        break_minutes=summit.break_minutes,
+        plenary_break_minutes=summit.plenary_break_minutes,
+        plenary_minutes=summit.plenary_minutes,
+        rooms=rooms,
+        plenary_room=summit.plenary_room,
+    )
+
+
+def pair_history(
+    *, region: Region | None, before: dt.date, exclude_summit: Summit | None = None
+) -> dict[frozenset[str], int]:
+    """GSS pair → the year its two councils were last in one group at the region's earlier summits."""
+    if region is None:
+        return {}
+    qs = GroupMember.objects.filter(
+        group__summit__region=region,
+        group__summit__date__lt=before,
+        group__summit__state__in=Summit.VISIBLE_TO_PARTICIPANTS,
+    )
+    if exclude_summit is not None:
+        qs = qs.exclude(group__summit=exclude_summit)
+    by_group: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for group_id, code, date in qs.values_list("group_id", "council__gss_code", "group__summit__date"):
+        by_group[group_id].append((code, date.year))
+    last: dict[frozenset[str], int] = {}
+    for members in by_group.values():
+        for (a, year), (b, _) in itertools.combinations(members, 2):
+            key = frozenset((a, b))
+            last[key] = max(last.get(key, 0), year)
+    return last
+
+
+def domain_scores(*, councils: Iterable[Council]) -> tuple[dict[str, dict[str, float]], bool]:
+    """GSS code → domain name → score in [-1, 1] (mean of RAG: green 1, amber 0, red -1) in the latest year.
+
+    One regional overview per region involved (usually one), not one scorecard per council. Returns the
+    scores and whether any figure behind them is synthetic demo data.
+    """
+    by_region: dict[int, list[Council]] = defaultdict(list)
+    regions: dict[int, Region] = {}
+    for council in councils:
+        if council.region_id is not None:
+            by_region[council.region_id].append(council)
+            regions[council.region_id] = council.region
+    scores: dict[str, dict[str, float]] = {}
+    demo = False
+    for region_id, members in by_region.items():
+        overview = region_overview(region=regions[region_id])
+        demo = demo or overview.data_is_demo
+        names = {d.pk: d.name for d in overview.domains}
+        wanted = {c.gss_code for c in members}
+        for row in overview.rows:
+            if row.council.gss_code not in wanted:
+                continue
+            totals: dict[str, list[float]] = defaultdict(list)
+            for cell in row.cells:
+                if cell.rag is not None and cell.measure.domain_id in names:
+                    totals[names[cell.measure.domain_id]].append(RAG_SCORE[cell.rag])
+            scores[row.council.gss_code] = {d: sum(v) / len(v) for d, v in totals.items() if v}
+    return scores, demo
+
+
+def summit_self_ratings(*, summit: Summit) -> dict[str, dict[str, object]]:
+    """GSS code → domain name → self-rating from the summit's self-assessment cycle.
+
+    Summits do not record their cycle yet (the cycle model arrives with the self-assessment work), so this
+    is empty; the pairing already combines self-ratings with the data when given (``docs/PAIRING.md``).
+    """
+    return {}
+
+
+@dataclass
+class HomeSummit:
+    summit: Summit
+    council: Council
+    challenges: list[Council]
+    challenged_by: list[Council]
+    rows: list[tuple[tt.Item, str, tt.Session | None]]
+
+
+def home_summits_for_user(*, user, today: dt.date | None = None) -> list[HomeSummit]:  # type: ignore[no-untyped-def]
+    """For a DASS or delegate: published summits (upcoming, then the latest past) their council is in."""
+    today = today or dt.date.today()
+    councils = {m.council_id: m.council for m in user_memberships(user) if m.role in Membership.COUNCIL_ROLES}
+    if not councils:
+        return []
+    summits = list(
+        Summit.objects.filter(participants__in=councils, state=Summit.State.PUBLISHED, date__gte=today)
+        .select_related("region")
+        .distinct()
+        .order_by("date")[:3]
+    )
+    result: list[HomeSummit] = []
+    for summit in summits:
+        groups = summit_groups(summit=summit)
+        timetable = summit_timetable(summit=summit, groups=groups)
+        for group in groups:
+            members = group_councils(group)
+            for i, council in enumerate(members):
+                if council.pk not in councils:
+                    continue
+                n = len(members)
+                result.append(
+                    HomeSummit(
+                        summit=summit,
+                        council=council,
+                        challenges=[members[(i + 1) % n]],
+                        challenged_by=[members[(i - 1) % n]],
+                        rows=timetable.for_council(council.name),
+                    )
+                )
+    return result
+
+
+def lessons_for(*, regions: Iterable[Region] | None, domain: Domain | None = None, year: int | None = None):  # type: ignore[no-untyped-def]
+    qs = LessonLearnt.objects.select_related("host", "challenger", "domain", "region", "summit")
+    if regions is not None:
+        qs = qs.filter(region__in=list(regions))
+    if domain is not None:
+        qs = qs.filter(domain=domain)
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    return qs.order_by("-date", "host__name")
+
+
+def lesson_years(*, regions: Iterable[Region] | None) -> list[int]:
+    qs = LessonLearnt.objects.all()
+    if regions is not None:
+        qs = qs.filter(region__in=list(regions))
+    return sorted({d.year for d in qs.values_list("date", flat=True)}, reverse=True)
+
+
+def regions_for_user(*, user) -> list[Region] | None:  # type: ignore[no-untyped-def]
+    """Regions whose lessons the user may read (None: all, for admins)."""
+    if is_admin(user):
+        return None
+    ids = set()
+    for m in user_memberships(user):
+        if m.region_id:
+            ids.add(m.region_id)
+        elif m.council is not None and m.council.region_id:
+            ids.add(m.council.region_id)
+    return list(Region.objects.filter(pk__in=ids))

@@ -1,0 +1,317 @@
+"""Writes: summits, pairing them (over the pure ``pairing`` module), swaps, publishing, lessons, demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from councils.models import Council, Region
+from peerchallenge import pairing
+from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitGroup
+from peerchallenge.selectors import (
+    domain_scores,
+    group_councils,
+    pair_history,
+    summit_groups,
+    summit_self_ratings,
+)
+from scorecard.models import Domain
+
+
+class SummitError(ValueError):
+    """A change the app refuses, with a message for the coordinator."""
+
+
+def pairing_problem_build(
+    *,
+    codes: Sequence[str],
+    avoid: Sequence[tuple[str, str]] = (),
+    recent: Sequence[tuple[str, str]] = (),
+    last_paired: dict[frozenset[str], int] | None = None,
+    triads: bool = False,
+    seed: int = 0,
+    self_ratings: dict[str, dict[str, object]] | None = None,
+    exclude: Sequence[frozenset[frozenset[str]]] = (),
+) -> pairing.PairingProblem:
+    """A pairing problem with the scorecard's domain summaries for every code that is a known council.
+
+    Codes that are not in the database take part with no data. ``self_ratings`` (code → domain →
+    rating) are combined with the data when the self-assessment cycle provides them.
+    """
+    councils = list(Council.objects.filter(gss_code__in=list(codes)).select_related("region"))
+    scores, _ = domain_scores(councils=councils)
+    return pairing.PairingProblem(
+        codes=list(codes),
+        avoid=list(avoid),
+        recent=list(recent),
+        triads=triads,
+        seed=seed,
+        data_scores=scores,
+        self_ratings=self_ratings or {},
+        names={c.gss_code: c.name for c in councils},
+        last_paired=last_paired or {},
+        exclude=list(exclude),
+    )
+
+
+def _summit_problem(
+    summit: Summit, *, exclude: Sequence[frozenset[frozenset[str]]] = ()
+) -> pairing.PairingProblem:
+    codes = sorted(summit.participants.values_list("gss_code", flat=True))
+    history = pair_history(region=summit.region, before=summit.date, exclude_summit=summit)
+    cutoff = summit.date.year - summit.lookback_years
+    recent = [tuple(sorted(p)) for p, year in history.items() if year >= cutoff]
+    avoid = [
+        (a.council_a.gss_code, a.council_b.gss_code)
+        for a in summit.avoid_pairs.select_related("council_a", "council_b")
+    ]
+    return pairing_problem_build(
+        codes=codes,
+        avoid=avoid,
+        recent=recent,  # type: ignore[arg-type]
+        last_paired=history,
+        triads=summit.triads,
+        seed=summit.seed,
+        self_ratings=summit_self_ratings(summit=summit),
+        exclude=exclude,
+    )
+
+
+def _signature_json(sig: frozenset[frozenset[str]]) -> list[list[str]]:
+    return sorted(sorted(g) for g in sig)
+
+
+def _signature_from_json(data: list[list[str]]) -> frozenset[frozenset[str]]:
+    return frozenset(frozenset(g) for g in data)
+
+
+def _save_groups(summit: Summit, groups: Sequence[Sequence[Council]], reasons: Sequence[str]) -> None:
+    summit.groups.all().delete()
+    rooms = summit.room_list
+    for position, (members, why) in enumerate(zip(groups, reasons, strict=True), start=1):
+        group = SummitGroup.objects.create(
+            summit=summit,
+            position=position,
+            room=rooms[position - 1] if position <= len(rooms) else "",
+            reasons=why,
+        )
+        GroupMember.objects.bulk_create(
+            GroupMember(group=group, council=c, position=i) for i, c in enumerate(members, start=1)
+        )
+
+
+def _require_draft(summit: Summit) -> None:
+    if summit.state != Summit.State.DRAFT:
+        raise SummitError("Only a draft summit can be re-paired: move it back to draft first.")
+
+
+@transaction.atomic
+def summit_pair(*, summit: Summit, another: bool = False) -> pairing.PairingResult:
+    """Pair the summit's councils (the best grouping), or, with ``another``, the best one not yet offered."""
+    _require_draft(summit)
+    if summit.participants.count() < 2:
+        raise SummitError("At least two councils must take part to pair them.")
+    shown = [_signature_from_json(s) for s in summit.shown_options] if another else []
+    if another:
+        current = [{c.gss_code for c in group_councils(g)} for g in summit_groups(summit=summit)]
+        if current:
+            shown.append(frozenset(frozenset(g) for g in current))
+    problem = _summit_problem(summit, exclude=shown)
+    try:
+        result = pairing.pair_councils(problem)
+    except pairing.PairingError as exc:
+        raise SummitError(str(exc)) from exc
+    by_code = {c.gss_code: c for c in summit.participants.all()}
+    _save_groups(
+        summit, [[by_code[c] for c in g.councils] for g in result.groups], [g.reasons for g in result.groups]
+    )
+    summit.pairing_optimal = result.optimal
+    summit.shown_options = [_signature_json(s) for s in {*shown, result.signature}]
+    summit.save(update_fields=["pairing_optimal", "shown_options", "updated_at"])
+    return result
+
+
+def summit_problems(*, summit: Summit) -> list[str]:
+    """What stops the summit being published: grouping checks, hard constraints and room count."""
+    groups = summit_groups(summit=summit)
+    if not groups:
+        return ["The councils have not been paired yet."]
+    participants = list(summit.participants.all())
+    names = {c.gss_code: c.name for c in participants}
+    for g in groups:
+        for c in group_councils(g):
+            names.setdefault(c.gss_code, c.name)
+    avoid = [
+        (a.council_a.gss_code, a.council_b.gss_code)
+        for a in summit.avoid_pairs.select_related("council_a", "council_b")
+    ]
+    problems = pairing.check_grouping(
+        [[c.gss_code for c in group_councils(g)] for g in groups],
+        codes=[c.gss_code for c in participants],
+        avoid=avoid,
+        names=names,
+    )
+    rooms = summit.room_list
+    if len(rooms) < len(groups):
+        problems.append(
+            f"There are {len(groups)} groups but {len(rooms)} room{'s' if len(rooms) != 1 else ''}: add a room per group."
+        )
+    return problems
+
+
+@transaction.atomic
+def summit_swap(*, summit: Summit, first: Council, second: Council) -> None:
+    """Swap two councils between groups (or within a group, which reverses who goes first).
+
+    Refused when the result would break a never-pair constraint; reasons are rewritten.
+    """
+    _require_draft(summit)
+    if first.pk == second.pk:
+        raise SummitError("Choose two different councils to swap.")
+    members = {m.council_id: m for g in summit.groups.all() for m in g.members.all()}
+    a, b = members.get(first.pk), members.get(second.pk)
+    if a is None or b is None:
+        missing = first if a is None else second
+        raise SummitError(f"{missing} is not in any group of this summit.")
+    a_group, a_pos, b_group, b_pos = a.group_id, a.position, b.group_id, b.position
+    GroupMember.objects.filter(pk=a.pk).update(position=0, group_id=b_group)
+    GroupMember.objects.filter(pk=b.pk).update(group_id=a_group, position=a_pos)
+    GroupMember.objects.filter(pk=a.pk).update(position=b_pos)
+    broken = [p for p in summit_problems(summit=summit) if "never be paired" in p]
+    if broken:
+        transaction.set_rollback(True)
+        raise SummitError(f"Swap refused: {broken[0]}")
+    problem = _summit_problem(summit)
+    for group in summit_groups(summit=summit):
+        if group.pk in (a_group, b_group):
+            group.reasons = "Changed by hand. " + pairing.explain_group(
+                problem, [c.gss_code for c in group_councils(group)]
+            )
+            group.save(update_fields=["reasons"])
+    summit.pairing_optimal = None
+    summit.save(update_fields=["pairing_optimal", "updated_at"])
+
+
+@transaction.atomic
+def summit_transition(*, summit: Summit, to: str) -> None:
+    allowed = Summit.TRANSITIONS.get(Summit.State(summit.state), ())
+    if to not in allowed:
+        raise SummitError(
+            f"A {summit.get_state_display().lower()} summit cannot become {Summit.State(to).label.lower()}."
+            if to in Summit.State.values
+            else "Unknown state."
+        )
+    if to == Summit.State.PUBLISHED:
+        problems = summit_problems(summit=summit)
+        if problems:
+            raise SummitError("Cannot publish: " + " ".join(problems))
+    summit.state = to
+    summit.save(update_fields=["state", "updated_at"])
+
+
+def avoid_pair_add(*, summit: Summit, first: Council, second: Council, reason: str = "") -> AvoidPair:
+    if first.pk == second.pk:
+        raise SummitError("Choose two different councils.")
+    a, b = sorted((first, second), key=lambda c: c.pk)
+    pair, _ = AvoidPair.objects.update_or_create(
+        summit=summit, council_a=a, council_b=b, defaults={"reason": reason}
+    )
+    return pair
+
+
+@dataclass
+class DemoSummitSummary:
+    created: int
+    lessons: int
+
+
+DEMO_FINDINGS = [
+    (
+        "Governance and Leadership",
+        "Clear political and officer leadership; scrutiny of adult social care could be sharper.",
+    ),
+    (
+        "Resources and Workforce Management",
+        "Reliance on agency social workers is falling but remains costly; a regional pay approach would help.",
+    ),
+    (
+        "Performance and Outcomes",
+        "Reablement outcomes are good; the data on people still at home 91 days later is not used by front-line teams.",
+    ),
+    (
+        "National Priorities and Partnerships",
+        "Hospital discharge works well with the acute trust; community health links are weaker.",
+    ),
+    (
+        "Culture and Change",
+        "Staff describe a learning culture; the strengths-based practice programme needs an evaluation.",
+    ),
+    (
+        "Commissioning and Quality",
+        "Market position statement is out of date; home care quality monitoring is thorough.",
+    ),
+]
+
+
+@transaction.atomic
+def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> DemoSummitSummary:
+    """One past (held) summit with pairings and lessons, one upcoming published summit (idempotent)."""
+    today = today or dt.date.today()
+    region = Region.objects.get(gss_code=region_gss_code)
+    councils = list(region.councils.order_by("name"))
+    if len(councils) < 2:
+        raise SummitError(f"{region} needs at least two councils for demo summits.")
+    created = 0
+    upcoming = today + dt.timedelta(days=56)
+    past = dt.date(today.year - 1, 11, 20)
+    specs = [
+        (f"{region} peer challenge summit {past.year} (demo)", past, Summit.State.HELD, 7),
+        (f"{region} peer challenge summit {upcoming:%B %Y} (demo)", upcoming, Summit.State.PUBLISHED, 11),
+    ]
+    summits = []
+    for name, date, state, seed in specs:
+        # Idempotent: keep the region's demo summit in this state (an upcoming one only while still ahead).
+        existing = Summit.objects.filter(region=region, is_demo=True, state=state)
+        if state == Summit.State.PUBLISHED:
+            existing = existing.filter(date__gte=today)
+        summit = existing.order_by("-date").first()
+        if summit is None:
+            summit = Summit.objects.create(
+                region=region,
+                name=name,
+                date=date,
+                venue="Council House, Birmingham (demo venue)",
+                seed=seed,
+                rooms="\n".join(f"Committee Room {i}" for i in range(1, len(councils) // 2 + 2)),
+                plenary_room="Council Chamber",
+                is_demo=True,
+            )
+            summit.participants.set(councils)
+            summit_pair(summit=summit)
+            summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+            if state == Summit.State.HELD:
+                summit_transition(summit=summit, to=Summit.State.HELD)
+            created += 1
+        summits.append(summit)
+    lessons = 0
+    past_summit = summits[0]
+    if not LessonLearnt.objects.filter(summit=past_summit, is_demo=True).exists():
+        domains = {d.name: d for d in Domain.objects.all()}
+        for i, group in enumerate(summit_groups(summit=past_summit)):
+            members = group_councils(group)
+            domain_name, finding = DEMO_FINDINGS[i % len(DEMO_FINDINGS)]
+            LessonLearnt.objects.create(
+                region=region,
+                summit=past_summit,
+                date=past_summit.date,
+                host=members[1],
+                challenger=members[0],
+                domain=domains.get(domain_name),
+                key_findings=f"{finding} (Demo finding, not a real review.)",
+                is_demo=True,
+            )
+            lessons += 1
+    return DemoSummitSummary(created=created, lessons=lessons)
