@@ -175,6 +175,7 @@ rules.add_perm(
 )
 
 
+@rules.predicate
 def is_published_participant_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
     """DASS or delegate of a council taking part in ``obj``, once it is published."""
     if not getattr(obj, "is_visible_to_participants", False):

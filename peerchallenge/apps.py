@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PeerchallengeConfig(AppConfig):
     verbose_name = "Peer challenge"
     name = "peerchallenge"
+
+    def ready(self) -> None:
+        from councils.rules import register_challenger_check
+        from peerchallenge.selectors import is_assigned_challenger
+
+        register_challenger_check(is_assigned_challenger)

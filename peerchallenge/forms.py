@@ -3,6 +3,7 @@ from django import forms
 from councils.models import Council, Region
 from peerchallenge.models import LessonLearnt, Summit
 from scorecard.models import Domain
+from scorecard.selfassessment.models import SelfAssessmentCycle
 
 INPUT = {"class": "govuk-input"}
 SHORT = {"class": "govuk-input govuk-input--width-4"}
@@ -45,6 +46,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
             "name",
             "date",
             "venue",
+            "cycle",
             "start_time",
             "session_minutes",
             "break_minutes",
@@ -74,6 +76,10 @@ class SummitForm(GovUKMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["participants"].queryset = Council.objects.filter(region__in=regions).order_by("name")
+        self.fields["cycle"].queryset = SelfAssessmentCycle.objects.filter(region__in=regions).order_by(
+            "-closes_on"
+        )
+        self.fields["cycle"].empty_label = "None yet"
         if self.instance.pk:
             self.fields["region"].disabled = True
         elif not self.is_bound:
@@ -86,6 +92,9 @@ class SummitForm(GovUKMixin, forms.ModelForm):
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         region, councils = data.get("region"), data.get("participants")
+        cycle = data.get("cycle")
+        if region and cycle and cycle.region_id != region.pk:
+            self.add_error("cycle", f"{cycle} is not a cycle of {region}")
         if region and councils:
             outside = [c.name for c in councils if c.region_id != region.pk]
             if outside:

@@ -34,6 +34,15 @@ class Summit(models.Model):
     date = models.DateField()
     venue = models.CharField(max_length=200)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    cycle = models.ForeignKey(
+        "scorecard.SelfAssessmentCycle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="summits",
+        verbose_name="self-assessment cycle",
+        help_text="The self-assessments the challenge packs and the pairing use",
+    )
     participants = models.ManyToManyField(Council, related_name="summits", blank=True)
     start_time = models.TimeField(default=datetime.time(10, 0))
     session_minutes = models.PositiveSmallIntegerField(

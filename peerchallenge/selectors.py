@@ -18,6 +18,7 @@ from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitGroup
 from scorecard import scoring
 from scorecard.models import Domain
 from scorecard.selectors import region_overview
+from scorecard.selfassessment.selectors import self_ratings_for_cycle
 
 LONDON = ZoneInfo("Europe/London")
 RAG_SCORE = {scoring.RAG.GREEN: 1.0, scoring.RAG.AMBER: 0.0, scoring.RAG.RED: -1.0}
@@ -124,12 +125,47 @@ def domain_scores(*, councils: Iterable[Council]) -> tuple[dict[str, dict[str, f
 
 
 def summit_self_ratings(*, summit: Summit) -> dict[str, dict[str, object]]:
-    """GSS code → domain name → self-rating from the summit's self-assessment cycle.
+    """GSS code → domain name → submitted self-rating in the summit's self-assessment cycle (``{}`` without one).
 
-    Summits do not record their cycle yet (the cycle model arrives with the self-assessment work), so this
-    is empty; the pairing already combines self-ratings with the data when given (``docs/PAIRING.md``).
+    Keyed by domain name, as :func:`domain_scores` is, so the pairing can set the two side by side.
     """
-    return {}
+    if summit.cycle_id is None:
+        return {}
+    names = dict(Domain.objects.values_list("slug", "name"))
+    return {
+        code: {names.get(slug, slug): rating for slug, rating in ratings.items()}
+        for code, ratings in self_ratings_for_cycle(cycle=summit.cycle).items()
+    }
+
+
+def is_assigned_challenger(user: object, self_assessment: object) -> bool:
+    """Whether ``user`` is a DASS or delegate of a council that challenges ``self_assessment.council`` in a
+    published (or held, or closed) summit using ``self_assessment.cycle``.
+
+    Registered with ``councils.rules.register_challenger_check`` by this app's ``AppConfig.ready()``, so a
+    published pairing widens who may read a submitted self-assessment without scorecard importing this app.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    council_ids = {
+        m.council_id for m in user_memberships(user) if m.role in Membership.COUNCIL_ROLES and m.council_id
+    }
+    cycle_id = getattr(self_assessment, "cycle_id", None)
+    target_id = getattr(self_assessment, "council_id", None)
+    if not council_ids or cycle_id is None or target_id is None:
+        return False
+    groups = SummitGroup.objects.filter(
+        summit__cycle_id=cycle_id,
+        summit__state__in=Summit.VISIBLE_TO_PARTICIPANTS,
+        members__council_id=target_id,
+    ).prefetch_related("members")
+    for group in groups:
+        order = [m.council_id for m in sorted(group.members.all(), key=lambda m: m.position)]
+        index = order.index(target_id)
+        challenger = order[index - 1]  # rotation: each member challenges the next, the last the first
+        if challenger in council_ids and challenger != target_id:
+            return True
+    return False
 
 
 @dataclass

@@ -19,6 +19,7 @@ from peerchallenge.selectors import (
     summit_self_ratings,
 )
 from scorecard.models import Domain
+from scorecard.selfassessment.models import SelfAssessmentCycle
 
 
 class SummitError(ValueError):
@@ -296,6 +297,13 @@ def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> 
                 summit_transition(summit=summit, to=Summit.State.HELD)
             created += 1
         summits.append(summit)
+    # The demo self-assessment cycles (seed_demo runs first): the upcoming summit uses the current one, the past
+    # summit the one before.
+    cycles = list(SelfAssessmentCycle.objects.filter(region=region).order_by("-closes_on"))
+    for summit, cycle in zip(reversed(summits), cycles, strict=False):
+        if summit.cycle_id is None:
+            summit.cycle = cycle
+            summit.save(update_fields=["cycle"])
     lessons = 0
     past_summit = summits[0]
     if not LessonLearnt.objects.filter(summit=past_summit, is_demo=True).exists():

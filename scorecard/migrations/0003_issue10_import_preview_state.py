@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scorecard', '0002_load_catalogue'),
+        ('scorecard', '0003_issue7_london_types_and_measure_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
