@@ -94,19 +94,15 @@ class TrendSeries:
 
 
 def _html(fig: go.Figure, chart_id: str) -> SafeString:
-    """The chart's div, its figure as JSON, and a starter that runs once the page (and plotly.js) is loaded.
+    """The chart's div and its figure as a JSON data block (no inline script: see the CSP).
 
-    ``fig.to_html()`` calls ``Plotly.newPlot`` inline, which fails because plotly.min.js is loaded at the
-    end of the page (``{% block scripts %}``); this waits for DOMContentLoaded instead.
+    ``static/src/charts.js`` (loaded on every page, after plotly.js) draws each ``.app-chart__canvas``
+    from the ``<script type="application/json">`` block its ``data-chart-data`` names.
     """
     figure = json.loads(fig.to_json())
     payload = {"data": figure.get("data", []), "layout": figure.get("layout", {}), "config": PLOTLY_CONFIG}
     return format_html(
-        '<div id="{id}" class="app-chart__canvas"></div>{json}'
-        "<script>document.addEventListener('DOMContentLoaded', function () {{"
-        " if (!window.Plotly) {{ return; }}"
-        " var spec = JSON.parse(document.getElementById('{id}-data').textContent);"
-        " window.Plotly.newPlot('{id}', spec.data, spec.layout, spec.config); }});</script>",
+        '<div id="{id}" class="app-chart__canvas" data-chart-data="{id}-data"></div>{json}',
         id=chart_id,
         json=json_script(payload, f"{chart_id}-data"),
     )
