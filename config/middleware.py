@@ -198,8 +198,8 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith(settings.STATIC_URL):
-            return response
+        if is_public(request.path) or request.path.startswith(settings.STATIC_URL):
+            return response  # never load the session for the health check (the database may be down)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "private, no-store"

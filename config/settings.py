@@ -189,6 +189,10 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 # See docs/SECURITY.md. Middleware order and the axes backend are set in MIDDLEWARE and
 # AUTHENTICATION_BACKENDS above; everything else is here.
 
+# collectstatic's target may be moved (CI and the tests collect into a scratch folder).
+if os.environ.get("STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
+
 # Sessions: staff handle council data, so a session ends after SESSION_IDLE_TIMEOUT seconds without a
 # request (config.middleware.IdleTimeoutMiddleware) and when the browser closes.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
