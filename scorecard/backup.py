@@ -27,10 +27,8 @@ class RestoreError(Exception):
     """The file cannot be restored here (a clear message for the operator)."""
 
 
-def _open(path: Path, mode: str):  # type: ignore[no-untyped-def]
-    return (
-        gzip.open(path, mode, encoding="utf-8") if path.suffix == ".gz" else path.open(mode, encoding="utf-8")
-    )
+def _open(path: Path, mode: str, *, gzipped: bool):  # type: ignore[no-untyped-def]
+    return gzip.open(path, mode, encoding="utf-8") if gzipped else path.open(mode, encoding="utf-8")
 
 
 def backup_export(*, path: Path) -> int:
