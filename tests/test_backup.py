@@ -29,7 +29,7 @@ def manage(database_url: str, *args: str, demo: bool = False) -> str:
         "DEBUG": "1",
         "DEMO_MODE": "1" if demo else "0",
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603 (fixed arguments: this interpreter and manage.py)
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
         env=env,
@@ -104,7 +104,7 @@ def test_restore_refuses_a_database_with_data(tmp_path):
     backup = tmp_path / "backup.json"
     manage(database, "export_all", str(backup))
     env = {**os.environ, "DATABASE_URL": database, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603 (fixed arguments: this interpreter and manage.py)
         [sys.executable, "manage.py", "import_all", str(backup)],
         cwd=BASE_DIR,
         env=env,
