@@ -7,7 +7,7 @@ from scorecard.backup import RestoreError, backup_export
 
 class Command(BaseCommand):
     help = (
-        "Back up the whole database to one JSON file (PATH ending .json or .json.gz) that import_all "
+        "Back up the whole database to one file (PATH ending .xml or .xml.gz) that import_all "
         "restores on SQLite or PostgreSQL."
     )
 
