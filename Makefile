@@ -32,12 +32,15 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 assets: static/build/.built
-static/build/.built: package.json package-lock.json static/src/app.scss static/src/charts.js $(VENV)/.installed
+static/build/.built: package.json package-lock.json static/src/app.scss static/src/init.js static/src/charts.js static/src/js-enabled.js $(VENV)/.installed
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/build/govuk
 	npx sass --pkg-importer=node --style=compressed --no-source-map static/src/app.scss static/build/app.min.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/src/init.js static/build/govuk/
-	cp static/src/charts.js static/build/charts.js
+	# The compiled CSS references govuk-frontend's images (and fonts, if switched on): collectstatic's
+	# manifest storage fails on any missing file, so copy the whole assets folder.
+	rm -rf static/build/govuk/assets && cp -R node_modules/govuk-frontend/dist/govuk/assets static/build/govuk/assets
+	cp static/src/charts.js static/src/js-enabled.js static/build/
 	$(PY) -c "import plotly.offline, pathlib; pathlib.Path('static/build/plotly.min.js').write_text(plotly.offline.get_plotlyjs())"
 	touch $@
 
@@ -55,10 +58,25 @@ demo: migrate
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py seed_demo_summits
 
+# gunicorn worker options, set explicitly (override on the command line, e.g. `make serve WEB_WORKERS=4`).
+# Imports and pack builds run as tasks off the request, so a request should never need more than
+# WEB_TIMEOUT seconds; a worker stuck longer is killed and replaced.
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 1
+WEB_TIMEOUT ?= 60
+WEB_GRACEFUL_TIMEOUT ?= 30
+WEB_KEEPALIVE ?= 5
+WEB_MAX_REQUESTS ?= 1000
+
 serve: setup  ## Production-style: gunicorn + whitenoise (needs SECRET_KEY and ALLOWED_HOSTS)
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(PY) manage.py check --deploy --database default --fail-level ERROR
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) \
+	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS) --timeout $(WEB_TIMEOUT) \
+	  --graceful-timeout $(WEB_GRACEFUL_TIMEOUT) --keep-alive $(WEB_KEEPALIVE) \
+	  --max-requests $(WEB_MAX_REQUESTS) --max-requests-jitter 100 \
+	  --limit-request-line 8190 --access-logfile - --error-logfile -
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ Everything that differs between a laptop and production comes from environment v
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,10 +71,14 @@ INSTALLED_APPS = [
     "councils",
     "scorecard",
     "peerchallenge",
+    "axes",  # sign-in throttling (issue 16): keep last, see PRODUCTION HARDENING below
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.HostileInputMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.LoginRequiredEverywhereMiddleware",
+    "config.middleware.IdleTimeoutMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
+    "config.middleware.DemoDataGuardMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,6 +132,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # AUTH -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "councils.User"
 AUTHENTICATION_BACKENDS = [
+    "councils.backends.SignInThrottleBackend",  # django-axes: must come first (issue 16)
     "rules.permissions.ObjectPermissionBackend",
     "councils.backends.DemoAwareModelBackend",
 ]
@@ -210,6 +220,56 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself (see README, "Production").
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# PRODUCTION HARDENING (issue 16) ------------------------------------------------------------------------
+# See docs/SECURITY.md. Middleware order and the axes backend are set in MIDDLEWARE and
+# AUTHENTICATION_BACKENDS above; everything else is here.
+
+# collectstatic's target may be moved (CI and the tests collect into a scratch folder).
+if os.environ.get("STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
+
+# Sessions: staff handle council data, so a session ends after SESSION_IDLE_TIMEOUT seconds without a
+# request (config.middleware.IdleTimeoutMiddleware) and when the browser closes.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in throttling (django-axes), for the site sign-in and the admin: after AXES_FAILURE_LIMIT wrong
+# passwords for one account, or from one address, that account or address is locked out for
+# AXES_COOLOFF_TIME. Every failure, lockout and sign-in is recorded (AccessAttempt, AccessFailureLog,
+# AccessLog; visible in the admin) and logged by the "axes" logger.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account AND per address
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "councils.backends.client_ip_address"
+# Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so the
+# client's address (not the proxy's) is throttled; leave 0 when gunicorn faces the clients.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy: no inline script anywhere (scripts are static files; chart figures are JSON
+# data blocks drawn by static/src/charts.js). Inline styles are allowed because plotly.js sets style
+# attributes and inserts a <style> element as it draws; plotly needs no eval for the chart types used.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("camera", "geolocation", "microphone", "payment", "usb", "accelerometer", "gyroscope")
+}
 
 # LOGGING ----------------------------------------------------------------------------------------------
 LOGGING = {

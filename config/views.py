@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -31,7 +32,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         logger.exception("Health check: database unavailable")
         database = "unavailable"
-    status = "ok" if database == "ok" else "error"
-    return JsonResponse(
-        {"status": status, "checks": {"database": database}}, status=200 if status == "ok" else 503
-    )
+    checks = {"database": database}
+    if database == "ok" and not settings.DEMO_MODE:
+        # Outside demo mode, demo rows keep the service out of rotation (see DemoDataGuardMiddleware).
+        from scorecard.demo import demo_rows_present
+
+        try:
+            checks["demo_data"] = "present" if demo_rows_present() else "none"
+        except DatabaseError:
+            logger.exception("Health check: database unavailable")
+            checks["database"] = "unavailable"
+    healthy = checks["database"] == "ok" and checks.get("demo_data", "none") == "none"
+    status = "ok" if healthy else "error"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)

@@ -202,3 +202,30 @@ rules.add_perm("peerchallenge.add_summit", is_admin | is_coordinator)
 # Lessons learnt of a region: its SLI lead, coordinator, DASSs and delegates; entered by the coordinator.
 rules.add_perm("peerchallenge.view_lessons", is_admin | is_regional_member_of | is_council_member_in_region)
 rules.add_perm("peerchallenge.change_lessons", is_admin | is_coordinator_of)
+
+
+# WHO MAY WRITE WHAT (issue 16) -----------------------------------------------------------------------
+# National data (the ASCOF file, values for England, measures no region owns) is loaded by admins only.
+# A regional SLI lead writes local measures and values only for their own region: its councils, the
+# region itself, and measures that region owns (new local measures they define become their region's).
+# scorecard/imports/permissions.py applies these to every parsed import before anything is written.
+
+
+def led_regions(user) -> set[int]:  # type: ignore[no-untyped-def]
+    """Primary keys of the regions the user is SLI lead for."""
+    return {m.region_id for m in user_memberships(user) if m.role == Membership.Role.SLI_LEAD}
+
+
+@rules.predicate
+def is_sli_lead_of_owner(user, measure) -> bool:  # type: ignore[no-untyped-def]
+    """SLI lead of the region that owns ``measure`` (a local measure with an owning region)."""
+    owner_id = getattr(measure, "owner_region_id", None)
+    return owner_id is not None and owner_id in led_regions(user)
+
+
+# Load the national ASCOF file (values for all 153 councils, regions and England).
+rules.add_perm("scorecard.import_national_data", is_admin)
+# Write figures for a council or a region (obj: a Council or a Region).
+rules.add_perm("councils.write_area_data", is_admin | is_sli_lead_of)
+# Write figures for, or redefine, a measure (obj: a Measure).
+rules.add_perm("scorecard.write_measure", is_admin | is_sli_lead_of_owner)

@@ -241,3 +241,46 @@ def demo_neighbours_seed(*, councils: list[Council]) -> int:
         made += bool(others)
     NearestNeighbour.objects.bulk_create(rows)
     return made
+
+
+# PRODUCTION SAFETY (issue 16) -------------------------------------------------------------------------
+# With DEMO_MODE off the service refuses to serve pages while demo figures exist
+# (config.middleware.DemoDataGuardMiddleware); `manage.py remove_demo_data` deletes them.
+
+
+def demo_rows_present() -> bool:
+    """True when the database holds synthetic demo figures: values or nearest neighbours.
+
+    Demo users do not count: they cannot sign in outside demo mode (councils.backends), and
+    ``remove_demo_data`` deletes them with the figures.
+    """
+    return (
+        Value.objects.filter(is_demo=True).exists() or NearestNeighbour.objects.filter(is_demo=True).exists()
+    )
+
+
+@dataclass
+class DemoRemovalSummary:
+    values: int = 0
+    neighbours: int = 0
+    users: int = 0
+    import_records: int = 0
+
+
+def demo_data_remove() -> DemoRemovalSummary:
+    """Delete every demo value, demo neighbour, demo user and the demo import record, in one transaction.
+
+    Real rows are never touched: a value is real when ``is_demo`` is false, whatever its import.
+    """
+    from councils.models import User
+
+    summary = DemoRemovalSummary()
+    with transaction.atomic():
+        summary.values, _ = Value.objects.filter(is_demo=True).delete()
+        summary.neighbours, _ = NearestNeighbour.objects.filter(is_demo=True).delete()
+        summary.users = User.objects.filter(is_demo=True).count()
+        User.objects.filter(is_demo=True).delete()
+        records = ImportRecord.objects.filter(kind=ImportRecord.Kind.DEMO).exclude(values__is_demo=False)
+        summary.import_records = records.count()
+        records.delete()
+    return summary

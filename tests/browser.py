@@ -22,7 +22,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """Run axe-core on the page and return its violations (id, impact, nodes' targets)."""
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated over the DevTools protocol rather than added as an inline <script> tag, which the
+    # Content-Security-Policy (script-src 'self') would rightly block.
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
@@ -102,3 +104,34 @@ def clipped(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
 def sideways_scroll(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Ways the page scrolls sideways other than inside a labelled scroll area (role=region + label + tabindex)."""
     return page.evaluate(_SIDEWAYS_JS)
+
+
+CSP_WATCH_JS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record every Content-Security-Policy violation on ``page``: console reports and
+    ``securitypolicyviolation`` events. Returns the list that fills as the page is used."""
+    violations: list[str] = []
+
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    page.add_init_script(CSP_WATCH_JS)
+    return violations
+
+
+def csp_violations_in_page(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Violations reported by the ``securitypolicyviolation`` listener of the page's current document."""
+    try:
+        return list(page.evaluate("window.__cspViolations || []"))
+    except Exception:  # the page was closed or navigated away mid-call
+        return []

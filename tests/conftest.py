@@ -94,3 +94,14 @@ def browser_type_launch_args(browser_type_launch_args):
     from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test on any Content-Security-Policy violation (issue 16)."""
+    from tests.browser import csp_violations_in_page, watch_csp
+
+    violations = watch_csp(page)
+    yield page
+    violations.extend(csp_violations_in_page(page))
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

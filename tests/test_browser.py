@@ -34,7 +34,7 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture
-def signed_in_page(page, live_server, reference_data, sli_lead, dass):
+def signed_in_page(page, live_server, reference_data, sli_lead, dass, admin):
     def go(username: str):
         sign_in(page, live_server.url, username, PASSWORD)
         return page
@@ -86,13 +86,15 @@ def test_sort_filter_and_sign_out_journey(signed_in_page, live_server):
 def test_upload_preview_confirm_journey_with_the_real_ascof_file(
     signed_in_page, live_server, settings, tmp_path
 ):
-    """The SLI lead loads the real published extract through the web and sees its figures on the scorecard."""
+    """An admin loads the real published extract through the web and sees its figures on the scorecard.
+
+    National ASCOF data is loaded by admins only (issue 16, docs/SECURITY.md)."""
     import csv
     from decimal import Decimal
 
     settings.IMPORT_UPLOAD_DIR = tmp_path
     real_file = "../shared/data/ascof_2018-19_to_2019-20.csv"
-    page = signed_in_page("sli.lead")
+    page = signed_in_page("admin.user")
     page.goto(f"{live_server.url}/imports/new/")
     screenshot(page, "import-upload")
     assert axe_violations(page) == []
@@ -144,7 +146,7 @@ def test_failed_upload_preview_lists_problems_accessibly(signed_in_page, live_se
         "2019-20,Birmingham,E08000025,1A,QoL,abc,Council,Total,Outcome\n"
         "2019-20,Birmingham,E08000025,9Z,Nope,12,Council,Total,Outcome\n"
     )
-    page = signed_in_page("sli.lead")
+    page = signed_in_page("admin.user")
     page.goto(f"{live_server.url}/imports/new/")
     page.click("button:has-text('Check the file')")  # nothing chosen: GOV.UK error summary
     assert page.locator(".govuk-error-summary").count() == 1

@@ -50,8 +50,8 @@ def test_blank_template_imports_nothing_and_skips_the_examples(db, tmp_path):
     assert dump()["Value"] == before["Value"] and dump()["Measure"] == before["Measure"]
 
 
-def test_xlsx_defines_measures_and_imports_values(db, coordinator):
-    outcome = measures_import(path=GOOD / "local_measures.xlsx", user=coordinator)
+def test_xlsx_defines_measures_and_imports_values(db, sli_lead, west_midlands):
+    outcome = measures_import(path=GOOD / "local_measures.xlsx", user=sli_lead)
     assert outcome.ok, [str(p) for p in outcome.problems]
     assert (outcome.rows_read, outcome.created, outcome.skipped) == (5, 4, 2)  # both example rows
 
@@ -63,6 +63,7 @@ def test_xlsx_defines_measures_and_imports_values(db, coordinator):
         "performance-and-outcomes",
     )
     assert (review.plausible_min, review.plausible_max) == (0, 100)
+    assert review.owner_region == west_midlands  # a lead's new measure belongs to their region
     waiting = Measure.objects.get(key="local-wm-wait")
     assert (waiting.unit, waiting.polarity, waiting.domain.slug) == ("count", "lower", "culture-and-change")
     assert waiting.description == "Median days"
@@ -74,9 +75,9 @@ def test_xlsx_defines_measures_and_imports_values(db, coordinator):
     assert local_value("wm-wait", "E08000025").value == Decimal("12")  # "2023/24" and lower-case code
     assert local_value("wm-wait", "E12000005").value == Decimal("14.5")
     assert outcome.record.kind == ImportRecord.Kind.LOCAL
-    assert outcome.record.imported_by == coordinator
+    assert outcome.record.imported_by == sli_lead
     assert outcome.record.summary["measures_created"] == ["local-wm-rev", "local-wm-wait"]
-    assert birmingham.history.get().history_user == coordinator
+    assert birmingham.history.get().history_user == sli_lead
 
 
 def test_csv_updates_existing_local_measure_values(db):

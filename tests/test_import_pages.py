@@ -73,14 +73,14 @@ def test_anonymous_user_is_sent_to_sign_in(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_upload_preview_confirm_happy_path(client_for, sli_lead, upload_dir):
-    client = client_for("sli_lead")
+def test_upload_preview_confirm_happy_path(client_for, admin, upload_dir):
+    client = client_for("admin")  # national ASCOF data: admins only (issue 16)
     response = _upload(client)
     assert response.status_code == 302
     preview = ImportRecord.objects.get()
     assert response["Location"] == reverse("scorecard:import-detail", kwargs={"pk": preview.pk})
     assert preview.status == ImportRecord.Status.PREVIEWED
-    assert preview.imported_by == sli_lead
+    assert preview.imported_by == admin
     assert preview.created == 5
     assert not Value.objects.exists()  # a preview writes nothing
     assert len(list(upload_dir.iterdir())) == 1
@@ -110,7 +110,7 @@ def test_upload_preview_confirm_happy_path(client_for, sli_lead, upload_dir):
 
 
 def test_bad_file_shows_problems_and_writes_nothing(client_for):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     response = _upload(client, rows=BAD_ROWS)
     assert response.status_code == 302
     record = ImportRecord.objects.get()
@@ -180,7 +180,7 @@ def test_junk_uploads_never_500(client_for, name, content, kind):
 
 
 def test_single_year_file_with_year_given(client_for):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     header = HEADER.replace("Year,", "", 1)
     rows = [row.split(",", 1)[1] for row in GOOD_ROWS]
     upload = SimpleUploadedFile("measures.csv", ("\n".join([header, *rows]) + "\n").encode())
@@ -221,7 +221,7 @@ def test_preview_warns_that_real_figures_replace_demo_figures(client_for, west_m
 
     demo_values_seed()
     demo_count = Value.objects.filter(is_demo=True).count()
-    client = client_for("sli_lead")
+    client = client_for("admin")
     response = _upload(client)
     page = client.get(response["Location"]).content.decode()
     assert f"Importing this file will remove the {demo_count} synthetic demo figures" in page
@@ -243,7 +243,7 @@ def test_upload_can_skip_unknown_measures_through_preview_and_confirm(client_for
         b"ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
         b"E08000025,Birmingham,Council,1A,19.0\nE08000025,Birmingham,Council,6A,42.0\n"
     )
-    client = client_for("sli_lead")
+    client = client_for("admin")
     response = client.post(
         "/imports/new/",
         {

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
 
 from councils.models import ApiToken, Council
 from scorecard import selectors
@@ -37,12 +37,29 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET only; a valid token or a signed-in session; the user may view councils."""
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 
-    @require_http_methods(["GET"])
+
+def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Read-only: GET (and HEAD); a valid token or a signed-in session; the user may view councils.
+
+    Any other method is a JSON 405 with an ``Allow`` header (OPTIONS answers 204 with it). The view is
+    CSRF-exempt only so that a POST meets that 405 rather than a CSRF page: it never changes state.
+    Every API view must use this decorator (tests/test_security.py checks that each one answers POST
+    with a JSON 405); config.middleware.ApiJsonErrorsMiddleware makes any other error JSON too.
+    """
+
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ALLOWED_METHODS:
+            response = _error(405, f"Method {request.method} is not allowed: this API is read-only.")
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
         scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
         if scheme in TOKEN_SCHEMES:
             token = ApiToken.authenticate(key.strip())

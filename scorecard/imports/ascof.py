@@ -52,6 +52,7 @@ from scorecard.imports.common import (
     scan_formulas,
     upsert_values,
 )
+from scorecard.imports.permissions import import_scope_check
 from scorecard.models import Area, Framework, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
@@ -165,6 +166,7 @@ def ascof_import(
     name = file_name or path.name
     problems = Problems(name)
     counts = Counts()
+    import_scope_check(user=user, kind=ImportRecord.Kind.ASCOF, problems=problems)  # issue 16
     raw = read_raw(path, problems)
     plan: _Plan | None = None
     if raw is not None and not problems:

@@ -52,6 +52,7 @@ from scorecard.imports.common import (
     tidy_frame,
     upsert_values,
 )
+from scorecard.imports.permissions import import_scope_check
 from scorecard.models import Domain, Framework, ImportRecord, Measure, Polarity, Unit
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
@@ -145,6 +146,15 @@ def measures_import(
             values_frame = csv_frame(text, problems) if text is not None else None
         if values_frame is not None and not problems:
             plan = _validate(values_frame, measures_frame, is_xlsx, problems, counts, progress)
+        if plan is not None and not import_scope_check(  # issue 16: region-scoped writes
+            user=user,
+            kind=ImportRecord.Kind.LOCAL,
+            problems=problems,
+            areas={key[1] for key in plan.values},
+            measure_codes={key[0] for key in plan.values},
+            new_measures=plan.new_measures,
+        ):
+            plan = None
 
     def write(record: ImportRecord) -> None:
         assert plan is not None

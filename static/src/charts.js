@@ -1,5 +1,5 @@
 // Draws every chart on the page from its JSON (scorecard/charts.py), once plotly.js has loaded.
-// Loaded deferred by templates/includes/chart.html, so it runs after plotly.min.js at the end of the body;
+// Loaded deferred by templates/base.html on every page, so it runs after plotly.min.js at the end of the body;
 // no inline script is needed. On a phone a chart keeps the lines that matter (the council the page is about,
 // the region, England and neighbours) and puts its legend underneath; the table below it has every figure.
 (function () {

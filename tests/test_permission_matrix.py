@@ -1,0 +1,364 @@
+"""The permission matrix: every URL pattern the resolver knows × every role, reads and writes (issue 16).
+
+``EXPECTATIONS`` lists every named URL pattern with who may GET it and what a POST does. The first test
+walks the URL resolver, so a new view that is not in the table fails with a message saying to add it:
+no view can escape the matrix. Roles include another region's SLI lead and coordinator and another
+council's DASS. The write cases (uploads and confirms) check region-scoped writes end to end.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from councils.models import Membership, Region
+from scorecard.models import Framework, ImportRecord, Measure, Value
+from tests.factories import CouncilFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BIRMINGHAM = "E08000025"
+WEST_MIDLANDS = "E12000005"
+LONDON = "E12000007"
+BARKING = "E09000002"
+
+ANONYMOUS = "anonymous"
+ROLES = [
+    ANONYMOUS,
+    "admin",
+    "wm_lead",
+    "wm_coordinator",
+    "dass",  # Birmingham (West Midlands)
+    "delegate",  # Birmingham
+    "other_dass",  # Coventry (West Midlands)
+    "london_lead",
+    "london_coordinator",
+    "no_role",
+]
+SIGNED_IN = [role for role in ROLES if role != ANONYMOUS]
+IMPORTERS = ["admin", "wm_lead", "london_lead"]  # councils.import_data: admins and any SLI lead
+
+
+def everyone_signed_in(status: int = 200, anonymous: int = 302) -> dict[str, int]:
+    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def only(allowed: list[str], status: int = 200, denied: int = 403, anonymous: int = 302) -> dict[str, int]:
+    return {
+        ANONYMOUS: anonymous,
+        **{role: status if role in allowed else denied for role in SIGNED_IN},
+    }
+
+
+@dataclass
+class Expect:
+    """How one URL pattern answers each role: ``get`` (role → status) and ``post`` (role → status).
+
+    ``post=None`` means the pattern accepts POSTs that write; its write cases are tested below (the
+    name must then be in ``WRITE_CASES``).
+    """
+
+    path: Callable[[dict], str]
+    get: dict[str, int]
+    post: dict[str, int | tuple[int, ...]] | None = field(default=None)
+
+
+def read_only(path: Callable[[dict], str], get: dict[str, int], anonymous_post: int = 302) -> Expect:
+    """A read-only page: POST is 405 for every signed-in role (anonymous users are sent to sign in);
+    a role that may not read it may get 403 instead (whichever check the view makes first)."""
+    return Expect(
+        path,
+        get,
+        {
+            ANONYMOUS: anonymous_post,
+            **{role: (403, 405) if get[role] == 403 else 405 for role in SIGNED_IN},
+        },
+    )
+
+
+# Every named URL pattern. Add new views here (the resolver test fails until you do).
+EXPECTATIONS: dict[str, Expect] = {
+    "home": read_only(lambda o: "/", everyone_signed_in()),
+    "healthz": Expect(lambda o: "/healthz", dict.fromkeys(ROLES, 200), dict.fromkeys(ROLES, 405)),
+    "login": Expect(
+        lambda o: "/accounts/login/",
+        {ANONYMOUS: 200, **dict.fromkeys(SIGNED_IN, 302)},  # signed-in users are sent on
+        None,
+    ),
+    "logout": Expect(lambda o: "/accounts/logout/", everyone_signed_in(405), None),
+    "admin:*": Expect(lambda o: "/admin/", only(["admin"], denied=302), None),
+    "api:council-scorecard": read_only(
+        lambda o: f"/api/councils/{BIRMINGHAM}/scorecard/", everyone_signed_in(anonymous=401), 401
+    ),
+    "api:measure-list": read_only(lambda o: "/api/measures/", everyone_signed_in(anonymous=401), 401),
+    "api:measure-values": read_only(
+        lambda o: f"/api/measures/{o['measure'].key}/values/", everyone_signed_in(anonymous=401), 401
+    ),
+    "scorecard:import-list": read_only(lambda o: "/imports/", only(IMPORTERS)),
+    "scorecard:import-upload": Expect(lambda o: "/imports/new/", only(IMPORTERS), None),
+    "scorecard:import-template": read_only(lambda o: "/imports/template.xlsx", only(IMPORTERS)),
+    "scorecard:import-detail": read_only(lambda o: f"/imports/{o['record'].pk}/", only(IMPORTERS)),
+    "scorecard:import-confirm": Expect(
+        lambda o: f"/imports/{o['record'].pk}/confirm/", everyone_signed_in(405), None
+    ),
+    "scorecard:measure-list": read_only(lambda o: "/measures/", everyone_signed_in()),
+    "scorecard:measure-detail": read_only(lambda o: f"/measures/{o['measure'].key}/", everyone_signed_in()),
+    "scorecard:council-scorecard": read_only(
+        lambda o: f"/councils/{BIRMINGHAM}/scorecard/", everyone_signed_in()
+    ),
+    "scorecard:region-scorecard": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/scorecard/", everyone_signed_in()
+    ),
+    "scorecard:compare": read_only(lambda o: "/compare/", everyone_signed_in()),
+    "councils:council-list": read_only(lambda o: "/councils/", everyone_signed_in()),
+    "councils:council-detail": read_only(lambda o: f"/councils/{BIRMINGHAM}/", everyone_signed_in()),
+    "councils:region-detail": read_only(lambda o: f"/regions/{WEST_MIDLANDS}/", everyone_signed_in()),
+    "councils:region-people": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/people/", only(["admin", "wm_lead", "wm_coordinator"])
+    ),
+}
+# Patterns whose POSTs write, and the test that checks each role's writes.
+WRITE_CASES = {
+    "login": "test_sign_in_throttling (tests/test_security.py) and tests/test_access.py",
+    "logout": "test_logout_is_post_only_and_ends_the_session",
+    "admin:*": "Django admin: staff only (GET matrix); sign-in throttled (tests/test_security.py)",
+    "scorecard:import-upload": "test_upload_writes_are_region_scoped",
+    "scorecard:import-confirm": "test_confirm_writes_are_region_scoped",
+}
+
+
+def url_pattern_names() -> dict[str, str]:
+    """Every named URL pattern (namespace:name → route); the admin site counts as one ("admin:*")."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    found["admin:*"] = prefix + str(pattern.pattern)
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = (
+                    f"{namespace}{pattern.name}" if pattern.name else f"(unnamed) {prefix}{pattern.pattern}"
+                )
+                found[name] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns, "/", "")
+    return found
+
+
+def test_every_url_pattern_is_in_the_permission_matrix():
+    patterns = url_pattern_names()
+    missing = sorted(set(patterns) - set(EXPECTATIONS))
+    assert not missing, (
+        "These URL patterns are not in the permission matrix: "
+        + ", ".join(f"{name} ({patterns[name]})" for name in missing)
+        + ". Add each to EXPECTATIONS in tests/test_permission_matrix.py, saying which roles may GET "
+        "it and what a POST does (and, if it writes, add its write cases to WRITE_CASES)."
+    )
+    stale = sorted(set(EXPECTATIONS) - set(patterns))
+    assert not stale, f"EXPECTATIONS lists URL patterns that no longer exist: {stale}"
+    writers = {name for name, expect in EXPECTATIONS.items() if expect.post is None}
+    assert writers == set(WRITE_CASES), "every pattern that accepts writes needs its write cases"
+
+
+# Fixtures: the people and objects of the matrix --------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    west_midlands = Region.objects.get(gss_code=WEST_MIDLANDS)
+    london = Region.objects.get(gss_code=LONDON)
+    barking = CouncilFactory(
+        name="Barking and Dagenham", slug="barking-and-dagenham", gss_code=BARKING, region=london
+    )
+    from councils.models import Council
+
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    coventry = Council.objects.get(gss_code="E08000026")
+    users = {
+        "admin": UserFactory(username="m.admin", is_staff=True, is_superuser=True),
+        "no_role": UserFactory(username="m.norole"),
+    }
+    for role, membership_role, scope in [
+        ("wm_lead", Membership.Role.SLI_LEAD, {"region": west_midlands}),
+        ("wm_coordinator", Membership.Role.COORDINATOR, {"region": west_midlands}),
+        ("london_lead", Membership.Role.SLI_LEAD, {"region": london}),
+        ("london_coordinator", Membership.Role.COORDINATOR, {"region": london}),
+        ("dass", Membership.Role.DASS, {"council": birmingham}),
+        ("delegate", Membership.Role.DELEGATE, {"council": birmingham}),
+        ("other_dass", Membership.Role.DASS, {"council": coventry}),
+    ]:
+        users[role] = MembershipFactory(
+            user=UserFactory(username=f"m.{role}"), role=membership_role, **scope
+        ).user
+    wm_measure = Measure.objects.create(
+        key="local-wm-rev",
+        code="WM-REV",
+        framework=Framework.LOCAL,
+        title="Reviews completed on time",
+        unit="percent",
+        polarity="higher",
+        series="local-wm-rev",
+        source="local",
+        owner_region=west_midlands,
+    )
+    london_measure = Measure.objects.create(
+        key="local-ldn-1",
+        code="LDN-1",
+        framework=Framework.LOCAL,
+        title="London measure",
+        unit="percent",
+        polarity="higher",
+        series="local-ldn-1",
+        source="local",
+        owner_region=london,
+    )
+    record = ImportRecord.objects.create(
+        kind=ImportRecord.Kind.LOCAL, status=ImportRecord.Status.FAILED, file_name="old.csv"
+    )
+    return {
+        "users": users,
+        "measure": wm_measure,
+        "london_measure": london_measure,
+        "record": record,
+        "barking": barking,
+    }
+
+
+def client_as(world: dict, role: str) -> Client:
+    client = Client()
+    if role != ANONYMOUS:
+        client.force_login(world["users"][role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_for_every_role(world, role):
+    client = client_as(world, role)
+    wrong = []
+    for name, expect in EXPECTATIONS.items():
+        path = expect.path(world)
+        status = client.get(path).status_code
+        if status != expect.get[role]:
+            wrong.append(f"GET {path} ({name}): {status}, expected {expect.get[role]}")
+        if expect.post is not None:
+            status = client.post(path, {"anything": "x"}).status_code
+            allowed = expect.post[role]
+            if status not in (allowed if isinstance(allowed, tuple) else (allowed,)):
+                wrong.append(f"POST {path} ({name}): {status}, expected {expect.post[role]}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_post_to_a_read_only_api_route_is_a_json_405(world, role):
+    client = Client(enforce_csrf_checks=True)  # a real browser session: CSRF is enforced
+    if role != ANONYMOUS:
+        client.force_login(world["users"][role])
+    for name, expect in EXPECTATIONS.items():
+        if not name.startswith("api:"):
+            continue
+        response = client.post(expect.path(world), {"x": "1"})
+        assert response.status_code == (401 if role == ANONYMOUS else 405), name
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["detail"]
+
+
+def test_logout_is_post_only_and_ends_the_session(world):
+    client = client_as(world, "dass")
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.get("/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+# Write cases: region-scoped uploads and confirms ---------------------------------------------------------
+
+
+def _local_csv(*rows: str) -> SimpleUploadedFile:
+    text = "gss_code,measure_code,period,value\n" + "\n".join(rows) + "\n"
+    return SimpleUploadedFile("local.csv", text.encode(), content_type="text/csv")
+
+
+ASCOF_CSV = (
+    "Year,ONS Code,Geographical Description,Geographical Level,Measure Group,Measure_Value\n"
+    "2019-20,E08000025,Birmingham,Council,1A,18.9\n"
+)
+
+PREVIEWED, FAILED = ImportRecord.Status.PREVIEWED, ImportRecord.Status.FAILED
+DENIED = 403
+UPLOAD_CASES = {
+    # case: (kind, file content, {role: outcome}); roles without import permission are DENIED.
+    "own region's council and measure": (
+        "local",
+        lambda: _local_csv(f"{BIRMINGHAM},WM-REV,2023-24,82.0"),
+        {"admin": PREVIEWED, "wm_lead": PREVIEWED, "london_lead": FAILED},
+    ),
+    "another region's council": (
+        "local",
+        lambda: _local_csv(f"{BARKING},WM-REV,2023-24,82.0"),
+        {"admin": PREVIEWED, "wm_lead": FAILED, "london_lead": FAILED},
+    ),
+    "another region's measure": (
+        "local",
+        lambda: _local_csv(f"{BIRMINGHAM},LDN-1,2023-24,50"),
+        {"admin": PREVIEWED, "wm_lead": FAILED, "london_lead": FAILED},
+    ),
+    "national ASCOF data": (
+        "ascof",
+        lambda: SimpleUploadedFile("ascof.csv", ASCOF_CSV.encode(), content_type="text/csv"),
+        {"admin": PREVIEWED, "wm_lead": FAILED, "london_lead": FAILED},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(UPLOAD_CASES))
+@pytest.mark.parametrize("role", ROLES)
+def test_upload_writes_are_region_scoped(world, settings, tmp_path, role, case):
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    kind, content, outcomes = UPLOAD_CASES[case]
+    client = client_as(world, role)
+    before = ImportRecord.objects.count()
+    response = client.post("/imports/new/", {"kind": kind, "file": content(), "year": ""})
+    if role == ANONYMOUS:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    if role not in outcomes:
+        assert response.status_code == DENIED
+        assert ImportRecord.objects.count() == before
+        return
+    assert response.status_code == 302, response.content.decode()[:500]
+    record = ImportRecord.objects.latest("pk")
+    assert record.status == outcomes[role], record.problems
+    if outcomes[role] == FAILED:
+        problems = " ".join(problem["message"] for problem in record.problems)
+        assert "your own region" in problems or "national ASCOF data" in problems or "region" in problems
+    assert not Value.objects.exists()  # a preview never writes
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_confirm_writes_are_region_scoped(world, settings, tmp_path, role):
+    """An admin's preview of West Midlands figures, confirmed by each role in turn."""
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    admin = client_as(world, "admin")
+    admin.post(
+        "/imports/new/",
+        {"kind": "local", "file": _local_csv(f"{BIRMINGHAM},WM-REV,2023-24,82.0"), "year": ""},
+    )
+    preview = ImportRecord.objects.latest("pk")
+    assert preview.status == PREVIEWED, preview.problems
+    response = client_as(world, role).post(f"/imports/{preview.pk}/confirm/")
+    written = Value.objects.filter(measure=world["measure"], area__key=BIRMINGHAM).exists()
+    if role in ("admin", "wm_lead"):
+        assert response.status_code == 302 and written
+    elif role == "london_lead":
+        assert response.status_code == 302 and not written
+        failed = ImportRecord.objects.latest("pk")
+        assert failed.status == FAILED and "your own region" in failed.problems[0]["message"]
+    else:
+        assert response.status_code == (302 if role == ANONYMOUS else DENIED) and not written
