@@ -146,6 +146,12 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     preview.refresh_from_db()
     applied = services.applied_record_of(preview)
     if applied is not None:  # the task has already run (a fast worker, or tasks run in the request)
+        messages.success(
+            request,
+            f"{applied.file_name} imported: {applied.created} values created, {applied.updated} updated, "
+            f"{applied.unchanged} unchanged. {applied.changed_count} published figure"
+            f"{'s' if applied.changed_count != 1 else ''} changed, {applied.removed_count} removed.",
+        )
         return redirect("scorecard:import-detail", pk=applied.pk)
     return redirect("scorecard:import-detail", pk=preview.pk)
 
