@@ -83,7 +83,8 @@ def backup_restore(*, path: Path) -> int:
                 # The operator's own backup; loaddata parses it with Django's DefusedExpatParser, and
                 # the expat bundled with Python refuses entity-expansion attacks.
                 for _, element in ElementTree.iterparse(handle)  # noqa: S314
-                if element.tag == "object"
+                # Many-to-many values are nested <object pk="…"> elements with no model attribute.
+                if element.tag == "object" and element.get("model")
             }
         except ElementTree.ParseError as exc:
             raise RestoreError(f"{path} is not a backup written by export_all ({exc})") from exc

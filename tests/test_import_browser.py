@@ -56,7 +56,7 @@ def database_tasks(settings, tmp_path, transactional_db):
     yield
 
 
-def test_national_upload_shows_progress_and_completes(page, live_server, database_tasks, sli_lead, tmp_path):
+def test_national_upload_shows_progress_and_completes(page, live_server, database_tasks, admin, tmp_path):
     national = make_national_file(tmp_path / "ascof-national.csv")
     statuses: list[dict] = []
 
@@ -65,7 +65,7 @@ def test_national_upload_shows_progress_and_completes(page, live_server, databas
             statuses.append(response.json())
 
     page.on("response", remember)
-    sign_in(page, live_server.url, sli_lead.username, PASSWORD)
+    sign_in(page, live_server.url, admin.username, PASSWORD)
     page.goto(f"{live_server.url}/imports/new/")
     page.check("input[value='ascof']")
     page.set_input_files("input[type='file']", str(national))

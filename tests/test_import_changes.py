@@ -91,7 +91,7 @@ def test_unchanged_reimport_reports_no_changes(published):
 
 def test_web_preview_lists_old_and_new_values_and_confirm_says_how_many(published, client_for, settings):
     settings.IMPORT_UPLOAD_DIR = published / "uploads"
-    client = client_for("sli_lead")
+    client = client_for("admin")
     upload = SimpleUploadedFile("revised.csv", rows(birmingham="", dudley="19.2").encode())
     response = client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": upload, "year": ""})
     preview = ImportRecord.objects.get(file_name="revised.csv")

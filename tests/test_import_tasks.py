@@ -112,7 +112,7 @@ def status_of(client, record) -> dict:
 
 @REAL_DB
 def test_preview_and_confirm_run_on_the_real_worker(worker, client_for, tmp_path):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     response = client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
     record = ImportRecord.objects.get()
     assert response["Location"] == reverse("scorecard:import-detail", kwargs={"pk": record.pk})
@@ -150,8 +150,8 @@ def test_preview_and_confirm_run_on_the_real_worker(worker, client_for, tmp_path
 
 
 @REAL_DB
-def test_two_confirms_at_once_import_once(worker, client_for, sli_lead):
-    client = client_for("sli_lead")
+def test_two_confirms_at_once_import_once(worker, client_for, admin):
+    client = client_for("admin")
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
     worker.run()
     record = ImportRecord.objects.get()
@@ -161,7 +161,7 @@ def test_two_confirms_at_once_import_once(worker, client_for, sli_lead):
     def confirm() -> None:
         try:
             barrier.wait(timeout=10)
-            results.append(services.import_confirm_start(record=record, user=sli_lead))
+            results.append(services.import_confirm_start(record=record, user=admin))
         except Exception as exc:  # reported below: a 500 would be a failure
             results.append(exc)
         finally:
@@ -180,7 +180,7 @@ def test_two_confirms_at_once_import_once(worker, client_for, sli_lead):
 
 @REAL_DB
 def test_a_double_click_on_confirm_imports_once(worker, client_for):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
     worker.run()
     record = ImportRecord.objects.get()
@@ -197,7 +197,7 @@ def test_a_double_click_on_confirm_imports_once(worker, client_for):
 
 @REAL_DB
 def test_confirm_applies_the_checked_plan_without_validating_again(worker, client_for, monkeypatch):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
     worker.run()
     record = ImportRecord.objects.get()
@@ -215,7 +215,7 @@ def test_confirm_applies_the_checked_plan_without_validating_again(worker, clien
 
 @REAL_DB
 def test_confirm_checks_again_when_the_data_changed_since_the_preview(worker, client_for, tmp_path):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
     worker.run()
     record = ImportRecord.objects.get()
@@ -241,7 +241,7 @@ def test_confirm_checks_again_when_the_data_changed_since_the_preview(worker, cl
 
 @REAL_DB
 def test_confirm_refuses_a_stored_file_that_changed(worker, client_for, tmp_path):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
     worker.run()
     record = ImportRecord.objects.get()
@@ -256,7 +256,7 @@ def test_confirm_refuses_a_stored_file_that_changed(worker, client_for, tmp_path
 
 @REAL_DB
 def test_a_failed_preview_and_an_expired_one_keep_no_upload(worker, client_for, tmp_path, settings):
-    client = client_for("sli_lead")
+    client = client_for("admin")
     bad = ["2019-20,Birmingham,E08000025,1A,SCRQoL,lots,Council,Total,Outcome"]
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload(bad, "bad.csv")})
     client.post(reverse("scorecard:import-upload"), {"kind": "ascof", "file": csv_upload()})
