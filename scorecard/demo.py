@@ -248,14 +248,35 @@ def demo_neighbours_seed(*, councils: list[Council]) -> int:
 # (config.middleware.DemoDataGuardMiddleware); `manage.py remove_demo_data` deletes them.
 
 
+def _other_demo_models() -> list:  # type: ignore[type-arg]
+    """Every other model with an ``is_demo`` flag (self-assessments, summits, lessons, …), found through the
+    app registry so this module never imports the apps that build on it."""
+    from django.apps import apps
+
+    from councils.models import User
+
+    skip = {Value, NearestNeighbour, User}
+    return [
+        model
+        for model in apps.get_models()
+        if model not in skip
+        and any(f.name == "is_demo" for f in model._meta.concrete_fields)
+        and not model._meta.label.lower().startswith(("scorecard.historical", "councils.historical"))
+        and not model.__name__.startswith("Historical")
+    ]
+
+
 def demo_rows_present() -> bool:
-    """True when the database holds synthetic demo figures: values or nearest neighbours.
+    """True when the database holds synthetic demo rows: values, nearest neighbours, or any other row flagged
+    ``is_demo`` (demo self-assessments, summits, lessons learnt).
 
     Demo users do not count: they cannot sign in outside demo mode (councils.backends), and
     ``remove_demo_data`` deletes them with the figures.
     """
     return (
-        Value.objects.filter(is_demo=True).exists() or NearestNeighbour.objects.filter(is_demo=True).exists()
+        Value.objects.filter(is_demo=True).exists()
+        or NearestNeighbour.objects.filter(is_demo=True).exists()
+        or any(model._base_manager.filter(is_demo=True).exists() for model in _other_demo_models())
     )
 
 
@@ -265,17 +286,34 @@ class DemoRemovalSummary:
     neighbours: int = 0
     users: int = 0
     import_records: int = 0
+    other_rows: int = 0
 
 
 def demo_data_remove() -> DemoRemovalSummary:
-    """Delete every demo value, demo neighbour, demo user and the demo import record, in one transaction.
+    """Delete every demo row (values, neighbours, users, the demo import record and every other model's demo
+    rows), in one transaction.
 
-    Real rows are never touched: a value is real when ``is_demo`` is false, whatever its import.
+    Real rows are never touched: a row is real when ``is_demo`` is false, whatever its import.
     """
+    from django.db.models import ProtectedError
+
     from councils.models import User
 
     summary = DemoRemovalSummary()
     with transaction.atomic():
+        # Dependants before what they protect (e.g. a summit before the self-assessment cycle it uses).
+        pending = _other_demo_models()
+        while pending:
+            blocked = []
+            for model in pending:
+                try:
+                    with transaction.atomic():
+                        summary.other_rows += model._base_manager.filter(is_demo=True).delete()[0]
+                except ProtectedError:
+                    blocked.append(model)
+            if len(blocked) == len(pending):
+                raise ProtectedError(f"demo rows of {blocked} are protected by real rows", set())
+            pending = blocked
         summary.values, _ = Value.objects.filter(is_demo=True).delete()
         summary.neighbours, _ = NearestNeighbour.objects.filter(is_demo=True).delete()
         summary.users = User.objects.filter(is_demo=True).count()

@@ -473,3 +473,24 @@ def test_every_page_has_a_csp_without_inline_script_and_a_permissions_policy(
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, f"inline script on {url}: {tag}"
         assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {url}"
+
+
+def test_demo_self_assessments_and_summits_count_as_demo_data_and_are_removed(settings, west_midlands):
+    """Demo rows of the apps built on the scorecard (found by their ``is_demo`` flag) keep a production site
+    closed until removed, and ``remove_demo_data`` removes them, summits before the cycles they use."""
+    from peerchallenge.models import Summit
+    from scorecard.demo import demo_rows_present
+    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from tests.selfassessment_helpers import hand_made_values, make_cycle
+    from tests.test_summits import make_summit
+
+    cycle = make_cycle(period=hand_made_values())
+    Value.objects.update(is_demo=False)  # only the cycle and the summit are demo rows here
+    SelfAssessmentCycle.objects.filter(pk=cycle.pk).update(is_demo=True)
+    real_summit = make_summit(west_midlands, name="Real summit")
+    make_summit(west_midlands, name="Demo summit", cycle=cycle, is_demo=True)
+    assert demo_rows_present()
+    call_command("remove_demo_data", stdout=StringIO())
+    assert not demo_rows_present()
+    assert list(Summit.objects.all()) == [real_summit]
+    assert not SelfAssessmentCycle.objects.exists()

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Removed {summary.values} demo values, {summary.neighbours} demo neighbours, "
-                f"{summary.users} demo users and {summary.import_records} demo import records."
+                f"{summary.users} demo users, {summary.import_records} demo import records and "
+                f"{summary.other_rows} other demo rows (self-assessments, summits, lessons)."
             )
         )
