@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('peerchallenge', '0001_issue13_summits'),
-        ('scorecard', '0003_issue12_selfassessment'),
+        ('scorecard', '0005_issue12_selfassessment'),
     ]
 
     operations = [

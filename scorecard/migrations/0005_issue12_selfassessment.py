@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('councils', '0004_nearestneighbour_is_demo'),
-        ('scorecard', '0003_issue10_import_preview_state'),
+        ('scorecard', '0004_issue10_import_preview_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
