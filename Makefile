@@ -62,6 +62,7 @@ demo: migrate
 # Imports and pack builds run as tasks off the request, so a request should never need more than
 # WEB_TIMEOUT seconds; a worker stuck longer is killed and replaced.
 WEB_WORKERS ?= 2
+TASK_WORKER ?= db_worker --no-reload --interval 1 --worker-id serve-$(PORT)
 WEB_THREADS ?= 1
 WEB_TIMEOUT ?= 60
 WEB_GRACEFUL_TIMEOUT ?= 30
@@ -72,6 +73,10 @@ serve: setup  ## Production-style: gunicorn + whitenoise (needs SECRET_KEY and A
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py check --deploy --database default --fail-level ERROR
+	@# The task worker (imports, packs) runs beside the web server and stops with it. With the RQ backend
+	@# (TASKS_BACKEND=rq) run `make serve TASK_WORKER="rqworker default"`, or run workers on other machines.
+	$(PY) manage.py $(TASK_WORKER) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) \
 	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS) --timeout $(WEB_TIMEOUT) \
 	  --graceful-timeout $(WEB_GRACEFUL_TIMEOUT) --keep-alive $(WEB_KEEPALIVE) \

@@ -100,6 +100,7 @@ def test_make_serve_sets_gunicorn_worker_options_explicitly():
     for option in ("--workers", "--timeout", "--graceful-timeout", "--keep-alive", "--max-requests"):
         assert option in gunicorn, option
     assert "collectstatic" in dry_run
+    assert "manage.py db_worker" in dry_run  # imports and packs are not left waiting for a worker
 
 
 # Health check and API errors ----------------------------------------------------------------------------
