@@ -151,8 +151,7 @@ def is_assigned_challenger_of(user, obj) -> bool:  # type: ignore[no-untyped-def
 
 # Open a self-assessment cycle for a region: its coordinator, and admins.
 rules.add_perm("scorecard.add_selfassessmentcycle", is_admin | is_coordinator_of)
-# List a region's cycles: anyone with a role in the region (councils see their own row), and admins.
-rules.add_perm("scorecard.view_selfassessmentcycle", is_admin | is_regional_member_of | has_any_role)
+# List a region's cycles: see below, after ``is_council_member_in_region``.
 # Read one self-assessment. A draft: its council and admins. Submitted (or reopened): also the region's SLI
 # lead and coordinator, and councils assigned to challenge it (the hook above).
 rules.add_perm(
@@ -193,6 +192,12 @@ def is_council_member_in_region(user, obj) -> bool:  # type: ignore[no-untyped-d
         for m in user_memberships(user)
     )
 
+
+# List a region's cycles: anyone with a role in the region (councils see their own row), and admins. Not
+# another region's users (issue 16 permission matrix: ``has_any_role`` let them read this region's cycles).
+rules.add_perm(
+    "scorecard.view_selfassessmentcycle", is_admin | is_regional_member_of | is_council_member_in_region
+)
 
 # A summit: its region's SLI lead and coordinator, admins, and (once published) its participants.
 rules.add_perm("peerchallenge.view_summit", is_admin | is_regional_member_of | is_published_participant_of)

@@ -12,15 +12,21 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 
-from councils.models import Council
+from councils.models import Council, Region
+from peerchallenge.models import AvoidPair, Summit
+from peerchallenge.services import summit_pair, summit_transition
 from scorecard.areas import area_for_council
 from scorecard.models import Framework, ImportRecord, Measure, Value
 from scorecard.periods import period_get_or_create
+from tests.selfassessment_helpers import drafted, make_cycle, submitted
 from tests.test_permission_matrix import url_pattern_names
+from tests.test_summits import make_summit
 
 pytestmark = pytest.mark.django_db
 
 BIRMINGHAM = "E08000025"
+COVENTRY = "E08000026"
+WEST_MIDLANDS = "E12000005"
 # Every query parameter a page reads (views, filters, tables, exports), and a few they do not.
 PARAMETERS = [
     "period",
@@ -54,27 +60,39 @@ HOSTILE = [
     "\u202e\u0000\ufffd",
     "",
 ]
-# Path parameters: a valid sample for each pattern argument, then each hostile value in its place.
-SAMPLES = {"gss_code": BIRMINGHAM, "key": "local-fuzz", "pk": "1"}
+# Path parameters: a valid sample for each pattern argument (the objects the ``data`` fixture makes), then
+# each hostile value in its place.
 SKIP = {"admin:*", "logout", "scorecard:import-confirm"}  # POST-only or the admin's own pages
+ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def _pages() -> list[tuple[str, str]]:
-    pages = []
-    for name, route in sorted(url_pattern_names().items()):
-        if name in SKIP:
-            continue
-        pages.append((name, re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLES[m.group(1)], route)))
-    return pages
+    return [(name, route) for name, route in sorted(url_pattern_names().items()) if name not in SKIP]
 
 
-def _path_variants(route: str) -> list[str]:
+def _samples(route: str, data: dict) -> dict[str, str]:
+    """A valid value for each argument of ``route``: summits and imports both have a ``pk``, councils and
+    regions both a ``gss_code``."""
+    return {
+        "gss_code": WEST_MIDLANDS if route.startswith("/regions/") else BIRMINGHAM,
+        "key": "local-fuzz",
+        "pk": str(data["summit"].pk if route.startswith("/summits/") else data["record"].pk),
+        "avoid_pk": str(data["avoid"].pk),
+        "slug": data["cycle"].slug,
+    }
+
+
+def _fill(route: str, samples: dict[str, str]) -> str:
+    return ARGUMENT.sub(lambda m: samples[m.group(1)], route)
+
+
+def _path_variants(route: str, samples: dict[str, str]) -> list[str]:
     variants = []
-    for match in re.finditer(r"<(?:\w+:)?(\w+)>", route):
+    for match in ARGUMENT.finditer(route):
         for value in HOSTILE:
             if value:
                 filled = route[: match.start()] + quote(value, safe="") + route[match.end() :]
-                variants.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLES[m.group(1)], filled))
+                variants.append(_fill(filled, samples))
     return variants
 
 
@@ -107,12 +125,25 @@ def data(db):
                     )
                 )
     Value.objects.bulk_create(values)
-    SAMPLES["pk"] = str(record.pk)
-    return record
+    # A self-assessment cycle with Birmingham's submitted and Coventry's draft, and a published summit
+    # pairing them (with a "never pair" constraint), so every self-assessment and summit page has content.
+    west_midlands = Region.objects.get(gss_code=WEST_MIDLANDS)
+    birmingham, coventry = (Council.objects.get(gss_code=code) for code in (BIRMINGHAM, COVENTRY))
+    cycle = make_cycle(period=period_get_or_create(start_year=2023))
+    submitted(cycle=cycle, council=birmingham)
+    drafted(cycle=cycle, council=coventry)
+    summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2, cycle=cycle)
+    summit_pair(summit=summit)
+    summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+    dudley, sandwell = (Council.objects.get(gss_code=code) for code in ("E08000027", "E08000028"))
+    avoid = AvoidPair.objects.create(summit=summit, council_a=dudley, council_b=sandwell)
+    return {"record": record, "cycle": cycle, "summit": summit, "avoid": avoid}
 
 
-@pytest.mark.parametrize(("name", "path"), _pages())
-def test_every_parameter_with_hostile_values_never_500s(data, admin, name, path):
+@pytest.mark.parametrize(("name", "route"), _pages())
+def test_every_parameter_with_hostile_values_never_500s(data, admin, name, route):
+    samples = _samples(route, data)
+    path = _fill(route, samples)
     client = Client(raise_request_exception=False)
     client.force_login(admin)
     failures = []
@@ -122,7 +153,7 @@ def test_every_parameter_with_hostile_values_never_500s(data, admin, name, path)
             expected_400 = any(c in value for c in "\x00\x1b\x7f") or len(value) > 4096
             if response.status_code >= 500 or (expected_400 and response.status_code != 400):
                 failures.append(f"?{parameter}={value[:20]!r}: {response.status_code}")
-    for variant in _path_variants(url_pattern_names()[name]):
+    for variant in _path_variants(route, samples):
         response = client.get(variant)
         if response.status_code >= 500 or ("%00" in variant and response.status_code != 400):
             failures.append(f"{variant[:80]}: {response.status_code}")

@@ -14,9 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from councils.models import Membership, Region
+from councils.models import Council, Membership, Region
+from peerchallenge.models import AvoidPair, Summit
+from peerchallenge.services import summit_pair, summit_transition
+from scorecard.imports.services import can_confirm
 from scorecard.models import Framework, ImportRecord, Measure, Value
-from tests.factories import CouncilFactory, MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
+from tests.selfassessment_helpers import drafted, make_cycle, submitted
+from tests.test_summits import make_summit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +29,9 @@ BIRMINGHAM = "E08000025"
 WEST_MIDLANDS = "E12000005"
 LONDON = "E12000007"
 BARKING = "E09000002"
+COVENTRY = "E08000026"
+DUDLEY = "E08000027"
+SANDWELL = "E08000028"
 
 ANONYMOUS = "anonymous"
 ROLES = [
@@ -79,6 +87,37 @@ def read_only(path: Callable[[dict], str], get: dict[str, int], anonymous_post: 
     )
 
 
+# Who may read what in the new areas (issues 12 and 13).
+WM_ROLES = ["admin", "wm_lead", "wm_coordinator", "dass", "delegate", "other_dass"]
+SA_READERS = WM_ROLES  # Birmingham's submitted self-assessment: Coventry reads it as its challenger
+SUMMIT_EDITORS = ["admin", "wm_coordinator", "london_coordinator"]  # a coordinator of some region
+LESSON_READERS = [
+    "admin",
+    "wm_lead",
+    "wm_coordinator",
+    "dass",
+    "delegate",
+    "other_dass",
+    "london_lead",
+    "london_coordinator",
+]
+SUMMIT_VIEW = only(WM_ROLES, denied=404)  # the published summit: other regions learn nothing (404)
+
+
+def SUMMIT_WRITE(status: int) -> dict[str, int]:
+    """A POST to change the published summit: admin and the region's coordinator get ``status``; the
+    other roles that may see it 403; the rest 404."""
+    return {
+        **SUMMIT_VIEW,
+        **dict.fromkeys(["wm_lead", "dass", "delegate", "other_dass"], 403),
+        "admin": status,
+        "wm_coordinator": status,
+    }
+
+
+SUMMIT_GET_405 = everyone_signed_in(405)
+
+
 # Every named URL pattern. Add new views here (the resolver test fails until you do).
 EXPECTATIONS: dict[str, Expect] = {
     "home": read_only(lambda o: "/", everyone_signed_in()),
@@ -118,6 +157,137 @@ EXPECTATIONS: dict[str, Expect] = {
     "councils:region-detail": read_only(lambda o: f"/regions/{WEST_MIDLANDS}/", everyone_signed_in()),
     "councils:region-people": read_only(
         lambda o: f"/regions/{WEST_MIDLANDS}/people/", only(["admin", "wm_lead", "wm_coordinator"])
+    ),
+    # Imports (issue 10): progress and change list answer exactly who may read the import record.
+    "scorecard:import-status": read_only(lambda o: f"/imports/{o['record'].pk}/status.json", only(IMPORTERS)),
+    "scorecard:import-changes": read_only(
+        lambda o: f"/imports/{o['record'].pk}/changes.csv", only(IMPORTERS)
+    ),
+    # Self-assessments (issue 12). Birmingham's is submitted: its council, the region's lead and
+    # coordinator, admins, and Coventry (its challenger in the published summit). Nobody else.
+    "api:council-self-assessment": read_only(
+        lambda o: f"/api/councils/{BIRMINGHAM}/self-assessment/", only(SA_READERS, anonymous=401), 401
+    ),
+    "scorecard:selfassessment-cycles": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/", only(WM_ROLES)
+    ),
+    "scorecard:selfassessment-cycle": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/{o['cycle'].slug}/", only(WM_ROLES)
+    ),
+    "scorecard:selfassessment-cycle-new": Expect(
+        lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/new/",
+        only(["admin", "wm_coordinator"]),
+        only(["admin", "wm_coordinator"]),  # the form comes back with its errors; nothing is written
+    ),
+    "scorecard:selfassessment-cycle-close": Expect(
+        lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/{o['cycle'].slug}/close/",
+        everyone_signed_in(405),
+        only(["admin", "wm_coordinator"], status=302),
+    ),
+    "scorecard:selfassessment-latest": read_only(
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/", everyone_signed_in(302)
+    ),
+    "scorecard:selfassessment-detail": read_only(
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/", only(SA_READERS)
+    ),
+    "scorecard:selfassessment-docx": read_only(
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/export.docx", only(SA_READERS)
+    ),
+    "scorecard:selfassessment-history": read_only(
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/history/",
+        only(["admin", "wm_coordinator", "dass", "delegate"]),
+    ),
+    "scorecard:selfassessment-edit": Expect(
+        # Submitted, so read-only: readers are sent to the read-only page, everyone else refused.
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/edit/",
+        only(SA_READERS, status=302),
+        only(SA_READERS, status=302),
+    ),
+    "scorecard:selfassessment-reopen": Expect(
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/reopen/",
+        everyone_signed_in(405),
+        only(["admin", "wm_coordinator"], status=400),  # no reason given: the form with its error
+    ),
+    # Summits (issue 13): the region's lead and coordinator and admins; participants once published;
+    # another region's users see nothing (404). Only the coordinator and admins change anything.
+    "peerchallenge:summit-list": read_only(lambda o: "/summits/", everyone_signed_in()),
+    "peerchallenge:summit-create": Expect(
+        lambda o: "/summits/new/", only(SUMMIT_EDITORS), only(SUMMIT_EDITORS)
+    ),
+    "peerchallenge:summit-detail": read_only(lambda o: f"/summits/{o['summit'].pk}/", SUMMIT_VIEW),
+    "peerchallenge:summit-timetable": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/timetable/", SUMMIT_VIEW
+    ),
+    "peerchallenge:summit-timetable-csv": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/timetable.csv", SUMMIT_VIEW
+    ),
+    "peerchallenge:summit-council-ics": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/councils/{BIRMINGHAM}.ics", SUMMIT_VIEW
+    ),
+    "peerchallenge:summit-edit": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/edit/", SUMMIT_WRITE(302), SUMMIT_WRITE(302)
+    ),
+    "peerchallenge:summit-pair": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/pair/", SUMMIT_GET_405, SUMMIT_WRITE(302)
+    ),
+    "peerchallenge:summit-swap": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/swap/", SUMMIT_GET_405, SUMMIT_WRITE(400)
+    ),
+    "peerchallenge:summit-state": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/state/", SUMMIT_GET_405, SUMMIT_WRITE(302)
+    ),
+    "peerchallenge:avoid-add": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/avoid/", SUMMIT_GET_405, SUMMIT_WRITE(400)
+    ),
+    "peerchallenge:avoid-delete": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/avoid/{o['avoid'].pk}/delete/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(302),
+    ),
+    "peerchallenge:lesson-list": read_only(lambda o: "/lessons/", only(LESSON_READERS)),
+    "peerchallenge:lesson-create": Expect(
+        lambda o: "/lessons/new/", only(SUMMIT_EDITORS), only(SUMMIT_EDITORS)
+    ),
+}
+# More objects behind the same patterns (GET only): a draft self-assessment (Coventry's: its council and
+# admins only, not its challenger Birmingham nor the region's lead or coordinator) and a draft summit
+# (the region's lead and coordinator and admins; participants see nothing until it is published).
+DRAFT_SA = ["admin", "other_dass"]
+DRAFT_SUMMIT = only(["admin", "wm_lead", "wm_coordinator"], denied=404)
+VARIANTS: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
+    "api:council-self-assessment (draft)": (
+        lambda o: f"/api/councils/{COVENTRY}/self-assessment/",
+        only(DRAFT_SA, anonymous=401),
+    ),
+    "scorecard:selfassessment-detail (draft)": (
+        lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/",
+        only(DRAFT_SA),
+    ),
+    "scorecard:selfassessment-docx (draft)": (
+        lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/export.docx",
+        only(DRAFT_SA),
+    ),
+    "scorecard:selfassessment-history (draft)": (
+        lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/history/",
+        only(DRAFT_SA),
+    ),
+    "scorecard:selfassessment-edit (draft)": (
+        # Its council edits; an admin reads it (sent to the read-only page); nobody else.
+        lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/edit/",
+        {**only(["other_dass"]), "admin": 302},
+    ),
+    "peerchallenge:summit-detail (draft)": (lambda o: f"/summits/{o['draft_summit'].pk}/", DRAFT_SUMMIT),
+    "peerchallenge:summit-timetable (draft)": (
+        lambda o: f"/summits/{o['draft_summit'].pk}/timetable/",
+        DRAFT_SUMMIT,
+    ),
+    "peerchallenge:summit-timetable-csv (draft)": (
+        lambda o: f"/summits/{o['draft_summit'].pk}/timetable.csv",
+        DRAFT_SUMMIT,
+    ),
+    "peerchallenge:summit-council-ics (draft)": (
+        lambda o: f"/summits/{o['draft_summit'].pk}/councils/{BIRMINGHAM}.ics",
+        DRAFT_SUMMIT,
     ),
 }
 # Patterns whose POSTs write, and the test that checks each role's writes.
@@ -174,11 +344,11 @@ def test_every_url_pattern_is_in_the_permission_matrix():
 def world(db):
     west_midlands = Region.objects.get(gss_code=WEST_MIDLANDS)
     london = Region.objects.get(gss_code=LONDON)
-    barking = CouncilFactory(
-        name="Barking and Dagenham", slug="barking-and-dagenham", gss_code=BARKING, region=london
+    # Every English council is shipped; make sure Barking and Dagenham is London's (another region).
+    barking, _ = Council.objects.update_or_create(
+        gss_code=BARKING,
+        defaults={"name": "Barking and Dagenham", "slug": "barking-and-dagenham", "region": london},
     )
-    from councils.models import Council
-
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     coventry = Council.objects.get(gss_code="E08000026")
     users = {
@@ -222,12 +392,32 @@ def world(db):
     record = ImportRecord.objects.create(
         kind=ImportRecord.Kind.LOCAL, status=ImportRecord.Status.FAILED, file_name="old.csv"
     )
+    # Self-assessments (issue 12): Birmingham's submitted, Coventry's a draft, in the region's cycle.
+    cycle = make_cycle()
+    submitted(cycle=cycle, council=birmingham)
+    drafted(cycle=cycle, council=coventry)
+    # Summits (issue 13): a published West Midlands summit pairing Birmingham and Coventry (each challenges
+    # the other, so Coventry's DASS may read Birmingham's submitted self-assessment), and a draft one.
+    summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2, cycle=cycle)
+    summit_pair(summit=summit)
+    summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+    dudley, sandwell = Council.objects.get(gss_code=DUDLEY), Council.objects.get(gss_code=SANDWELL)
+    avoid = AvoidPair.objects.create(
+        summit=summit, council_a=dudley, council_b=sandwell, reason="Shared DASS"
+    )
+    draft_summit = make_summit(
+        west_midlands, councils=[birmingham, coventry], rooms=2, cycle=cycle, name="Autumn summit"
+    )
     return {
         "users": users,
         "measure": wm_measure,
         "london_measure": london_measure,
         "record": record,
         "barking": barking,
+        "cycle": cycle,
+        "summit": summit,
+        "draft_summit": draft_summit,
+        "avoid": avoid,
     }
 
 
@@ -252,6 +442,11 @@ def test_every_url_for_every_role(world, role):
             allowed = expect.post[role]
             if status not in (allowed if isinstance(allowed, tuple) else (allowed,)):
                 wrong.append(f"POST {path} ({name}): {status}, expected {expect.post[role]}")
+    for name, (make_path, statuses) in VARIANTS.items():
+        path = make_path(world)
+        status = client.get(path).status_code
+        if status != statuses[role]:
+            wrong.append(f"GET {path} ({name}): {status}, expected {statuses[role]}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
 
 
@@ -360,5 +555,7 @@ def test_confirm_writes_are_region_scoped(world, settings, tmp_path, role):
         assert response.status_code == 302 and not written
         failed = ImportRecord.objects.latest("pk")
         assert failed.status == FAILED and "your own region" in failed.problems[0]["message"]
+        preview.refresh_from_db()  # the refusal does not use up the preview: an admin can still confirm it
+        assert can_confirm(preview) and preview.confirmed_at is None
     else:
         assert response.status_code == (302 if role == ANONYMOUS else DENIED) and not written

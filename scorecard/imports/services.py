@@ -36,6 +36,7 @@ from councils.models import Council
 from scorecard.imports import ascof as ascof_module
 from scorecard.imports import local as local_module
 from scorecard.imports.common import Counts, ImportOutcome, Problems, RawFile, run_import
+from scorecard.imports.permissions import import_scope_check
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 
 logger = logging.getLogger(__name__)
@@ -369,6 +370,22 @@ def import_confirm_run(*, record_id: int) -> str:
     counts = Counts(rows_read=preview.rows_read)
     counts.skipped_reasons = dict((preview.summary or {}).get("skipped_reasons") or {})
     user = preview.confirmed_by or preview.imported_by
+    # Issue 16: the plan was checked against the uploader's write scope; the one who confirms must be
+    # allowed to write it too (another region's lead confirming an admin's preview writes nothing).
+    in_scope = import_scope_check(
+        user=user,
+        kind=preview.kind,
+        problems=problems,
+        **(
+            {}
+            if preview.kind == ImportRecord.Kind.ASCOF
+            else {
+                "areas": {key[1] for key in plan.values},
+                "measure_codes": {key[0] for key in plan.values},
+                "new_measures": plan.new_measures,
+            }
+        ),
+    )
 
     def write(record: ImportRecord) -> None:
         module._write(plan, record, user, counts, progress, allow_blanking=True, problems=problems)
@@ -392,6 +409,9 @@ def import_confirm_run(*, record_id: int) -> str:
         return "error"
     if outcome.record is not None and outcome.record.preview_of_id is None:
         ImportRecord.objects.filter(pk=outcome.record.pk).update(preview_of=preview)
+    if not in_scope:  # the refusal is recorded; the preview stays for someone allowed to confirm it
+        _reopen(preview, "The last confirm was refused: that user may not write these figures.")
+        return "failed"
     ImportRecord.objects.filter(pk=preview.pk).update(task_state=ImportRecord.TaskState.DONE)
     uploads_discard(record=preview)
     return "applied" if outcome.ok else "failed"
