@@ -56,7 +56,8 @@ def _measure_fields(measure: Measure) -> dict[str, Any]:
     }
 
 
-SCORECARD_COLUMNS = [
+# The columns every figure row starts with: where, when, which measure, the figure and its rank in the region.
+_FIGURE_COLUMNS = [
     ("period", "Period"),
     ("area_gss_code", "GSS code"),
     ("area", "Council"),
@@ -72,15 +73,22 @@ SCORECARD_COLUMNS = [
     ("rank", "Rank in region"),
     ("rank_of", "Councils ranked in region"),
     ("quartile_england", "England quartile"),
+]
+_REGION_AND_ENGLAND_COLUMNS = [
+    ("region_value", "Region comparator"),
+    ("region_basis", "Region comparator basis"),
+    ("england_value", "England comparator"),
+    ("england_basis", "England comparator basis"),
+]
+
+SCORECARD_COLUMNS = [
+    *_FIGURE_COLUMNS,
     ("quartile_region", "Region quartile"),
     ("rag", "RAG"),
     ("direction", "Direction of travel"),
     ("previous_period", "Previous period"),
     ("previous_value", "Previous value"),
-    ("region_value", "Region comparator"),
-    ("region_basis", "Region comparator basis"),
-    ("england_value", "England comparator"),
-    ("england_basis", "England comparator basis"),
+    *_REGION_AND_ENGLAND_COLUMNS,
     ("council_type_value", "Council type comparator"),
     ("council_type_basis", "Council type comparator basis"),
     ("neighbours_value", "Nearest-neighbour median"),
@@ -131,29 +139,7 @@ def scorecard_export_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
     return rows
 
 
-OVERVIEW_COLUMNS = [
-    ("period", "Period"),
-    ("area_gss_code", "GSS code"),
-    ("area", "Council"),
-    ("region_gss_code", "Region GSS code"),
-    ("region", "Region"),
-    ("domain", "Domain"),
-    ("code", "Code"),
-    ("measure_key", "Measure key"),
-    ("measure", "Measure"),
-    ("value", "Value"),
-    ("unit", "Unit"),
-    ("status", "Status"),
-    ("rank", "Rank in region"),
-    ("rank_of", "Councils ranked in region"),
-    ("quartile_england", "England quartile"),
-    ("rag", "RAG"),
-    ("region_value", "Region comparator"),
-    ("region_basis", "Region comparator basis"),
-    ("england_value", "England comparator"),
-    ("england_basis", "England comparator basis"),
-    ("demo", "Demo data"),
-]
+OVERVIEW_COLUMNS = [*_FIGURE_COLUMNS, ("rag", "RAG"), *_REGION_AND_ENGLAND_COLUMNS, ("demo", "Demo data")]
 
 
 def _cell_fields(cell: Any) -> dict[str, Any]:
