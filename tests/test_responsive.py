@@ -100,7 +100,8 @@ def test_compare_shows_every_council_at_every_width(open_page, width):
             "[...document.querySelectorAll('.app-compare-table tbody tr:first-child .app-compare-cell')]"
             ".map(td => getComputedStyle(td, '::before').content)"
         )
-        assert labels == ['"Birmingham"', '"Coventry"', '"Dudley"', '"Worcestershire"']
+        # In the order the user entered them (compare keeps it).
+        assert labels == ['"Birmingham"', '"Coventry"', '"Worcestershire"', '"Dudley"']
     assert axe_violations(page) == []
 
 
