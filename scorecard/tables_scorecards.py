@@ -226,6 +226,23 @@ FIGURE_COLUMNS = [
 ]
 
 
+def _council_figure(period: str, council: Any, measure: Any, figure: Any) -> dict[str, Any]:
+    """One council's figure row: ``figure`` is a scorecard row or a compare/overview cell (same attributes)."""
+    return _figure(
+        period=period,
+        gss=council.gss_code,
+        area=council.name,
+        area_type="council",
+        measure=measure,
+        value=figure.value,
+        status=figure.status,
+        rag=figure.rag.value if figure.rag else "",
+        rank=figure.rank,
+        rank_of=figure.rank_of,
+        demo=figure.is_demo,
+    )
+
+
 def _figure(
     *,
     period: str,
@@ -297,21 +314,7 @@ def scorecard_figure_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
                     demo=row.is_demo,
                 )
             )
-        out.append(
-            _figure(
-                period=period,
-                gss=council.gss_code,
-                area=council.name,
-                area_type="council",
-                measure=row.measure,
-                value=row.value,
-                status=row.status,
-                rag=row.rag.value if row.rag else "",
-                rank=row.rank,
-                rank_of=row.rank_of,
-                demo=row.is_demo,
-            )
-        )
+        out.append(_council_figure(period, council, row.measure, row))
         region = council.region
         for key, gss, name, area_type in (
             (REGION, region.gss_code if region else "", region.name if region else "Region", "region"),
@@ -331,21 +334,7 @@ def overview_figure_rows(overview: RegionOverview) -> list[dict[str, Any]]:
     for index, measure in enumerate(overview.measures):
         for row in overview.rows:
             cell = row.cells[index]
-            out.append(
-                _figure(
-                    period=period,
-                    gss=row.council.gss_code,
-                    area=row.council.name,
-                    area_type="council",
-                    measure=measure,
-                    value=cell.value,
-                    status=cell.status,
-                    rag=cell.rag.value if cell.rag else "",
-                    rank=cell.rank,
-                    rank_of=cell.rank_of,
-                    demo=cell.is_demo,
-                )
-            )
+            out.append(_council_figure(period, row.council, measure, cell))
         for figure in (
             _comparator_figure(
                 period,
@@ -369,21 +358,7 @@ def comparison_figure_rows(comparison: Comparison) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for row in comparison.rows:
         for council, cell in zip(comparison.councils, row.cells, strict=True):
-            out.append(
-                _figure(
-                    period=period,
-                    gss=council.gss_code,
-                    area=council.name,
-                    area_type="council",
-                    measure=row.measure,
-                    value=cell.value,
-                    status=cell.status,
-                    rag=cell.rag.value if cell.rag else "",
-                    rank=cell.rank,
-                    rank_of=cell.rank_of,
-                    demo=cell.is_demo,
-                )
-            )
+            out.append(_council_figure(period, council, row.measure, cell))
         for region, c in zip(comparison.regions, row.region_comparators, strict=True):
             figure = _comparator_figure(period, region.gss_code, region.name, "region", row.measure, c)
             if figure:
