@@ -259,6 +259,16 @@ class _Solver:
                     for x in (i, j, k):
                         self.triad_share[x] = max(self.triad_share[x], share)
 
+    def _options(self, i: int, is_free: Callable[[int], bool]) -> tuple[int, int]:
+        """How freely council ``i`` can still be grouped: (free partners not met recently, all free partners)."""
+        fresh = total = 0
+        for j in self.partners[i]:
+            if is_free(j):
+                total += 1
+                if (i, j) not in self.recent:
+                    fresh += 1
+        return fresh, total
+
     def _ok(self, i: int, j: int) -> bool:
         return i != j and (i, j) not in self.avoid
 
@@ -279,55 +289,150 @@ class _Solver:
     def heuristic(self, restarts: int = 12) -> list[list[int]] | None:
         best: list[list[int]] | None = None
         best_score = None
+
+        def consider(groups: list[list[int]] | None) -> None:
+            nonlocal best, best_score
+            if groups is None:
+                return
+            groups = self._improve(groups)
+            if not self.valid(groups) or self.signature(groups) in self.exclude:
+                return
+            score = self.total(groups)
+            if best_score is None or score > best_score:
+                best, best_score = groups, score
+
         for r in range(restarts):
             order = list(range(self.n))
             if r:
                 self.rng.shuffle(order)
-            groups = self._greedy(order)
-            if groups is None:
-                continue
-            groups = self._improve(groups)
-            if not self.valid(groups) or self.signature(groups) in self.exclude:
-                continue
-            score = self.total(groups)
-            if best_score is None or score > best_score:
-                best, best_score = groups, score
+            consider(self._greedy(order))
+        if best is None or self.repeats(best):
+            # Greedy met a recent pair (or found nothing): look for a grouping that uses only pairs that
+            # did not meet recently, then (failing that) any valid grouping, by a constraint-first search.
+            consider(self._feasible(lambda i, j: (i, j) not in self.recent))
+        if best is None:
+            consider(self._feasible(lambda i, j: True))
         return best
 
+    def repeats(self, groups: Sequence[Sequence[int]]) -> int:
+        return sum(1 for g in groups for a, b in itertools.combinations(g, 2) if (a, b) in self.recent)
+
+    def _feasible(self, allowed: Callable[[int, int], bool], budget: int = 20_000) -> list[list[int]] | None:
+        """Any valid grouping whose pairs all satisfy ``allowed``: depth-first, most constrained council first.
+
+        A council with no allowed free partner left ends a branch at once (forward checking), so this finds
+        a grouping of a sparse compatibility graph quickly, or gives up after ``budget`` nodes.
+        """
+        free = [True] * self.n
+        adj = [[j for j in self.partners[i] if allowed(i, j)] for i in range(self.n)]
+        groups: list[list[int]] = []
+        nodes = [0]
+
+        def count(i: int) -> int:
+            return sum(1 for j in adj[i] if free[j])
+
+        def search(pairs_left: int, triads_left: int) -> bool:
+            nodes[0] += 1
+            if nodes[0] > budget:
+                return False
+            first, fewest = None, None
+            for i in range(self.n):
+                if free[i]:
+                    c = count(i)
+                    if c == 0:
+                        return False
+                    if fewest is None or c < fewest:
+                        first, fewest = i, c
+            if first is None:
+                return True
+            free[first] = False
+            options = [j for j in adj[first] if free[j]]
+            for j in options:
+                free[j] = False
+                if pairs_left:
+                    groups.append([first, j])
+                    if search(pairs_left - 1, triads_left):
+                        return True
+                    groups.pop()
+                if triads_left:
+                    for k in options:
+                        if k > j and free[k] and self._ok(j, k) and allowed(j, k):
+                            free[k] = False
+                            groups.append([first, j, k])
+                            if search(pairs_left, triads_left - 1):
+                                return True
+                            groups.pop()
+                            free[k] = True
+                free[j] = True
+            free[first] = True
+            return False
+
+        return [list(g) for g in groups] if search(self.n_pairs, self.n_triads) else None
+
     def _greedy(self, order: list[int]) -> list[list[int]] | None:
-        """Triads first (as many as needed), then pairs; each council takes its best free partner(s)."""
-        free = list(order)
+        """Triads first (as many as needed), then pairs; each council takes its best free partner(s).
+
+        The council placed next is always the one with the fewest valid free partners left (ties by
+        ``order``), so councils with many never-pair constraints are grouped while they still can be.
+        """
+        position = {c: k for k, c in enumerate(order)}
+        free = set(order)
         groups: list[list[int]] = []
         for size in [3] * self.n_triads + [2] * self.n_pairs:
-            i = free.pop(0)
+            i = min(free, key=lambda c: (*self._options(c, free.__contains__), position[c]))
+            free.discard(i)
             members = [i]
             while len(members) < size:
                 options = [j for j in self.partners[i] if j in free and all(self._ok(j, m) for m in members)]
                 if not options:
                     return None
                 j = max(options, key=lambda j: (sum(self.w[m][j] for m in members), -j))
-                free.remove(j)
+                free.discard(j)
                 members.append(j)
             groups.append(members)
         return groups
 
+    def _best_split(self, union: Sequence[int], sizes: Sequence[int]) -> tuple[int, list[list[int]]] | None:
+        """The best valid way to group ``union`` into groups of ``sizes`` (tiny: at most 7 councils)."""
+        if not union:
+            return 0, []
+        anchor, others = union[0], union[1:]
+        best: tuple[int, list[list[int]]] | None = None
+        for size in sorted(set(sizes)):
+            rest_sizes = list(sizes)
+            rest_sizes.remove(size)
+            for mates in itertools.combinations(others, size - 1):
+                g = [anchor, *mates]
+                if not self.valid([g]):
+                    continue
+                sub = self._best_split([c for c in others if c not in mates], rest_sizes)
+                if sub is None:
+                    continue
+                score = self.group_weight(g) + sub[0]
+                if best is None or score > best[0]:
+                    best = (score, [g, *sub[1]])
+        return best
+
     def _improve(self, groups: list[list[int]]) -> list[list[int]]:
-        """Swap two councils between groups while that strictly improves the total (valid moves only)."""
+        """Regroup two (and, for small groups, three) groups at a time while that strictly improves the total.
+
+        Every way of splitting the councils of the chosen groups into groups of the same sizes is tried, so
+        this subsumes swapping two councils; three-group moves undo cycles that no swap can.
+        """
         improved = True
         rounds = 0
         while improved and rounds < 50:
             improved = False
             rounds += 1
-            for gi, gj in itertools.combinations(range(len(groups)), 2):
-                for a_pos, b_pos in itertools.product(range(len(groups[gi])), range(len(groups[gj]))):
-                    g1, g2 = groups[gi], groups[gj]
-                    before = self.group_weight(g1) + self.group_weight(g2)
-                    n1, n2 = list(g1), list(g2)
-                    n1[a_pos], n2[b_pos] = g2[b_pos], g1[a_pos]
-                    if not (self.valid([n1]) and self.valid([n2])):
-                        continue
-                    if self.group_weight(n1) + self.group_weight(n2) > before:
-                        groups[gi], groups[gj] = n1, n2
+            for width in (2,):
+                for picked in itertools.combinations(range(len(groups)), width):
+                    chosen = [groups[k] for k in picked]
+                    before = sum(self.group_weight(g) for g in chosen)
+                    union = [c for g in chosen for c in g]
+                    found = self._best_split(union, [len(g) for g in chosen])
+                    if found is not None and found[0] > before:
+                        for k, g in zip(picked, found[1], strict=True):
+                            groups[k] = g
                         improved = True
         return groups
 
@@ -406,7 +511,14 @@ class _Solver:
             if nodes[0] > self.budget:
                 complete[0] = False
                 return
-            first = next((i for i in range(self.n) if free[i]), None)
+            # Branch on the free council with the fewest valid free partners (ties: lowest index): a
+            # council that can go almost nowhere is placed first, which finds valid groupings fast.
+            first, fewest = None, None
+            for i in range(self.n):
+                if free[i]:
+                    count = self._options(i, free.__getitem__)
+                    if fewest is None or count < fewest:
+                        first, fewest = i, count
             if first is None:
                 better = best_score[0] is None or score > best_score[0]
                 if better and self.signature(groups) not in self.exclude:

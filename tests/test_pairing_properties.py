@@ -1,4 +1,8 @@
-"""Property-based tests of the pairing over 2–30 councils with random never-pair and recent constraints."""
+"""Property-based tests of the pairing over 2–33 councils (London has 33) with random never-pair and recent constraints.
+
+Derandomised, so CI runs the same examples every time and a red run can be reproduced. When changing the solver,
+also run it by hand with ``derandomize=False`` (new random examples on each run) to search wider.
+"""
 
 import itertools
 
@@ -11,7 +15,11 @@ from peerchallenge.pairing import PairingError, PairingProblem, pair_councils
 from tests.test_pairing import brute_force
 
 SETTINGS = settings(
-    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=60,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -35,7 +43,7 @@ def check_invariants(result, problem: PairingProblem) -> None:  # type: ignore[n
 @st.composite
 def planted(draw):  # type: ignore[no-untyped-def]
     """A problem with a hidden valid grouping that avoids every recent pair (so one must be found)."""
-    n = draw(st.integers(min_value=2, max_value=30))
+    n = draw(st.integers(min_value=2, max_value=33))
     triads = draw(st.booleans())
     cs = [f"E0{i:07d}" for i in range(n)]
     order = draw(st.permutations(cs))
