@@ -25,14 +25,7 @@ from django.utils.text import slugify
 
 from councils.models import Council, Region
 from councils.services import COUNCIL_GSS_RE, council_type_for_gss
-from scorecard.areas import (
-    ENGLAND_CODE,
-    area_for_council,
-    area_for_council_type,
-    area_for_england,
-    area_for_region,
-    council_type_key,
-)
+from scorecard.areas import COUNCIL_TYPE_NAMES, ENGLAND_CODE, council_type_key
 from scorecard.catalogue import framework_for_start_year
 from scorecard.imports.common import (
     MAX_ABS,
@@ -993,13 +986,17 @@ def _write(
 
 
 def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
-    """Area pk for every area key in the file, creating councils and areas that are not yet known."""
+    """Area pk for every area key in the file, creating councils and areas that are not yet known.
+
+    New councils and areas are inserted in bulk (a first national import creates 150 of each), with
+    the fields ``scorecard.areas``' ``area_for_*`` helpers give them, in the order of the file."""
     keys = list(plan.areas)
     area_ids = dict(Area.objects.filter(key__in=keys).values_list("key", "pk"))
     council_codes = [key for key, spec in plan.areas.items() if spec.kind == "council"]
     councils = Council.objects.in_bulk(council_codes, field_name="gss_code")
     slugs = set(Council.objects.values_list("slug", flat=True))
     created_councils = []
+    new_councils = []
     for gss in council_codes:
         council = councils.get(gss)
         if council is None:
@@ -1009,7 +1006,7 @@ def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
             if slug in slugs:
                 slug = f"{slug}-{gss.lower()}"
             slugs.add(slug)
-            council = Council.objects.create(
+            council = Council(
                 gss_code=gss,
                 name=name[:150],
                 slug=slug,
@@ -1017,22 +1014,35 @@ def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
                 cassr_code=plan.cassr.get(gss),
                 region=None,
             )
+            new_councils.append(council)
             councils[gss] = council
             created_councils.append(gss)
         elif council.cassr_code is None and gss in plan.cassr:
             council.cassr_code = plan.cassr[gss]
             council.save(update_fields=["cassr_code"])
+    Council.objects.bulk_create(new_councils)
     counts.summary["councils_created"] = created_councils
+    new_areas = []
     for key, spec in plan.areas.items():
         if key in area_ids:
             continue
         if spec.kind == "council":
-            area = area_for_council(council=councils[key])
+            council = councils[key]
+            area = Area(key=key, kind=Area.Kind.COUNCIL, name=council.name, council=council)
         elif spec.kind == "region":
-            area = area_for_region(region=plan.regions[key])
+            region = plan.regions[key]
+            area = Area(key=key, kind=Area.Kind.REGION, name=region.name, region=region)
         elif spec.kind == "england":
-            area = area_for_england()
+            area = Area(key=ENGLAND_CODE, kind=Area.Kind.ENGLAND, name="England")
         else:
-            area = area_for_council_type(name=spec.name)
-        area_ids[key] = area.pk
+            type_key = council_type_key(spec.name)
+            area = Area(
+                key=type_key,
+                kind=Area.Kind.COUNCIL_TYPE,
+                name=spec.name.strip(),
+                council_type=COUNCIL_TYPE_NAMES.get(type_key.removeprefix("type:"), ""),
+            )
+        new_areas.append(area)
+    for area in Area.objects.bulk_create(new_areas):
+        area_ids[area.key] = area.pk
     return area_ids

@@ -754,7 +754,26 @@ class _ValueWriter:
                 )
             )
         table = self.quote(Value._meta.db_table)
+        if self.postgres:
+            self._copy(table, columns, rows, text_columns=("breakdown", "status", "note"))
+            return
         self._many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s", rows)  # noqa: S608 (table and column names from the models)
+
+    def _copy(
+        self, table: str, columns: list[str], rows: list[tuple], *, text_columns: tuple[str, ...]
+    ) -> None:
+        """PostgreSQL: load rows with ``COPY … FROM STDIN`` (CSV), several times faster than INSERTs.
+        None is written as an empty field, which COPY reads as NULL except in ``text_columns``
+        (read as the empty string, as the ORM would store it)."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+                f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(text_columns)}))",
+                buffer,
+            )
 
     def update(self, batch: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]]) -> None:
         table = self.quote(Value._meta.db_table)
@@ -859,7 +878,7 @@ def run_import(
                 applied_record = record
         except Rollback:
             pass
-        if applied_record is not None:
+        if applied_record is not None and (counts.created or counts.updated):
             analyze_after_import()
     ok = not problems
     if applied_record is None:
