@@ -5,9 +5,14 @@ validation (which it hands every file with a problem to), and pandas' C parser m
 text it reads exactly as the csv module does.
 """
 
+import csv
+import io
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scorecard.imports import ascof, common
 from scorecard.imports.common import Counts, Problems, csv_frame, decode_text
@@ -156,3 +161,120 @@ def test_a_file_without_problems_is_not_checked_row_by_row(db, name, monkeypatch
     monkeypatch.setattr(common.csv, "reader", row_by_row)  # read by pandas' C parser
     outcome = ascof.ascof_import(path=GOOD / name, dry_run=True)
     assert outcome.ok, outcome.problems
+
+
+YEARS = ["2018-19", "2019-20", "2023-24", "2010-11", "", "2019/20"]
+AREAS = [  # description, ONS code, CASSR code, level
+    ("Birmingham", "E08000025", "406", "Council"),
+    ("Coventry", "E08000026", "407", "Council"),
+    ("Coventry", "E08000026", "999", "Council"),
+    ("Solihull", "E08000029", "", ""),
+    ("West Midlands", "E12000005", "", "Region"),
+    ("England", "E92000001", "", "England"),
+    ("Shire Counties", "", "", "Council Type"),
+    ("Shire Counties", "", "", ""),
+    ("Cardiff", "W06000015", "", "Council"),
+    ("", "", "", ""),
+    ("Somewhere", "E08000025", "", "Ward"),
+]
+CODES = [
+    ("1A", ""),
+    ("2A1", ""),
+    ("1C1A", ""),
+    ("", "2A11864"),
+    ("", "2A165OV"),
+    ("9Z", ""),
+    ("", ""),
+    ("1A", "1A"),
+]
+VALUES = ["19.1", "0", "100", "100.5", "-1", "[c]", "x", "", "abc", "1,234", "45%", "1e3", "1000000000000000"]
+BREAKDOWNS = ["Total", "", "Male", "18-64", "65 and over"]
+TYPES = ["Outcome", "", "Base", "Numerator", "Median", "Margin of Error"]
+ROW = st.tuples(
+    st.sampled_from(YEARS),
+    st.sampled_from(AREAS),
+    st.sampled_from(CODES),
+    st.sampled_from(VALUES),
+    st.sampled_from(BREAKDOWNS),
+    st.sampled_from(TYPES),
+)
+# Mostly valid rows, so that the column-wise pass accepts many of the files (skips and duplicates included).
+VALID_ROW = st.tuples(
+    st.sampled_from(["2018-19", "2019-20"]),
+    st.sampled_from([area for area in AREAS if area[3] != "Ward" and area[1] != "W06000015" and area[0]]),
+    st.sampled_from(CODES[:6]),
+    st.sampled_from(["19.1", "0", "100", "[c]", ""]),
+    st.sampled_from(BREAKDOWNS),
+    st.sampled_from(TYPES),
+)
+
+
+def random_file(rows: list) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "Year",
+            "Geographical Description",
+            "ONS Code",
+            "Geographical Code",
+            "Measure Group",
+            "ASCOF Measure Code",
+            "Measure_Value",
+            "Geographical Level",
+            "Disaggregation Level",
+            "Measure Type",
+        ]
+    )
+    for year, (name, ons, cassr, level), (group, code), value, breakdown, mtype in rows:
+        writer.writerow([year, name, ons, cassr, group, code, value, level, breakdown, mtype])
+    return out.getvalue()
+
+
+def validate(path: Path, skip_unknown: bool) -> tuple:
+    problems, counts = Problems(path.name), Counts()
+    frame = csv_frame(decode_text(path.read_bytes(), problems), problems)
+    plan = (
+        ascof._validate(frame, path.name, None, problems, counts, None, skip_unknown)
+        if frame is not None
+        else None
+    )
+    summary = None
+    if plan is not None:
+        summary = (
+            [(key, vars(spec)) for key, spec in plan.areas.items()],
+            list(plan.cassr.items()),
+            [(key, sorted(fields.items())) for key, fields in plan.values.items()],
+        )
+    return summary, [str(p) for p in problems.items], problems.count, list(counts.skipped_reasons.items())
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(ROW, min_size=1, max_size=14), skip_unknown=st.booleans())
+def test_column_wise_validation_of_random_files(db, tmp_path, rows, skip_unknown):
+    assert_same_validation(tmp_path, rows, skip_unknown)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(VALID_ROW, min_size=1, max_size=6), skip_unknown=st.booleans())
+def test_column_wise_validation_of_random_valid_files(db, tmp_path, rows, skip_unknown):
+    assert_same_validation(tmp_path, rows, skip_unknown)
+
+
+def assert_same_validation(tmp_path: Path, rows: list, skip_unknown: bool) -> None:
+    path = tmp_path / "random.csv"
+    path.write_text(random_file(rows), encoding="utf-8")
+    fast = validate(path, skip_unknown)
+    with mock.patch.object(ascof, "_validate_columns", lambda *args, **kwargs: None):
+        reference = validate(path, skip_unknown)
+    assert fast == reference
