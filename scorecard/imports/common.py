@@ -577,20 +577,27 @@ def _upsert_values(
     allow_blanking: bool,
     problems: Problems | None,
 ) -> None:
-    existing = _existing_values({key[0] for key in desired}, {key[1] for key in desired})
+    # Only the fields the file gives (and the headline, for the change report) are read to compare;
+    # the values that will be updated are then read whole.
+    given: set[str] = {"value", "status"}
+    for fields in desired.values():
+        given.update(fields)
+    compared = [name for name in VALUE_FIELDS if name in given]
+    existing = _existing_values({key[0] for key in desired}, {key[1] for key in desired}, compared)
     to_create: list[tuple[tuple[int, int, int, str], dict[str, Any]]] = []
     to_update: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]] = []
     changes: list[tuple[int, tuple[int, int, int, str], Decimal, Decimal | None, str]] = []
     dec = _DecimalCache()
-    at = {name: i for i, name in enumerate(VALUE_FIELDS, start=1)}  # position in an existing row
+    at = {name: i for i, name in enumerate(compared, start=1)}  # position in an existing row
     ok = Value.Status.OK
     unchanged = 0
+    stale: list[tuple[tuple[int, int, int, str], dict[str, Any], int, bool]] = []
     for key, fields in desired.items():
         row = existing.get(key)
         if row is None:
             to_create.append((key, fields))
             continue
-        is_demo = row[-1]
+        is_demo = bool(row[-1])
         if not is_demo:
             for name, new in fields.items():
                 old = row[at[name]]
@@ -599,7 +606,14 @@ def _upsert_values(
             else:
                 unchanged += 1
                 continue
-        old_fields = {name: (dec(row[i]) if name in DECIMAL_FIELDS else row[i]) for name, i in at.items()}
+        stale.append((key, fields, row[0], is_demo))
+    counts.unchanged += unchanged
+    whole = _values_by_id([value_id for _, _, value_id, _ in stale])
+    for key, fields, value_id, is_demo in stale:
+        old_fields = {
+            name: (dec(old) if name in DECIMAL_FIELDS else old)
+            for name, old in zip(VALUE_FIELDS, whole[value_id], strict=True)
+        }
         if (
             not is_demo
             and "value" in fields
@@ -610,10 +624,9 @@ def _upsert_values(
             new_value = fields["value"]
             old_value = old_fields["value"]
             if new_status != ok or new_value is None or new_value != old_value:
-                changes.append((row[0], key, old_value, new_value, new_status))
+                changes.append((value_id, key, old_value, new_value, new_status))
         old_fields.update(fields)
-        to_update.append((row[0], key, old_fields))
-    counts.unchanged += unchanged
+        to_update.append((value_id, key, old_fields))
 
     counts.changes = _describe_changes(changes)
     removed = sum(1 for change in counts.changes if change["kind"] == "removed")
@@ -648,17 +661,32 @@ def _upsert_values(
     counts.updated += len(to_update)
 
 
-def _existing_values(measure_ids: set[int], period_ids: set[int]) -> dict[tuple[int, int, int, str], tuple]:
+def _existing_values(
+    measure_ids: set[int], period_ids: set[int], fields: list[str]
+) -> dict[tuple[int, int, int, str], tuple]:
     """Existing values of these measures and periods, read as plain rows (no model instances):
-    ``{(measure_id, period_id, area_id, breakdown): (id, *VALUE_FIELDS, is_demo)}``."""
+    ``{(measure_id, period_id, area_id, breakdown): (id, *fields, is_demo)}``."""
     queryset = Value.objects.filter(measure_id__in=measure_ids, period_id__in=period_ids).values_list(
-        "measure_id", "period_id", "area_id", "breakdown", "id", *VALUE_FIELDS, "is_demo"
+        "measure_id", "period_id", "area_id", "breakdown", "id", *fields, "is_demo"
     )
+    return {row[:4]: row[4:] for row in _raw_rows(queryset)}
+
+
+def _values_by_id(ids: list[int]) -> dict[int, tuple]:
+    """``{id: (*VALUE_FIELDS)}`` of these values, read as plain rows."""
+    whole: dict[int, tuple] = {}
+    for start in range(0, len(ids), 500):
+        queryset = Value.objects.filter(id__in=ids[start : start + 500]).values_list("id", *VALUE_FIELDS)
+        whole.update((row[0], row[1:]) for row in _raw_rows(queryset))
+    return whole
+
+
+def _raw_rows(queryset: Any) -> list[tuple]:
+    """The rows of a values_list queryset as the database driver gives them (no ORM conversion)."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {row[:4]: row[4:] for row in rows}
+        return cursor.fetchall()
 
 
 class _DecimalCache:
