@@ -19,18 +19,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from django.utils.text import slugify
 
 from councils.models import Council, Region
 from councils.services import COUNCIL_GSS_RE, council_type_for_gss
-from scorecard.areas import (
-    ENGLAND_CODE,
-    area_for_council,
-    area_for_council_type,
-    area_for_england,
-    area_for_region,
-    council_type_key,
-)
+from scorecard.areas import COUNCIL_TYPE_NAMES, ENGLAND_CODE, council_type_key
 from scorecard.catalogue import framework_for_start_year
 from scorecard.imports.common import (
     MAX_ABS,
@@ -39,6 +34,7 @@ from scorecard.imports.common import (
     Problems,
     Progress,
     check_number_size,
+    collection_paused,
     csv_frame,
     decode_text,
     delete_demo_values,
@@ -162,7 +158,32 @@ def ascof_import(
     ``skip_unknown_measures``: rows whose measure code is not in the catalogue (a newer framework release)
     are skipped and counted instead of rejecting the file.
     """
-    path = Path(path)
+    with collection_paused():
+        return _ascof_import(
+            path=Path(path),
+            file_name=file_name,
+            year=year,
+            dry_run=dry_run,
+            user=user,
+            progress=progress,
+            skip_unknown_measures=skip_unknown_measures,
+            allow_blanking=allow_blanking,
+            into=into,
+        )
+
+
+def _ascof_import(
+    *,
+    path: Path,
+    file_name: str | None,
+    year: str | None,
+    dry_run: bool,
+    user: Any,
+    progress: Progress | None,
+    skip_unknown_measures: bool,
+    allow_blanking: bool,
+    into: ImportRecord | None,
+) -> ImportOutcome:
     name = file_name or path.name
     problems = Problems(name)
     counts = Counts()
@@ -275,15 +296,50 @@ def _validate(
         (measure.framework, measure.code.upper()): measure
         for measure in Measure.objects.filter(framework__in=[Framework.ASCOF_2014, Framework.ASCOF_2023])
     }
+    regions = Region.objects.in_bulk(field_name="gss_code")
+    col_name = {field: columns.get(field, field) for field in COLUMNS}
+    if not problems:
+        plan = _validate_columns(
+            frame, columns, col_name, fixed_year, measures, regions, counts, progress, skip_unknown_measures
+        )
+        if plan is not None:
+            return plan
+    # The file has problems (or something the column-wise pass leaves to a closer look): check row by
+    # row, which names every problem exactly (file, row, column) in the order of the rows.
+    return _validate_rows(
+        frame,
+        columns,
+        col_name,
+        fixed_year,
+        measures,
+        regions,
+        problems,
+        counts,
+        progress,
+        skip_unknown_measures,
+    )
+
+
+def _validate_rows(
+    frame: Any,
+    columns: dict[str, str],
+    col_name: dict[str, str],
+    fixed_year: int | None,
+    measures: dict[tuple[str, str], Measure],
+    regions: dict[str, Region],
+    problems: Problems,
+    counts: Counts,
+    progress: Progress | None,
+    skip_unknown_measures: bool,
+) -> _Plan | None:
+    """Row-by-row validation: the reference behaviour, used for files with problems (see _validate_columns)."""
     codes_by_framework: dict[str, set[str]] = {}
     for framework, code in measures:
         codes_by_framework.setdefault(framework, set()).add(code)
-    regions = Region.objects.in_bulk(field_name="gss_code")
 
     def column(field: str) -> list[str]:
         return frame[columns[field]].tolist() if field in columns else [""] * len(frame)
 
-    col_name = {field: columns.get(field, field) for field in COLUMNS}
     years, ons_codes, geo_codes = column("year"), column("ons"), column("geo_code")
     descriptions, levels, groups = column("geo_desc"), column("geo_level"), column("group")
     ascof_codes, raw_values = column("ascof_code"), column("value")
@@ -478,6 +534,302 @@ def _validate(
     return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
 
 
+class _CloserLook(Exception):
+    """The column-wise pass met something only the row-by-row pass words exactly (a problem)."""
+
+
+def _groups(*arrays: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize the combination of several columns: a group number per row (numbered in order of first
+    appearance) and the index of each group's first row."""
+    combined: np.ndarray | None = None
+    for array in arrays:
+        codes, uniques = pd.factorize(array)
+        if combined is None:
+            combined = codes.astype(np.int64)
+        else:
+            combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    assert combined is not None
+    ids, _ = pd.factorize(combined)
+    first = np.unique(ids, return_index=True)[1]
+    return ids.astype(np.int64), first
+
+
+def _validate_columns(
+    frame: Any,
+    columns: dict[str, str],
+    col_name: dict[str, str],
+    fixed_year: int | None,
+    measures: dict[tuple[str, str], Measure],
+    regions: dict[str, Region],
+    counts: Counts,
+    progress: Progress | None,
+    skip_unknown_measures: bool,
+) -> _Plan | None:
+    """Column-wise validation of a file (issue 10): each distinct text, or combination of texts, is
+    interpreted once with the same rules as the row-by-row pass, and rows are then selected with numpy
+    masks; only the building of the plan walks the rows. Returns the same plan, skips and counts as
+    ``_validate_rows``, or None when the file has any problem: the row-by-row pass then names them all.
+    """
+    try:
+        return _columns_plan(
+            frame, columns, col_name, fixed_year, measures, regions, counts, progress, skip_unknown_measures
+        )
+    except _CloserLook:
+        return None
+
+
+def _columns_plan(
+    frame: Any,
+    columns: dict[str, str],
+    col_name: dict[str, str],
+    fixed_year: int | None,
+    measures: dict[tuple[str, str], Measure],
+    regions: dict[str, Region],
+    counts: Counts,
+    progress: Progress | None,
+    skip_unknown_measures: bool,
+) -> _Plan:
+    total = len(frame)
+    report_progress(progress, 0, total * 2)
+    row_numbers = frame.index.to_numpy()
+    blank = np.full(total, "", dtype=object)
+
+    def column(field: str) -> np.ndarray:
+        return frame[columns[field]].to_numpy(dtype=object) if field in columns else blank
+
+    codes_by_framework: dict[str, set[str]] = {}
+    for framework, code in measures:
+        codes_by_framework.setdefault(framework, set()).add(code)
+    skips: list[tuple[int, str, int]] = []  # (first row index, reason, rows) in the order the rows give them
+
+    def skip(mask: np.ndarray, reason_of: Any, ids: np.ndarray) -> None:
+        """Count the rows in ``mask`` as skipped, with a reason per group ``ids``."""
+        if not mask.any():
+            return
+        where = np.flatnonzero(mask)
+        groups, first, sizes = np.unique(ids[where], return_index=True, return_counts=True)
+        reasons: dict[str, list[int]] = {}
+        for group, first_at, size in zip(groups.tolist(), first.tolist(), sizes.tolist(), strict=True):
+            entry = reasons.setdefault(reason_of(group), [int(where[first_at]), 0])
+            entry[0] = min(entry[0], int(where[first_at]))
+            entry[1] += size
+        skips.extend((first_at, reason, size) for reason, (first_at, size) in reasons.items())
+
+    # Year → start year and framework
+    if fixed_year is not None:
+        starts = np.full(total, fixed_year, dtype=np.int64)
+    else:
+        year_codes, year_texts = pd.factorize(column("year"))
+        parsed_years = []
+        for text in year_texts:
+            parsed = period_start_year(text)
+            if parsed is None or not _year_supported(parsed):
+                raise _CloserLook
+            parsed_years.append(parsed)
+        if (year_codes < 0).any():
+            raise _CloserLook
+        starts = np.asarray(parsed_years, dtype=np.int64)[year_codes]
+    start_codes, start_values = pd.factorize(starts)
+    frameworks = np.asarray([framework_for_start_year(int(start)) for start in start_values], dtype=object)
+    row_frameworks = frameworks[start_codes]
+
+    # Measure code (and the breakdown suffix of the older codes)
+    groups_col, ascof_col = column("group"), column("ascof_code")
+    code_ids, code_first = _groups(row_frameworks, groups_col, ascof_col)
+    code_info = []
+    for i in code_first.tolist():
+        framework = row_frameworks[i]
+        group, ascof_code = _clean_code(groups_col[i]), _clean_code(ascof_col[i])
+        suffix = ""
+        if group:
+            code = group
+            if ascof_code.startswith(group):
+                suffix = ascof_code[len(group) :]
+        else:
+            code, suffix = _split_code(ascof_code, codes_by_framework.get(framework, set()))
+        if not code:
+            raise _CloserLook
+        code_info.append((code, suffix, measures.get((framework, code))))
+    known = np.asarray([info[2] is not None for info in code_info], dtype=bool)[code_ids]
+    active = np.ones(total, dtype=bool)
+    if not known.all():
+        if not skip_unknown_measures:
+            raise _CloserLook
+        reason_ids, reason_first = _groups(code_ids, starts)
+        reason_rows = reason_first.tolist()
+        skip(
+            ~known,
+            lambda group: (
+                f"measure {code_info[code_ids[reason_rows[group]]][0]} is not in the catalogue "
+                f"({period_label(int(starts[reason_rows[group]]))})"
+            ),
+            reason_ids,
+        )
+        active &= known
+    measure_pks = np.asarray([info[2].pk if info[2] else 0 for info in code_info], dtype=np.int64)[code_ids]
+    suffixes = np.asarray([info[1] for info in code_info], dtype=object)[code_ids]
+
+    # Breakdown
+    disaggs = column("disagg")
+    breakdown_ids, breakdown_first = _groups(disaggs, suffixes)
+    breakdown_texts = []
+    for i in breakdown_first.tolist():
+        disagg, suffix = disaggs[i], suffixes[i]
+        if disagg.lower() not in TOTAL_LABELS:
+            breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
+        elif suffix:
+            breakdown = CODE_SUFFIXES.get(suffix, suffix)
+        else:
+            breakdown = Value.TOTAL
+        breakdown_texts.append(breakdown)
+    too_long = np.asarray([len(text) > 64 for text in breakdown_texts], dtype=bool)[breakdown_ids]
+    if (too_long & active).any():
+        raise _CloserLook
+    breakdowns = np.asarray(breakdown_texts, dtype=object)[breakdown_ids]
+
+    # Measure type → the Value field the row fills
+    mtype_codes, mtype_texts = pd.factorize(column("mtype"))
+    parts_of_type = []
+    for text in mtype_texts:
+        part = MEASURE_TYPES.get(text.lower())
+        if part is None:
+            part = MEASURE_TYPES.get(re.sub(r"\s+", " ", text.lower()))
+        parts_of_type.append(part)
+    stored = np.asarray([part is not None for part in parts_of_type], dtype=bool)[mtype_codes]
+    if not (stored | ~active).all():
+        skip(active & ~stored, lambda group: f"measure type {mtype_texts[group]!r} not stored", mtype_codes)
+        active &= stored
+    parts = np.asarray(parts_of_type, dtype=object)[mtype_codes]
+
+    # Area
+    levels, ons_codes, descriptions = column("geo_level"), column("ons"), column("geo_desc")
+    area_ids, area_first = _groups(levels, ons_codes, descriptions)
+    specs = []
+    for i in area_first.tolist():
+        found = _Found()
+        spec = _area_spec(0, levels[i], ons_codes[i], descriptions[i], regions, found, col_name)  # type: ignore[arg-type]
+        specs.append(spec)
+    has_spec = np.asarray([spec is not None for spec in specs], dtype=bool)[area_ids]
+    if not (has_spec | ~active).all():
+        raise _CloserLook
+    area_keys = np.asarray([spec.key if spec else "" for spec in specs], dtype=object)[area_ids]
+    is_council = np.asarray([bool(spec and spec.kind == "council") for spec in specs], dtype=bool)[area_ids]
+    areas: dict[str, AreaSpec] = {}
+    where = np.flatnonzero(active)
+    for j in np.sort(np.unique(area_ids[where], return_index=True)[1]).tolist():
+        spec = specs[area_ids[where[j]]]
+        if spec.key not in areas:
+            areas[spec.key] = AreaSpec(spec.kind, spec.key, spec.name, int(row_numbers[where[j]]))
+
+    # CASSR numbers of councils (the first given; a different one later is a problem)
+    cassr: dict[str, int] = {}
+    cassr_rows: dict[str, int] = {}
+    geo_codes = column("geo_code")
+    if "geo_code" in columns:
+        with_code = active & is_council & (geo_codes != "")
+        if with_code.any():
+            where = np.flatnonzero(with_code)
+            _, pair_first = _groups(area_keys[where], geo_codes[where])
+            for j in pair_first.tolist():
+                number = geo_codes[where[j]]
+                if not number.isdigit():
+                    continue
+                key = area_keys[where[j]]
+                previous = cassr.get(key)
+                if previous is not None and previous != int(number):
+                    raise _CloserLook
+                if previous is None:
+                    cassr[key] = int(number)
+                    cassr_rows[key] = int(row_numbers[where[j]])
+    probe = Problems("")
+    _check_cassr(cassr, cassr_rows, probe, col_name["geo_code"])
+    if probe:
+        raise _CloserLook
+
+    # Values: each distinct cell text parsed once; numbers checked against the measure's bounds
+    value_codes, value_texts = pd.factorize(column("value"))
+    parsed_values = [parse_value_cell(text) for text in value_texts]
+    unreadable = [k for k, parsed in enumerate(parsed_values) if parsed is None]
+    if unreadable and (active & np.isin(value_codes, unreadable)).any():
+        raise _CloserLook
+    statuses_of = np.asarray([p[0] if p else "" for p in parsed_values], dtype=object)
+    numbers_of = [p[1] if p else None for p in parsed_values]
+    quantized_of = np.asarray([quantize(number) for number in numbers_of], dtype=object)
+    floats_of = np.asarray([float(n) if n is not None else np.nan for n in numbers_of], dtype=np.float64)
+    row_floats = floats_of[value_codes]
+    has_number = ~np.isnan(row_floats) & active
+    headline = parts == "value"
+    measure_objects = {info[2].pk: info[2] for info in code_info if info[2] is not None}
+    bounds_of = {pk: _safe_bounds(measure) for pk, measure in measure_objects.items()}
+    code_bounds = np.asarray(
+        [[float(x) for x in bounds_of[info[2].pk]] if info[2] else [0.0, 0.0] for info in code_info],
+        dtype=np.float64,
+    ).reshape(-1, 2)
+    # a base, numerator, denominator or margin of error is never negative
+    low = np.where(headline, code_bounds[code_ids, 0], 0.0)
+    high = np.where(headline, code_bounds[code_ids, 1], float(MAX_ABS))
+    # float(Decimal) rounds monotonically, so a value strictly inside the float bounds is inside the
+    # exact ones; values on or beyond a bound are checked exactly, as the row-by-row pass does.
+    for i in np.flatnonzero(has_number & ~((row_floats > low) & (row_floats < high))).tolist():
+        number = numbers_of[value_codes[i]]
+        measure = measure_objects[int(measure_pks[i])]
+        if headline[i]:
+            low_bound, high_bound = bounds_of[measure.pk]
+            if low_bound <= number <= high_bound:
+                continue
+            message = check_number_size(number) or range_problem(measure, number)
+        else:
+            message = check_number_size(number) or (number < 0 and "negative")
+        if message:
+            raise _CloserLook
+
+    # Duplicates: identical rows are accepted once; different values for one key are a problem.
+    where = np.flatnonzero(active)
+    key_ids, key_first = _groups(
+        starts[where], area_keys[where], measure_pks[where], breakdowns[where], parts[where]
+    )
+    if len(key_first) < len(where):
+        repeated = np.ones(len(where), dtype=bool)
+        repeated[key_first] = False
+        first_value = value_codes[where[key_first]][key_ids]
+        outcome = [(statuses_of[k], quantized_of[k]) for k in range(len(value_texts))]
+        for j in np.flatnonzero(repeated).tolist():
+            if outcome[value_codes[where[j]]] != outcome[first_value[j]]:
+                raise _CloserLook
+        duplicate = np.zeros(total, dtype=bool)
+        duplicate[where[repeated]] = True
+        skip(duplicate, lambda group: "identical duplicate row", np.zeros(total, dtype=np.int64))
+        active &= ~duplicate
+
+    for _first_at, reason, size in sorted(skips):
+        counts.skip(reason, size)
+    report_progress(progress, total // 2, total * 2)
+
+    # The plan: one entry per (year, area, measure, breakdown), in the order of the rows
+    values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
+    rows = np.flatnonzero(active)
+    quantized, statuses = quantized_of.tolist(), statuses_of.tolist()
+    for start, area_key, pk, breakdown, part, code in zip(
+        starts[rows].tolist(),
+        area_keys[rows].tolist(),
+        measure_pks[rows].tolist(),
+        breakdowns[rows].tolist(),
+        parts[rows].tolist(),
+        value_codes[rows].tolist(),
+        strict=True,
+    ):
+        entry = values.get((start, area_key, pk, breakdown))
+        if entry is None:
+            entry = values[(start, area_key, pk, breakdown)] = {}
+        if part == "value":
+            entry["value"] = quantized[code]
+            entry["status"] = statuses[code]
+        else:
+            entry[part] = quantized[code]
+    report_progress(progress, total, total * 2)
+    return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
+
+
 def _safe_bounds(measure: Measure) -> tuple[Decimal, Decimal]:
     """A range inside which a headline value breaks none of range_problem's or check_number_size's rules."""
     low, high = -MAX_ABS, MAX_ABS
@@ -634,13 +986,17 @@ def _write(
 
 
 def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
-    """Area pk for every area key in the file, creating councils and areas that are not yet known."""
+    """Area pk for every area key in the file, creating councils and areas that are not yet known.
+
+    New councils and areas are inserted in bulk (a first national import creates 150 of each), with
+    the fields ``scorecard.areas``' ``area_for_*`` helpers give them, in the order of the file."""
     keys = list(plan.areas)
     area_ids = dict(Area.objects.filter(key__in=keys).values_list("key", "pk"))
     council_codes = [key for key, spec in plan.areas.items() if spec.kind == "council"]
     councils = Council.objects.in_bulk(council_codes, field_name="gss_code")
     slugs = set(Council.objects.values_list("slug", flat=True))
     created_councils = []
+    new_councils = []
     for gss in council_codes:
         council = councils.get(gss)
         if council is None:
@@ -650,7 +1006,7 @@ def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
             if slug in slugs:
                 slug = f"{slug}-{gss.lower()}"
             slugs.add(slug)
-            council = Council.objects.create(
+            council = Council(
                 gss_code=gss,
                 name=name[:150],
                 slug=slug,
@@ -658,22 +1014,35 @@ def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
                 cassr_code=plan.cassr.get(gss),
                 region=None,
             )
+            new_councils.append(council)
             councils[gss] = council
             created_councils.append(gss)
         elif council.cassr_code is None and gss in plan.cassr:
             council.cassr_code = plan.cassr[gss]
             council.save(update_fields=["cassr_code"])
+    Council.objects.bulk_create(new_councils)
     counts.summary["councils_created"] = created_councils
+    new_areas = []
     for key, spec in plan.areas.items():
         if key in area_ids:
             continue
         if spec.kind == "council":
-            area = area_for_council(council=councils[key])
+            council = councils[key]
+            area = Area(key=key, kind=Area.Kind.COUNCIL, name=council.name, council=council)
         elif spec.kind == "region":
-            area = area_for_region(region=plan.regions[key])
+            region = plan.regions[key]
+            area = Area(key=key, kind=Area.Kind.REGION, name=region.name, region=region)
         elif spec.kind == "england":
-            area = area_for_england()
+            area = Area(key=ENGLAND_CODE, kind=Area.Kind.ENGLAND, name="England")
         else:
-            area = area_for_council_type(name=spec.name)
-        area_ids[key] = area.pk
+            type_key = council_type_key(spec.name)
+            area = Area(
+                key=type_key,
+                kind=Area.Kind.COUNCIL_TYPE,
+                name=spec.name.strip(),
+                council_type=COUNCIL_TYPE_NAMES.get(type_key.removeprefix("type:"), ""),
+            )
+        new_areas.append(area)
+    for area in Area.objects.bulk_create(new_areas):
+        area_ids[area.key] = area.pk
     return area_ids

@@ -9,10 +9,12 @@ inside the transaction, or FAILED / PREVIEWED after the rolled-back transaction.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
@@ -130,6 +132,21 @@ class Counts:
         return sum(self.skipped_reasons.values())
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an import builds tens of thousands of small
+    objects: each full collection would walk every object of the process (profiled: about a fifth of an
+    import's CPU time, issue 10). Reference counting still frees everything; the collector runs again
+    afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Rollback(Exception):
     """Raised inside the write transaction to undo a dry run."""
 
@@ -206,8 +223,10 @@ def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
     if not text.strip():
         problems.add("the file is empty")
         return None
-    header_line = text.lstrip("\ufeff").splitlines()[0]
-    sep = max([",", ";", "\t"], key=header_line.count)
+    sep = max([",", ";", "\t"], key=_first_line(text).count)
+    frame = _fast_frame(text, sep)
+    if frame is not None:
+        return tidy_frame(frame)
     reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
     try:
         records = list(reader)
@@ -254,6 +273,86 @@ def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
     return tidy_frame(frame)
 
 
+_QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
+
+
+def _first_line(text: str) -> str:
+    """``text.lstrip("\\ufeff").splitlines()[0]`` without splitting the whole text."""
+    head = text[:65536].lstrip("\ufeff")
+    lines = head.splitlines()
+    if len(lines) > 1 or len(head) == len(text):
+        return lines[0]
+    return text.lstrip("\ufeff").splitlines()[0]
+
+
+def _fast_frame(text: str, sep: str) -> pd.DataFrame | None:
+    """The frame ``csv_frame`` would build, read by pandas' C parser (issue 10: several times faster than
+    the csv module), or None whenever the text has anything that parser could read differently: a quote
+    that does not enclose a whole field, a carriage return that does not end a line, a blank line, a field
+    over the csv module's size limit, or any record whose field count differs from the header's. The
+    csv-module path then reads it and names every such row."""
+    body = text.rstrip("\r\n")
+    if not text[len(body) :].replace("\r\n", "").replace("\n", ""):
+        text = body + "\n"  # blank lines at the end: the csv path reads them as blank rows, then drops them
+    limit = csv.field_size_limit()
+    pieces, last, size = [], 0, len(text)
+    starts_ok, ends_ok = (sep, "\n"), (sep, "\r", "\n")
+    for match in _QUOTED.finditer(text):
+        start, end = match.span()
+        if (
+            end - start > limit
+            or (start and text[start - 1] not in starts_ok)
+            or (end < size and text[end] not in ends_ok)
+        ):
+            return None
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    outside = "".join(pieces)  # the text without its quoted fields: one line per record
+    if '"' in outside or outside.count("\r") != outside.count("\r\n"):
+        return None
+    data = np.frombuffer(
+        outside.encode("utf-8", "surrogatepass"), dtype=np.uint8
+    )  # newline and delimiters are ASCII
+    ends = np.flatnonzero(data == 10)
+    if not len(ends) or ends[-1] != len(data) - 1:
+        ends = np.append(ends, len(data))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    lengths = ends - starts
+    records = len(ends)
+    if records < 2 or lengths.max() > limit:
+        return None
+    if ((lengths == 0) | ((lengths == 1) & (data[np.minimum(starts, len(data) - 1)] == 13))).any():
+        return None  # a blank line
+    delimiters = np.flatnonzero(data == ord(sep))
+    fields = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
+    width = int(fields[0])
+    if (fields != width).any():
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quotechar='"',
+            doublequote=True,
+        )
+    except (pd.errors.ParserError, ValueError):  # pragma: no cover (the checks above leave none)
+        return None
+    if frame.shape != (records, width):
+        return None  # pragma: no cover
+    header = [str(name) for name in frame.iloc[0].tolist()]
+    if not any(name.strip() for name in header):
+        return None
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = [name.lstrip("\ufeff").strip() for name in _unique_names(header)]
+    return frame
+
+
 def _unique_names(header: list[str]) -> list[str]:
     """Column names as pandas would give them: blanks become ``Unnamed: i``, repeats get ``.1``, ``.2``."""
     seen: dict[str, int] = {}
@@ -272,13 +371,16 @@ def _unique_names(header: list[str]) -> list[str]:
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells as stripped strings (NaN → ""); drop rows that are entirely blank but keep the numbering."""
     frame = frame.fillna("").astype(object)
+    blank = np.ones(len(frame), dtype=bool)
     for column in frame.columns:
+        # Each distinct text is stripped once (a national file repeats a few texts thousands of times).
         codes, uniques = pd.factorize(frame[column].to_numpy())
         stripped = np.array([str(cell).strip() for cell in uniques] or [""], dtype=object)
-        frame[column] = stripped[codes] if len(codes) else frame[column]
+        if len(codes):
+            frame[column] = stripped[codes]
+            blank &= (stripped == "")[codes]
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # spreadsheet row numbers, header = row 1
-    blank = (frame == "").all(axis=1)
-    return frame[~blank]
+    return frame[~blank] if blank.any() else frame
 
 
 def normalise_header(name: str) -> str:
@@ -462,42 +564,69 @@ def upsert_values(
     """
     if not desired:
         return
-    existing = _existing_values({key[0] for key in desired}, {key[1] for key in desired})
+    with collection_paused():
+        _upsert_values(desired, record, user, counts, step, allow_blanking, problems)
+
+
+def _upsert_values(
+    desired: dict[tuple[int, int, int, str], dict[str, Any]],
+    record: ImportRecord,
+    user: Any,
+    counts: Counts,
+    step: Callable[[float], None] | None,
+    allow_blanking: bool,
+    problems: Problems | None,
+) -> None:
+    # Only the fields the file gives (and the headline, for the change report) are read to compare;
+    # the values that will be updated are then read whole.
+    given: set[str] = {"value", "status"}
+    for fields in desired.values():
+        given.update(fields)
+    compared = [name for name in VALUE_FIELDS if name in given]
+    existing = _existing_values({key[0] for key in desired}, {key[1] for key in desired}, compared)
     to_create: list[tuple[tuple[int, int, int, str], dict[str, Any]]] = []
     to_update: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]] = []
     changes: list[tuple[int, tuple[int, int, int, str], Decimal, Decimal | None, str]] = []
+    dec = _DecimalCache()
+    at = {name: i for i, name in enumerate(compared, start=1)}  # position in an existing row
+    ok = Value.Status.OK
+    unchanged = 0
+    stale: list[tuple[tuple[int, int, int, str], dict[str, Any], int, bool]] = []
     for key, fields in desired.items():
-        current = existing.get(key)
-        if current is None:
+        row = existing.get(key)
+        if row is None:
             to_create.append((key, fields))
             continue
-        value_id, old, is_demo = current
-        changed = False
-        for name, new in fields.items():
-            if name in DECIMAL_FIELDS:
-                if _dec(old[name]) != new:
-                    changed = True
+        is_demo = bool(row[-1])
+        if not is_demo:
+            for name, new in fields.items():
+                old = row[at[name]]
+                if (dec(old) if name in DECIMAL_FIELDS else old) != new:
                     break
-            elif old[name] != new:
-                changed = True
-                break
-        if not changed and not is_demo:
-            counts.unchanged += 1
-            continue
+            else:
+                unchanged += 1
+                continue
+        stale.append((key, fields, row[0], is_demo))
+    counts.unchanged += unchanged
+    whole = _values_by_id([value_id for _, _, value_id, _ in stale])
+    for key, fields, value_id, is_demo in stale:
+        old_fields = {
+            name: (dec(old) if name in DECIMAL_FIELDS else old)
+            for name, old in zip(VALUE_FIELDS, whole[value_id], strict=True)
+        }
         if (
             not is_demo
             and "value" in fields
-            and old["status"] == Value.Status.OK
-            and old["value"] is not None
+            and old_fields["status"] == ok
+            and old_fields["value"] is not None
         ):
-            new_status = fields.get("status", old["status"])
+            new_status = fields.get("status", old_fields["status"])
             new_value = fields["value"]
-            old_value = _dec(old["value"])
-            if new_status != Value.Status.OK or new_value is None or new_value != old_value:
+            old_value = old_fields["value"]
+            if new_status != ok or new_value is None or new_value != old_value:
                 changes.append((value_id, key, old_value, new_value, new_status))
-        merged = {name: (_dec(old[name]) if name in DECIMAL_FIELDS else old[name]) for name in VALUE_FIELDS}
-        merged.update(fields)
-        to_update.append((value_id, key, merged))
+        old_fields.update(fields)
+        to_update.append((value_id, key, old_fields))
 
     counts.changes = _describe_changes(changes)
     removed = sum(1 for change in counts.changes if change["kind"] == "removed")
@@ -519,35 +648,59 @@ def upsert_values(
         done += len(to_create[start : start + BATCH_SIZE])
         if step:
             step(done / total)
+    if to_create:
+        writer.history(history_type="+")  # before the updates: the values of this import are the new ones
     for start in range(0, len(to_update), BATCH_SIZE):
         writer.update(to_update[start : start + BATCH_SIZE])
         done += len(to_update[start : start + BATCH_SIZE])
         if step:
             step(done / total)
-    writer.history(created=to_create, updated=to_update)
+    if to_update:
+        writer.history(history_type="~")
     counts.created += len(to_create)
     counts.updated += len(to_update)
 
 
 def _existing_values(
-    measure_ids: set[int], period_ids: set[int]
-) -> dict[tuple[int, int, int, str], tuple[int, dict[str, Any], bool]]:
-    """Existing values of these measures and periods, read as plain rows (no model instances)."""
+    measure_ids: set[int], period_ids: set[int], fields: list[str]
+) -> dict[tuple[int, int, int, str], tuple]:
+    """Existing values of these measures and periods, read as plain rows (no model instances):
+    ``{(measure_id, period_id, area_id, breakdown): (id, *fields, is_demo)}``."""
     queryset = Value.objects.filter(measure_id__in=measure_ids, period_id__in=period_ids).values_list(
-        "id", "measure_id", "period_id", "area_id", "breakdown", *VALUE_FIELDS, "is_demo"
+        "measure_id", "period_id", "area_id", "breakdown", "id", *fields, "is_demo"
     )
+    return {row[:4]: row[4:] for row in _raw_rows(queryset)}
+
+
+def _values_by_id(ids: list[int]) -> dict[int, tuple]:
+    """``{id: (*VALUE_FIELDS)}`` of these values, read as plain rows."""
+    whole: dict[int, tuple] = {}
+    for start in range(0, len(ids), 500):
+        queryset = Value.objects.filter(id__in=ids[start : start + 500]).values_list("id", *VALUE_FIELDS)
+        whole.update((row[0], row[1:]) for row in _raw_rows(queryset))
+    return whole
+
+
+def _raw_rows(queryset: Any) -> list[tuple]:
+    """The rows of a values_list queryset as the database driver gives them (no ORM conversion)."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    result = {}
-    for row in rows:
-        result[(row[1], row[2], row[3], row[4])] = (
-            row[0],
-            dict(zip(VALUE_FIELDS, row[5:12], strict=True)),
-            bool(row[12]),
-        )
-    return result
+        return cursor.fetchall()
+
+
+class _DecimalCache:
+    """``_dec`` of stored numbers, each distinct one converted once (a national file repeats them)."""
+
+    def __init__(self) -> None:
+        self.known: dict[Any, Decimal | None] = {None: None}
+
+    def __call__(self, value: Any) -> Decimal | None:
+        try:
+            return self.known[value]
+        except KeyError:
+            result = self.known[value] = _dec(value)
+            return result
 
 
 def _describe_changes(
@@ -629,7 +782,26 @@ class _ValueWriter:
                 )
             )
         table = self.quote(Value._meta.db_table)
+        if self.postgres:
+            self._copy(table, columns, rows, text_columns=("breakdown", "status", "note"))
+            return
         self._many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s", rows)  # noqa: S608 (table and column names from the models)
+
+    def _copy(
+        self, table: str, columns: list[str], rows: list[tuple], *, text_columns: tuple[str, ...]
+    ) -> None:
+        """PostgreSQL: load rows with ``COPY … FROM STDIN`` (CSV), several times faster than INSERTs.
+        None is written as an empty field, which COPY reads as NULL except in ``text_columns``
+        (read as the empty string, as the ORM would store it)."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+                f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(text_columns)}))",
+                buffer,
+            )
 
     def update(self, batch: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]]) -> None:
         table = self.quote(Value._meta.db_table)
@@ -651,28 +823,16 @@ class _ValueWriter:
                     [(*row[:-1], False, row[-1]) for row in rows],
                 )
 
-    def history(
-        self,
-        *,
-        created: list[tuple[tuple[int, int, int, str], dict[str, Any]]],
-        updated: list[tuple[int, tuple[int, int, int, str], dict[str, Any]]],
-    ) -> None:
-        """One history row per value created ("+") or changed ("~"), as django-simple-history writes them."""
-        if not created and not updated:
-            return
+    def history(self, *, history_type: str) -> None:
+        """One history row per value this import created ("+") or changed ("~"), as django-simple-history
+        writes them, copied by the database from the values just written (no row passes through Python).
+
+        "+" must run after the inserts and before the updates (the values of this import are then exactly
+        the new ones); "~" after the updates takes this import's values that got no "+" row.
+        """
         history_model = Value.history.model
         when = connection.ops.adapt_datetimefield_value(timezone.now())
-        ids: dict[tuple[int, int, int, str], int] = {}
-        if created:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT id, measure_id, period_id, area_id, breakdown FROM {self.quote(Value._meta.db_table)} "  # noqa: S608 (table and column names from the models)
-                    "WHERE source_import_id = %s",
-                    [self.record_id],
-                )
-                for value_id, *key in cursor.fetchall():
-                    ids[tuple(key)] = value_id  # type: ignore[index]
-        columns = [
+        copied = [
             "id",
             "measure_id",
             "period_id",
@@ -681,58 +841,24 @@ class _ValueWriter:
             *VALUE_FIELDS,
             "is_demo",
             "source_import_id",
-            "history_date",
-            "history_change_reason",
-            "history_type",
-            "history_user_id",
         ]
-        record_id, reason, user_id, ok = self.record_id, self.reason, self.user_id, Value.Status.OK
-        out = [
-            (
-                ids[key],
-                *key,
-                f.get("value"),
-                f.get("status", ok),
-                f.get("numerator"),
-                f.get("denominator"),
-                f.get("base"),
-                f.get("margin_of_error"),
-                f.get("note", ""),
-                False,
-                record_id,
-                when,
-                reason,
-                "+",
-                user_id,
+        columns = [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"]
+        table = self.quote(Value._meta.db_table)
+        history_table = self.quote(history_model._meta.db_table)
+        sql = (
+            f"INSERT INTO {history_table} ({', '.join(columns)}) "  # noqa: S608 (table and column names from the models)
+            f"SELECT {', '.join('v.' + name for name in copied)}, %s, %s, %s, %s FROM {table} v "
+            "WHERE v.source_import_id = %s"
+        )
+        params: list[Any] = [when, self.reason, history_type, self.user_id, self.record_id]
+        if history_type == "~":
+            sql += (
+                f" AND v.id NOT IN (SELECT h.id FROM {history_table} h "  # noqa: S608 (names from the models)
+                "WHERE h.source_import_id = %s AND h.history_type = '+')"
             )
-            for key, f in created
-        ]
-        out += [
-            (
-                value_id,
-                *key,
-                m["value"],
-                m["status"],
-                m["numerator"],
-                m["denominator"],
-                m["base"],
-                m["margin_of_error"],
-                m["note"],
-                False,
-                record_id,
-                when,
-                reason,
-                "~",
-                user_id,
-            )
-            for value_id, key, m in updated
-        ]
-        table = self.quote(history_model._meta.db_table)
-        for start in range(0, len(out), BATCH_SIZE):
-            self._many(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s",  # noqa: S608 (names from the models)
-                out[start : start + BATCH_SIZE],
-            )
+            params.append(self.record_id)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " ORDER BY v.id", params)
 
 
 def delete_demo_values(counts: Counts) -> None:
@@ -780,7 +906,7 @@ def run_import(
                 applied_record = record
         except Rollback:
             pass
-        if applied_record is not None:
+        if applied_record is not None and (counts.created or counts.updated):
             analyze_after_import()
     ok = not problems
     if applied_record is None:
