@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from councils.models import Council, NearestNeighbour, Region
 from scorecard import scoring
+from scorecard.cache import cached_read
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Domain, Framework, Measure, Period, Value
 
@@ -245,12 +246,14 @@ class _PeriodValues:
     areas: list[tuple[int, str, str, str, _Figure]]  # (measure id, key, kind, name, figure)
 
 
-def _period_values(*, period: Period | None, measure_ids: list[int]) -> _PeriodValues:
+def _period_values(*, period: Period | None, measure_ids: list[int] | None) -> _PeriodValues:
+    """Two queries. ``measure_ids`` None: every measure's values of the period."""
     result = _PeriodValues(defaultdict(dict), {}, {}, {}, [])
-    if period is None or not measure_ids:
+    if period is None or measure_ids == []:
         return result
+    which = {"measure_id__in": measure_ids} if measure_ids is not None else {}
     rows = Value.objects.filter(
-        period=period, breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL, measure_id__in=measure_ids
+        period=period, breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL, **which
     ).values_list(
         "measure_id",
         "area__council__gss_code",
@@ -265,7 +268,7 @@ def _period_values(*, period: Period | None, measure_ids: list[int]) -> _PeriodV
         result.council_region[gss] = region_id
         result.council_type[gss] = council_type
     comparator_rows = (
-        Value.objects.filter(period=period, breakdown=Value.TOTAL, measure_id__in=measure_ids)
+        Value.objects.filter(period=period, breakdown=Value.TOTAL, **which)
         .exclude(area__kind=Area.Kind.COUNCIL)
         .values_list(
             "measure_id",
@@ -386,6 +389,103 @@ def _series_values(
     return result
 
 
+# --- What depends only on a period's data: computed once per data version ---------------------------
+
+
+@dataclass
+class _MeasureStats:
+    """One measure in one period, over every council: figures, ranks, quartiles and comparators."""
+
+    figures: dict[str, _Figure] = field(default_factory=dict)  # council GSS code → figure
+    region_rank: dict[str, scoring.Rank] = field(default_factory=dict)  # within the council's region
+    region_ranked: dict[int, int] = field(default_factory=dict)  # region id → figures ranked there ("of n")
+    england_rank: dict[str, scoring.Rank] = field(default_factory=dict)
+    quartile_england: dict[str, int | None] = field(default_factory=dict)
+    real: bool = False  # any real (non-demo) figure
+    # (kind, region id / council type / "", real_only) → the comparator (published, else computed)
+    comparators: dict[tuple[str, object, bool], ComparatorValue] = field(default_factory=dict)
+
+    def comparator(self, kind: str, scope: object, *, real_only: bool) -> ComparatorValue | None:
+        return self.comparators.get((kind, scope, real_only))
+
+
+_NO_STATS = _MeasureStats()
+
+
+@dataclass
+class PeriodStats:
+    """Every council's figures of a period with what follows from them alone (``_period_stats``)."""
+
+    council_region: dict[str, int | None]
+    council_type: dict[str, str]
+    measures: dict[int, _MeasureStats]
+    areas: list[
+        tuple[int, str, str, str, _Figure]
+    ]  # published comparator areas: (measure id, key, kind, name)
+
+    def measure(self, measure_id: int) -> _MeasureStats:
+        return self.measures.get(measure_id, _NO_STATS)
+
+
+def _measure_stats(measure: Measure, data: _PeriodValues) -> _MeasureStats:
+    population = data.councils.get(measure.pk, {})
+    polarity = measure.polarity
+    stats = _MeasureStats(figures=dict(population))
+    stats.real = any(f.value is not None and not f.is_demo for f in population.values())
+    stats.england_rank = scoring.rank_values({g: f.value for g, f in population.items()}, polarity=polarity)
+    stats.quartile_england = {
+        g: (scoring.quartile_from_rank(r.rank, r.rank_of) if scoring.has_polarity(polarity) else None)
+        for g, r in stats.england_rank.items()
+    }
+    by_region: dict[object, list[str]] = defaultdict(list)
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for gss in population:
+        region_id = data.council_region.get(gss)
+        if region_id:
+            by_region[region_id].append(gss)
+        by_type[data.council_type.get(gss, "")].append(gss)
+    for region_id, members in by_region.items():
+        ranks = scoring.rank_values({g: population[g].value for g in members}, polarity=polarity)
+        stats.region_rank.update(ranks)
+        stats.region_ranked[region_id] = sum(1 for g in members if population[g].value is not None)
+    groups: list[tuple[str, object, list[_Figure]]] = [(Area.Kind.ENGLAND, "", list(population.values()))]
+    groups += [(Area.Kind.REGION, rid, [population[g] for g in m]) for rid, m in by_region.items()]
+    groups += [(Area.Kind.COUNCIL_TYPE, t, [population[g] for g in m]) for t, m in by_type.items()]
+    scopes = {(kind, scope) for kind, scope, _ in groups}
+    # A published area with no council figures in its group (e.g. a region whose councils are missing).
+    scopes |= {(kind, scope) for (mid, kind, scope) in data.comparators if mid == measure.pk}
+    members_of = {(kind, scope): figures for kind, scope, figures in groups}
+    for kind, scope in scopes:
+        for real_only in (False, True):
+            stats.comparators[(kind, scope, real_only)] = _comparator(
+                measure,
+                data.comparators.get((measure.pk, kind, scope)),
+                members_of.get((kind, scope), []),
+                real_only=real_only,
+            )
+    return stats
+
+
+def _period_stats(*, period: Period | None, measures: list[Measure]) -> PeriodStats:
+    """The period's statistics for every measure that has figures in it, from the cache when the data has
+    not changed since they were computed (``scorecard.cache``); else two queries and the arithmetic."""
+    if period is None:
+        return PeriodStats({}, {}, {}, [])
+
+    def compute() -> PeriodStats:
+        data = _period_values(period=period, measure_ids=None)
+        by_id = {m.pk: m for m in measures}
+        with_figures = set(data.councils) | {mid for mid, *_ in data.areas}
+        return PeriodStats(
+            council_region=data.council_region,
+            council_type=data.council_type,
+            measures={mid: _measure_stats(by_id[mid], data) for mid in with_figures if mid in by_id},
+            areas=data.areas,
+        )
+
+    return cached_read("period-stats", period.pk, compute=compute)
+
+
 # --- Council scorecard ------------------------------------------------------------------------------
 
 
@@ -427,14 +527,14 @@ def council_scorecard(
     real_codes = [code for code, is_demo in neighbours if not is_demo]
     demo_codes = [code for code, is_demo in neighbours if is_demo]
     neighbour_group = GROUP_REAL if real_codes else (GROUP_DEMO if demo_codes else GROUP_NONE)
-    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    stats = _period_stats(period=period, measures=all_measures)
 
     rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
     for measure in measures:
         row = _scorecard_row(
             council=council,
             measure=measure,
-            data=data,
+            stats=stats.measure(measure.pk),
             neighbour_codes=real_codes,
             demo_neighbour_codes=demo_codes,
             own_series=own_series,
@@ -481,7 +581,7 @@ def _scorecard_row(
     *,
     council: Council,
     measure: Measure,
-    data: _PeriodValues,
+    stats: _MeasureStats,
     neighbour_codes: list[str],
     demo_neighbour_codes: list[str],
     own_series: dict[tuple[str, int], _Figure],
@@ -489,26 +589,24 @@ def _scorecard_row(
     previous_period: Period | None,
     periods: list[Period],
 ) -> ScorecardRow:
-    population = data.councils.get(measure.pk, {})
+    """One measure of the council's scorecard: its own figure looked up in the period's statistics (work in
+    proportion to this council's measures and neighbours, never to the number of councils)."""
+    population = stats.figures
     own = population.get(council.gss_code, MISSING)
     real = own.value is not None and not own.is_demo
     if not neighbour_codes and not real:
         # A synthetic group may sit beside synthetic figures only (demo mode, labelled).
         neighbour_codes = demo_neighbour_codes
     polarity = measure.polarity
-    england_values = [f.value for f in population.values()]
-    region_figures = [
-        f
-        for gss, f in population.items()
-        if council.region_id and data.council_region.get(gss) == council.region_id
-    ]
-    region_values = [f.value for f in region_figures]
     region_rank = (
-        scoring.rank_in_group(own.value, region_values, polarity=polarity)
+        stats.region_rank.get(council.gss_code, scoring.Rank(None, 0))
         if council.region_id
         else scoring.Rank(None, 0)
     )
-    quartile_england = scoring.quartile_in_group(own.value, england_values, polarity=polarity)
+    if council.region_id and council.gss_code not in population:
+        # No figure: unranked, but "of n" still counts the region's ranked figures.
+        region_rank = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0))
+    quartile_england = stats.quartile_england.get(council.gss_code)
     quartile_region = (
         scoring.quartile_from_rank(region_rank.rank, region_rank.rank_of)
         if scoring.has_polarity(polarity)
@@ -520,30 +618,15 @@ def _scorecard_row(
         for code in neighbour_codes
         if code in population and not (real and population[code].is_demo)
     ]
-    type_figures = [f for gss, f in population.items() if data.council_type.get(gss) == council.council_type]
+    empty = ComparatorValue(None, False, _format(measure, None))
     comparators = {
         REGION: (
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.REGION, council.region_id)),
-                region_figures,
-                real_only=real,
-            )
+            stats.comparator(Area.Kind.REGION, council.region_id, real_only=real) or empty
             if council.region_id
-            else ComparatorValue(None, False, _format(measure, None))
+            else empty
         ),
-        ENGLAND: _comparator(
-            measure,
-            data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
-            list(population.values()),
-            real_only=real,
-        ),
-        COUNCIL_TYPE: _comparator(
-            measure,
-            data.comparators.get((measure.pk, Area.Kind.COUNCIL_TYPE, council.council_type)),
-            type_figures,
-            real_only=real,
-        ),
+        ENGLAND: stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty,
+        COUNCIL_TYPE: stats.comparator(Area.Kind.COUNCIL_TYPE, council.council_type, real_only=real) or empty,
         NEAREST_NEIGHBOURS: _comparator(measure, None, neighbour_figures, real_only=real),
     }
     commentary = scoring.commentary_for(
@@ -626,34 +709,28 @@ def region_overview(
     periods = [p for p in all_periods if p.pk in available_ids]
     if period is None:
         period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
-    measures = _measures_for_period(
-        _attach_domains(list(Measure.objects.all()), domains), period=period, region_id=region.pk
-    )
+    all_measures = _attach_domains(list(Measure.objects.all()), domains)
+    measures = _measures_for_period(all_measures, period=period, region_id=region.pk)
     if domain is not None:
         measures = [m for m in measures if m.domain_id == domain.pk]
-    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    stats = _period_stats(period=period, measures=all_measures)
     # A former council is listed only for the years it has figures (its history).
-    with_figures = {gss for figures in data.councils.values() for gss in figures}
+    with_figures = {gss for m in measures for gss in stats.measure(m.pk).figures}
     councils = [c for c in councils if not c.is_former or c.gss_code in with_figures]
 
     cells: dict[int, list[OverviewCell]] = {c.pk: [] for c in councils}
     region_comparators: list[ComparatorValue] = []
     england_comparators: list[ComparatorValue] = []
     demo = False
-    codes = {c.gss_code for c in councils}
     for measure in measures:
-        population = data.councils.get(measure.pk, {})
-        region_population = {code: population.get(code, MISSING).value for code in codes}
-        ranks = scoring.rank_values(region_population, polarity=measure.polarity)
-        # Rank England once per measure, not once per council.
-        england_quartiles = scoring.quartile_values(
-            {code: f.value for code, f in population.items()}, polarity=measure.polarity
-        )
+        measure_stats = stats.measure(measure.pk)
+        population = measure_stats.figures
+        unranked = scoring.Rank(None, measure_stats.region_ranked.get(region.pk, 0))
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            quartile = england_quartiles.get(council.gss_code)
-            rank = ranks[council.gss_code]
+            quartile = measure_stats.quartile_england.get(council.gss_code)
+            rank = measure_stats.region_rank.get(council.gss_code, unranked)
             cells[council.pk].append(
                 OverviewCell(
                     measure=measure,
@@ -667,23 +744,12 @@ def region_overview(
                     rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
                 )
             )
-        real = any(f.value is not None and not f.is_demo for f in population.values())
+        real = measure_stats.real
+        empty = _comparator(measure, None, [])
         region_comparators.append(
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
-                [population[c] for c in codes if c in population],
-                real_only=real,
-            )
+            measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty
         )
-        england_comparators.append(
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
-                list(population.values()),
-                real_only=real,
-            )
-        )
+        england_comparators.append(measure_stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty)
     demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, *england_comparators])
     return RegionOverview(
         region=region,
@@ -880,10 +946,11 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
             regions.append(council.region)
     framework = framework_for_start_year(period.start_year) if period else None
     region_ids = {r.pk for r in regions}
+    all_measures = _attach_domains(list(Measure.objects.all()), domains)
     measures = sorted(
         (
             m
-            for m in _attach_domains(list(Measure.objects.all()), domains)
+            for m in all_measures
             if m.framework == framework
             or (
                 m.framework == Framework.LOCAL
@@ -892,33 +959,22 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
         ),
         key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code),
     )
-    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    stats = _period_stats(period=period, measures=all_measures)
     rows: list[ComparisonRow] = []
     demo = False
     for measure in measures:
-        population = data.councils.get(measure.pk, {})
+        measure_stats = stats.measure(measure.pk)
+        population = measure_stats.figures
         if not any(council.gss_code in population for council in councils):
             continue  # nothing to compare on this measure
-        real = any(f.value is not None and not f.is_demo for f in population.values())
-        england_quartiles = scoring.quartile_values(
-            {code: f.value for code, f in population.items()}, polarity=measure.polarity
-        )
-        members = {
-            region.pk: {
-                code: f.value for code, f in population.items() if data.council_region.get(code) == region.pk
-            }
-            for region in regions
-        }
-        region_ranks = {
-            region_id: scoring.rank_values(values, polarity=measure.polarity)
-            for region_id, values in members.items()
-        }
+        real = measure_stats.real
         cells = []
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            rank = region_ranks.get(council.region_id, {}).get(council.gss_code, scoring.Rank(None, 0))
-            quartile = england_quartiles.get(council.gss_code)
+            unranked = scoring.Rank(None, measure_stats.region_ranked.get(council.region_id, 0))
+            rank = measure_stats.region_rank.get(council.gss_code, unranked)
+            quartile = measure_stats.quartile_england.get(council.gss_code)
             cells.append(
                 OverviewCell(
                     measure=measure,
@@ -932,21 +988,12 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
                     rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
                 )
             )
+        empty = _comparator(measure, None, [])
         region_comparators = [
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
-                [population[code] for code in members[region.pk]],
-                real_only=real,
-            )
+            measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty
             for region in regions
         ]
-        england = _comparator(
-            measure,
-            data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
-            list(population.values()),
-            real_only=real,
-        )
+        england = measure_stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty
         demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, england])
         rows.append(ComparisonRow(measure, cells, region_comparators, england))
     return Comparison(

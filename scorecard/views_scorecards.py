@@ -14,7 +14,7 @@ from councils.models import Council
 from scorecard import charts, selectors
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
-from scorecard.periods import period_start_year
+from scorecard.periods import period_from_request
 from scorecard.tables_scorecards import (
     FIGURE_COLUMNS,
     OVERVIEW_COLUMNS,
@@ -31,18 +31,6 @@ from scorecard.tables_scorecards import (
 
 EXPORT_FORMATS = ("csv", "xlsx")
 FIGURES = "figures"  # ?_export=figures: the tidy long CSV of every figure the page shows
-
-
-def period_from_request(request: HttpRequest) -> Period | None:
-    """``?period=2023-24`` as a Period; None when absent; 404 when it names no period we have."""
-    text = request.GET.get("period", "").strip()
-    if not text:
-        return None
-    start_year = period_start_year(text)
-    period = Period.objects.filter(start_year=start_year).first() if start_year else None
-    if period is None:
-        raise Http404(f"No data for the period {text[:20]!r}.")
-    return period
 
 
 def page_export(
@@ -234,14 +222,16 @@ class CompareView(PermissionRequiredMixin, TemplateView):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        period = period_from_request(request)
         all_councils = list(Council.objects.select_related("region").order_by("name"))
         periods = list(Period.objects.order_by("start_year"))
         submitted = "councils" in request.GET
-        form = CompareForm(request.GET if submitted else None, all_councils=all_councils, periods=periods)
+        query = request.GET.copy()
+        if period is not None:
+            query["period"] = period.label  # 2023/24 → the choice 2023-24
+        form = CompareForm(query if submitted else None, all_councils=all_councils, periods=periods)
         self.form, self.comparison = form, None
         if submitted and form.is_valid():
-            label = form.cleaned_data.get("period") or ""
-            period = next((p for p in periods if p.label == label), None)
             self.comparison = selectors.councils_comparison(
                 councils=form.cleaned_data["councils"], period=period
             )

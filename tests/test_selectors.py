@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from councils.models import Council, NearestNeighbour, Region
 from scorecard import selectors
 from scorecard.areas import area_for_council, area_for_council_type, area_for_england, area_for_region
+from scorecard.cache import data_version_bump
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Domain, Framework, Measure, Period, Polarity, Unit, Value
 from scorecard.periods import period_get_or_create
@@ -295,6 +296,7 @@ def add_national_councils(count: int) -> None:
                     )
                 )
     Value.objects.bulk_create(values, batch_size=2000)
+    data_version_bump()  # a set-based write, as the import services do (scorecard/cache.py)
     for c in councils[:20]:
         NearestNeighbour.objects.bulk_create(
             NearestNeighbour(council=c, position=p, neighbour_gss_code=n.gss_code)

@@ -1,0 +1,74 @@
+"""The data version: one token that changes whenever figures a page shows may have changed.
+
+Whatever depends only on a period's data (ranks, quartiles, computed comparators: see
+``selectors.period_stats``) is kept in Django's cache under a key that includes :func:`data_version`.
+Every write that changes such data calls :func:`data_version_bump`, so the next read computes afresh
+and a page never shows stale figures; old entries simply expire.
+
+- The token lives in the cache itself (Redis in production, so every app server sees one token; local
+  memory for ``make run`` and the tests). A token the cache has lost is replaced by a new one, which
+  only costs a recomputation: it is never a stale hit.
+- :func:`data_version_bump` inside a transaction bumps at once (the writing request itself then reads
+  fresh) and again when the transaction commits, so a page read by another request while the write was
+  in flight cannot keep the old figures under the new token.
+
+Writes that bump: every import (``imports.common.run_import``), demo seeding and removal
+(``scorecard.demo``), and any save or delete of a measure, period, domain, council, area or value row
+through the ORM, and any save of a value row (signals wired in ``scorecard.apps``). Set-based writes
+(``bulk_create``, ``QuerySet.update`` and deletes of values, raw SQL) are not caught by a signal: code
+that writes values that way calls :func:`data_version_bump` itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "scorecard:data-version"
+TIMEOUT = 24 * 60 * 60  # cached reads live a day at most; a new data version makes them unreachable anyway
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def data_version() -> str:
+    """The current data version (a short opaque token)."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        cache.add(VERSION_KEY, _new_token(), timeout=None)
+        token = cache.get(VERSION_KEY) or _new_token()
+    return token
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, _new_token(), timeout=None)
+
+
+def data_version_bump() -> None:
+    """Make every cached read of the data unreachable: now, and again when the current transaction commits
+    (registered once per transaction, however many rows the transaction writes)."""
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
+
+
+def cached_read(name: str, *parts: object, compute: Any) -> Any:
+    """``compute()`` once per data version for the key ``name`` + ``parts``; afterwards from the cache."""
+    key = ":".join(["scorecard", name, data_version(), *(str(p) for p in parts)])
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value
+
+
+def bump_on_change(sender: Any, **kwargs: Any) -> None:
+    """Signal receiver: a row a page reads was saved or deleted."""
+    if kwargs.get("raw"):
+        return  # loaddata: fixtures are loaded before any page is read
+    data_version_bump()
