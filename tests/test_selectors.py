@@ -244,7 +244,11 @@ def test_region_overview_matrix(example):
 
 def test_measure_values_ranked_with_trend(example):
     old_measure = measure("ascof_2014", "2A2")
-    result = selectors.measure_values(measure=old_measure, region=example["region"])
+    # Issue 8, one default for the page and the API: without a period, the measure's own latest year.
+    assert selectors.measure_values(measure=old_measure).period == example["previous"]
+    result = selectors.measure_values(
+        measure=old_measure, region=example["region"], period=example["current"]
+    )
     assert result.measure.code == "2C"  # latest period's counterpart of 2A2
     assert result.period == example["current"]
     assert [row.council.gss_code for row in result.rows[:3]] == [
