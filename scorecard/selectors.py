@@ -933,6 +933,9 @@ def measure_values(
         index = trend_periods.index(period)
         result.comparators = {key: line[index] for key, line in result.comparator_trends.items()}
         result.comparators.pop(NEAREST_NEIGHBOURS, None)
+    else:  # no figures at all: the comparators are there, empty
+        empty = _comparator(used, None, [])
+        result.comparators = {REGION: empty, ENGLAND: empty} if region is not None else {ENGLAND: empty}
     for line in result.comparator_trends.values():
         del line[len(periods) :]  # the selected period without figures is not part of the trend
     result.data_is_demo = any(r.is_demo for r in result.rows) or any(
