@@ -21,7 +21,9 @@ that writes values that way calls :func:`data_version_bump` itself.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from typing import Any
 
 from django.core.cache import cache
@@ -57,14 +59,37 @@ def data_version_bump() -> None:
         transaction.on_commit(_bump)
 
 
+# This process's own copy of the latest reads, by key (the key holds the data version, so an entry can never
+# be stale: a bump makes it unreachable). It saves unpickling a period's statistics from the shared cache on
+# every request; the shared cache saves the other processes from computing them again.
+_LOCAL: OrderedDict[str, Any] = OrderedDict()
+_LOCAL_SIZE = 16
+_LOCK = threading.Lock()
+
+
 def cached_read(name: str, *parts: object, compute: Any) -> Any:
-    """``compute()`` once per data version for the key ``name`` + ``parts``; afterwards from the cache."""
+    """``compute()`` once per data version for the key ``name`` + ``parts``; afterwards from this process's
+    memory, else Django's cache. The value is shared between requests: callers must not change it."""
     key = ":".join(["scorecard", name, data_version(), *(str(p) for p in parts)])
+    with _LOCK:
+        if key in _LOCAL:
+            _LOCAL.move_to_end(key)
+            return _LOCAL[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=TIMEOUT)
+    with _LOCK:
+        _LOCAL[key] = value
+        while len(_LOCAL) > _LOCAL_SIZE:
+            _LOCAL.popitem(last=False)
     return value
+
+
+def local_clear() -> None:
+    """Forget this process's copies (the tests empty the cache between tests)."""
+    with _LOCK:
+        _LOCAL.clear()
 
 
 def bump_on_change(sender: Any, **kwargs: Any) -> None:

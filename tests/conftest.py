@@ -18,9 +18,13 @@ def _fresh_cache():
     """The test database is rolled back after every test; the cache (data-version reads) is emptied too."""
     from django.core.cache import cache
 
+    from scorecard.cache import local_clear
+
     cache.clear()
+    local_clear()
     yield
     cache.clear()
+    local_clear()
 
 
 @pytest.fixture

@@ -234,8 +234,14 @@ def test_a_submitted_self_assessment_shows_at_once(client_for, birmingham):
     client = client_for("dass")
     url = PAGE + "?period=2023-24"
     assert "Self-assessed rating" not in client.get(url).content.decode()
-    sa.submitted(cycle=cycle, council=birmingham, rating="green")
+    before = data_version()
+    assessment = sa.submitted(cycle=cycle, council=birmingham, rating="green")
+    assert data_version() != before  # a self-assessment write is a data change too
     assert "Self-assessed rating" in client.get(url).content.decode()
+    from scorecard.selfassessment.services import self_assessment_reopen
+
+    self_assessment_reopen(assessment=assessment, user=None, reason="More evidence")
+    assert "Self-assessed rating" not in client.get(url).content.decode()
 
 
 def test_an_applied_import_analyses_the_tables(tmp_path, monkeypatch):
