@@ -53,28 +53,30 @@ def configure(*, fresh: bool = False) -> str:
     return url
 
 
-def _postgres_admin():  # type: ignore[no-untyped-def]
-    import psycopg
+def _postgres_admin(sql: str, params: list[str] | None = None) -> object:
+    import psycopg2
 
-    admin = urlparse(SOURCE_URL)._replace(path="/postgres")
-    return psycopg.connect(urlunparse(admin), autocommit=True)
+    connection = psycopg2.connect(urlunparse(urlparse(SOURCE_URL)._replace(path="/postgres")))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
+    finally:
+        connection.close()
 
 
 def _create_postgres(url: str) -> None:
     name = urlparse(url).path.lstrip("/")
-    with _postgres_admin() as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    if _postgres_admin("SELECT 1 FROM pg_database WHERE datname = %s", [name]) is None:
+        _postgres_admin(f'CREATE DATABASE "{name}"')
 
 
 def drop(url: str) -> None:
     if url.startswith("sqlite"):
         Path(urlparse(url).path).unlink(missing_ok=True)
         return
-    name = urlparse(url).path.lstrip("/")
-    with _postgres_admin() as connection, connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres_admin(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
 
 
 def ensure_loaded() -> str:

@@ -1,5 +1,7 @@
 """Balanced-scorecard pages: a council's scorecard, the regional overview and the compare page."""
 
+import hashlib
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -12,6 +14,7 @@ from councils.exports import dict_rows, export_response
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council
 from scorecard import charts, selectors
+from scorecard.cache import cached_read
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
 from scorecard.periods import period_from_request
@@ -111,8 +114,24 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
             return charts.csv_response(self.heatmap.table, filename=f"heatmap-{region.slug}-{label}.csv")
         return response or super().get(request, *args, **kwargs)
 
-    @property
+    def _page_key(self) -> tuple[object, ...]:
+        """What the heat-map and the table depend on beyond the data version: the region, period, domain and
+        the query (sorting, the CSV link)."""
+        overview = self.overview
+        query = hashlib.sha256(self.request.GET.urlencode().encode()).hexdigest()[:16]
+        return (
+            overview.region.pk,
+            overview.period.pk if overview.period else "-",
+            overview.domain.pk if overview.domain else "-",
+            query,
+        )
+
+    @cached_property
     def heatmap(self) -> charts.ChartBundle:
+        """Built once per data version and query (scorecard/cache.py): it depends on nothing else."""
+        return cached_read("region-heatmap", *self._page_key(), compute=self._heatmap)
+
+    def _heatmap(self) -> charts.ChartBundle:
         query = self.request.GET.copy()
         query["format"] = "csv"
         return rag_heatmap(
@@ -130,6 +149,9 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(region=self.region, overview=self.overview, table=self.table, chart=self.heatmap)
+        context["table_html"] = cached_read(
+            "region-table", *self._page_key(), compute=lambda: self.table.as_html(self.request)
+        )
         context["shows_demo_data"] = self.overview.data_is_demo
         context["comparator_rows"] = list(
             zip(

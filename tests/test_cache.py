@@ -182,12 +182,15 @@ def test_demo_seeding_and_removal_show_at_once(client_for):
 def test_a_value_saved_one_by_one_shows_at_once(client_for):
     demo_values_seed()
     client = client_for("dass")
+    region_page = "/regions/E12000005/scorecard/?period=2023-24"
     client.get(PAGE + "?period=2023-24")
+    assert "23.9" not in client.get(region_page).content.decode()  # the heat-map and table are cached now
     value = Value.objects.get(area__key=BIRMINGHAM, measure__key="ascof-2023-1a", period__start_year=2023)
     value.value = Decimal("23.9")
     value.save()  # e.g. the admin
     page = client.get(PAGE + "?period=2023-24").content.decode()
     assert "23.9 out of 24" in page and "1st of 14" in page
+    assert "23.9" in client.get(region_page).content.decode()
 
 
 def test_a_measure_change_shows_at_once(client_for):
