@@ -14,7 +14,7 @@ from councils.exports import dict_rows, export_response
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council
 from scorecard import charts, selectors
-from scorecard.cache import cached_read
+from scorecard.cache import cached_read, data_version
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
 from scorecard.periods import period_from_request
@@ -56,6 +56,14 @@ def page_export(
     return None
 
 
+def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
+    """The key of the page content's cached rendering: the data version (measures, councils and domains as
+    stored) and a digest of everything the content shows (figures, comparators, commentary, the neighbour
+    group, the self-ratings this viewer may see), so no write can leave a stale rendering behind."""
+    digest = hashlib.sha256(repr(scorecard).encode()).hexdigest()[:32]
+    return f"{data_version()}:{scorecard.council.pk}:{digest}"
+
+
 class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "councils.view_council"
     raise_exception = True
@@ -82,6 +90,7 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
         context["council"] = self.council
         context["scorecard"] = self.scorecard
         context["shows_demo_data"] = self.scorecard.data_is_demo
+        context["content_key"] = scorecard_content_key(self.scorecard)
         return context
 
 
