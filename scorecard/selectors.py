@@ -343,6 +343,18 @@ def _attach_domains(measures: list[Measure], domains: list[Domain]) -> list[Meas
     return measures
 
 
+def _catalogue() -> tuple[list[Period], list[Domain], list[Measure]]:
+    """Every period (oldest first), domain and measure (its domain attached), once per data version: every
+    save of these rows bumps it (scorecard/cache.py). Shared between requests: never changed by callers."""
+
+    def compute() -> tuple[list[Period], list[Domain], list[Measure]]:
+        domains = list(Domain.objects.all())
+        measures = _attach_domains(list(Measure.objects.all()), domains)
+        return list(Period.objects.order_by("start_year")), domains, measures
+
+    return cached_read("catalogue", compute=compute)
+
+
 def _measures_for_period(
     measures: list[Measure], *, period: Period | None, region_id: int | None
 ) -> list[Measure]:
@@ -534,10 +546,8 @@ def council_scorecard(
     ``viewer`` (a user), one more: the council's submitted self-ratings for the period, set on each
     section's ``self_rating`` when the viewer may read them.
     """
-    all_periods = list(Period.objects.order_by("start_year"))
+    all_periods, domains, all_measures = _catalogue()
     periods_by_id = {p.pk: p for p in all_periods}
-    domains = list(Domain.objects.all())
-    all_measures = _attach_domains(list(Measure.objects.all()), domains)
     measures_by_id = {m.pk: m for m in all_measures}
 
     own_rows = [
@@ -733,8 +743,7 @@ def region_overview(
     *, region: Region, period: Period | None = None, domain: Domain | None = None
 ) -> RegionOverview:
     """Councils × measures for a heat-map table: value, RAG (England quartile) and rank in the region."""
-    all_periods = list(Period.objects.order_by("start_year"))
-    domains = list(Domain.objects.all())
+    all_periods, domains, all_measures = _catalogue()
     councils = list(Council.objects.filter(region=region).order_by("name"))
     available_ids = set(
         Value.objects.filter(area__council__region=region, breakdown=Value.TOTAL)
@@ -744,7 +753,6 @@ def region_overview(
     periods = [p for p in all_periods if p.pk in available_ids]
     if period is None:
         period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
-    all_measures = _attach_domains(list(Measure.objects.all()), domains)
     measures = _measures_for_period(all_measures, period=period, region_id=region.pk)
     if domain is not None:
         measures = [m for m in measures if m.domain_id == domain.pk]
@@ -1090,8 +1098,7 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
     computed); England is shared. Six queries whatever the councils: periods, domains, measures, the
     periods the councils have data in, and the period's council and comparator values.
     """
-    all_periods = list(Period.objects.order_by("start_year"))
-    domains = list(Domain.objects.all())
+    all_periods, _domains, all_measures = _catalogue()
     available_ids = set(
         Value.objects.filter(area__council__in=councils, breakdown=Value.TOTAL)
         .values_list("period_id", flat=True)
@@ -1106,7 +1113,6 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
             regions.append(council.region)
     framework = framework_for_start_year(period.start_year) if period else None
     region_ids = {r.pk for r in regions}
-    all_measures = _attach_domains(list(Measure.objects.all()), domains)
     measures = sorted(
         (
             m
