@@ -87,7 +87,7 @@ def main() -> int:
         goal = GOALS_MS[name]
         print(
             f"{name:<20} {cold:>12.1f} {warm:>10.1f} {cold_queries:>4}/{warm_queries:<3} {goal:>8} "
-            f"{cold / goal:>13.2f}×"
+            f"{cold / goal:>13.2f}× {warm / goal:>11.2f}×"
         )
     print(national_db.machine())
     return 0

@@ -22,11 +22,13 @@ that writes values that way calls :func:`data_version_bump` itself.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import transaction
 
 VERSION_KEY = "scorecard:data-version"
@@ -37,17 +39,37 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
+# The token read once per request (and for at most MEMO_SECONDS outside requests, e.g. in a task worker):
+# a page reads several cached things and each would otherwise cost a round trip to Redis.
+MEMO_SECONDS = 1.0
+_memo = threading.local()
+
+
 def data_version() -> str:
     """The current data version (a short opaque token)."""
+    memo = getattr(_memo, "token", None)
+    if memo is not None and time.monotonic() - memo[1] < MEMO_SECONDS:
+        return memo[0]
     token = cache.get(VERSION_KEY)
     if token is None:
         cache.add(VERSION_KEY, _new_token(), timeout=None)
         token = cache.get(VERSION_KEY) or _new_token()
+    _memo.token = (token, time.monotonic())
     return token
 
 
+def forget_version(**kwargs: Any) -> None:
+    """Read the token afresh (connected to ``request_started``: every request sees the latest writes)."""
+    _memo.token = None
+
+
+request_started.connect(forget_version, dispatch_uid="scorecard-data-version-per-request")
+
+
 def _bump() -> None:
-    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    token = _new_token()
+    cache.set(VERSION_KEY, token, timeout=None)
+    _memo.token = (token, time.monotonic())
 
 
 def data_version_bump() -> None:
@@ -88,6 +110,7 @@ def cached_read(name: str, *parts: object, compute: Any) -> Any:
 
 def local_clear() -> None:
     """Forget this process's copies (the tests empty the cache between tests)."""
+    forget_version()
     with _LOCK:
         _LOCAL.clear()
 

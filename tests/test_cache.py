@@ -257,3 +257,17 @@ def test_an_applied_import_analyses_the_tables(tmp_path, monkeypatch):
     assert calls == [1]  # ANALYZE on PostgreSQL (a no-op on SQLite), after the write transaction
     assert ascof_import(path=tmp_path / "a.csv", dry_run=True).ok
     assert calls == [1]  # a dry run writes nothing, so nothing to analyse
+
+
+def test_a_bump_by_another_process_is_seen_by_the_next_request(client_for):
+    from django.core.cache import cache
+
+    from scorecard.cache import VERSION_KEY
+
+    client = client_for("dass")
+    client.get(PAGE)
+    seen = data_version()
+    cache.set(VERSION_KEY, "from-another-process")  # e.g. an import in the task worker
+    assert data_version() == seen  # read once per request (and at most a second outside one)
+    client.get(PAGE)  # request_started: the token is read afresh
+    assert data_version() == "from-another-process"
