@@ -3,7 +3,11 @@
 Every read here runs a fixed number of queries whatever the number of councils or measures: values for
 a period are fetched in bulk (all council areas in one query, all comparator areas in another), and
 the ranking, quartiles, RAG, direction of travel, comparators and commentary are computed in Python
-by :mod:`scorecard.scoring`, the rules stated in ``docs/SCORING.md``.
+by :mod:`scorecard.scoring`, the rules stated in ``docs/SCORING.md``. What depends only on a period's
+data (``PeriodStats``: every council's figures, ranks, England quartiles, comparators) and the catalogue
+(periods, domains, measures) are computed once per data version and kept (``scorecard.cache``), so a
+council's scorecard then does work in proportion to its own measures. ``measure_values`` (one measure,
+every council and year) is read afresh each time.
 
 Conventions:
 
