@@ -203,6 +203,30 @@ elif TASKS_BACKEND in ("database", "db", ""):
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}")
 
+# CACHE (issue 11) --------------------------------------------------------------------------------------
+# Reads that depend only on a period's data are cached per data version (scorecard/cache.py). Embedded
+# default: this process's memory (`make run`, the tests). With CACHE_URL (or REDIS_URL) set: Django's
+# built-in Redis cache, shared by every app server and worker, so one import invalidates them all.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sli"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sli-scorecard",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Sessions are read from the cache, written through to the database (a cache flush signs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # TABLES -----------------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 

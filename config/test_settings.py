@@ -35,3 +35,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"sli-test-{os.getpid()}.sqlite3")
     }
+
+# Each test process its own cache, never a Redis shared with other runs (tests/conftest.py clears it per test).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sli-tests"}}

@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.test.utils import override_settings
 
+from scorecard.cache import data_version_bump
+
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 SUFFIXES = (".xml", ".xml.gz")
 
@@ -116,6 +118,7 @@ def backup_restore(*, path: Path) -> int:
         # (django-simple-history records m2m changes even for fixture loads, unlike raw saves).
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", str(path), verbosity=0)
+        data_version_bump()
     connection.close()
     with _open(path, "rt", gzipped=path.name.endswith(".gz")) as handle:
         return _count(handle)

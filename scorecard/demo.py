@@ -19,6 +19,7 @@ from django.db import transaction
 
 from councils.models import Council, NearestNeighbour, Region
 from scorecard.areas import area_for_council, area_for_england, area_for_region
+from scorecard.cache import data_version_bump
 from scorecard.catalogue import demo_ranges, framework_for_start_year
 from scorecard.models import ImportRecord, Measure, Period, Value
 from scorecard.periods import period_get_or_create
@@ -120,6 +121,7 @@ def demo_values_seed(*, region_gss_code: str = "E12000005") -> DemoSeedSummary:
             return summary
         summary.neighbour_groups_created = demo_neighbours_seed(councils=councils)
         _seed_values(region=region, councils=councils, summary=summary)
+        data_version_bump()
     return summary
 
 
@@ -321,4 +323,5 @@ def demo_data_remove() -> DemoRemovalSummary:
         records = ImportRecord.objects.filter(kind=ImportRecord.Kind.DEMO).exclude(values__is_demo=False)
         summary.import_records = records.count()
         records.delete()
+        data_version_bump()
     return summary

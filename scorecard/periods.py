@@ -1,6 +1,9 @@
 """Financial-year periods: parsing the labels found in published files and fetching Period rows."""
 
 import re
+from collections.abc import Mapping
+
+from django.http import Http404, HttpRequest
 
 from scorecard.models import Period
 
@@ -36,3 +39,37 @@ def period_get_or_create(*, start_year: int) -> Period:
         start_year=start_year, defaults={"label": period_label(start_year)}
     )
     return period
+
+
+# --- ?period= : read in one place for every page and API route ------------------------------------------
+
+
+class UnknownPeriod(ValueError):
+    """``?period=`` names no period we hold (or is no financial year at all)."""
+
+
+def period_from_query(query: Mapping[str, str]) -> Period | None:
+    """``?period=2023-24`` (or 2023/24, 2023-2024, 202324) as a Period; None when absent or blank.
+
+    Raises :class:`UnknownPeriod` when the text is not a financial year or no period of that year is held.
+    Pages turn that into a 404 (:func:`period_from_request`), the API into a 400.
+    """
+    text = str(query.get("period", "") or "").strip()
+    if not text:
+        return None
+    start_year = period_start_year(text)
+    if start_year is None:
+        raise UnknownPeriod(f"period {text[:20]!r} is not a financial year such as 2023-24.")
+    period = Period.objects.filter(start_year=start_year).first()
+    if period is None:
+        known = ", ".join(Period.objects.order_by("start_year").values_list("label", flat=True)) or "none"
+        raise UnknownPeriod(f"There is no data for {period_label(start_year)}. Periods: {known}.")
+    return period
+
+
+def period_from_request(request: HttpRequest) -> Period | None:
+    """A page's ``?period=``: the Period, None when absent, 404 when it names no period we hold."""
+    try:
+        return period_from_query(request.GET)
+    except UnknownPeriod as exc:
+        raise Http404(str(exc)) from exc

@@ -427,6 +427,15 @@ DEFAULT_DECIMAL_PLACES: dict[str, int] = {
 }
 STATUS_TEXT = {"suppressed": "[c]", "not_applicable": "[x]"}
 MISSING_TEXT = "No data"
+# The same words in full, where a page has room for them (a "Status" column).
+STATUS_WORDS = {"suppressed": "[c] Suppressed", "not_applicable": "[x] Not applicable"}
+
+
+def status_words(status: str | None) -> str:
+    """Why a value is missing, in words: "[c] Suppressed", "[x] Not applicable" or "No data"; "" for a figure."""
+    if status == "ok":
+        return ""
+    return STATUS_WORDS.get(status or "", MISSING_TEXT)
 
 
 def format_number(value: Number, *, decimal_places: int) -> str:

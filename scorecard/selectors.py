@@ -3,7 +3,11 @@
 Every read here runs a fixed number of queries whatever the number of councils or measures: values for
 a period are fetched in bulk (all council areas in one query, all comparator areas in another), and
 the ranking, quartiles, RAG, direction of travel, comparators and commentary are computed in Python
-by :mod:`scorecard.scoring`, the rules stated in ``docs/SCORING.md``.
+by :mod:`scorecard.scoring`, the rules stated in ``docs/SCORING.md``. What depends only on a period's
+data (``PeriodStats``: every council's figures, ranks, England quartiles, comparators) and the catalogue
+(periods, domains, measures) are computed once per data version and kept (``scorecard.cache``), so a
+council's scorecard then does work in proportion to its own measures. ``measure_values`` (one measure,
+every council and year) is read afresh each time.
 
 Conventions:
 
@@ -32,6 +36,7 @@ from decimal import Decimal
 
 from councils.models import Council, NearestNeighbour, Region
 from scorecard import scoring
+from scorecard.cache import cached_read
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Domain, Framework, Measure, Period, Value
 
@@ -64,6 +69,11 @@ class ComparatorValue:
     @property
     def computed(self) -> bool:
         return self.value is not None and not self.published
+
+    @property
+    def computed_from(self) -> int:
+        """How many council figures a computed comparator is the median of (0 when published)."""
+        return self.count if self.computed else 0
 
 
 @dataclass
@@ -185,6 +195,11 @@ class MeasureValueRow:
     direction: scoring.Direction
     previous_value: Decimal | None
     trend: list[tuple[str, Decimal | None]]
+    # Added for the measure page (issue 8); defaults keep older constructors working.
+    tied_england: bool = False
+    rank_england_label: str = ""  # "joint 3rd of 152"; "" when unranked
+    status_text: str = ""  # why there is no figure: scoring.status_words
+    code: str = ""  # the code the figure was published under in the period
 
 
 @dataclass
@@ -212,6 +227,31 @@ class MeasureValues:
     comparators: dict[str, ComparatorValue]  # region (when a region is given) and england
     published_areas: list[AreaValue]
     data_is_demo: bool
+    # Added for the measure page (issue 8): every period's comparators (aligned with ``periods``; keys as
+    # ``comparators``, plus NEAREST_NEIGHBOURS when a ``council`` with a comparator group was given).
+    comparator_trends: dict[str, list[ComparatorValue]] = field(default_factory=dict)
+    council: Council | None = None
+    series: list[Measure] = field(default_factory=list)  # the measures of the series, every framework
+    ranked_in_england: int = 0  # figures ranked in England in the period ("of n")
+
+    @property
+    def councils(self) -> list[MeasureValueRow]:
+        return self.rows
+
+    @property
+    def region_figure(self) -> ComparatorValue | None:
+        return self.comparators.get(REGION)
+
+    @property
+    def england_figure(self) -> ComparatorValue | None:
+        return self.comparators.get(ENGLAND)
+
+    def measure_in(self, period: Period) -> Measure:
+        """The series' measure as published in ``period``'s framework."""
+        if self.measure.framework == Framework.LOCAL:
+            return self.measure
+        framework = framework_for_start_year(period.start_year)
+        return next((m for m in self.series if m.framework == framework), self.requested_measure)
 
 
 # --- Bulk reads -------------------------------------------------------------------------------------
@@ -245,12 +285,14 @@ class _PeriodValues:
     areas: list[tuple[int, str, str, str, _Figure]]  # (measure id, key, kind, name, figure)
 
 
-def _period_values(*, period: Period | None, measure_ids: list[int]) -> _PeriodValues:
+def _period_values(*, period: Period | None, measure_ids: list[int] | None) -> _PeriodValues:
+    """Two queries. ``measure_ids`` None: every measure's values of the period."""
     result = _PeriodValues(defaultdict(dict), {}, {}, {}, [])
-    if period is None or not measure_ids:
+    if period is None or measure_ids == []:
         return result
+    which = {"measure_id__in": measure_ids} if measure_ids is not None else {}
     rows = Value.objects.filter(
-        period=period, breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL, measure_id__in=measure_ids
+        period=period, breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL, **which
     ).values_list(
         "measure_id",
         "area__council__gss_code",
@@ -265,7 +307,7 @@ def _period_values(*, period: Period | None, measure_ids: list[int]) -> _PeriodV
         result.council_region[gss] = region_id
         result.council_type[gss] = council_type
     comparator_rows = (
-        Value.objects.filter(period=period, breakdown=Value.TOTAL, measure_id__in=measure_ids)
+        Value.objects.filter(period=period, breakdown=Value.TOTAL, **which)
         .exclude(area__kind=Area.Kind.COUNCIL)
         .values_list(
             "measure_id",
@@ -303,6 +345,18 @@ def _attach_domains(measures: list[Measure], domains: list[Domain]) -> list[Meas
     for measure in measures:
         measure.domain = by_id.get(measure.domain_id)  # type: ignore[assignment]
     return measures
+
+
+def _catalogue() -> tuple[list[Period], list[Domain], list[Measure]]:
+    """Every period (oldest first), domain and measure (its domain attached), once per data version: every
+    save of these rows bumps it (scorecard/cache.py). Shared between requests: never changed by callers."""
+
+    def compute() -> tuple[list[Period], list[Domain], list[Measure]]:
+        domains = list(Domain.objects.all())
+        measures = _attach_domains(list(Measure.objects.all()), domains)
+        return list(Period.objects.order_by("start_year")), domains, measures
+
+    return cached_read("catalogue", compute=compute)
 
 
 def _measures_for_period(
@@ -386,6 +440,103 @@ def _series_values(
     return result
 
 
+# --- What depends only on a period's data: computed once per data version ---------------------------
+
+
+@dataclass
+class _MeasureStats:
+    """One measure in one period, over every council: figures, ranks, quartiles and comparators."""
+
+    figures: dict[str, _Figure] = field(default_factory=dict)  # council GSS code → figure
+    region_rank: dict[str, scoring.Rank] = field(default_factory=dict)  # within the council's region
+    region_ranked: dict[int, int] = field(default_factory=dict)  # region id → figures ranked there ("of n")
+    england_rank: dict[str, scoring.Rank] = field(default_factory=dict)
+    quartile_england: dict[str, int | None] = field(default_factory=dict)
+    real: bool = False  # any real (non-demo) figure
+    # (kind, region id / council type / "", real_only) → the comparator (published, else computed)
+    comparators: dict[tuple[str, object, bool], ComparatorValue] = field(default_factory=dict)
+
+    def comparator(self, kind: str, scope: object, *, real_only: bool) -> ComparatorValue | None:
+        return self.comparators.get((kind, scope, real_only))
+
+
+_NO_STATS = _MeasureStats()
+
+
+@dataclass
+class PeriodStats:
+    """Every council's figures of a period with what follows from them alone (``_period_stats``)."""
+
+    council_region: dict[str, int | None]
+    council_type: dict[str, str]
+    measures: dict[int, _MeasureStats]
+    areas: list[
+        tuple[int, str, str, str, _Figure]
+    ]  # published comparator areas: (measure id, key, kind, name)
+
+    def measure(self, measure_id: int) -> _MeasureStats:
+        return self.measures.get(measure_id, _NO_STATS)
+
+
+def _measure_stats(measure: Measure, data: _PeriodValues) -> _MeasureStats:
+    population = data.councils.get(measure.pk, {})
+    polarity = measure.polarity
+    stats = _MeasureStats(figures=dict(population))
+    stats.real = any(f.value is not None and not f.is_demo for f in population.values())
+    stats.england_rank = scoring.rank_values({g: f.value for g, f in population.items()}, polarity=polarity)
+    stats.quartile_england = {
+        g: (scoring.quartile_from_rank(r.rank, r.rank_of) if scoring.has_polarity(polarity) else None)
+        for g, r in stats.england_rank.items()
+    }
+    by_region: dict[object, list[str]] = defaultdict(list)
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for gss in population:
+        region_id = data.council_region.get(gss)
+        if region_id:
+            by_region[region_id].append(gss)
+        by_type[data.council_type.get(gss, "")].append(gss)
+    for region_id, members in by_region.items():
+        ranks = scoring.rank_values({g: population[g].value for g in members}, polarity=polarity)
+        stats.region_rank.update(ranks)
+        stats.region_ranked[region_id] = sum(1 for g in members if population[g].value is not None)
+    groups: list[tuple[str, object, list[_Figure]]] = [(Area.Kind.ENGLAND, "", list(population.values()))]
+    groups += [(Area.Kind.REGION, rid, [population[g] for g in m]) for rid, m in by_region.items()]
+    groups += [(Area.Kind.COUNCIL_TYPE, t, [population[g] for g in m]) for t, m in by_type.items()]
+    scopes = {(kind, scope) for kind, scope, _ in groups}
+    # A published area with no council figures in its group (e.g. a region whose councils are missing).
+    scopes |= {(kind, scope) for (mid, kind, scope) in data.comparators if mid == measure.pk}
+    members_of = {(kind, scope): figures for kind, scope, figures in groups}
+    for kind, scope in scopes:
+        for real_only in (False, True):
+            stats.comparators[(kind, scope, real_only)] = _comparator(
+                measure,
+                data.comparators.get((measure.pk, kind, scope)),
+                members_of.get((kind, scope), []),
+                real_only=real_only,
+            )
+    return stats
+
+
+def _period_stats(*, period: Period | None, measures: list[Measure]) -> PeriodStats:
+    """The period's statistics for every measure that has figures in it, from the cache when the data has
+    not changed since they were computed (``scorecard.cache``); else two queries and the arithmetic."""
+    if period is None:
+        return PeriodStats({}, {}, {}, [])
+
+    def compute() -> PeriodStats:
+        data = _period_values(period=period, measure_ids=None)
+        by_id = {m.pk: m for m in measures}
+        with_figures = set(data.councils) | {mid for mid, *_ in data.areas}
+        return PeriodStats(
+            council_region=data.council_region,
+            council_type=data.council_type,
+            measures={mid: _measure_stats(by_id[mid], data) for mid in with_figures if mid in by_id},
+            areas=data.areas,
+        )
+
+    return cached_read("period-stats", period.pk, compute=compute)
+
+
 # --- Council scorecard ------------------------------------------------------------------------------
 
 
@@ -399,10 +550,8 @@ def council_scorecard(
     ``viewer`` (a user), one more: the council's submitted self-ratings for the period, set on each
     section's ``self_rating`` when the viewer may read them.
     """
-    all_periods = list(Period.objects.order_by("start_year"))
+    all_periods, domains, all_measures = _catalogue()
     periods_by_id = {p.pk: p for p in all_periods}
-    domains = list(Domain.objects.all())
-    all_measures = _attach_domains(list(Measure.objects.all()), domains)
     measures_by_id = {m.pk: m for m in all_measures}
 
     own_rows = [
@@ -427,14 +576,14 @@ def council_scorecard(
     real_codes = [code for code, is_demo in neighbours if not is_demo]
     demo_codes = [code for code, is_demo in neighbours if is_demo]
     neighbour_group = GROUP_REAL if real_codes else (GROUP_DEMO if demo_codes else GROUP_NONE)
-    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    stats = _period_stats(period=period, measures=all_measures)
 
     rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
     for measure in measures:
         row = _scorecard_row(
             council=council,
             measure=measure,
-            data=data,
+            stats=stats.measure(measure.pk),
             neighbour_codes=real_codes,
             demo_neighbour_codes=demo_codes,
             own_series=own_series,
@@ -481,7 +630,7 @@ def _scorecard_row(
     *,
     council: Council,
     measure: Measure,
-    data: _PeriodValues,
+    stats: _MeasureStats,
     neighbour_codes: list[str],
     demo_neighbour_codes: list[str],
     own_series: dict[tuple[str, int], _Figure],
@@ -489,26 +638,24 @@ def _scorecard_row(
     previous_period: Period | None,
     periods: list[Period],
 ) -> ScorecardRow:
-    population = data.councils.get(measure.pk, {})
+    """One measure of the council's scorecard: its own figure looked up in the period's statistics (work in
+    proportion to this council's measures and neighbours, never to the number of councils)."""
+    population = stats.figures
     own = population.get(council.gss_code, MISSING)
     real = own.value is not None and not own.is_demo
     if not neighbour_codes and not real:
         # A synthetic group may sit beside synthetic figures only (demo mode, labelled).
         neighbour_codes = demo_neighbour_codes
     polarity = measure.polarity
-    england_values = [f.value for f in population.values()]
-    region_figures = [
-        f
-        for gss, f in population.items()
-        if council.region_id and data.council_region.get(gss) == council.region_id
-    ]
-    region_values = [f.value for f in region_figures]
     region_rank = (
-        scoring.rank_in_group(own.value, region_values, polarity=polarity)
+        stats.region_rank.get(council.gss_code, scoring.Rank(None, 0))
         if council.region_id
         else scoring.Rank(None, 0)
     )
-    quartile_england = scoring.quartile_in_group(own.value, england_values, polarity=polarity)
+    if council.region_id and council.gss_code not in population:
+        # No figure: unranked, but "of n" still counts the region's ranked figures.
+        region_rank = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0))
+    quartile_england = stats.quartile_england.get(council.gss_code)
     quartile_region = (
         scoring.quartile_from_rank(region_rank.rank, region_rank.rank_of)
         if scoring.has_polarity(polarity)
@@ -520,30 +667,15 @@ def _scorecard_row(
         for code in neighbour_codes
         if code in population and not (real and population[code].is_demo)
     ]
-    type_figures = [f for gss, f in population.items() if data.council_type.get(gss) == council.council_type]
+    empty = ComparatorValue(None, False, _format(measure, None))
     comparators = {
         REGION: (
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.REGION, council.region_id)),
-                region_figures,
-                real_only=real,
-            )
+            stats.comparator(Area.Kind.REGION, council.region_id, real_only=real) or empty
             if council.region_id
-            else ComparatorValue(None, False, _format(measure, None))
+            else empty
         ),
-        ENGLAND: _comparator(
-            measure,
-            data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
-            list(population.values()),
-            real_only=real,
-        ),
-        COUNCIL_TYPE: _comparator(
-            measure,
-            data.comparators.get((measure.pk, Area.Kind.COUNCIL_TYPE, council.council_type)),
-            type_figures,
-            real_only=real,
-        ),
+        ENGLAND: stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty,
+        COUNCIL_TYPE: stats.comparator(Area.Kind.COUNCIL_TYPE, council.council_type, real_only=real) or empty,
         NEAREST_NEIGHBOURS: _comparator(measure, None, neighbour_figures, real_only=real),
     }
     commentary = scoring.commentary_for(
@@ -615,8 +747,7 @@ def region_overview(
     *, region: Region, period: Period | None = None, domain: Domain | None = None
 ) -> RegionOverview:
     """Councils × measures for a heat-map table: value, RAG (England quartile) and rank in the region."""
-    all_periods = list(Period.objects.order_by("start_year"))
-    domains = list(Domain.objects.all())
+    all_periods, domains, all_measures = _catalogue()
     councils = list(Council.objects.filter(region=region).order_by("name"))
     available_ids = set(
         Value.objects.filter(area__council__region=region, breakdown=Value.TOTAL)
@@ -626,34 +757,27 @@ def region_overview(
     periods = [p for p in all_periods if p.pk in available_ids]
     if period is None:
         period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
-    measures = _measures_for_period(
-        _attach_domains(list(Measure.objects.all()), domains), period=period, region_id=region.pk
-    )
+    measures = _measures_for_period(all_measures, period=period, region_id=region.pk)
     if domain is not None:
         measures = [m for m in measures if m.domain_id == domain.pk]
-    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    stats = _period_stats(period=period, measures=all_measures)
     # A former council is listed only for the years it has figures (its history).
-    with_figures = {gss for figures in data.councils.values() for gss in figures}
+    with_figures = {gss for m in measures for gss in stats.measure(m.pk).figures}
     councils = [c for c in councils if not c.is_former or c.gss_code in with_figures]
 
     cells: dict[int, list[OverviewCell]] = {c.pk: [] for c in councils}
     region_comparators: list[ComparatorValue] = []
     england_comparators: list[ComparatorValue] = []
     demo = False
-    codes = {c.gss_code for c in councils}
     for measure in measures:
-        population = data.councils.get(measure.pk, {})
-        region_population = {code: population.get(code, MISSING).value for code in codes}
-        ranks = scoring.rank_values(region_population, polarity=measure.polarity)
-        # Rank England once per measure, not once per council.
-        england_quartiles = scoring.quartile_values(
-            {code: f.value for code, f in population.items()}, polarity=measure.polarity
-        )
+        measure_stats = stats.measure(measure.pk)
+        population = measure_stats.figures
+        unranked = scoring.Rank(None, measure_stats.region_ranked.get(region.pk, 0))
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            quartile = england_quartiles.get(council.gss_code)
-            rank = ranks[council.gss_code]
+            quartile = measure_stats.quartile_england.get(council.gss_code)
+            rank = measure_stats.region_rank.get(council.gss_code, unranked)
             cells[council.pk].append(
                 OverviewCell(
                     measure=measure,
@@ -667,23 +791,12 @@ def region_overview(
                     rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
                 )
             )
-        real = any(f.value is not None and not f.is_demo for f in population.values())
+        real = measure_stats.real
+        empty = _comparator(measure, None, [])
         region_comparators.append(
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
-                [population[c] for c in codes if c in population],
-                real_only=real,
-            )
+            measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty
         )
-        england_comparators.append(
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
-                list(population.values()),
-                real_only=real,
-            )
-        )
+        england_comparators.append(measure_stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty)
     demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, *england_comparators])
     return RegionOverview(
         region=region,
@@ -703,12 +816,21 @@ def region_overview(
 
 
 def measure_values(
-    *, measure: Measure, period: Period | None = None, region: Region | None = None
+    *,
+    measure: Measure,
+    period: Period | None = None,
+    region: Region | None = None,
+    council: Council | None = None,
 ) -> MeasureValues:
-    """A measure's council values in ``period`` (None: the latest with data for its series).
+    """A measure's council values in ``period``: the one read behind the measure page, the API and exports.
 
-    ``region`` limits the rows to that region's councils; None lists every council. When the measure
-    was not published under the period's framework its series' counterpart is used (2A2 ↔ 2C).
+    ``period`` None: the latest period with a figure for ``measure`` itself, else the latest for its series.
+    ``region`` limits the rows to that region's councils (None: every council) and adds the region's
+    comparator. Councils are ranked in England (``rank_england``) and in their region (``rank``). When the
+    measure was not published under the period's framework its series' counterpart is used (2A2 ↔ 2C); when a
+    series has figures under both in one period, the period's own framework's are used. Comparators are
+    published, else computed (medians; docs/SCORING.md), for every period (``comparator_trends``); with a
+    ``council``, its nearest neighbours' median too. Five queries (six with a council), whatever the size.
     """
     siblings = list(Measure.objects.filter(series=measure.series).select_related("domain"))
     if measure not in siblings:
@@ -723,8 +845,11 @@ def measure_values(
         measure_id__in=list(measures_by_id), breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL
     ).values_list("measure_id", "period_id", "area__council__gss_code", "value", "status", "is_demo")
     by_council: dict[str, list[tuple[int, int, _Figure]]] = defaultdict(list)
+    own_periods: set[int] = set()
     for measure_id, period_id, gss, value, status, is_demo in raw:
         by_council[gss].append((measure_id, period_id, _figure(value, status, is_demo)))
+        if measure_id == measure.pk:
+            own_periods.add(period_id)
     series_by_council = {
         gss: _series_values(rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
         for gss, rows in by_council.items()
@@ -732,16 +857,27 @@ def measure_values(
     available_ids = {period_id for rows in by_council.values() for _, period_id, _ in rows}
     periods = [p for p in all_periods if p.pk in available_ids]
     if period is None:
-        period = periods[-1] if periods else None
+        own = [p for p in periods if p.pk in own_periods]
+        period = own[-1] if own else (periods[-1] if periods else None)
     previous_period = _previous(all_periods, period)
+    result = MeasureValues(
+        measure=measure,
+        requested_measure=measure,
+        period=period,
+        periods=periods,
+        previous_period=previous_period,
+        region=region,
+        rows=[],
+        comparators={},
+        published_areas=[],
+        data_is_demo=False,
+        council=council,
+        series=siblings,
+    )
+    used = result.measure_in(period) if period is not None else measure
+    result.measure = used
 
-    used = measure
-    if period is not None and measure.framework != Framework.LOCAL:
-        framework = framework_for_start_year(period.start_year)
-        used = next((m for m in siblings if m.framework == framework), measure)
-
-    councils_qs = Council.objects.select_related("region").order_by("name")
-    all_councils = list(councils_qs)
+    all_councils = list(Council.objects.select_related("region").order_by("name"))
     shown = [c for c in all_councils if region is None or c.region_id == region.pk]
     series = used.series
 
@@ -753,81 +889,183 @@ def measure_values(
     current = {c.gss_code: figure_for(c.gss_code, period) for c in all_councils}
     polarity = used.polarity
     england_ranks = scoring.rank_values({g: f.value for g, f in current.items()}, polarity=polarity)
+    result.ranked_in_england = sum(1 for f in current.values() if f.value is not None)
     region_of = {c.gss_code: c.region_id for c in all_councils}
     region_ranks: dict[str, scoring.Rank] = {}
     for region_id in {c.region_id for c in shown}:
         members = {g: f.value for g, f in current.items() if region_of[g] == region_id and region_id}
         region_ranks.update(scoring.rank_values(members, polarity=polarity))
 
-    rows: list[MeasureValueRow] = []
-    for council in shown:
-        figure = current[council.gss_code]
-        if council.is_former and figure.status == Value.Status.MISSING:
+    for council_row in shown:
+        figure = current[council_row.gss_code]
+        if council_row.is_former and figure.status == Value.Status.MISSING:
             continue  # abolished before this period: its figures are history
-        previous = figure_for(council.gss_code, previous_period)
-        rank = region_ranks.get(council.gss_code, scoring.Rank(None, 0))
-        england_rank = england_ranks[council.gss_code]
-        quartile_england = (
-            scoring.quartile_from_rank(england_rank.rank, england_rank.rank_of)
-            if scoring.has_polarity(polarity)
-            else None
-        )
-        rows.append(
-            MeasureValueRow(
-                council=council,
-                value=figure.value,
-                status=figure.status,
-                formatted=_format(used, figure.value, figure.status),
-                is_demo=figure.is_demo,
-                rank=rank.rank,
-                rank_of=rank.rank_of,
-                rank_label=rank.label,
-                rank_england=england_rank.rank,
-                rank_england_of=england_rank.rank_of,
-                quartile_england=quartile_england,
-                quartile_region=(
-                    scoring.quartile_from_rank(rank.rank, rank.rank_of)
-                    if scoring.has_polarity(polarity)
-                    else None
-                ),
-                rag=scoring.rag_for_quartile(quartile_england, polarity=polarity),
-                direction=scoring.direction_of_travel(
-                    current=figure.value, previous=previous.value, polarity=polarity, unit=used.unit
-                ),
-                previous_value=previous.value,
-                trend=[(p.label, figure_for(council.gss_code, p).value) for p in periods],
+        result.rows.append(
+            _measure_value_row(
+                council=council_row,
+                measure=used,
+                figure=figure,
+                previous=figure_for(council_row.gss_code, previous_period),
+                rank=region_ranks.get(council_row.gss_code, scoring.Rank(None, 0)),
+                england_rank=england_ranks[council_row.gss_code],
+                trend=[(p.label, figure_for(council_row.gss_code, p).value) for p in periods],
             )
         )
-    rows.sort(key=lambda r: (r.rank_england is None, r.rank_england or 0, r.council.name))
+    result.rows.sort(key=lambda r: (r.rank_england is None, r.rank_england or 0, r.council.name))
 
-    data = _period_values(period=period, measure_ids=[used.pk])
-    comparators: dict[str, ComparatorValue] = {}
-    if region is not None:
-        comparators[REGION] = _comparator(
-            used,
-            data.comparators.get((used.pk, Area.Kind.REGION, region.pk)),
-            [current[c.gss_code] for c in shown],
+    published, result.published_areas = _published_comparators(
+        measure=used, measures_by_id=measures_by_id, periods_by_id=periods_by_id, period=period
+    )
+    neighbour_codes, demo_group = _neighbour_codes(council) if council is not None else ([], False)
+    trend_periods = periods if period is None or period in periods else [*periods, period]
+    for p in trend_periods:
+        in_period = result.measure_in(p)
+        figures = {c.gss_code: figure_for(c.gss_code, p) for c in all_councils}
+        real = any(f.value is not None and not f.is_demo for f in figures.values())
+        groups: list[tuple[str, tuple[str, object], list[_Figure]]] = [
+            (ENGLAND, (Area.Kind.ENGLAND, ""), list(figures.values()))
+        ]
+        if region is not None:
+            members = [figures[c.gss_code] for c in all_councils if c.region_id == region.pk]
+            groups.insert(0, (REGION, (Area.Kind.REGION, region.pk), members))
+        for key, (kind, scope), population in groups:
+            comparator = _comparator(
+                in_period, published.get((kind, scope, p.pk)), population, real_only=real
+            )
+            result.comparator_trends.setdefault(key, []).append(comparator)
+        if neighbour_codes:
+            own = figures.get(council.gss_code, MISSING) if council is not None else MISSING
+            own_real = own.value is not None and not own.is_demo
+            # A synthetic group never sits beside a real figure (docs/SCORING.md, Comparators).
+            group = [] if own_real and demo_group else [figures[c] for c in neighbour_codes if c in figures]
+            result.comparator_trends.setdefault(NEAREST_NEIGHBOURS, []).append(
+                _comparator(in_period, None, group, real_only=own_real)
+            )
+    if period is not None:
+        index = trend_periods.index(period)
+        result.comparators = {key: line[index] for key, line in result.comparator_trends.items()}
+        result.comparators.pop(NEAREST_NEIGHBOURS, None)
+    else:  # no figures at all: the comparators are there, empty
+        empty = _comparator(used, None, [])
+        result.comparators = {REGION: empty, ENGLAND: empty} if region is not None else {ENGLAND: empty}
+    for line in result.comparator_trends.values():
+        del line[len(periods) :]  # the selected period without figures is not part of the trend
+    result.data_is_demo = any(r.is_demo for r in result.rows) or any(
+        a.is_demo for a in result.published_areas
+    )
+    return result
+
+
+def _measure_value_row(
+    *,
+    council: Council,
+    measure: Measure,
+    figure: _Figure,
+    previous: _Figure,
+    rank: scoring.Rank,
+    england_rank: scoring.Rank,
+    trend: list[tuple[str, Decimal | None]],
+) -> MeasureValueRow:
+    polarity = measure.polarity
+    ranked = scoring.has_polarity(polarity)
+    quartile_england = scoring.quartile_from_rank(england_rank.rank, england_rank.rank_of) if ranked else None
+    return MeasureValueRow(
+        council=council,
+        value=figure.value,
+        status=figure.status,
+        formatted=_format(measure, figure.value, figure.status),
+        is_demo=figure.is_demo,
+        rank=rank.rank,
+        rank_of=rank.rank_of,
+        rank_label=rank.label,
+        rank_england=england_rank.rank,
+        rank_england_of=england_rank.rank_of,
+        quartile_england=quartile_england,
+        quartile_region=scoring.quartile_from_rank(rank.rank, rank.rank_of) if ranked else None,
+        rag=scoring.rag_for_quartile(quartile_england, polarity=polarity),
+        direction=scoring.direction_of_travel(
+            current=figure.value, previous=previous.value, polarity=polarity, unit=measure.unit
+        ),
+        previous_value=previous.value,
+        trend=trend,
+        tied_england=england_rank.tied,
+        rank_england_label=england_rank.label,
+        status_text=(
+            ""
+            if figure.value is not None
+            else scoring.status_words(
+                Value.Status.MISSING if figure.status == Value.Status.OK else figure.status
+            )
+        ),
+        code=measure.code,
+    )
+
+
+def _published_comparators(
+    *,
+    measure: Measure,
+    measures_by_id: dict[int, Measure],
+    periods_by_id: dict[int, Period],
+    period: Period | None,
+) -> tuple[dict[tuple[str, object, int], _Figure], list[AreaValue]]:
+    """Published region, England and council-type figures of the series in every period (one query):
+    (kind, region id or "" , period id) → figure, the period's own framework preferred; and the selected
+    period's published areas."""
+    rows = (
+        Value.objects.filter(measure_id__in=list(measures_by_id), breakdown=Value.TOTAL)
+        .exclude(area__kind=Area.Kind.COUNCIL)
+        .values_list(
+            "measure_id",
+            "period_id",
+            "area__kind",
+            "area__region_id",
+            "area__key",
+            "area__name",
+            "value",
+            "status",
+            "is_demo",
         )
-    comparators[ENGLAND] = _comparator(
-        used, data.comparators.get((used.pk, Area.Kind.ENGLAND, "")), list(current.values())
+        .order_by("area__kind", "area__name")
     )
-    published_areas = [
-        AreaValue(key, kind, name, f.value, f.status, _format(used, f.value, f.status), f.is_demo)
-        for _, key, kind, name, f in data.areas
-    ]
-    data_is_demo = any(r.is_demo for r in rows) or any(a.is_demo for a in published_areas)
-    return MeasureValues(
-        measure=used,
-        requested_measure=measure,
-        period=period,
-        periods=periods,
-        previous_period=previous_period,
-        region=region,
-        rows=rows,
-        comparators=comparators,
-        published_areas=published_areas,
-        data_is_demo=data_is_demo,
+    published: dict[tuple[str, object, int], _Figure] = {}
+    own_framework: set[tuple[str, object, int]] = set()
+    areas: list[AreaValue] = []
+    for measure_id, period_id, kind, region_id, key, name, value, status, is_demo in rows:
+        figure = _figure(value, status, is_demo)
+        if period is not None and period_id == period.pk and measure_id == measure.pk:
+            areas.append(
+                AreaValue(
+                    key, kind, name, figure.value, figure.status, _format(measure, value, status), is_demo
+                )
+            )
+        scope: object = region_id if kind == Area.Kind.REGION else ""
+        if kind not in (Area.Kind.REGION, Area.Kind.ENGLAND) or (kind == Area.Kind.REGION and not region_id):
+            continue
+        lookup = (kind, scope, period_id)
+        p = periods_by_id.get(period_id)
+        own = p is not None and measures_by_id[measure_id].framework == framework_for_start_year(p.start_year)
+        if lookup in own_framework and not own:
+            continue
+        if lookup in published and published[lookup].value is not None and not own:
+            continue
+        if own and figure.value is not None:
+            own_framework.add(lookup)
+        published[lookup] = figure
+    return published, areas
+
+
+def _neighbour_codes(council: Council) -> tuple[list[str], bool]:
+    """The council's comparator group: its real nearest neighbours, else (demo mode) its demo ones; and
+    whether the group is a demo one."""
+    neighbours = list(
+        NearestNeighbour.objects.filter(council=council)
+        .order_by("position")
+        .values_list("neighbour_gss_code", "is_demo")
     )
+    real = [code for code, is_demo in neighbours if not is_demo]
+    if real:
+        return real, False
+    return [code for code, is_demo in neighbours if is_demo], True
 
 
 # --- Compare any councils ---------------------------------------------------------------------------
@@ -864,8 +1102,7 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
     computed); England is shared. Six queries whatever the councils: periods, domains, measures, the
     periods the councils have data in, and the period's council and comparator values.
     """
-    all_periods = list(Period.objects.order_by("start_year"))
-    domains = list(Domain.objects.all())
+    all_periods, _domains, all_measures = _catalogue()
     available_ids = set(
         Value.objects.filter(area__council__in=councils, breakdown=Value.TOTAL)
         .values_list("period_id", flat=True)
@@ -883,7 +1120,7 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
     measures = sorted(
         (
             m
-            for m in _attach_domains(list(Measure.objects.all()), domains)
+            for m in all_measures
             if m.framework == framework
             or (
                 m.framework == Framework.LOCAL
@@ -892,33 +1129,22 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
         ),
         key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code),
     )
-    data = _period_values(period=period, measure_ids=[m.pk for m in measures])
+    stats = _period_stats(period=period, measures=all_measures)
     rows: list[ComparisonRow] = []
     demo = False
     for measure in measures:
-        population = data.councils.get(measure.pk, {})
+        measure_stats = stats.measure(measure.pk)
+        population = measure_stats.figures
         if not any(council.gss_code in population for council in councils):
             continue  # nothing to compare on this measure
-        real = any(f.value is not None and not f.is_demo for f in population.values())
-        england_quartiles = scoring.quartile_values(
-            {code: f.value for code, f in population.items()}, polarity=measure.polarity
-        )
-        members = {
-            region.pk: {
-                code: f.value for code, f in population.items() if data.council_region.get(code) == region.pk
-            }
-            for region in regions
-        }
-        region_ranks = {
-            region_id: scoring.rank_values(values, polarity=measure.polarity)
-            for region_id, values in members.items()
-        }
+        real = measure_stats.real
         cells = []
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            rank = region_ranks.get(council.region_id, {}).get(council.gss_code, scoring.Rank(None, 0))
-            quartile = england_quartiles.get(council.gss_code)
+            unranked = scoring.Rank(None, measure_stats.region_ranked.get(council.region_id, 0))
+            rank = measure_stats.region_rank.get(council.gss_code, unranked)
+            quartile = measure_stats.quartile_england.get(council.gss_code)
             cells.append(
                 OverviewCell(
                     measure=measure,
@@ -932,21 +1158,12 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
                     rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
                 )
             )
+        empty = _comparator(measure, None, [])
         region_comparators = [
-            _comparator(
-                measure,
-                data.comparators.get((measure.pk, Area.Kind.REGION, region.pk)),
-                [population[code] for code in members[region.pk]],
-                real_only=real,
-            )
+            measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty
             for region in regions
         ]
-        england = _comparator(
-            measure,
-            data.comparators.get((measure.pk, Area.Kind.ENGLAND, "")),
-            list(population.values()),
-            real_only=real,
-        )
+        england = measure_stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty
         demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, england])
         rows.append(ComparisonRow(measure, cells, region_comparators, england))
     return Comparison(

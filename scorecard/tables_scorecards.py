@@ -18,6 +18,7 @@ from scorecard.selectors import (
     ComparatorValue,
     Comparison,
     CouncilScorecard,
+    MeasureValues,
     RegionOverview,
 )
 
@@ -366,6 +367,105 @@ def comparison_figure_rows(comparison: Comparison) -> list[dict[str, Any]]:
         figure = _comparator_figure(period, ENGLAND_CODE, "England", "england", row.measure, row.england)
         if figure:
             out.append(figure)
+    return out
+
+
+# --- The measure page (one measure, every council of a region or of England) -------------------------
+
+MEASURE_COLUMNS = [
+    ("period", "Period"),
+    ("area_gss_code", "GSS code"),
+    ("area", "Area"),
+    ("area_type", "Area type"),
+    ("code", "Code"),
+    ("measure_key", "Measure key"),
+    ("measure", "Measure"),
+    ("value", "Value"),
+    ("unit", "Unit"),
+    ("status", "Status"),
+    ("rank_england", "Rank in England"),
+    ("rank_england_of", "Councils ranked in England"),
+    ("rank", "Rank in region"),
+    ("rank_of", "Councils ranked in region"),
+    ("basis", "Basis"),
+    ("demo", "Demo data"),
+]
+
+
+def measure_comparators(result: MeasureValues) -> list[tuple[str, str, str, str]]:
+    """(comparator key, GSS code, name, area type) of the comparators the measure page shows."""
+    out = []
+    if result.region is not None:
+        out.append((REGION, result.region.gss_code, result.region.name, "region"))
+    out.append((ENGLAND, ENGLAND_CODE, "England", "england"))
+    council = result.council
+    if council is not None and NEAREST_NEIGHBOURS in result.comparator_trends:
+        out.append(
+            (NEAREST_NEIGHBOURS, "", f"Nearest neighbours of {council.name} (median)", "comparator group")
+        )
+    return out
+
+
+def measure_export_rows(result: MeasureValues) -> list[dict[str, Any]]:
+    """The measure page's figures for the selected year: councils best first, then the region and England."""
+    period = result.period.label if result.period else ""
+    measure = result.measure
+    rows: list[dict[str, Any]] = []
+    for row in result.rows:
+        rows.append(
+            {
+                "period": period,
+                "area_gss_code": row.council.gss_code,
+                "area": row.council.name,
+                "area_type": "council",
+                "code": row.code or measure.code,
+                "measure_key": measure.key,
+                "measure": measure.title,
+                "value": row.value,
+                "unit": unit_label(measure),
+                "status": row.status,
+                "rank_england": row.rank_england,
+                "rank_england_of": row.rank_england_of if row.rank_england is not None else None,
+                "rank": row.rank,
+                "rank_of": row.rank_of if row.rank is not None else None,
+                "basis": "published" if row.value is not None else "",
+                "demo": "yes" if row.is_demo else "",
+            }
+        )
+    for key, gss, name, area_type in measure_comparators(result)[:2]:
+        figure = _comparator_figure(period, gss, name, area_type, measure, result.comparators.get(key))
+        if figure:
+            rows.append({k: v for k, v in figure.items() if k != "rag"})
+    return rows
+
+
+def measure_figure_rows(result: MeasureValues) -> list[dict[str, Any]]:
+    """Every figure the measure page shows, one per row: the year's table and every year of the trend."""
+    selected = result.period.label if result.period else ""
+    out: list[dict[str, Any]] = []
+    for row in result.rows:
+        out.append({**_council_figure(selected, row.council, result.measure, row), "rank": row.rank})
+        for index, (label, value) in enumerate(row.trend):
+            if label == selected or value is None:
+                continue
+            out.append(
+                _figure(
+                    period=label,
+                    gss=row.council.gss_code,
+                    area=row.council.name,
+                    area_type="council",
+                    measure=result.measure_in(result.periods[index]),
+                    value=value,
+                    demo=row.is_demo,
+                )
+            )
+    for key, gss, name, area_type in measure_comparators(result):
+        for period, comparator in zip(result.periods, result.comparator_trends.get(key, []), strict=False):
+            figure = _comparator_figure(
+                period.label, gss, name, area_type, result.measure_in(period), comparator
+            )
+            if figure:
+                out.append(figure)
     return out
 
 

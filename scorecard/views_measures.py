@@ -1,5 +1,7 @@
 """The measures catalogue and one page per measure: definition, the region's figures, charts and CSVs."""
 
+from decimal import Decimal
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,9 +12,10 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 from rules.contrib.views import PermissionRequiredMixin
 
-from councils.exports import dict_rows, export_response
+from councils.models import Council
 from councils.pagination import BoundedPaginator
-from scorecard import _measure_data as md
+from councils.selectors import home_council_for_user, region_for_user
+from scorecard import selectors
 from scorecard.charts import (
     BarItem,
     ChartBundle,
@@ -24,8 +27,17 @@ from scorecard.charts import (
 )
 from scorecard.forms import MeasureFilter
 from scorecard.models import Measure, Polarity, Unit
+from scorecard.periods import period_from_request
+from scorecard.scoring import format_number, format_value
 from scorecard.tables import MeasureTable
-from scorecard.tables_scorecards import FIGURE_COLUMNS
+from scorecard.tables_scorecards import (
+    MEASURE_COLUMNS,
+    measure_comparators,
+    measure_export_rows,
+    measure_figure_rows,
+    unit_label,
+)
+from scorecard.views_scorecards import page_export
 
 CSV_CHARTS = ("ranking", "trend")
 
@@ -45,29 +57,12 @@ class MeasureListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
         return Measure.objects.select_related("domain", "replaces").prefetch_related("replaced_by")
 
 
-MEASURE_COLUMNS = [
-    ("period", "Period"),
-    ("area_gss_code", "GSS code"),
-    ("area", "Area"),
-    ("area_type", "Area type"),
-    ("code", "Code"),
-    ("measure_key", "Measure key"),
-    ("measure", "Measure"),
-    ("value", "Value"),
-    ("unit", "Unit"),
-    ("status", "Status"),
-    ("rank", "Rank in region"),
-    ("rank_of", "Councils ranked in region"),
-    ("basis", "Basis"),
-    ("demo", "Demo data"),
-]
-
-
 class MeasureDetailView(PermissionRequiredMixin, TemplateView):
-    """A measure's definition and the region's latest (or selected) figures, ranked, charted and downloadable.
+    """A measure's definition and a region's figures for a year, ranked in England, charted and downloadable.
 
-    ``?period=2022-23`` selects a year; ``?region=E12000005`` another region; ``?format=csv&chart=ranking``
-    (or ``trend``) downloads a chart's data.
+    ``?period=2022-23`` selects a year (an unknown one is a 404); ``?region=E12000005`` another region;
+    ``?council=<GSS>`` the council the charts highlight; ``?format=csv&chart=ranking`` (or ``trend``) downloads
+    a chart's data; ``?_export=csv|xlsx|figures`` the figures. Read through ``selectors.measure_values``.
     """
 
     permission_required = "councils.view_council"
@@ -79,156 +74,76 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
         self.measure = get_object_or_404(
             Measure.objects.select_related("domain", "replaces", "owner_region"), key=kwargs["key"]
         )
-        self.region = md.region_for_measure_page(user=request.user, gss_code=request.GET.get("region"))
-        self.data = md.measure_data(
-            measure=self.measure, region=self.region, period_label=request.GET.get("period")
+        period = period_from_request(request)
+        self.region = region_for_user(user=request.user, gss_code=request.GET.get("region"))
+        self.focus = home_council_for_user(user=request.user)
+        self.data = selectors.measure_values(
+            measure=self.measure, period=period, region=self.region, council=self._chart_council()
         )
-        self.focus = md.council_for_user(user=request.user)
-        export_format = request.GET.get("_export")
-        if export_format in ("csv", "xlsx", "figures"):
-            period = self.data.period.label if self.data.period else "no-period"
-            name = f"{self.measure.key}-{period}"
-            if export_format == "figures":
-                headers, rows = dict_rows(FIGURE_COLUMNS, md.figure_rows(self.data))
-                return export_response(
-                    export_format="csv", headers=headers, rows=rows, filename=f"{name}-figures"
-                )
-            headers, rows = dict_rows(MEASURE_COLUMNS, md.export_rows(self.data))
-            return export_response(export_format=export_format, headers=headers, rows=rows, filename=name)
-        if request.GET.get("format") == "csv":
-            chart_name = request.GET.get("chart", "ranking")
-            if chart_name not in CSV_CHARTS:
-                raise Http404("No such chart")
-            chart = self._charts().get(chart_name)
-            if chart is None:
-                raise Http404("No figures to download")
-            period = self.data.period.label if self.data.period else "no-period"
-            suffix = (
-                f"{period}-{self.region.gss_code if self.region else ''}" if chart_name == "ranking" else ""
-            )
-            return csv_response(chart.table, filename=f"{self.measure.key}-{chart_name}-{suffix}".rstrip("-"))
-        return super().get(request, *args, **kwargs)
+        label = self.data.period.label if self.data.period else "no-period"
+        response = page_export(
+            request,
+            f"{self.measure.key}-{label}",
+            columns=MEASURE_COLUMNS,
+            rows=lambda: measure_export_rows(self.data),
+            figures=lambda: measure_figure_rows(self.data),
+        )
+        if response is None and request.GET.get("format") == "csv":
+            response = self._chart_csv(request.GET.get("chart", "ranking"), label)
+        return response or super().get(request, *args, **kwargs)
+
+    def _chart_council(self) -> Council | None:
+        """The council the charts are about: ?council=<GSS> (a link from its scorecard) when it is one of the
+        region's councils, else the user's own council."""
+        asked = self.request.GET.get("council", "").strip().upper()
+        if asked and self.region is not None:
+            found = Council.objects.filter(gss_code=asked, region=self.region).first()
+            if found is not None:
+                return found
+        return self.focus
+
+    def _chart_csv(self, chart_name: str, period_label: str) -> HttpResponse:
+        if chart_name not in CSV_CHARTS:
+            raise Http404("No such chart")
+        chart = self._charts().get(chart_name)
+        if chart is None:
+            raise Http404("No figures to download")
+        region = self.region.gss_code if self.region else ""
+        suffix = f"{period_label}-{region}" if chart_name == "ranking" else ""
+        return csv_response(chart.table, filename=f"{self.measure.key}-{chart_name}-{suffix}".rstrip("-"))
 
     def _csv_url(self, chart: str) -> str:
         params = {"format": "csv", "chart": chart}
+        for name in ("period", "region", "council"):
+            if self.request.GET.get(name):
+                params[name] = self.request.GET[name]
         if self.data.period is not None:
             params["period"] = self.data.period.label
-        if self.region is not None:
-            params["region"] = self.region.gss_code
         return f"{reverse('scorecard:measure-detail', kwargs={'key': self.measure.key})}?{urlencode(params)}"
 
     def _charts(self) -> dict[str, ChartBundle]:
-        if hasattr(self, "_chart_cache"):
-            return self._chart_cache
-        data, measure = self.data, self.measure
-        charts: dict[str, ChartBundle] = {}
-        region_name = self.region.name if self.region else "Region"
-        value_label = md.unit_label(measure)
-        focus_pk = self.focus.pk if self.focus else None
-        # The council the chart is about: ?council=<GSS> (a link from that council's scorecard) when it is one
-        # of this region's councils, else the user's own council.
-        asked = self.request.GET.get("council", "").strip()
-        asked = asked if asked in {area.key for area in data.council_areas} else ""
-
-        def is_focus(area) -> bool:  # type: ignore[no-untyped-def]
-            if asked:
-                return area.key == asked
-            return area.council_id is not None and area.council_id == focus_pk
-
-        if data.period is not None and data.councils:
-            refs = []
-            for figure, name in ((data.region_figure, region_name), (data.england_figure, "England")):
-                if figure is not None:
-                    label = f"{name} (computed)" if figure.computed else name
-                    refs.append(
-                        ReferenceLine(
-                            label,
-                            float(figure.value) if figure.value is not None else None,
-                            md.short_value_text(figure.value, measure),
-                        )
-                    )
-            charts["ranking"] = ranking_bar_chart(
-                title=f"{measure.code}: {region_name} councils, {data.period.label}",
-                items=[
-                    BarItem(
-                        label=f.area.name,
-                        value=float(f.value) if f.value is not None else None,
-                        text=md.short_value_text(f.value, measure) or f.status_text,
-                        highlight=is_focus(f.area),
-                    )
-                    for f in data.councils
-                ],
-                higher_is_better=None
-                if measure.polarity == Polarity.NONE
-                else measure.polarity == Polarity.HIGHER,
-                reference_lines=refs,
-                value_label=value_label,
-                csv_url=self._csv_url("ranking"),
-                chart_id="chart-ranking",
-                axis_from_zero=measure.unit != Unit.SCORE,
-            )
-        # On an older year's page the trend ends at the year shown.
-        end = data.period.label if data.period and self.request.GET.get("period") else ""
-        shown_years = [p for p in data.periods if not end or p.start_year <= data.period.start_year]
-        if len(shown_years) > 1 and data.council_areas:  # a trend needs two years or more
-            labels = [p.label for p in data.periods]
-            series = []
-            for area in data.council_areas:
-                line = data.trend.get(area.key, {})
-                numbers = [line.get(p.pk) for p in data.periods]
-                series.append(
-                    TrendSeries(
-                        label=area.name,
-                        values=[float(n) if n is not None else None for n in numbers],
-                        texts=[md.value_text(n, measure) for n in numbers],
-                        highlight=is_focus(area),
-                    )
-                )
-            for key, name in (
-                (self.region.gss_code if self.region else "", region_name),
-                ("E92000001", "England"),
-            ):
-                if key not in data.trend:
-                    continue
-                line = data.trend[key]
-                computed = data.trend_computed.get(key, set())
-                numbers = [line.get(p.pk) for p in data.periods]
-                if all(n is None for n in numbers):
-                    continue
-                series.append(
-                    TrendSeries(
-                        label=name,
-                        values=[float(n) if n is not None else None for n in numbers],
-                        texts=[
-                            md.value_text(n, measure)
-                            + (" (computed)" if p.pk in computed and n is not None else "")
-                            for n, p in zip(numbers, data.periods, strict=True)
-                        ],
-                        comparator=True,
-                        dashed=True,
-                    )
-                )
-            charts["trend"] = trend_chart(
-                title=f"{measure.code} trend: {region_name} councils, {labels[0]} to {end or labels[-1]}",
-                periods=labels,
-                series=series,
-                value_label=value_label,
-                csv_url=self._csv_url("trend"),
-                chart_id="chart-trend",
-                end_period=end,
-            )
-        self._chart_cache = charts
-        return charts
+        if not hasattr(self, "_chart_cache"):
+            region_name = self.region.name if self.region else "Region"
+            end = self.data.period.label if self.data.period and self.request.GET.get("period") else ""
+            charts = {
+                "ranking": measure_ranking_chart(
+                    self.data, region_name=region_name, csv_url=self._csv_url("ranking")
+                ),
+                "trend": measure_trend_chart(
+                    self.data, region_name=region_name, csv_url=self._csv_url("trend"), end=end
+                ),
+            }
+            self._chart_cache = {name: chart for name, chart in charts.items() if chart is not None}
+        return self._chart_cache
 
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         context = super().get_context_data(**kwargs)
-        data = self.data
-        charts = self._charts()
+        data, charts = self.data, self._charts()
         context.update(
             {
                 "measure": self.measure,
                 "data": data,
-                "shows_demo_data": data.any_demo,
+                "shows_demo_data": data.data_is_demo,
                 "region": self.region,
                 "focus": self.focus,
                 "charts": charts,
@@ -236,16 +151,116 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
                 "trend_chart": charts.get("trend"),
                 "has_charts": bool(charts),
                 "later": [m for m in data.series if m.replaces_id == self.measure.pk],
-                "out_of": data.ranked_count,
-                "period_measure": next(
-                    (m for f in data.councils for m in data.series if f.measure_id and m.pk == f.measure_id),
-                    self.measure,
-                ),
-                "unit_label": md.unit_label(self.measure),
-                "rank_rows": [
-                    {"figure": f, "rank_text": md.rank_text(f.rank, data.ranked_count, tied=f.tied)}
-                    for f in data.councils
+                "period_measure": data.measure,
+                "unit_label": unit_label(self.measure),
+                "comparator_rows": [
+                    (name, data.comparators[key])
+                    for key, _, name, _ in measure_comparators(data)
+                    if key in data.comparators
                 ],
             }
         )
         return context
+
+
+def measure_ranking_chart(
+    data: selectors.MeasureValues, *, region_name: str, csv_url: str
+) -> ChartBundle | None:
+    """The region's councils best first, with the region and England as reference lines. Needs no request."""
+    if data.period is None or not data.rows:
+        return None
+    measure = data.measure
+    refs = [
+        ReferenceLine(
+            f"{name} (computed)" if figure.computed else name,
+            float(figure.value) if figure.value is not None else None,
+            short_value_text(figure.value, measure),
+        )
+        for name, figure in ((region_name, data.region_figure), ("England", data.england_figure))
+        if figure is not None
+    ]
+    return ranking_bar_chart(
+        title=f"{measure.code}: {region_name} councils, {data.period.label}",
+        items=[
+            BarItem(
+                label=row.council.name,
+                value=float(row.value) if row.value is not None else None,
+                text=short_value_text(row.value, measure) or row.status_text,
+                highlight=data.council is not None and row.council.pk == data.council.pk,
+            )
+            for row in data.rows
+        ],
+        higher_is_better=None if measure.polarity == Polarity.NONE else measure.polarity == Polarity.HIGHER,
+        reference_lines=refs,
+        value_label=unit_label(measure),
+        csv_url=csv_url,
+        chart_id="chart-ranking",
+        axis_from_zero=measure.unit != Unit.SCORE,
+    )
+
+
+def measure_trend_chart(
+    data: selectors.MeasureValues, *, region_name: str, csv_url: str, end: str = ""
+) -> ChartBundle | None:
+    """Every council's line, with the region, England and (for a council) its nearest neighbours' median as
+    dashed comparator lines; ``end`` cuts the years after an older year shown. Needs no request."""
+    shown_years = [p for p in data.periods if not end or p.label <= end]
+    if len(shown_years) < 2 or not data.rows:  # a trend needs two years or more
+        return None
+    measure = data.measure
+    series = [
+        TrendSeries(
+            label=row.council.name,
+            values=[float(v) if v is not None else None for _, v in row.trend],
+            texts=[value_text(v, measure) for _, v in row.trend],
+            highlight=data.council is not None and row.council.pk == data.council.pk,
+        )
+        for row in data.rows
+    ]
+    names = {selectors.REGION: region_name, selectors.ENGLAND: "England"}
+    if data.council is not None:
+        names[selectors.NEAREST_NEIGHBOURS] = f"{data.council.name}'s nearest neighbours (median)"
+    for key, name in names.items():
+        line = data.comparator_trends.get(key, [])
+        if all(c.value is None for c in line):
+            continue
+        series.append(
+            TrendSeries(
+                label=name,
+                values=[float(c.value) if c.value is not None else None for c in line],
+                texts=[value_text(c.value, measure) + (" (computed)" if c.computed else "") for c in line],
+                comparator=True,
+                dashed=True,
+            )
+        )
+    labels = [p.label for p in data.periods]
+    return trend_chart(
+        title=f"{measure.code} trend: {region_name} councils, {labels[0]} to {end or labels[-1]}",
+        periods=labels,
+        series=series,
+        value_label=unit_label(measure),
+        csv_url=csv_url,
+        chart_id="chart-trend",
+        end_period=end,
+    )
+
+
+def value_text(value: Decimal | None, measure: Measure) -> str:
+    """A value with its unit ("72.4%", "19.1 out of 24"); "" when there is none."""
+    if value is None:
+        return ""
+    return format_value(
+        value, unit=measure.unit, decimal_places=measure.decimal_places, scale_max=measure.scale_max
+    )
+
+
+def short_value_text(value: Decimal | None, measure: Measure) -> str:
+    """A value for a chart label, where the axis names the unit: "72.4%", "512.3", "£1,234"."""
+    if value is None:
+        return ""
+    text = format_number(value, decimal_places=measure.decimal_places)
+    if measure.unit == Unit.PERCENT:
+        return f"{text}%"
+    if measure.unit == Unit.CURRENCY:
+        return f"£{text}"
+    return text

@@ -1,5 +1,7 @@
 """Balanced-scorecard pages: a council's scorecard, the regional overview and the compare page."""
 
+import hashlib
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -12,9 +14,10 @@ from councils.exports import dict_rows, export_response
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council
 from scorecard import charts, selectors
+from scorecard.cache import cached_read, data_version
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
-from scorecard.periods import period_start_year
+from scorecard.periods import period_from_request
 from scorecard.tables_scorecards import (
     FIGURE_COLUMNS,
     OVERVIEW_COLUMNS,
@@ -31,18 +34,6 @@ from scorecard.tables_scorecards import (
 
 EXPORT_FORMATS = ("csv", "xlsx")
 FIGURES = "figures"  # ?_export=figures: the tidy long CSV of every figure the page shows
-
-
-def period_from_request(request: HttpRequest) -> Period | None:
-    """``?period=2023-24`` as a Period; None when absent; 404 when it names no period we have."""
-    text = request.GET.get("period", "").strip()
-    if not text:
-        return None
-    start_year = period_start_year(text)
-    period = Period.objects.filter(start_year=start_year).first() if start_year else None
-    if period is None:
-        raise Http404(f"No data for the period {text[:20]!r}.")
-    return period
 
 
 def page_export(
@@ -63,6 +54,14 @@ def page_export(
         headers, data = dict_rows(FIGURE_COLUMNS, figures())
         return export_response(export_format="csv", headers=headers, rows=data, filename=f"{name}-figures")
     return None
+
+
+def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
+    """The key of the page content's cached rendering: the data version (measures, councils and domains as
+    stored) and a digest of everything the content shows (figures, comparators, commentary, the neighbour
+    group, the self-ratings this viewer may see), so no write can leave a stale rendering behind."""
+    digest = hashlib.sha256(repr(scorecard).encode()).hexdigest()[:32]
+    return f"{data_version()}:{scorecard.council.pk}:{digest}"
 
 
 class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, TemplateView):
@@ -91,6 +90,7 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
         context["council"] = self.council
         context["scorecard"] = self.scorecard
         context["shows_demo_data"] = self.scorecard.data_is_demo
+        context["content_key"] = scorecard_content_key(self.scorecard)
         return context
 
 
@@ -123,8 +123,24 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
             return charts.csv_response(self.heatmap.table, filename=f"heatmap-{region.slug}-{label}.csv")
         return response or super().get(request, *args, **kwargs)
 
-    @property
+    def _page_key(self) -> tuple[object, ...]:
+        """What the heat-map and the table depend on beyond the data version: the region, period, domain and
+        the query (sorting, the CSV link)."""
+        overview = self.overview
+        query = hashlib.sha256(self.request.GET.urlencode().encode()).hexdigest()[:16]
+        return (
+            overview.region.pk,
+            overview.period.pk if overview.period else "-",
+            overview.domain.pk if overview.domain else "-",
+            query,
+        )
+
+    @cached_property
     def heatmap(self) -> charts.ChartBundle:
+        """Built once per data version and query (scorecard/cache.py): it depends on nothing else."""
+        return cached_read("region-heatmap", *self._page_key(), compute=self._heatmap)
+
+    def _heatmap(self) -> charts.ChartBundle:
         query = self.request.GET.copy()
         query["format"] = "csv"
         return rag_heatmap(
@@ -142,6 +158,9 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(region=self.region, overview=self.overview, table=self.table, chart=self.heatmap)
+        context["table_html"] = cached_read(
+            "region-table", *self._page_key(), compute=lambda: self.table.as_html(self.request)
+        )
         context["shows_demo_data"] = self.overview.data_is_demo
         context["comparator_rows"] = list(
             zip(
@@ -234,14 +253,16 @@ class CompareView(PermissionRequiredMixin, TemplateView):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        period = period_from_request(request)
         all_councils = list(Council.objects.select_related("region").order_by("name"))
         periods = list(Period.objects.order_by("start_year"))
         submitted = "councils" in request.GET
-        form = CompareForm(request.GET if submitted else None, all_councils=all_councils, periods=periods)
+        query = request.GET.copy()
+        if period is not None:
+            query["period"] = period.label  # 2023/24 → the choice 2023-24
+        form = CompareForm(query if submitted else None, all_councils=all_councils, periods=periods)
         self.form, self.comparison = form, None
         if submitted and form.is_valid():
-            label = form.cleaned_data.get("period") or ""
-            period = next((p for p in periods if p.label == label), None)
             self.comparison = selectors.councils_comparison(
                 councils=form.cleaned_data["councils"], period=period
             )

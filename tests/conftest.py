@@ -13,6 +13,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The test database is rolled back after every test; the cache (data-version reads) is emptied too."""
+    from django.core.cache import cache
+
+    from scorecard.cache import local_clear
+
+    cache.clear()
+    local_clear()
+    yield
+    cache.clear()
+    local_clear()
+
+
 @pytest.fixture
 def west_midlands(db) -> Region:
     return Region.objects.get(gss_code="E12000005")

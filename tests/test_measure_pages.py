@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from councils.models import Region
-from scorecard import _measure_data as md
+from scorecard import scoring
 from scorecard.areas import area_for_council, area_for_region
 from scorecard.demo import demo_values_seed
 from scorecard.models import Measure, Value
@@ -109,8 +109,8 @@ def test_measure_detail_period_selector_and_crosswalk(client_for, demo):
     assert response.context["data"].period.label == "2020-21"
     response = client.get(_detail("ascof-2014-2a2", period="2023-24"))
     assert "published as <a" in response.content.decode() and "measure 2C of the" in response.content.decode()
-    response = client.get(_detail("ascof-2014-2a2", period="1999-00"))  # unknown: the default year
-    assert response.context["data"].period.label == "2022-23"
+    response = client.get(_detail("ascof-2014-2a2", period="1999-00"))  # unknown: 404 (issue 8)
+    assert response.status_code == 404
 
 
 def test_region_and_england_published_else_computed(client_for, demo, west_midlands):
@@ -146,19 +146,24 @@ def test_status_texts_and_ties(client_for, demo, birmingham, coventry):
 
     response = client_for("dass").get(_detail("ascof-2014-1a", period="2022-23"))
     html = response.content.decode()
-    assert "[c] Suppressed" in html and "[x] Not applicable" in html and "No figure" in html
+    assert "[c] Suppressed" in html and "[x] Not applicable" in html and "No data" in html
     assert "joint 1st of 11" in html
     assert "Your council" in html  # the DASS's own council is marked
 
 
+def rank_positions(values, polarity):  # type: ignore[no-untyped-def]
+    """The measure page's ranks (scoring.rank_values, the one ranking rule), ranked keys only."""
+    return {key: r.rank for key, r in scoring.rank_values(values, polarity=polarity).items() if r.rank}
+
+
 def test_rank_helper_shares_ties_and_respects_polarity():
     values = {"a": Decimal(5), "b": Decimal(7), "c": Decimal(7), "d": None, "e": Decimal(1)}
-    assert md.rank_positions(values, "higher") == {"b": 1, "c": 1, "a": 3, "e": 4}
-    assert md.rank_positions(values, "lower") == {"e": 1, "a": 2, "b": 3, "c": 3}
-    assert md.rank_positions(values, "none") == {}
-    assert md.rank_text(3, 14) == "3rd of 14"
-    assert md.rank_text(1, 14, tied=True) == "joint 1st of 14"
-    assert [md.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
+    assert rank_positions(values, "higher") == {"b": 1, "c": 1, "a": 3, "e": 4}
+    assert rank_positions(values, "lower") == {"e": 1, "a": 2, "b": 3, "c": 3}
+    assert rank_positions(values, "none") == {}
+    assert scoring.ordinal_of(3, 14) == "3rd of 14"
+    assert scoring.ordinal_of(1, 14, tied=True) == "joint 1st of 14"
+    assert [scoring.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
         "1st",
         "2nd",
         "3rd",

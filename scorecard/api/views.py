@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from councils.models import ApiToken, Council
 from scorecard import selectors
 from scorecard.models import Measure, Period
-from scorecard.periods import period_label, period_start_year
+from scorecard.periods import UnknownPeriod, period_from_query
 
 TOKEN_SCHEMES = ("Token", "Bearer")
 
@@ -77,17 +77,10 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _period_param(request: HttpRequest) -> tuple[Period | None, JsonResponse | None]:
     """The ``?period=`` parameter as a Period; None when absent; a 400 response when it is bad."""
-    text = request.GET.get("period", "").strip()
-    if not text:
-        return None, None
-    start_year = period_start_year(text)
-    if start_year is None:
-        return None, _error(400, f"period {text[:20]!r} is not a financial year such as 2023-24.")
-    period = Period.objects.filter(start_year=start_year).first()
-    if period is None:
-        known = ", ".join(Period.objects.order_by("start_year").values_list("label", flat=True)) or "none"
-        return None, _error(400, f"There is no data for {period_label(start_year)}. Periods: {known}.")
-    return period, None
+    try:
+        return period_from_query(request.GET), None
+    except UnknownPeriod as exc:
+        return None, _error(400, str(exc))
 
 
 def _comparator(value: selectors.ComparatorValue) -> dict[str, Any]:

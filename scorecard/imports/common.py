@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from councils.services import demo_neighbours_remove
+from scorecard.cache import data_version_bump
 from scorecard.models import Area, ImportRecord, Measure, Period, Unit, Value
 
 MAX_PROBLEMS_KEPT = 10_000  # in ImportOutcome.problems; problem_count is always the full count
@@ -904,6 +905,7 @@ def run_import(
                 if dry_run:
                     raise Rollback
                 applied_record = record
+                data_version_bump()  # now, and again on commit (transaction.on_commit): pages read afresh
         except Rollback:
             pass
         if applied_record is not None and (counts.created or counts.updated):

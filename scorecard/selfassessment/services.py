@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from councils.models import Council, Region
+from scorecard.cache import data_version_bump
 from scorecard.models import Domain, Period
 from scorecard.selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
 
@@ -156,6 +157,7 @@ def self_assessment_save(
         if {m.pk for m in row.measures.all()} != set(typed.measure_ids):
             row._history_user = user
             row.measures.set(typed.measure_ids)
+    data_version_bump()  # the scorecard shows submitted self-ratings (scorecard/cache.py)
     return assessment
 
 
@@ -176,4 +178,5 @@ def self_assessment_reopen(*, assessment: SelfAssessment, user, reason: str) -> 
     locked._history_user = user
     locked._change_reason = f"Reopened: {reason}"
     locked.save()
+    data_version_bump()
     return locked
