@@ -204,9 +204,10 @@ else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}")
 
 # CACHE (issue 11) --------------------------------------------------------------------------------------
-# Reads that depend only on a period's data are cached per data version (scorecard/cache.py). Embedded
-# default: this process's memory (`make run`, the tests). With CACHE_URL (or REDIS_URL) set: Django's
-# built-in Redis cache, shared by every app server and worker, so one import invalidates them all.
+# Reads that depend only on a period's data are cached per data version (scorecard/cache.py). With CACHE_URL
+# (or REDIS_URL) set: Django's built-in Redis cache, shared by every app server and worker, so one import
+# invalidates them all. Embedded default: files under var/cache (CACHE_DIR), shared by the processes of one
+# machine. The tests use memory (config/test_settings.py).
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -217,10 +218,13 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         }
     }
 else:
+    # Files, not this process's memory: `make run` and `make serve` run a task worker (imports) and `make
+    # serve` several gunicorn workers beside each other, and a write in any of them must reach the others'
+    # data version (scorecard/cache.py). Each process still keeps its own copy of the latest reads.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "sli-scorecard",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }

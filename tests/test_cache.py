@@ -271,3 +271,42 @@ def test_a_bump_by_another_process_is_seen_by_the_next_request(client_for):
     assert data_version() == seen  # read once per request (and at most a second outside one)
     client.get(PAGE)  # request_started: the token is read afresh
     assert data_version() == "from-another-process"
+
+
+def test_the_embedded_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
+    """`make run` imports in a task worker and `make serve` runs several gunicorn workers: a bump in one
+    process must reach the data version every other process reads (the default cache, no Redis)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings", CACHE_DIR=str(tmp_path), DEBUG="1", SECRET_KEY="x" * 50
+    )
+    script = (
+        "import django; django.setup()\n"
+        "from scorecard import cache\n"
+        "if {bump}: cache.data_version_bump()\n"
+        "print(cache.data_version())\n"
+    )
+
+    def run(*, bump: bool) -> str:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+            [sys.executable, "-c", script.format(bump=bump)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return done.stdout.strip().splitlines()[-1]
+
+    first = run(bump=False)
+    bumped = run(bump=True)  # e.g. an import applied in the task worker
+    assert bumped != first
+    assert run(bump=False) == bumped  # e.g. the web server's next request
