@@ -95,6 +95,7 @@ bench: setup
 	$(PY) benchmarks/make_national_file.py
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_scorecard.py
+	$(PY) benchmarks/bench_packs.py
 
 clean:
 	rm -rf $(VENV) static/build staticfiles node_modules

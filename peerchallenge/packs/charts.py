@@ -39,22 +39,25 @@ def trend_svg(
             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"><text x="8" y="20" '
             f'font-size="10" fill="{INK}">No figures to draw</text></svg>'
         )
-    left, right, top, bottom = 34, 8, 8, 22
-    low, high = _scale(present, low_zero=False)
-    span = high - low
-    low, high = low - span * 0.1, high + span * 0.1
+    left, right, top, bottom = 34, 18, 8, 22
+    smallest, largest = _scale(present, low_zero=False)
+    span = largest - smallest
+    low, high = smallest - span * 0.1, largest + span * 0.1
     n = len(points)
     step = (width - left - right) / max(n - 1, 1)
 
+    def y_of(value: float) -> float:
+        return top + (height - top - bottom) * (1 - (value - low) / (high - low))
+
     def y(value: Decimal) -> float:
-        return top + (height - top - bottom) * (1 - (float(value) - low) / (high - low))
+        return y_of(float(value))
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif">',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="{GREY}"/>',
-        f'<text x="{left - 3}" y="{top + 6}" font-size="7" text-anchor="end" fill="{INK}">{high:.4g}</text>',
-        f'<text x="{left - 3}" y="{height - bottom}" font-size="7" text-anchor="end" fill="{INK}">{low:.4g}</text>',
+        f'<text x="{left - 3}" y="{y_of(largest) + 3:.1f}" font-size="7" text-anchor="end" fill="{INK}">{largest:.4g}</text>',
+        f'<text x="{left - 3}" y="{y_of(smallest) + 3:.1f}" font-size="7" text-anchor="end" fill="{INK}">{smallest:.4g}</text>',
     ]
     segment: list[str] = []
     for i, (period, value) in enumerate(points):
@@ -82,7 +85,7 @@ def ranking_svg(bars: Sequence, *, title: str, width: int = 300) -> SafeString:
 
     ``bars`` are :class:`peerchallenge.packs.selectors.RankingBar` (name, value, formatted, is_subject).
     """
-    row_height, left, right, top = 11, 110, 44, 4
+    row_height, left, right, top = 11, 110, 84, 4
     height = top * 2 + row_height * max(len(bars), 1)
     present = [b.value for b in bars if b.value is not None]
     label = escape(title)
