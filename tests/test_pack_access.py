@@ -235,3 +235,36 @@ def test_the_bank_feeds_new_question_sets(people):
     bank = question_set.questions.get(source=Question.Source.BANK)
     assert bank.text == "How do you hear from carers?" and bank.domain == domain
     assert bank.position == question_set.questions.count()  # after the generated questions
+
+
+def test_the_coordinator_builds_every_pack_in_the_background_and_downloads_the_zip(
+    people, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", lambda *, pack: b"%PDF-1.7 fake")
+    summit = people["summit"]
+    client = Client()
+    client.force_login(people["users"]["wm_coordinator"])
+    page = client.get(f"/summits/{summit.pk}/packs/").content.decode()
+    assert "Build every pack (ZIP)" in page and page.count("Pack (PDF)") == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/summits/{summit.pk}/packs/build/")
+    assert response.status_code == 302
+    from peerchallenge.packs.models import PackBuild
+
+    build = PackBuild.objects.get(summit=summit)
+    status = client.get(f"/summits/{summit.pk}/packs/builds/{build.pk}/status.json").json()
+    assert status["state"] == "done" and status["done"] == status["total"] == 4 and status["finished"]
+    download = client.get(f"/summits/{summit.pk}/packs/builds/{build.pk}.zip")
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
+        assert len(archive.namelist()) == 8
+    assert "download every pack and pro-forma (ZIP)" in client.get(f"/summits/{summit.pk}/packs/").content.decode()
+    # A DASS sees only the packs they may download, and no build button.
+    dass = Client()
+    dass.force_login(people["users"]["birmingham_dass"])
+    mine = dass.get(f"/summits/{summit.pk}/packs/").content.decode()
+    assert "Build every pack" not in mine and mine.count("Pack (PDF)") == 2  # their own and the one they challenge
