@@ -84,6 +84,11 @@ def test_one_worse_period_or_a_small_change_is_not_a_run():
     )
 
 
+def test_a_title_starting_with_the_reads_as_your():
+    found = tr.measure_triggers(facts(title="The proportion of people who feel safe", quartile_england=4))
+    assert found.question.startswith("Your proportion of people who feel safe (2C) is in the worst quartile")
+
+
 def test_no_polarity_never_fires():
     context = facts(polarity="none", quartile_england=4, trend=(("a", D("1")), ("b", D("2")), ("c", D("3"))))
     assert tr.measure_triggers(context) is None

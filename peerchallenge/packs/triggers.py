@@ -134,6 +134,8 @@ def _trend_text(facts: MeasureFacts, periods: int) -> str:
 
 def _name(facts: MeasureFacts) -> str:
     title = facts.title[:1].lower() + facts.title[1:] if facts.title else facts.code
+    if title.startswith("the "):  # "the proportion of …" → "Your proportion of …"
+        title = title[4:]
     return f"Your {title} ({facts.code})"
 
 
