@@ -293,12 +293,12 @@ def pack_triggers(card: sc.CouncilScorecard, view: SelfAssessmentView | None) ->
     )
 
 
-def council_triggers(*, council: Council, cycle: SelfAssessmentCycle) -> list[tr.Trigger]:
-    """The triggers for the question generator: the scorecard for the cycle's period and the submitted
-    self-assessment's divergences (``divergence_flags``)."""
-    card = sc.council_scorecard(council=council, period=cycle.period)
+def council_triggers(*, council: Council, cycle: SelfAssessmentCycle | None) -> list[tr.Trigger]:
+    """The triggers for the question generator: the scorecard for the cycle's period (the latest without a
+    cycle) and the submitted self-assessment's divergences (``divergence_flags``)."""
+    card = sc.council_scorecard(council=council, period=cycle.period if cycle else None)
     view = submitted_view(cycle=cycle, council=council, card=card)
-    divergent = divergence_flags(cycle=cycle, council=council) if view is not None else []
+    divergent = divergence_flags(cycle=cycle, council=council) if view is not None and cycle else []
     return tr.triggers_find(
         measures=measure_facts(card), domains=domain_facts(view, divergent), self_assessed=view is not None
     )

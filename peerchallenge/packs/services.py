@@ -87,24 +87,23 @@ def question_set_generate(*, question_set: QuestionSet) -> int:
     cycle = question_set.summit.cycle
     domains = {d.name: d for d in Domain.objects.all()}
     questions: list[Question] = []
-    if cycle is not None:
-        for trigger in selectors.council_triggers(council=question_set.challenged, cycle=cycle):
-            questions.append(
-                Question(
-                    question_set=question_set,
-                    domain=domains.get(trigger.domain),
-                    text=trigger.question[:QUESTION_LIMIT],
-                    evidence=trigger.evidence[:QUESTION_LIMIT],
-                    source=Question.Source.TRIGGER,
-                    trigger=trigger.kind,
-                )
+    for trigger in selectors.council_triggers(council=question_set.challenged, cycle=cycle):
+        questions.append(
+            Question(
+                question_set=question_set,
+                domain=domains.get(trigger.domain),
+                text=trigger.question[:QUESTION_LIMIT],
+                evidence=trigger.evidence[:QUESTION_LIMIT],
+                source=Question.Source.TRIGGER,
+                trigger=trigger.kind,
             )
-        for item in selectors.question_bank(cycle=cycle):
-            questions.append(
-                Question(
-                    question_set=question_set, domain=item.domain, text=item.text, source=Question.Source.BANK
-                )
+        )
+    for item in selectors.question_bank(cycle=cycle) if cycle is not None else []:
+        questions.append(
+            Question(
+                question_set=question_set, domain=item.domain, text=item.text, source=Question.Source.BANK
             )
+        )
     for position, question in enumerate(questions, start=1):
         question.position = position
     Question.objects.bulk_create(questions)
