@@ -262,9 +262,24 @@ def test_the_coordinator_builds_every_pack_in_the_background_and_downloads_the_z
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
         assert len(archive.namelist()) == 8
-    assert "download every pack and pro-forma (ZIP)" in client.get(f"/summits/{summit.pk}/packs/").content.decode()
+    assert (
+        "download every pack and pro-forma (ZIP)"
+        in client.get(f"/summits/{summit.pk}/packs/").content.decode()
+    )
     # A DASS sees only the packs they may download, and no build button.
     dass = Client()
     dass.force_login(people["users"]["birmingham_dass"])
     mine = dass.get(f"/summits/{summit.pk}/packs/").content.decode()
-    assert "Build every pack" not in mine and mine.count("Pack (PDF)") == 2  # their own and the one they challenge
+    assert (
+        "Build every pack" not in mine and mine.count("Pack (PDF)") == 2
+    )  # their own and the one they challenge
+
+
+def test_a_summit_without_a_cycle_still_gets_questions_from_the_data(people):
+    summit = small_summit(councils=(BIRMINGHAM, COVENTRY), name="No cycle")
+    birmingham = people["councils"][BIRMINGHAM]
+    question_set = services.question_set_get_or_create(
+        summit=summit, challenger=people["councils"][COVENTRY], challenged=birmingham
+    )
+    triggers = list(question_set.questions.values_list("trigger", flat=True))
+    assert triggers and triggers[-1] == "no_evidence"  # "No self-assessment was submitted: …"
