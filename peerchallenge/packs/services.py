@@ -214,7 +214,8 @@ def _period_for(council: Council, period: Period | None, summit: Summit | None) 
     cycle = selectors.cycle_for(council=council, period=None, summit=summit)
     if summit is not None and cycle is not None:
         return cycle.period
-    return None
+    # The latest period with figures for the council: the one its scorecard shows by default.
+    return Period.objects.filter(values__area__council=council).order_by("-start_year").first()
 
 
 def pack_files_get_or_build(
@@ -266,10 +267,18 @@ def summit_pack_councils(*, summit: Summit) -> list[Council]:
 
 
 def summit_packs_build(
-    *, summit: Summit, progress: Callable[[int, int, str], None] | None = None
+    *, summit: Summit, progress: Callable[[int, int, str], None] | None = None, workers: int = 1
 ) -> list[PackFiles]:
-    """Every pack of the summit (with its question set), each from the cache when unchanged."""
+    """Every pack of the summit (with its question set), each from the cache when unchanged.
+
+    ``workers`` > 1 builds packs in that many forked processes (WeasyPrint is CPU-bound Python, so threads
+    would not help). Each process opens its own database connection; the data must be committed.
+    """
     councils = summit_pack_councils(summit=summit)
+    if workers > 1 and len(councils) > 1:
+        return _summit_packs_build_parallel(
+            summit=summit, councils=councils, progress=progress, workers=workers
+        )
     cache: dict = {}
     result = []
     for done, council in enumerate(councils, start=1):
@@ -277,6 +286,35 @@ def summit_packs_build(
         if progress is not None:
             progress(done, len(councils), council.name)
     return result
+
+
+def _build_in_worker(council_pk: int, summit_pk: int) -> PackFiles:
+    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_pk)
+    council = Council.objects.select_related("region").get(pk=council_pk)
+    return pack_files_get_or_build(council=council, summit=summit)
+
+
+def _summit_packs_build_parallel(
+    *, summit: Summit, councils: list[Council], progress: Callable[[int, int, str], None] | None, workers: int
+) -> list[PackFiles]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from django.db import connections
+
+    connections.close_all()  # the forked processes must not share this process's connections
+    found: dict[int, PackFiles] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=connections.close_all
+    ) as pool:
+        futures = {pool.submit(_build_in_worker, council.pk, summit.pk): council for council in councils}
+        for done, future in enumerate(as_completed(futures), start=1):
+            council = futures[future]
+            found[council.pk] = future.result()
+            if progress is not None:
+                progress(done, len(councils), council.name)
+    return [found[council.pk] for council in councils]
 
 
 def packs_zip(*, files: list[PackFiles]) -> bytes:

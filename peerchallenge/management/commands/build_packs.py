@@ -7,7 +7,6 @@ Files are named ``<GSS code>-<period>.pdf`` and ``<GSS code>-<period>-pro-forma.
 cache when nothing they show has changed (see ``peerchallenge/packs/services.py``).
 """
 
-import sys
 import time
 from pathlib import Path
 
@@ -33,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--council", action="append", default=[], metavar="GSS", help="a council's pack")
         parser.add_argument("--period", help="the data period, e.g. 2023-24 (default: the latest)")
         parser.add_argument("--out", required=True, help="the folder to write the files to")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="build a summit's packs in this many processes (default 1)"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         if bool(options["summit"]) == bool(options["council"]):
@@ -68,15 +70,26 @@ class Command(BaseCommand):
             period = Period.objects.filter(label=options["period"]).first()
             if period is None:
                 raise CommandError(f"No data period {options['period']}.")
-        stream = sys.stderr
-        cache: dict = {}
-        written = []
-        for done, council in enumerate(councils, start=1):
-            stream.write(progress_bar(done - 1, len(councils), council.name))
-            stream.flush()
-            files = services.pack_files_get_or_build(
-                council=council, period=period, summit=summit, overview_cache=cache
+
+        def note(done: int, total: int, name: str) -> None:
+            self.stderr.write(progress_bar(done, total, name), ending="")
+            self.stderr.flush()
+
+        note(0, len(councils), "")
+        if summit is not None:
+            built = services.summit_packs_build(
+                summit=summit, progress=note, workers=max(options["workers"], 1)
             )
+        else:
+            cache: dict = {}
+            built = []
+            for done, council in enumerate(councils, start=1):
+                built.append(
+                    services.pack_files_get_or_build(council=council, period=period, overview_cache=cache)
+                )
+                note(done, len(councils), council.name)
+        written = []
+        for files in built:
             for name, target in (
                 (files.pdf, files.pdf_download_name),
                 (files.docx, files.docx_download_name),
@@ -84,7 +97,7 @@ class Command(BaseCommand):
                 with default_storage.open(name, "rb") as handle:
                     (out / target).write_bytes(handle.read())
                 written.append(target)
-        stream.write(progress_bar(len(councils), len(councils), "done") + "\n")
+        self.stderr.write(progress_bar(len(councils), len(councils), "done"))
         self.stdout.write(
             f"Wrote {len(written)} files for {len(councils)} councils to {out} in {time.perf_counter() - started:.1f} s."
         )
