@@ -4,7 +4,8 @@ Builds a throwaway SQLite database with the West Midlands demo data (14 councils
 each year, demo self-assessments and the demo summits), then times, with nothing cached:
 
 - one pack: the selectors' data + the PDF (WeasyPrint) + the DOCX pro-forma, median of ``--runs``;
-- every pack of the upcoming demo summit (14 councils), cold, then again warm (all from the cache).
+- every pack of the upcoming demo summit (14 councils), cold, then again warm (all from the cache), then
+  cold again with two worker processes (``build_packs --workers 2``).
 
 Prints the machine's load average too: the figures mean little on a machine busy with other work.
 
@@ -109,6 +110,14 @@ def main() -> int:
         f"Summit ({len(files)} packs): cold {cold:.1f} s wall, {cold_cpu:.1f} s CPU; "
         f"warm (cached) {warm:.2f} s; target ≤ 10 s"
     )
+    import shutil
+
+    shutil.rmtree(workdir / "media", ignore_errors=True)
+    started = time.perf_counter()
+    parallel = services.summit_packs_build(summit=summit, workers=2)
+    two = time.perf_counter() - started
+    assert all(f.built for f in parallel)
+    print(f"Summit ({len(parallel)} packs) with 2 worker processes, cold: {two:.1f} s wall")
     print(f"Load average while measuring: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} CPUs")
     return 0
 
