@@ -283,3 +283,13 @@ def test_a_summit_without_a_cycle_still_gets_questions_from_the_data(people):
     )
     triggers = list(question_set.questions.values_list("trigger", flat=True))
     assert triggers and triggers[-1] == "no_evidence"  # "No self-assessment was submitted: …"
+
+
+def test_admins_keep_the_question_bank_in_the_admin_site(admin_client):
+    for path in (
+        "/admin/peerchallenge/questionbankitem/",
+        "/admin/peerchallenge/questionbankitem/add/",
+        "/admin/peerchallenge/questionset/",
+        "/admin/peerchallenge/packbuild/",
+    ):
+        assert admin_client.get(path).status_code == 200, path
