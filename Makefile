@@ -47,7 +47,7 @@ static/build/.built: package.json package-lock.json static/src/app.scss static/s
 browsers:  ## Debian Chromium and poppler for browser and PDF tests (needs root and apt)
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	   chromium chromium-driver poppler-utils fonts-liberation2 >/dev/null)
+	   chromium chromium-driver poppler-utils fonts-liberation2 libharfbuzz-subset0 >/dev/null)
 
 migrate: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -99,6 +99,7 @@ bench: setup  ## Every benchmark (imports, pages on SQLite and PostgreSQL, the l
 	$(PY) benchmarks/bench_pages.py
 	DATABASE_URL=$(BENCH_PG) $(PY) benchmarks/bench_pages.py
 	DATABASE_URL=$(BENCH_PG) $(PY) benchmarks/load_test.py
+	$(PY) benchmarks/bench_packs.py
 
 clean:
 	rm -rf $(VENV) static/build staticfiles node_modules

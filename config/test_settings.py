@@ -15,6 +15,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Built packs go to a temporary folder, never into the checkout.
+import tempfile as _tempfile  # noqa: E402
+
+MEDIA_ROOT = os.path.join(_tempfile.gettempdir(), f"sli-test-media-{os.getpid()}")
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -209,6 +209,53 @@ rules.add_perm("peerchallenge.view_lessons", is_admin | is_regional_member_of | 
 rules.add_perm("peerchallenge.change_lessons", is_admin | is_coordinator_of)
 
 
+# --- Challenge packs and question sets (issue 14) ------------------------------------------------------
+# A pack's object is duck-typed: ``council`` (the council it is about), ``region`` and ``summit`` (or None).
+# A question set's: ``council`` (the challenged council), ``challenger``, ``region``, ``is_shared`` (the
+# summit has been held) and ``is_editable`` (the summit is published, not yet held).
+
+PACK_CHALLENGER_CHECKS: list = []
+"""Callables ``check(user, pack_subject) -> bool``: "does this user's council challenge the pack's council
+(in its summit, or in any published summit)?". peerchallenge registers one from ``AppConfig.ready()``."""
+
+
+def register_pack_challenger_check(check) -> None:  # type: ignore[no-untyped-def]
+    if check not in PACK_CHALLENGER_CHECKS:
+        PACK_CHALLENGER_CHECKS.append(check)
+
+
+@rules.predicate
+def is_pack_challenger_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    return any(check(user, obj) for check in PACK_CHALLENGER_CHECKS)
+
+
+@rules.predicate
+def is_member_of_challenger_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    """DASS or delegate of ``obj.challenger`` (the council that asks the questions)."""
+    return is_council_member_of.test(user, getattr(obj, "challenger", None))
+
+
+# Download a pack: admins; the region's SLI lead and coordinator; the council's own DASS and delegates (as
+# others see it); and the DASS and delegates of a council that challenges it in a published summit.
+rules.add_perm(
+    "peerchallenge.view_pack",
+    is_admin | is_regional_member_of | is_member_of_council_of | is_pack_challenger_of,
+)
+# Read a question set: the challenging council and the region's coordinator (and admins); once the summit
+# has been held, the challenged council too.
+rules.add_perm(
+    "peerchallenge.view_questionset",
+    is_admin
+    | is_coordinator_of
+    | is_member_of_challenger_of
+    | (is_shared_beyond_council & is_member_of_council_of),
+)
+# Edit it: the challenging council's DASS or delegates, while the summit is published and not yet held.
+rules.add_perm("peerchallenge.change_questionset", is_member_of_challenger_of & is_editable_by_council)
+# Build every pack of a summit (ZIP) and keep the question bank: the region's coordinator and admins.
+rules.add_perm("peerchallenge.build_packs", is_admin | is_coordinator_of)
+
+
 # WHO MAY WRITE WHAT (issue 16) -----------------------------------------------------------------------
 # National data (the ASCOF file, values for England, measures no region owns) is loaded by admins only.
 # A regional SLI lead writes local measures and values only for their own region: its councils, the

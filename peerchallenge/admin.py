@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitGroup
+from peerchallenge.models import (
+    AvoidPair,
+    GroupMember,
+    LessonLearnt,
+    PackBuild,
+    Question,
+    QuestionBankItem,
+    QuestionSet,
+    Summit,
+    SummitGroup,
+)
 
 
 class GroupMemberInline(admin.TabularInline):
@@ -28,3 +38,29 @@ admin.site.register(AvoidPair)
 class LessonLearntAdmin(admin.ModelAdmin):
     list_display = ["date", "host", "challenger", "domain"]
     list_filter = ["region", "domain"]
+
+
+# Challenge packs and question sets (issue 14). Until the bank has its own page, a region's question bank is kept
+# here (per self-assessment cycle and domain).
+@admin.register(QuestionBankItem)
+class QuestionBankItemAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "domain", "position", "text"]
+    list_filter = ["cycle__region", "domain"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+
+
+@admin.register(QuestionSet)
+class QuestionSetAdmin(admin.ModelAdmin):
+    list_display = ["summit", "challenger", "challenged", "updated_at"]
+    list_filter = ["summit__region"]
+    inlines = [QuestionInline]
+
+
+@admin.register(PackBuild)
+class PackBuildAdmin(admin.ModelAdmin):
+    list_display = ["summit", "state", "done", "total", "created_at"]
+    readonly_fields = ["state", "done", "total", "message", "file_name", "requested_by"]

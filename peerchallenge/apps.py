@@ -6,7 +6,9 @@ class PeerchallengeConfig(AppConfig):
     name = "peerchallenge"
 
     def ready(self) -> None:
-        from councils.rules import register_challenger_check
+        from councils.rules import register_challenger_check, register_pack_challenger_check
+        from peerchallenge.packs.selectors import is_pack_challenger
         from peerchallenge.selectors import is_assigned_challenger
 
         register_challenger_check(is_assigned_challenger)
+        register_pack_challenger_check(is_pack_challenger)

@@ -180,3 +180,25 @@ class LessonLearnt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} challenged by {self.challenger} ({self.date})"
+
+
+# Challenge packs and question sets live in their feature package; importing them here makes them models
+# of this app (as scorecard/models.py does for self-assessments).
+from peerchallenge.packs.models import (  # noqa: E402
+    PackBuild,
+    Question,
+    QuestionBankItem,
+    QuestionSet,
+)
+
+__all__ = [
+    "AvoidPair",
+    "GroupMember",
+    "LessonLearnt",
+    "PackBuild",
+    "Question",
+    "QuestionBankItem",
+    "QuestionSet",
+    "Summit",
+    "SummitGroup",
+]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from peerchallenge import views
+from peerchallenge.packs import views as pack_views
 
 app_name = "peerchallenge"
 
@@ -17,6 +18,19 @@ urlpatterns = [
     path("summits/<int:pk>/timetable/", views.summit_timetable, name="summit-timetable"),
     path("summits/<int:pk>/timetable.csv", views.summit_timetable_csv, name="summit-timetable-csv"),
     path("summits/<int:pk>/councils/<str:gss_code>.ics", views.summit_council_ics, name="summit-council-ics"),
+    path("summits/<int:pk>/packs/", pack_views.summit_packs, name="summit-packs"),
+    path("summits/<int:pk>/packs/build/", pack_views.pack_build, name="pack-build"),
+    path(
+        "summits/<int:pk>/packs/builds/<int:build_pk>/status.json",
+        pack_views.pack_build_status,
+        name="pack-build-status",
+    ),
+    path(
+        "summits/<int:pk>/packs/builds/<int:build_pk>.zip", pack_views.pack_build_zip, name="pack-build-zip"
+    ),
+    path("summits/<int:pk>/packs/<str:gss_code>.pdf", pack_views.pack_pdf, name="pack-pdf"),
+    path("summits/<int:pk>/packs/<str:gss_code>-pro-forma.docx", pack_views.pack_docx, name="pack-docx"),
+    path("summits/<int:pk>/questions/<str:gss_code>/", pack_views.question_set, name="question-set"),
     path("lessons/", views.lesson_list, name="lesson-list"),
     path("lessons/new/", views.lesson_create, name="lesson-create"),
 ]

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from councils.models import Council, Region
-from peerchallenge.models import AvoidPair, Summit
+from peerchallenge.models import AvoidPair, PackBuild, Summit
 from peerchallenge.services import summit_pair, summit_transition
 from scorecard.areas import area_for_council
 from scorecard.models import Framework, ImportRecord, Measure, Value
@@ -78,6 +78,7 @@ def _samples(route: str, data: dict) -> dict[str, str]:
         "key": "local-fuzz",
         "pk": str(data["summit"].pk if route.startswith("/summits/") else data["record"].pk),
         "avoid_pk": str(data["avoid"].pk),
+        "build_pk": str(data["pack_build"].pk),
         "slug": data["cycle"].slug,
     }
 
@@ -137,7 +138,8 @@ def data(db):
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
     dudley, sandwell = (Council.objects.get(gss_code=code) for code in ("E08000027", "E08000028"))
     avoid = AvoidPair.objects.create(summit=summit, council_a=dudley, council_b=sandwell)
-    return {"record": record, "cycle": cycle, "summit": summit, "avoid": avoid}
+    pack_build = PackBuild.objects.create(summit=summit)  # a pack build still waiting (issue 14)
+    return {"record": record, "cycle": cycle, "summit": summit, "avoid": avoid, "pack_build": pack_build}
 
 
 @pytest.mark.parametrize(("name", "route"), _pages())

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from councils.models import Council, Membership, Region
-from peerchallenge.models import AvoidPair, Summit
+from peerchallenge.models import AvoidPair, PackBuild, Summit
 from peerchallenge.services import summit_pair, summit_transition
 from scorecard.imports.services import can_confirm
 from scorecard.models import Framework, ImportRecord, Measure, Value
@@ -244,6 +246,38 @@ EXPECTATIONS: dict[str, Expect] = {
         SUMMIT_GET_405,
         SUMMIT_WRITE(302),
     ),
+    # Challenge packs (issue 14): Birmingham's pack in the published summit. Its own council, the region's
+    # lead and coordinator, admins and Coventry (its challenger) download it; other regions learn nothing.
+    "peerchallenge:summit-packs": read_only(lambda o: f"/summits/{o['summit'].pk}/packs/", SUMMIT_VIEW),
+    "peerchallenge:pack-pdf": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/packs/{BIRMINGHAM}.pdf", SUMMIT_VIEW
+    ),
+    "peerchallenge:pack-docx": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/packs/{BIRMINGHAM}-pro-forma.docx", SUMMIT_VIEW
+    ),
+    # Its question set: Coventry (the challenger), the coordinator and admins until the summit is held.
+    # POST {"anything": "x"} is an unknown action (400) for those who may edit: Coventry and admins.
+    "peerchallenge:question-set": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/questions/{BIRMINGHAM}/",
+        {**SUMMIT_VIEW, **dict.fromkeys(["wm_lead", "dass", "delegate"], 403)},
+        {
+            **SUMMIT_VIEW,
+            **dict.fromkeys(["wm_lead", "wm_coordinator", "dass", "delegate"], 403),
+            "admin": 400,
+            "other_dass": 400,
+        },
+    ),
+    # Building every pack (ZIP): the region's coordinator and admins.
+    "peerchallenge:pack-build": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/packs/build/", SUMMIT_GET_405, SUMMIT_WRITE(302)
+    ),
+    "peerchallenge:pack-build-status": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/packs/builds/{o['pack_build'].pk}/status.json",
+        SUMMIT_WRITE(200),
+    ),
+    "peerchallenge:pack-build-zip": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/packs/builds/{o['pack_build'].pk}.zip", SUMMIT_WRITE(200)
+    ),
     "peerchallenge:lesson-list": read_only(lambda o: "/lessons/", only(LESSON_READERS)),
     "peerchallenge:lesson-create": Expect(
         lambda o: "/lessons/new/", only(SUMMIT_EDITORS), only(SUMMIT_EDITORS)
@@ -408,7 +442,11 @@ def world(db):
     draft_summit = make_summit(
         west_midlands, councils=[birmingham, coventry], rooms=2, cycle=cycle, name="Autumn summit"
     )
+    # A finished pack build of the published summit (issue 14), its ZIP in the default storage.
+    zip_name = default_storage.save("packs/matrix.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+    pack_build = PackBuild.objects.create(summit=summit, state=PackBuild.State.DONE, file_name=zip_name)
     return {
+        "pack_build": pack_build,
         "users": users,
         "measure": wm_measure,
         "london_measure": london_measure,

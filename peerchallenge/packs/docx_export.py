@@ -1,0 +1,66 @@
+"""The pro-forma as a Word document the challenging DASS can type into (python-docx).
+
+Questions grouped by domain, each with its evidence and space for the answer and the follow-up. Text is
+written as typed (python-docx escapes it); nothing is ever a field code or formula.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document
+from docx.shared import Pt
+
+from peerchallenge.packs.selectors import Pack
+
+
+def _fill(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold
+
+
+def pro_forma_docx(*, pack: Pack) -> bytes:
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(11)
+    period = pack.period.label if pack.period else "no period"
+    document.core_properties.title = f"Pro-forma: {pack.council.name} ({pack.council.gss_code}), {period}"
+    document.add_heading(f"Pro-forma questions: {pack.council.name}", level=0)
+    summit = f"{pack.summit.name}, {pack.summit.date:%d %B %Y}" if pack.summit else "Not for a summit"
+    challenger = pack.session.challenger.name if pack.session else "Not paired"
+    document.add_paragraph(
+        f"Challenged council: {pack.council.name} (GSS code {pack.council.gss_code}). Challenger: {challenger}. "
+        f"Summit: {summit}. Period: {period}. Data version: {pack.data_version}."
+    )
+    if pack.data_is_demo:
+        document.add_paragraph(
+            "Demo data: the figures behind these questions are synthetic, not real statistics."
+        )
+    if not pack.questions_shown:
+        document.add_paragraph(
+            "The challenging council's questions are shared after the summit has been held."
+        )
+    elif not pack.questions:
+        document.add_paragraph("No questions yet.")
+    number = 0
+    for domain, questions in pack.questions_by_domain:
+        document.add_heading(domain, level=1)
+        for question in questions:
+            number += 1
+            star = " (top five)" if question.is_top else ""
+            document.add_heading(f"Question {number}{star}", level=2)
+            table = document.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            for label, text in (
+                ("Question", question.text),
+                ("Evidence", question.evidence or "–"),
+                ("Answer", ""),
+                ("Follow-up", ""),
+            ):
+                cells = table.add_row().cells
+                _fill(cells[0], label, bold=True)
+                _fill(cells[1], text)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,513 @@
+"""Reads for challenge packs and question sets.
+
+Every figure in a pack comes from the scorecard selectors the web pages use: the council's balanced
+scorecard (``scorecard.selectors.council_scorecard``), its region's ranking (``region_overview``) and the
+self-assessment beside its data (``scorecard.selfassessment.selectors.self_assessment_view``). Nothing here
+reads ``Value`` rows for display; ``pack_version`` only reads timestamps and counts to know when a pack
+must be built again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from councils.models import Council, Membership, NearestNeighbour, Region
+from councils.rules import user_memberships
+from peerchallenge.models import Summit, SummitGroup
+from peerchallenge.packs import triggers as tr
+from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
+from scorecard import selectors as sc
+from scorecard.models import ImportRecord, Period, Value
+from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
+from scorecard.selfassessment.selectors import SelfAssessmentView, divergence_flags, self_assessment_view
+from scorecard.templatetags.scorecard_tags import trend_until
+
+TEMPLATE_VERSION = "pack-1"  # raise when the pack's layout changes, so cached packs are rebuilt
+
+
+@dataclass(frozen=True)
+class PackSubject:
+    """The permission object of a pack: the council it is about, and the summit it is for (if any)."""
+
+    council: Council
+    summit: Summit | None = None
+
+    @property
+    def region(self) -> Region | None:
+        return self.council.region
+
+
+@dataclass(frozen=True)
+class Session:
+    challenger: Council
+    challenged: Council
+    start: dt.datetime | None
+    room: str
+
+
+@dataclass
+class RankingBar:
+    name: str
+    value: Decimal | None
+    formatted: str
+    rank: int | None
+    is_subject: bool
+
+
+@dataclass
+class MeasureBlock:
+    row: sc.ScorecardRow
+    domain: str
+    ranking: list[RankingBar]  # the region's councils, best first (missing last)
+
+
+@dataclass
+class PackQuestion:
+    domain: str
+    text: str
+    evidence: str
+    is_top: bool
+    source: str
+
+
+@dataclass
+class DomainLine:
+    name: str
+    summary: sc.DomainSummary
+    rating: str  # the submitted self-rating ("" without one)
+    flag: str  # the view-against-data text when the rating and the data disagree
+
+
+@dataclass
+class Pack:
+    council: Council
+    period: Period | None
+    summit: Summit | None
+    session: Session | None
+    card: sc.CouncilScorecard
+    cycle: SelfAssessmentCycle | None
+    self_assessment: SelfAssessmentView | None  # None when no submitted self-assessment is readable
+    blocks: list[MeasureBlock]
+    triggers: list[tr.Trigger]
+    questions: list[PackQuestion]
+    questions_shown: bool  # False: the set exists but this reader may not see it yet
+    data_version: str
+    generated_at: dt.datetime
+    data_is_demo: bool
+    region_overview_demo: bool = False
+    neighbours: list[str] = field(default_factory=list)
+    neighbour_source: str = ""
+
+    @property
+    def domain_lines(self) -> list[DomainLine]:
+        views = {d.domain.pk: d for d in self.self_assessment.domains} if self.self_assessment else {}
+        lines = []
+        for section in self.card.domains:
+            if section.domain is None:
+                continue
+            view = views.get(section.domain.pk)
+            lines.append(
+                DomainLine(
+                    name=section.domain.name,
+                    summary=section.summary,
+                    rating=view.rating if view else "",
+                    flag=view.data.text if view and view.data.divergence is not None else "",
+                )
+            )
+        return lines
+
+    @property
+    def questions_by_domain(self) -> list[tuple[str, list[PackQuestion]]]:
+        grouped: dict[str, list[PackQuestion]] = {}
+        for question in self.questions:
+            grouped.setdefault(question.domain or "General", []).append(question)
+        return list(grouped.items())
+
+
+# --- Who challenges whom -------------------------------------------------------------------------------
+
+
+def summit_sessions(*, summit: Summit) -> list[Session]:
+    """Every (challenger → challenged) session of the summit, with its start time and room."""
+    from peerchallenge.selectors import group_councils, group_sessions, summit_groups, summit_timetable
+
+    groups = summit_groups(summit=summit)
+    starts: dict[tuple[str, str], tuple[dt.datetime, str]] = {}
+    if groups:
+        timetable = summit_timetable(summit=summit, groups=groups)
+        for item in timetable.items:
+            for s in item.sessions:
+                starts[(s.challenger, s.challenged)] = (item.start, s.room)
+    result = []
+    for group in groups:
+        for challenger, challenged, _ in group_sessions(group_councils(group)):
+            start, room = starts.get((challenger.name, challenged.name), (None, group.room))
+            result.append(Session(challenger=challenger, challenged=challenged, start=start, room=room))
+    return result
+
+
+def session_for(*, summit: Summit, challenged: Council) -> Session | None:
+    return next((s for s in summit_sessions(summit=summit) if s.challenged.pk == challenged.pk), None)
+
+
+def _council_ids(user) -> set[int]:  # type: ignore[no-untyped-def]
+    return {
+        m.council_id for m in user_memberships(user) if m.role in Membership.COUNCIL_ROLES and m.council_id
+    }
+
+
+def challenged_council_ids(*, user, summit: Summit | None = None) -> set[int]:  # type: ignore[no-untyped-def]
+    """Councils the user's council challenges in published (or held, closed) summits (or in ``summit``)."""
+    mine = _council_ids(user)
+    if not mine:
+        return set()
+    groups = SummitGroup.objects.filter(
+        summit__state__in=Summit.VISIBLE_TO_PARTICIPANTS, members__council_id__in=mine
+    )
+    if summit is not None:
+        groups = groups.filter(summit=summit)
+    found: set[int] = set()
+    for group in groups.distinct().prefetch_related("members"):
+        order = [m.council_id for m in sorted(group.members.all(), key=lambda m: m.position)]
+        for index, council_id in enumerate(order):
+            challenger = order[index - 1]
+            if challenger in mine and council_id != challenger:
+                found.add(council_id)
+    return found
+
+
+def is_pack_challenger(user, subject) -> bool:  # type: ignore[no-untyped-def]
+    """Registered with ``councils.rules.register_pack_challenger_check``: the user's council challenges
+    ``subject.council`` in ``subject.summit`` (or, without a summit, in any published summit)."""
+    council = getattr(subject, "council", None)
+    if not getattr(user, "is_authenticated", False) or council is None:
+        return False
+    summit = getattr(subject, "summit", None)
+    if summit is not None and summit.state not in Summit.VISIBLE_TO_PARTICIPANTS:
+        return False
+    return council.pk in challenged_council_ids(user=user, summit=summit)
+
+
+def packs_for_user(*, user, summit: Summit) -> list[Session]:  # type: ignore[no-untyped-def]
+    """The sessions of ``summit`` whose packs the user may download (in running order)."""
+    return [
+        s
+        for s in summit_sessions(summit=summit)
+        if user.has_perm("peerchallenge.view_pack", PackSubject(council=s.challenged, summit=summit))
+    ]
+
+
+# --- Question sets ---------------------------------------------------------------------------------------
+
+
+def question_set_get(*, summit: Summit, challenged: Council) -> QuestionSet | None:
+    return (
+        QuestionSet.objects.filter(summit=summit, challenged=challenged)
+        .select_related("summit__region", "challenger", "challenged")
+        .first()
+    )
+
+
+def question_bank(*, cycle: SelfAssessmentCycle) -> list[QuestionBankItem]:
+    return list(QuestionBankItem.objects.filter(cycle=cycle).select_related("domain"))
+
+
+def questions_of(*, question_set: QuestionSet) -> list[Question]:
+    return list(question_set.questions.select_related("domain").order_by("position", "pk"))
+
+
+# --- The pack's content ----------------------------------------------------------------------------------
+
+
+def cycle_for(
+    *, council: Council, period: Period | None, summit: Summit | None
+) -> SelfAssessmentCycle | None:
+    """The summit's cycle; outside a summit, the council's region's latest cycle for the period."""
+    if summit is not None and summit.cycle_id:
+        return summit.cycle
+    if council.region_id is None:
+        return None
+    cycles = SelfAssessmentCycle.objects.filter(region_id=council.region_id).select_related("period")
+    if period is not None:
+        same = cycles.filter(period=period).order_by("-closes_on").first()
+        if same is not None:
+            return same
+    return cycles.order_by("-closes_on").first()
+
+
+def measure_facts(card: sc.CouncilScorecard) -> list[tr.MeasureFacts]:
+    """The scorecard's rows as the facts the trigger rules read."""
+    facts = []
+    until = card.period.label if card.period else ""
+    for section in card.domains:
+        for row in section.rows:
+            commentary = row.commentary
+            median = row.comparators.get(sc.NEAREST_NEIGHBOURS)
+            facts.append(
+                tr.MeasureFacts(
+                    code=row.code,
+                    title=row.measure.title,
+                    domain=section.domain.name if section.domain else "",
+                    polarity=row.measure.polarity,
+                    unit=row.measure.unit,
+                    decimal_places=row.measure.decimal_places,
+                    value=row.value,
+                    formatted=row.formatted,
+                    status=row.status,
+                    quartile_england=row.quartile_england,
+                    neighbour_comparison=commentary.comparison if commentary else "",
+                    neighbour_gap_mads=commentary.gap_mads if commentary else None,
+                    neighbour_median=median.formatted if median else "",
+                    trend=tuple(trend_until(row.trend, until)),
+                    is_demo=row.is_demo,
+                )
+            )
+    return facts
+
+
+def domain_facts(view: SelfAssessmentView | None, divergent: list | None = None) -> list[tr.DomainFacts]:
+    """Each domain of the submitted self-assessment as facts; divergences from ``divergence_flags``."""
+    if view is None:
+        return []
+    diverging = {d.domain.pk: d.data.text for d in (divergent if divergent is not None else view.divergences)}
+    return [
+        tr.DomainFacts(
+            name=d.domain.name,
+            assessed=d.assessment is not None,
+            evidence_given=bool(d.assessment and (d.assessment.evidence.strip() or d.measures)),
+            divergence=diverging.get(d.domain.pk, ""),
+        )
+        for d in view.domains
+    ]
+
+
+def pack_triggers(card: sc.CouncilScorecard, view: SelfAssessmentView | None) -> list[tr.Trigger]:
+    return tr.triggers_find(
+        measures=measure_facts(card), domains=domain_facts(view), self_assessed=view is not None
+    )
+
+
+def council_triggers(*, council: Council, cycle: SelfAssessmentCycle | None) -> list[tr.Trigger]:
+    """The triggers for the question generator: the scorecard for the cycle's period (the latest without a
+    cycle) and the submitted self-assessment's divergences (``divergence_flags``)."""
+    card = sc.council_scorecard(council=council, period=cycle.period if cycle else None)
+    view = submitted_view(cycle=cycle, council=council, card=card)
+    divergent = divergence_flags(cycle=cycle, council=council) if view is not None and cycle else []
+    return tr.triggers_find(
+        measures=measure_facts(card), domains=domain_facts(view, divergent), self_assessed=view is not None
+    )
+
+
+def submitted_view(
+    *, cycle: SelfAssessmentCycle | None, council: Council, card=None
+) -> SelfAssessmentView | None:  # type: ignore[no-untyped-def]
+    """The self-assessment beside its data when it has been submitted (or reopened after submission)."""
+    if cycle is None:
+        return None
+    shared = SelfAssessment.objects.filter(
+        cycle=cycle,
+        council=council,
+        status__in=[SelfAssessment.Status.SUBMITTED, SelfAssessment.Status.REOPENED],
+    ).exists()
+    if not shared:
+        return None
+    return self_assessment_view(cycle=cycle, council=council, include_previous=False)
+
+
+def _ranking(overview: sc.RegionOverview | None, council: Council) -> dict[int, list[RankingBar]]:
+    """Measure id → the region's councils for that measure, best first (from ``region_overview``)."""
+    if overview is None:
+        return {}
+    result: dict[int, list[RankingBar]] = {}
+    for index, measure in enumerate(overview.measures):
+        bars = [
+            RankingBar(
+                name=row.council.name,
+                value=row.cells[index].value,
+                formatted=row.cells[index].formatted,
+                rank=row.cells[index].rank,
+                is_subject=row.council.pk == council.pk,
+            )
+            for row in overview.rows
+        ]
+        bars.sort(key=lambda b: (b.rank is None, b.rank or 0, b.name))
+        result[measure.pk] = bars
+    return result
+
+
+def _pack_questions(
+    *, question_set: QuestionSet | None, generated: list[tr.Trigger], bank: list[QuestionBankItem]
+) -> list[PackQuestion]:
+    if question_set is not None:
+        return [
+            PackQuestion(
+                domain=q.domain.name if q.domain else "",
+                text=q.text,
+                evidence=q.evidence,
+                is_top=q.is_top,
+                source=q.get_source_display(),
+            )
+            for q in questions_of(question_set=question_set)
+        ]
+    questions = [
+        PackQuestion(
+            domain=t.domain, text=t.question, evidence=t.evidence, is_top=False, source="From the data"
+        )
+        for t in generated
+    ]
+    questions += [
+        PackQuestion(
+            domain=b.domain.name, text=b.text, evidence="", is_top=False, source="From the question bank"
+        )
+        for b in bank
+    ]
+    return questions
+
+
+def data_version(*, council: Council) -> str:
+    """A short key that changes whenever the figures could have changed: imports, value edits (history),
+    values added or removed, comparator groups."""
+    imports = ImportRecord.objects.aggregate(n=Max("pk"), at=Max("confirmed_at"))
+    values = Value.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    history = Value.history.aggregate(top=Max("history_id"))
+    neighbours = NearestNeighbour.objects.filter(council=council).aggregate(n=Count("pk"), top=Max("pk"))
+    parts = [imports, values, history, neighbours]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+def pack_version(
+    *,
+    council: Council,
+    period: Period | None,
+    summit: Summit | None,
+    include_questions: bool,
+) -> str:
+    """The version key of one pack: the data version, the self-assessment's and the question set's
+    updated times, the summit's, and the layout version. A new import or an edit makes a new key."""
+    cycle = cycle_for(council=council, period=period, summit=summit)
+    assessment = (
+        SelfAssessment.objects.filter(cycle=cycle, council=council)
+        .values_list("updated_at", "version")
+        .first()
+        if cycle
+        else None
+    )
+    question_set = None
+    if summit is not None and include_questions:
+        question_set = (
+            QuestionSet.objects.filter(summit=summit, challenged=council)
+            .values_list("pk", "updated_at")
+            .first()
+        )
+    bank = (
+        QuestionBankItem.objects.filter(cycle=cycle).aggregate(n=Count("pk"), at=Max("updated_at"))
+        if cycle
+        else None
+    )
+    parts = [
+        TEMPLATE_VERSION,
+        data_version(council=council),
+        council.pk,
+        period.pk if period else None,
+        summit.pk if summit else None,
+        summit.updated_at if summit else None,
+        cycle.pk if cycle else None,
+        assessment,
+        include_questions,
+        question_set,
+        bank,
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def pack_build_data(
+    *,
+    council: Council,
+    period: Period | None = None,
+    summit: Summit | None = None,
+    include_questions: bool = True,
+    overview_cache: dict | None = None,
+) -> Pack:
+    """Everything a pack shows, from the scorecard selectors. ``overview_cache`` shares one region
+    overview between the packs of a summit (keyed by region and period)."""
+    cycle = cycle_for(council=council, period=period, summit=summit)
+    if period is None and cycle is not None and summit is not None:
+        period = cycle.period
+    card = sc.council_scorecard(council=council, period=period)
+    period = card.period
+    view = submitted_view(cycle=cycle, council=council)
+    found = pack_triggers(card, view)
+    overview = None
+    if council.region_id is not None:
+        key = (council.region_id, period.pk if period else None)
+        if overview_cache is not None and key in overview_cache:
+            overview = overview_cache[key]
+        else:
+            overview = sc.region_overview(region=council.region, period=period)
+            if overview_cache is not None:
+                overview_cache[key] = overview
+    ranking = _ranking(overview, council)
+    # Charts for the measures that raised a risk trigger (worst quartile, worsening): every measure's
+    # figures, trend and rank are in the section 3 tables; drawing all of them would double the pack.
+    charted = {t.measure_code for t in found if t.measure_code}
+    blocks = [
+        MeasureBlock(
+            row=row,
+            domain=section.domain.name if section.domain else "Other measures",
+            ranking=ranking.get(row.measure.pk, []),
+        )
+        for section in card.domains
+        for row in section.rows
+        if row.code in charted
+    ]
+    neighbours, source = neighbour_group(council=council, group=card.neighbour_group)
+    session = session_for(summit=summit, challenged=council) if summit is not None else None
+    question_set = question_set_get(summit=summit, challenged=council) if summit is not None else None
+    bank = question_bank(cycle=cycle) if cycle is not None else []
+    questions = (
+        _pack_questions(question_set=question_set, generated=found, bank=bank) if include_questions else []
+    )
+    return Pack(
+        council=council,
+        period=period,
+        summit=summit,
+        session=session,
+        card=card,
+        cycle=cycle,
+        self_assessment=view,
+        blocks=blocks,
+        triggers=found,
+        questions=questions,
+        questions_shown=include_questions,
+        data_version=data_version(council=council),
+        generated_at=timezone.now(),
+        data_is_demo=card.data_is_demo or bool(view and view.data_is_demo) or bool(summit and summit.is_demo),
+        region_overview_demo=bool(overview and overview.data_is_demo),
+        neighbours=neighbours,
+        neighbour_source=source,
+    )
+
+
+NEIGHBOUR_SOURCES = {
+    sc.GROUP_REAL: "A real comparator group loaded with import_neighbours (the nearest-neighbour model the "
+    "region uses, e.g. CIPFA's).",
+    sc.GROUP_DEMO: "A synthetic demo group (demo mode only): not a real comparator group.",
+    sc.GROUP_NONE: "No comparator group is loaded: there is no nearest-neighbour median or commentary.",
+}
+
+
+def neighbour_group(*, council: Council, group: str) -> tuple[list[str], str]:
+    """The names (or GSS codes) of the council's comparator group as the scorecard uses it, and its source."""
+    rows = list(
+        NearestNeighbour.objects.filter(council=council, is_demo=group == sc.GROUP_DEMO)
+        .order_by("position")
+        .values_list("neighbour_gss_code", flat=True)
+    )
+    names = dict(Council.objects.filter(gss_code__in=rows).values_list("gss_code", "name"))
+    return [names.get(code, code) for code in rows], NEIGHBOUR_SOURCES.get(group, "")

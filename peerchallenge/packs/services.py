@@ -1,0 +1,386 @@
+"""Writes for question sets and question banks, and building (and caching) packs.
+
+Pack files live in Django's default storage under ``packs/<version key>/``: the key
+(:func:`selectors.pack_version`) changes with a new import, an edited self-assessment, question set or bank
+question, so a pack is built again only when something it shows has changed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from councils.models import Council
+from peerchallenge.models import Summit
+from peerchallenge.packs import selectors
+from peerchallenge.packs.models import (
+    QUESTION_LIMIT,
+    TOP_QUESTIONS,
+    PackBuild,
+    Question,
+    QuestionBankItem,
+    QuestionSet,
+)
+from scorecard.models import Domain, Period
+from scorecard.selfassessment.models import SelfAssessmentCycle
+
+logger = logging.getLogger(__name__)
+PACK_DIR = "packs"
+
+
+class QuestionSetError(ValueError):
+    """A change the question set cannot take (says why, for the page)."""
+
+
+# --- Question bank --------------------------------------------------------------------------------------
+
+
+def bank_question_add(*, cycle: SelfAssessmentCycle, domain: Domain, text: str) -> QuestionBankItem:
+    text = _clean(text)
+    position = (
+        QuestionBankItem.objects.filter(cycle=cycle, domain=domain).aggregate(p=Max("position"))["p"] or 0
+    ) + 1
+    return QuestionBankItem.objects.create(cycle=cycle, domain=domain, text=text, position=position)
+
+
+def bank_question_delete(*, item: QuestionBankItem) -> None:
+    item.delete()
+
+
+# --- Question sets ----------------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise QuestionSetError("Enter the question.")
+    if len(text) > QUESTION_LIMIT:
+        raise QuestionSetError(f"A question must be {QUESTION_LIMIT} characters or fewer.")
+    return text
+
+
+@transaction.atomic
+def question_set_get_or_create(
+    *, summit: Summit, challenger: Council, challenged: Council, user=None
+) -> QuestionSet:  # type: ignore[no-untyped-def]
+    """The session's question set; a new one starts with the generated questions (risk triggers, then the
+    cycle's question bank), in that order."""
+    question_set, created = QuestionSet.objects.get_or_create(
+        summit=summit, challenger=challenger, challenged=challenged, defaults={"updated_by": user}
+    )
+    if created:
+        question_set_generate(question_set=question_set)
+    return question_set
+
+
+def question_set_generate(*, question_set: QuestionSet) -> int:
+    """Add the generated questions to an (empty) set; return how many."""
+    cycle = question_set.summit.cycle
+    domains = {d.name: d for d in Domain.objects.all()}
+    questions: list[Question] = []
+    for trigger in selectors.council_triggers(council=question_set.challenged, cycle=cycle):
+        questions.append(
+            Question(
+                question_set=question_set,
+                domain=domains.get(trigger.domain),
+                text=trigger.question[:QUESTION_LIMIT],
+                evidence=trigger.evidence[:QUESTION_LIMIT],
+                source=Question.Source.TRIGGER,
+                trigger=trigger.kind,
+            )
+        )
+    for item in selectors.question_bank(cycle=cycle) if cycle is not None else []:
+        questions.append(
+            Question(
+                question_set=question_set, domain=item.domain, text=item.text, source=Question.Source.BANK
+            )
+        )
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+    Question.objects.bulk_create(questions)
+    return len(questions)
+
+
+def _touch(question_set: QuestionSet, user) -> None:  # type: ignore[no-untyped-def]
+    question_set.updated_by = user if getattr(user, "is_authenticated", False) else None
+    question_set.updated_at = timezone.now()
+    question_set.save(update_fields=["updated_at", "updated_by"])
+
+
+def _renumber(question_set: QuestionSet, ordered: list[Question]) -> None:
+    for position, question in enumerate(ordered, start=1):
+        question.position = position
+    Question.objects.bulk_update(ordered, ["position"])
+
+
+@transaction.atomic
+def question_add(
+    *, question_set: QuestionSet, text: str, evidence: str = "", domain: Domain | None = None, user=None
+) -> Question:  # type: ignore[no-untyped-def]
+    position = (question_set.questions.aggregate(p=Max("position"))["p"] or 0) + 1
+    question = Question.objects.create(
+        question_set=question_set,
+        text=_clean(text),
+        evidence=(evidence or "").strip()[:QUESTION_LIMIT],
+        domain=domain,
+        position=position,
+        source=Question.Source.OWN,
+    )
+    _touch(question_set, user)
+    return question
+
+
+@transaction.atomic
+def question_edit(
+    *, question: Question, text: str, evidence: str, domain: Domain | None, user=None
+) -> Question:  # type: ignore[no-untyped-def]
+    question.text = _clean(text)
+    if len((evidence or "").strip()) > QUESTION_LIMIT:
+        raise QuestionSetError(f"Evidence must be {QUESTION_LIMIT} characters or fewer.")
+    question.evidence = (evidence or "").strip()
+    question.domain = domain
+    question.save(update_fields=["text", "evidence", "domain"])
+    _touch(question.question_set, user)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question, user=None) -> None:  # type: ignore[no-untyped-def]
+    question_set = question.question_set
+    question.delete()
+    _renumber(question_set, list(question_set.questions.order_by("position", "pk")))
+    _touch(question_set, user)
+
+
+@transaction.atomic
+def question_move(*, question: Question, up: bool, user=None) -> None:  # type: ignore[no-untyped-def]
+    """Move a question one place up or down (nothing happens at either end)."""
+    question_set = question.question_set
+    ordered = list(question_set.questions.select_for_update().order_by("position", "pk"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    _renumber(question_set, ordered)
+    _touch(question_set, user)
+
+
+@transaction.atomic
+def question_top_set(*, question: Question, top: bool, user=None) -> None:  # type: ignore[no-untyped-def]
+    """Mark (or unmark) one of the top five; a sixth is refused."""
+    if top and not question.is_top:
+        marked = question.question_set.questions.filter(is_top=True).count()
+        if marked >= TOP_QUESTIONS:
+            raise QuestionSetError(
+                f"Only {TOP_QUESTIONS} questions can be in the top five: unmark one first."
+            )
+    question.is_top = top
+    question.save(update_fields=["is_top"])
+    _touch(question.question_set, user)
+
+
+# --- Packs ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackFiles:
+    council: Council
+    period_label: str
+    pdf: str  # storage names
+    docx: str
+    built: bool  # False: both were already in the cache
+
+    @property
+    def pdf_download_name(self) -> str:
+        return f"{self.council.gss_code}-{self.period_label}.pdf"
+
+    @property
+    def docx_download_name(self) -> str:
+        return f"{self.council.gss_code}-{self.period_label}-pro-forma.docx"
+
+
+def _period_for(council: Council, period: Period | None, summit: Summit | None) -> Period | None:
+    if period is not None:
+        return period
+    cycle = selectors.cycle_for(council=council, period=None, summit=summit)
+    if summit is not None and cycle is not None:
+        return cycle.period
+    # The latest period with figures for the council: the one its scorecard shows by default.
+    return Period.objects.filter(values__area__council=council).order_by("-start_year").first()
+
+
+def pack_files_get_or_build(
+    *,
+    council: Council,
+    period: Period | None = None,
+    summit: Summit | None = None,
+    include_questions: bool = True,
+    overview_cache: dict | None = None,
+) -> PackFiles:
+    """The pack's PDF and pro-forma DOCX in the default storage, built only when the version changed."""
+    from peerchallenge.packs.docx_export import pro_forma_docx
+    from peerchallenge.packs.pdf import pack_pdf
+
+    period = _period_for(council, period, summit)
+    version = selectors.pack_version(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    )
+    label = period.label if period else "latest"
+    directory = f"{PACK_DIR}/{version}"
+    pdf_name = f"{directory}/{council.gss_code}-{label}.pdf"
+    docx_name = f"{directory}/{council.gss_code}-{label}-pro-forma.docx"
+    if period is not None and default_storage.exists(pdf_name) and default_storage.exists(docx_name):
+        return PackFiles(council, label, pdf_name, docx_name, built=False)
+    pack = selectors.pack_build_data(
+        council=council,
+        period=period,
+        summit=summit,
+        include_questions=include_questions,
+        overview_cache=overview_cache,
+    )
+    label = pack.period.label if pack.period else "no-period"
+    pdf_name = f"{directory}/{council.gss_code}-{label}.pdf"
+    docx_name = f"{directory}/{council.gss_code}-{label}-pro-forma.docx"
+    _save(pdf_name, pack_pdf(pack=pack))
+    _save(docx_name, pro_forma_docx(pack=pack))
+    return PackFiles(council, label, pdf_name, docx_name, built=True)
+
+
+def _save(name: str, content: bytes) -> None:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(content))
+
+
+def summit_pack_councils(*, summit: Summit) -> list[Council]:
+    """The challenged councils of the summit, in running order."""
+    return [s.challenged for s in selectors.summit_sessions(summit=summit)]
+
+
+def summit_packs_build(
+    *, summit: Summit, progress: Callable[[int, int, str], None] | None = None, workers: int = 1
+) -> list[PackFiles]:
+    """Every pack of the summit (with its question set), each from the cache when unchanged.
+
+    ``workers`` > 1 builds packs in that many forked processes (WeasyPrint is CPU-bound Python, so threads
+    would not help). Each process opens its own database connection; the data must be committed.
+    """
+    councils = summit_pack_councils(summit=summit)
+    if workers > 1 and len(councils) > 1:
+        return _summit_packs_build_parallel(
+            summit=summit, councils=councils, progress=progress, workers=workers
+        )
+    cache: dict = {}
+    result = []
+    for done, council in enumerate(councils, start=1):
+        result.append(pack_files_get_or_build(council=council, summit=summit, overview_cache=cache))
+        if progress is not None:
+            progress(done, len(councils), council.name)
+    return result
+
+
+def _build_in_worker(council_pk: int, summit_pk: int) -> PackFiles:
+    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_pk)
+    council = Council.objects.select_related("region").get(pk=council_pk)
+    return pack_files_get_or_build(council=council, summit=summit)
+
+
+def _summit_packs_build_parallel(
+    *, summit: Summit, councils: list[Council], progress: Callable[[int, int, str], None] | None, workers: int
+) -> list[PackFiles]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from django.db import connections
+
+    connections.close_all()  # the forked processes must not share this process's connections
+    found: dict[int, PackFiles] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=connections.close_all
+    ) as pool:
+        futures = {pool.submit(_build_in_worker, council.pk, summit.pk): council for council in councils}
+        for done, future in enumerate(as_completed(futures), start=1):
+            council = futures[future]
+            found[council.pk] = future.result()
+            if progress is not None:
+                progress(done, len(councils), council.name)
+    return [found[council.pk] for council in councils]
+
+
+def packs_zip(*, files: list[PackFiles]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in files:
+            with default_storage.open(item.pdf, "rb") as handle:
+                archive.writestr(item.pdf_download_name, handle.read())
+            with default_storage.open(item.docx, "rb") as handle:
+                archive.writestr(item.docx_download_name, handle.read())
+    return buffer.getvalue()
+
+
+# --- Building a summit's packs in the background -----------------------------------------------------------
+
+
+def pack_build_start(*, summit: Summit, user=None) -> PackBuild:  # type: ignore[no-untyped-def]
+    """Record a build and enqueue it (``tasks.summit_packs_task``); a build already waiting is reused."""
+    from peerchallenge.packs.tasks import summit_packs_task
+
+    waiting = PackBuild.objects.filter(
+        summit=summit, state__in=[PackBuild.State.PENDING, PackBuild.State.RUNNING]
+    ).first()
+    if waiting is not None:
+        return waiting
+    build = PackBuild.objects.create(summit=summit, requested_by=user if getattr(user, "pk", None) else None)
+    transaction.on_commit(lambda: summit_packs_task.enqueue(build.pk))
+    return build
+
+
+def pack_build_run(*, build_id: int) -> str:
+    """The task's body: build every pack, note progress in the record, write the ZIP."""
+    build = PackBuild.objects.select_related("summit__region", "summit__cycle__period").get(pk=build_id)
+    PackBuild.objects.filter(pk=build.pk).update(state=PackBuild.State.RUNNING, message="Starting")
+
+    def note(done: int, total: int, name: str) -> None:
+        PackBuild.objects.filter(pk=build.pk).update(
+            done=done, total=total, message=f"Built the pack for {name}", updated_at=timezone.now()
+        )
+
+    try:
+        files = summit_packs_build(summit=build.summit, progress=note)
+        name = f"{PACK_DIR}/summit-{build.summit.pk}-build-{build.pk}.zip"
+        _save(name, packs_zip(files=files))
+    except Exception as error:  # the page must say it failed, whatever the reason
+        logger.exception("Pack build %s failed", build.pk)
+        PackBuild.objects.filter(pk=build.pk).update(
+            state=PackBuild.State.FAILED, message=f"The build failed: {type(error).__name__}"
+        )
+        return "failed"
+    PackBuild.objects.filter(pk=build.pk).update(
+        state=PackBuild.State.DONE,
+        file_name=name,
+        done=len(files),
+        total=len(files),
+        message=f"{len(files)} packs ready",
+    )
+    return "done"
+
+
+def pack_build_status(*, build: PackBuild) -> dict:
+    return {
+        "state": build.state,
+        "label": build.get_state_display(),
+        "done": build.done,
+        "total": build.total,
+        "message": build.message,
+        "finished": build.state in (PackBuild.State.DONE, PackBuild.State.FAILED),
+    }

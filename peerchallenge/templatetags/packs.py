@@ -1,0 +1,39 @@
+"""Template helpers for the PDF pack: trends up to the pack's period, and the static SVG charts."""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from peerchallenge.packs import charts
+from scorecard import scoring
+from scorecard.templatetags.scorecard_tags import trend_until
+
+register = template.Library()
+
+
+def _points(row, pack):  # type: ignore[no-untyped-def]
+    return trend_until(row.trend, pack.period.label if pack.period else "")
+
+
+@register.filter
+def pack_trend(row, pack) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(period, formatted value) up to the pack's period, as the scorecard formats them."""
+    measure = row.measure
+    return [
+        (
+            label,
+            scoring.format_value(
+                value, unit=measure.unit, decimal_places=measure.decimal_places, scale_max=measure.scale_max
+            ),
+        )
+        for label, value in _points(row, pack)
+    ]
+
+
+@register.simple_tag
+def trend_chart(row, pack) -> SafeString:  # type: ignore[no-untyped-def]
+    return charts.trend_svg(_points(row, pack), title=f"Trend of {row.code} {row.measure.title}")
+
+
+@register.simple_tag
+def ranking_chart(block) -> SafeString:  # type: ignore[no-untyped-def]
+    return charts.ranking_svg(block.ranking, title=f"Ranking of the region's councils on {block.row.code}")

@@ -1,0 +1,172 @@
+"""The risk-trigger rules (pure, hand-made facts) and one pass through the database (issue 14)."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from peerchallenge.packs import triggers as tr
+
+
+def facts(**overrides) -> tr.MeasureFacts:  # type: ignore[no-untyped-def]
+    base = dict(
+        code="2C",
+        title="Permanent admissions of people aged 65+ to care homes",
+        domain="Performance and outcomes",
+        polarity="lower",
+        unit="rate_100k",
+        decimal_places=1,
+        value=D("612.3"),
+        formatted="612.3 per 100,000",
+        status="ok",
+        quartile_england=2,
+        trend=(("2021-22", D("600")), ("2022-23", D("580")), ("2023-24", D("612.3"))),
+    )
+    base.update(overrides)
+    return tr.MeasureFacts(**base)
+
+
+def test_worst_quartile_of_england():
+    found = tr.measure_triggers(facts(quartile_england=4))
+    assert found is not None and found.kinds == (tr.WORST_QUARTILE,)
+    assert "worst quartile of England" in found.question and found.question.endswith("?")
+    assert "England quartile 4 of 4" in found.evidence and "612.3 per 100,000" in found.evidence
+
+
+def test_worst_quartile_of_nearest_neighbours_is_more_than_one_mad_worse():
+    near = facts(
+        neighbour_comparison="worse", neighbour_gap_mads=D("0.9"), neighbour_median="540.0 per 100,000"
+    )
+    assert tr.measure_triggers(near) is None
+    far = tr.measure_triggers(
+        facts(neighbour_comparison="worse", neighbour_gap_mads=D("1.6"), neighbour_median="540.0")
+    )
+    assert far is not None and "worst quartile of your nearest neighbours" in far.question
+    assert "nearest neighbours' median 540.0" in far.evidence
+    better = facts(neighbour_comparison="better", neighbour_gap_mads=D("-3"))
+    assert tr.measure_triggers(better) is None
+
+
+def test_worsening_two_periods_running_and_the_combined_question():
+    rising = facts(trend=(("2021-22", D("500")), ("2022-23", D("560")), ("2023-24", D("612.3"))))
+    assert tr.worsening_run(rising) == 2
+    found = tr.measure_triggers(rising)
+    assert found is not None and found.kinds == (tr.WORSENING,)
+    assert "rose two years running" in found.question
+    assert (
+        "2021-22 500.0 per 100,000 → 2022-23 560.0 per 100,000 → 2023-24 612.3 per 100,000" in found.evidence
+    )
+    both = tr.measure_triggers(
+        facts(
+            trend=rising.trend,
+            neighbour_comparison="worse",
+            neighbour_gap_mads=D("2"),
+            neighbour_median="540.0",
+        )
+    )
+    assert both is not None and both.kinds == (tr.WORST_QUARTILE, tr.WORSENING)
+    assert both.question == (
+        "Your permanent admissions of people aged 65+ to care homes (2C) is in the worst quartile of your nearest "
+        "neighbours and rose two years running: what is driving it, and what are you doing about it?"
+    )
+
+
+def test_one_worse_period_or_a_small_change_is_not_a_run():
+    once = facts(trend=(("2021-22", D("600")), ("2022-23", D("580")), ("2023-24", D("612.3"))))
+    assert tr.worsening_run(once) == 1 and tr.measure_triggers(once) is None
+    # A higher-is-better percentage falling by less than the 0.5 point tolerance is "no change".
+    small = facts(
+        polarity="higher", unit="percent", trend=(("a", D("80")), ("b", D("79.8")), ("c", D("79.6")))
+    )
+    assert tr.worsening_run(small) == 0
+    falling = facts(polarity="higher", unit="percent", trend=(("a", D("80")), ("b", D("78")), ("c", D("75"))))
+    assert (
+        tr.worsening_run(falling) == 2 and "fell two years running" in tr.measure_triggers(falling).question
+    )
+
+
+def test_a_title_starting_with_the_reads_as_your():
+    found = tr.measure_triggers(facts(title="The proportion of people who feel safe", quartile_england=4))
+    assert found.question.startswith("Your proportion of people who feel safe (2C) is in the worst quartile")
+
+
+def test_no_polarity_never_fires():
+    context = facts(polarity="none", quartile_england=4, trend=(("a", D("1")), ("b", D("2")), ("c", D("3"))))
+    assert tr.measure_triggers(context) is None
+
+
+def test_missing_and_suppressed_data_one_question_per_domain():
+    found = tr.missing_data_triggers(
+        [
+            facts(code="1A", value=None, status="suppressed", formatted="[c]"),
+            facts(code="1B", value=None, status="missing", formatted="No data"),
+            facts(code="2A", value=None, status="not_applicable", domain="Safeguarding"),
+            facts(code="2B"),
+        ]
+    )
+    assert [t.domain for t in found] == ["Performance and outcomes", "Safeguarding"]
+    assert (
+        found[0].evidence
+        == "No published figure in Performance and outcomes: 1A (suppressed [c]); 1B (missing)."
+    )
+    assert "1A, 1B" in found[0].question and found[0].question.endswith("?")
+
+
+def test_self_rating_contradicted_by_the_data():
+    domain = tr.DomainFacts(
+        name="Safeguarding",
+        assessed=True,
+        evidence_given=True,
+        divergence="Self-rated green; 2 of its 3 measures are red.",
+    )
+    found = tr.self_rating_trigger(domain)
+    assert found is not None and found.kind == tr.SELF_RATING
+    assert found.evidence == "Safeguarding: Self-rated green; 2 of its 3 measures are red."
+    assert tr.self_rating_trigger(tr.DomainFacts(name="x", assessed=True, evidence_given=True)) is None
+
+
+def test_a_domain_with_no_evidence_and_no_self_assessment_at_all():
+    bare = tr.DomainFacts(name="Leadership", assessed=True, evidence_given=False)
+    assert (
+        tr.no_evidence_trigger(bare).question
+        == "What evidence would you point us to for your view of Leadership?"
+    )
+    assert (
+        tr.no_evidence_trigger(tr.DomainFacts(name="Leadership", assessed=True, evidence_given=True)) is None
+    )
+    everything = tr.triggers_find(measures=[facts()], domains=[], self_assessed=False)
+    assert everything == [tr.NO_SELF_ASSESSMENT]
+
+
+def test_triggers_come_in_order_self_ratings_measures_missing_evidence():
+    found = tr.triggers_find(
+        measures=[facts(quartile_england=4), facts(code="1A", value=None, status="suppressed")],
+        domains=[
+            tr.DomainFacts(
+                name="A", assessed=True, evidence_given=False, divergence="Self-rated red; none red."
+            ),
+        ],
+        self_assessed=True,
+    )
+    assert [t.kind for t in found] == [tr.SELF_RATING, tr.WORST_QUARTILE, tr.MISSING_DATA, tr.NO_EVIDENCE]
+    assert all(t.question.endswith("?") for t in found)
+
+
+@pytest.mark.django_db
+def test_triggers_from_the_database_use_the_scorecard_and_divergence_flags():
+    """Birmingham's hand-made values: worst of four on 1A and 1D (red), self-rated green: contradicted."""
+    from councils.models import Council
+    from peerchallenge.packs.selectors import council_triggers
+    from tests.selfassessment_helpers import POSTED_DOMAIN, hand_made_values, make_cycle, submitted
+
+    period = hand_made_values()
+    cycle = make_cycle(period=period)
+    birmingham = Council.objects.get(gss_code="E08000025")
+    submitted(cycle=cycle, council=birmingham, **{POSTED_DOMAIN: "green"})
+    found = council_triggers(council=birmingham, cycle=cycle)
+    kinds = [t.kind for t in found]
+    assert tr.SELF_RATING in kinds
+    rating = next(t for t in found if t.kind == tr.SELF_RATING)
+    assert "Self-rated green" in rating.evidence
+    # Four councils: England quartile 4 is the worst of four (1A lowest when higher is better, 1D too).
+    worst = {t.measure_code for t in found if t.kind == tr.WORST_QUARTILE}
+    assert worst, found

@@ -1,0 +1,222 @@
+"""Challenge packs (issue 14): the PDF and DOCX opened and checked against the scorecard selectors.
+
+Demo data and the real ASCOF extract in ../shared/data (imported through the import command, read at test
+time, never copied here). PDFs are read with pdftotext, DOCX files with python-docx.
+"""
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from councils.models import Council
+from peerchallenge.models import Summit
+from peerchallenge.packs import selectors, services
+from peerchallenge.packs.models import Question, QuestionSet
+from scorecard import selectors as sc
+from scorecard.models import Period
+from tests.pack_helpers import (
+    BIRMINGHAM,
+    COVENTRY,
+    SECTIONS,
+    assert_pack_matches_scorecard,
+    docx_text,
+    pdf_pages,
+    small_summit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path
+
+
+@pytest.fixture
+def demo_summit():
+    from scorecard.demo import demo_values_seed
+    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from scorecard.selfassessment.models import SelfAssessmentCycle
+
+    demo_values_seed()
+    self_assessment_demo_seed()
+    cycle = SelfAssessmentCycle.objects.filter(region__gss_code="E12000005").order_by("-closes_on").first()
+    return small_summit(cycle=cycle)
+
+
+def read(name: str) -> bytes:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(storage, demo_summit):
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    coventry = Council.objects.get(gss_code=COVENTRY)
+    question_set = services.question_set_get_or_create(
+        summit=demo_summit, challenger=coventry, challenged=birmingham
+    )
+    first = question_set.questions.order_by("position").first()
+    services.question_top_set(question=first, top=True)
+
+    files = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
+    assert files.built and files.pdf_download_name == f"{BIRMINGHAM}-{demo_summit.cycle.period.label}.pdf"
+    assert files.docx_download_name == f"{BIRMINGHAM}-{demo_summit.cycle.period.label}-pro-forma.docx"
+    pages = pdf_pages(read(files.pdf))
+    text = "\n".join(pages)
+    # Cover: summit, challenged council with its code, challenger, session, period, data version, generated at.
+    cover = pages[0]
+    for words in (
+        demo_summit.name,
+        "Birmingham (GSS code E08000025)",
+        "Coventry",
+        "Room",
+        "Data version",
+        "Generated at",
+    ):
+        assert words in cover, words
+    assert "Demo data" in cover and "synthetic" in cover
+    # Contents and sections, each starting a page; page numbers "Page n of N" on every page but the cover.
+    for title in SECTIONS:
+        assert sum(title in page for page in pages[2:]) >= 1, title
+        assert title.split(". ", 1)[1] in pages[1]  # listed in the contents
+    total = len(pages)
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {total}" in page, number
+    assert "DEMO DATA (synthetic)" in pages[2]
+    # Every measure's value, rank, quartile and RAG as the scorecard selector gives them.
+    card = sc.council_scorecard(council=birmingham, period=demo_summit.cycle.period)
+    assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
+    # The self-assessment, triggers and the edited question set (top five marked).
+    assert "has not submitted a self-assessment" not in text
+    assert "Top three risks" in text
+    assert "★" in text and first.text[:40] in " ".join(text.split())
+
+    paragraphs, tables = docx_text(read(files.docx))
+    headings = [t for style, t in paragraphs if style.startswith("Heading 1")]
+    questions = list(question_set.questions.select_related("domain").order_by("position"))
+    assert set(headings) == {q.domain.name if q.domain else "General" for q in questions}
+    assert len(tables) == len(questions)
+    for table, question in zip(
+        tables,
+        sorted(questions, key=lambda q: headings.index(q.domain.name if q.domain else "General")),
+        strict=False,
+    ):
+        assert table[0] == f"Question | {question.text}" or any(q.text in table[0] for q in questions)
+    cells = [row for table in tables for row in table]
+    assert all(any(row.startswith(label) for row in cells) for label in ("Evidence", "Answer", "Follow-up"))
+    assert any("Demo data" in t for _, t in paragraphs)
+    assert any("(top five)" in t for _, t in paragraphs)
+
+
+def test_packs_are_cached_by_version_and_rebuilt_when_something_changes(storage, demo_summit, monkeypatch):
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    coventry = Council.objects.get(gss_code=COVENTRY)
+    question_set = services.question_set_get_or_create(
+        summit=demo_summit, challenger=coventry, challenged=birmingham
+    )
+    builds = []
+    real_pdf = __import__("peerchallenge.packs.pdf", fromlist=["pack_pdf"]).pack_pdf
+    monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", lambda *, pack: builds.append(1) or b"%PDF-fake")
+    first = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
+    again = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
+    assert first.built and not again.built and again.pdf == first.pdf and len(builds) == 1
+    services.question_add(question_set=question_set, text="What is your plan for winter?")
+    edited = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
+    assert edited.built and edited.pdf != first.pdf
+    # A new data import (a value changed through the ORM) makes a new version too.
+    from scorecard.models import Value
+
+    value = Value.objects.filter(area__council=birmingham).first()
+    value.value = value.value + 1
+    value.save()
+    assert services.pack_files_get_or_build(council=birmingham, summit=demo_summit).built
+    # Reader variants differ: a pack without the question set is its own file.
+    without = services.pack_files_get_or_build(
+        council=birmingham, summit=demo_summit, include_questions=False
+    )
+    assert without.built and without.pdf != edited.pdf
+    assert real_pdf is not None
+
+
+def test_the_real_extract_pack_equals_the_scorecard(storage):
+    from tests.test_real_data import REAL_NEIGHBOURS, import_real_file
+
+    import_real_file()
+    call_command("import_neighbours", REAL_NEIGHBOURS, stdout=io.StringIO())
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    period = Period.objects.get(label="2019-20")
+    files = services.pack_files_get_or_build(council=birmingham, period=period)
+    assert files.pdf_download_name == f"{BIRMINGHAM}-2019-20.pdf"
+    pages = pdf_pages(read(files.pdf))
+    text = "\n".join(pages)
+    card = sc.council_scorecard(council=birmingham, period=period)
+    assert not card.data_is_demo
+    assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
+    assert "Demo data" not in text and "DEMO DATA" not in text
+    assert "has not submitted a self-assessment" in text  # no cycle: said plainly
+    assert "Not for a summit" in pages[0]
+    paragraphs, _ = docx_text(read(files.docx))
+    assert paragraphs[0][1] == "Pro-forma questions: Birmingham"
+
+
+def test_build_packs_command_writes_named_files_with_a_progress_bar(storage, demo_summit, monkeypatch):
+    monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", lambda *, pack: b"%PDF-1.7 fake")
+    out, err = io.StringIO(), io.StringIO()
+    period = demo_summit.cycle.period.label
+    call_command(
+        "build_packs", "--summit", str(demo_summit.pk), "--out", str(storage / "out"), stdout=out, stderr=err
+    )
+    names = sorted(p.name for p in (storage / "out").iterdir())
+    assert names == sorted(
+        [f"{c}-{period}.pdf" for c in (BIRMINGHAM, COVENTRY)]
+        + [f"{c}-{period}-pro-forma.docx" for c in (BIRMINGHAM, COVENTRY)]
+    )
+    call_command(
+        "build_packs",
+        "--council",
+        BIRMINGHAM,
+        "--council",
+        COVENTRY,
+        "--period",
+        period,
+        "--out",
+        str(storage / "two"),
+    )
+    assert len(list((storage / "two").iterdir())) == 4
+    with pytest.raises(Exception, match="Unknown GSS"):
+        call_command("build_packs", "--council", "E99999999", "--out", str(storage / "x"))
+    with pytest.raises(Exception, match="either"):
+        call_command("build_packs", "--out", str(storage / "x"))
+
+
+def test_a_summits_zip_holds_every_pack_and_pro_forma(storage, demo_summit, monkeypatch):
+    monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", lambda *, pack: b"%PDF-1.7 fake")
+    build = services.pack_build_start(summit=demo_summit)
+    # Tests run tasks immediately (ImmediateBackend) once the transaction commits.
+    services.pack_build_run(build_id=build.pk)
+    build.refresh_from_db()
+    assert build.state == "done" and build.done == build.total == 2
+    with zipfile.ZipFile(io.BytesIO(read(build.file_name))) as archive:
+        names = sorted(archive.namelist())
+    period = demo_summit.cycle.period.label
+    assert names == sorted(
+        [f"{c}-{period}.pdf" for c in (BIRMINGHAM, COVENTRY)]
+        + [f"{c}-{period}-pro-forma.docx" for c in (BIRMINGHAM, COVENTRY)]
+    )
+    assert services.pack_build_status(build=build)["finished"]
+
+
+def test_pack_data_takes_a_constant_number_of_queries(demo_summit, django_assert_max_num_queries):
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    services.question_set_get_or_create(
+        summit=demo_summit, challenger=Council.objects.get(gss_code=COVENTRY), challenged=birmingham
+    )
+    summit = Summit.objects.select_related("region", "cycle__period").get(pk=demo_summit.pk)
+    with django_assert_max_num_queries(60):
+        pack = selectors.pack_build_data(council=birmingham, summit=summit)
+    assert pack.questions and QuestionSet.objects.count() == 1 and Question.objects.exists()

@@ -1,0 +1,60 @@
+"""Pack and question-set pages in headless Chromium: screenshots (desktop, phone) and no axe-core violations."""
+
+import pytest
+
+from tests.browser import axe_violations, screenshot, sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def summit(transactional_db):  # type: ignore[no-untyped-def]
+    from councils.services import reference_data_load
+    from peerchallenge.models import Summit
+    from peerchallenge.services import seed_demo_summits
+    from scorecard.catalogue import catalogue_load
+    from scorecard.demo import demo_values_seed
+
+    reference_data_load()
+    catalogue_load()
+    demo_values_seed()
+    seed_demo_summits(region_gss_code="E12000005")
+    return Summit.objects.get(is_demo=True, state=Summit.State.PUBLISHED)
+
+
+def test_the_dass_edits_their_question_set_and_the_pages_pass_axe(
+    page, live_server, summit, dass, coordinator
+):
+    from peerchallenge.packs.selectors import summit_sessions
+
+    challenged = next(
+        s.challenged for s in summit_sessions(summit=summit) if s.challenger.gss_code == "E08000025"
+    )
+    sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
+    page.goto(f"{live_server.url}/summits/{summit.pk}/packs/")
+    assert page.locator("a:has-text('Pack (PDF)')").count() == 2  # their own and the council they challenge
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/summits/{summit.pk}/questions/{challenged.gss_code}/")
+    page.click("button:has-text('Start the question set')")
+    assert page.locator(".govuk-summary-card").count() >= 1
+    page.locator("button:has-text('Mark as top five')").first.click()
+    assert page.locator(".govuk-tag:has-text('Top five')").count() == 1
+    page.fill("#question-text-new", "How do you hear from people who use services?")
+    page.click("button:has-text('Add question')")
+    assert "How do you hear from people" in page.locator("main").inner_text()
+    for width, suffix in ((1280, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/summits/{summit.pk}/questions/{challenged.gss_code}/")
+        screenshot(page, f"question-set-{suffix}")
+        assert axe_violations(page) == []
+    page.click("button:has-text('Add question')")  # empty: the error summary
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.click("button:has-text('Sign out')")
+    sign_in(page, live_server.url, "coordinator", PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/summits/{summit.pk}/packs/")
+    assert page.locator("button:has-text('Build every pack (ZIP)')").count() == 1
+    screenshot(page, "summit-packs-coordinator")
+    assert axe_violations(page) == []
