@@ -99,7 +99,7 @@ class TrendSeries:
     comparator: bool = False  # a region / England line (drawn dashed, dark)
 
 
-def _html(fig: go.Figure, chart_id: str) -> SafeString:
+def chart_html(fig: go.Figure, chart_id: str) -> SafeString:
     """The chart's div and its figure as JSON; ``static/src/charts.js`` draws it once plotly.js is loaded.
 
     No inline script (a strict Content Security Policy can forbid them): ``includes/chart.html`` loads
@@ -114,7 +114,8 @@ def _html(fig: go.Figure, chart_id: str) -> SafeString:
     )
 
 
-def _layout(fig: go.Figure, *, height: int, x_title: str = "", y_title: str = "") -> None:
+def apply_layout(fig: go.Figure, *, height: int, x_title: str = "", y_title: str = "") -> None:
+    """The house layout every chart shares (fonts, margins, axis titles); the heat-map uses it too."""
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 30, "t": 30, "b": 50},
@@ -156,7 +157,10 @@ def ranking_bar_chart(
     focused = any(item.highlight for item in numbered)
     shown_refs = [ref for ref in reference_lines if ref.value is not None]
 
-    labels = [f"<b>{_escape(item.label)}</b>" if item.highlight else _escape(item.label) for item in numbered]
+    labels = [
+        f"<b>{escape_label(item.label)}</b>" if item.highlight else escape_label(item.label)
+        for item in numbered
+    ]
     values = [item.value or 0.0 for item in numbered]
     all_values = values + [ref.value or 0.0 for ref in shown_refs]
     if axis_from_zero:
@@ -184,9 +188,9 @@ def ranking_bar_chart(
     else:
         # Values go in the axis labels, not beside the dots, so a comparator line never crosses them.
         dot_labels = [
-            f"<b>{_escape(item.label)}  {_escape(item.text)}</b>"
+            f"<b>{escape_label(item.label)}  {escape_label(item.text)}</b>"
             if item.highlight
-            else f"{_escape(item.label)}  {_escape(item.text)}"
+            else f"{escape_label(item.label)}  {escape_label(item.text)}"
             for item in numbered
         ]
         trace = go.Scatter(
@@ -221,12 +225,12 @@ def ranking_bar_chart(
             yref="paper",
             yanchor="bottom",
             yshift=2 + 24 * index,
-            text=f"{'┆' if style[1] == 'dot' else '╎'} {_escape(ref.label)}: {_escape(ref.text)}",
+            text=f"{'┆' if style[1] == 'dot' else '╎'} {escape_label(ref.label)}: {escape_label(ref.text)}",
             showarrow=False,
             font={"size": 13, "color": style[0]},
             bgcolor="rgba(255,255,255,0.9)",
         )
-    _layout(fig, height=max(220, 90 + 30 * len(numbered)) + 26 * len(shown_refs), x_title=axis_title)
+    apply_layout(fig, height=max(220, 90 + 30 * len(numbered)) + 26 * len(shown_refs), x_title=axis_title)
     fig.update_layout(
         margin={"l": 10, "r": 30, "t": 20 + 26 * len(shown_refs), "b": 50 if axis_from_zero else 70}
     )
@@ -254,7 +258,7 @@ def ranking_bar_chart(
         chart_id=chart_id,
         title=title,
         summary=summary.strip(),
-        html=_html(fig, chart_id),
+        html=chart_html(fig, chart_id),
         table=ChartTable(
             caption=title,
             headers=["Area", value_label],
@@ -327,7 +331,7 @@ def trend_chart(
                 line={"color": color, "width": width, "dash": dash},
                 marker={"symbol": marker, "size": 6 if role == "secondary" else 8, "color": color},
                 customdata=texts,
-                hovertemplate=f"{_escape(line.label)}, %{{x}}: %{{customdata}}<extra></extra>",
+                hovertemplate=f"{escape_label(line.label)}, %{{x}}: %{{customdata}}<extra></extra>",
                 connectgaps=False,
                 opacity=1 if role in ("focus", "comparator") else 0.85,
                 meta=role,
@@ -339,7 +343,7 @@ def trend_chart(
         fig.data = tuple(
             sorted(fig.data, key=lambda trace: {"secondary": 0, "council": 1}.get(trace.meta, 2))
         )
-    _layout(fig, height=460, x_title="Year", y_title=value_label)
+    apply_layout(fig, height=460, x_title="Year", y_title=value_label)
     fig.update_layout(showlegend=True, legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}})
     fig.update_xaxes(type="category")
 
@@ -363,7 +367,7 @@ def trend_chart(
         chart_id=chart_id,
         title=title,
         summary=summary,
-        html=_html(fig, chart_id),
+        html=chart_html(fig, chart_id),
         table=ChartTable(
             caption=title,
             headers=["Area", *periods],
@@ -424,6 +428,6 @@ def _tick(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def _escape(text: str) -> str:
+def escape_label(text: str) -> str:
     """Plotly renders a little HTML in labels: escape what came from data."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

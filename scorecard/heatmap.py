@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from scorecard.charts import BLACK, ChartBundle, ChartTable, _escape, _html, _layout
+from scorecard.charts import BLACK, ChartBundle, ChartTable, apply_layout, chart_html, escape_label
 
 RAG_LEVEL = {"green": 1, "amber": 2, "red": 3}
 # Pale GOV.UK-derived fills so the black cell text keeps its contrast; the RAG is also written in the table.
@@ -34,7 +34,7 @@ def rag_heatmap(
         go.Heatmap(
             z=z,
             x=list(measures),
-            y=[_escape(name) for name in councils],
+            y=[escape_label(name) for name in councils],
             text=text,
             texttemplate="%{text}",
             textfont={"size": 10, "color": BLACK},
@@ -47,7 +47,7 @@ def rag_heatmap(
             hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         )
     )
-    _layout(fig, height=max(300, 60 + 44 * len(councils)), x_title="Measure")
+    apply_layout(fig, height=max(300, 60 + 44 * len(councils)), x_title="Measure")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", type="category")
     counts = {level: sum(1 for row in cells for rag, _ in row if rag == level) for level in RAG_LEVEL}
@@ -65,7 +65,7 @@ def rag_heatmap(
         chart_id=chart_id,
         title=title,
         summary=summary,
-        html=_html(fig, chart_id),
+        html=chart_html(fig, chart_id),
         table=ChartTable(caption=title, headers=headers, rows=rows),
         csv_url=csv_url,
     )

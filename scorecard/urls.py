@@ -5,8 +5,8 @@ from django.urls import include, path
 app_name = "scorecard"
 
 urlpatterns = [
-    path("", include("scorecard.urls_imports")),
-    path("", include("scorecard.urls_measures")),
-    path("", include("scorecard.urls_scorecards")),
+    path("", include("scorecard.imports.urls")),
+    path("", include("scorecard.measures.urls")),
+    path("", include("scorecard.scorecards.urls")),
     path("", include("scorecard.selfassessment.urls")),
 ]

@@ -1,27 +1,15 @@
-"""Forms and filters for the measure and import pages."""
+"""The upload form of the import pages."""
 
 from pathlib import Path
 
-import django_filters
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from scorecard.models import Domain, Framework, ImportRecord, Measure
+from scorecard.models import ImportRecord
 from scorecard.periods import period_start_year
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
-
-
-class MeasureFilter(django_filters.FilterSet):
-    framework = django_filters.ChoiceFilter(choices=Framework.choices, empty_label="All frameworks")
-    domain = django_filters.ModelChoiceFilter(
-        queryset=Domain.objects.all(), to_field_name="slug", empty_label="All domains"
-    )
-
-    class Meta:
-        model = Measure
-        fields = ["framework", "domain"]
 
 
 class ImportUploadForm(forms.Form):

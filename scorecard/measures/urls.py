@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scorecard import views_measures
+from scorecard.measures import views as views_measures
 
 urlpatterns = [
     path("measures/", views_measures.MeasureListView.as_view(), name="measure-list"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scorecard import views_scorecards as views
+from scorecard.scorecards import views
 
 urlpatterns = [
     path(

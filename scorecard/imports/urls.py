@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scorecard import views_imports
+from scorecard.imports import views as views_imports
 
 urlpatterns = [
     path("imports/", views_imports.import_list, name="import-list"),

@@ -3,11 +3,12 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from councils.exports import SafeExportMixin
+from councils.exports import SafeExportMixin, dict_rows, export_response
 from scorecard.models import Measure, Unit
 from scorecard.scoring import format_number, ordinal
 from scorecard.selectors import (
@@ -548,3 +549,27 @@ class OverviewTable(SafeExportMixin, tables.Table):
 
     class Meta:
         attrs = {"class": "govuk-table app-heatmap"}
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+FIGURES = "figures"  # ?_export=figures: the tidy long CSV of every figure the page shows
+
+
+def page_export(
+    request: HttpRequest,
+    name: str,
+    *,
+    columns: list[tuple[str, str]],
+    rows: Any,
+    figures: Any,
+) -> HttpResponse | None:
+    """``?_export=csv|xlsx``: the page's table, one row per figure with its comparators in columns;
+    ``?_export=figures``: the tidy long CSV. ``rows``/``figures`` are callables, run only when asked."""
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        headers, data = dict_rows(columns, rows())
+        return export_response(export_format=export_format, headers=headers, rows=data, filename=name)
+    if export_format == FIGURES:
+        headers, data = dict_rows(FIGURE_COLUMNS, figures())
+        return export_response(export_format="csv", headers=headers, rows=data, filename=f"{name}-figures")
+    return None

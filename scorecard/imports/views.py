@@ -19,11 +19,11 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from councils.pagination import BoundedPaginator
-from scorecard.forms import ImportUploadForm
 from scorecard.imports import services
+from scorecard.imports.forms import ImportUploadForm
+from scorecard.imports.tables import ImportRecordTable
 from scorecard.models import ImportRecord
 from scorecard.periods import period_label
-from scorecard.tables import ImportRecordTable
 
 logger = logging.getLogger(__name__)
 

@@ -25,19 +25,19 @@ from scorecard.charts import (
     ranking_bar_chart,
     trend_chart,
 )
-from scorecard.forms import MeasureFilter
+from scorecard.measures.forms import MeasureFilter
+from scorecard.measures.tables import MeasureTable
 from scorecard.models import Measure, Polarity, Unit
 from scorecard.periods import period_from_request
-from scorecard.scoring import format_number, format_value
-from scorecard.tables import MeasureTable
-from scorecard.tables_scorecards import (
+from scorecard.scorecards.tables import (
     MEASURE_COLUMNS,
     measure_comparators,
     measure_export_rows,
     measure_figure_rows,
+    page_export,
     unit_label,
 )
-from scorecard.views_scorecards import page_export
+from scorecard.scoring import format_number, format_value
 
 CSV_CHARTS = ("ranking", "trend")
 

@@ -10,7 +10,6 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from rules.contrib.views import PermissionRequiredMixin
 
-from councils.exports import dict_rows, export_response
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council
 from scorecard import charts, selectors
@@ -18,8 +17,7 @@ from scorecard.cache import cached_read, data_version
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
 from scorecard.periods import period_from_request
-from scorecard.tables_scorecards import (
-    FIGURE_COLUMNS,
+from scorecard.scorecards.tables import (
     OVERVIEW_COLUMNS,
     SCORECARD_COLUMNS,
     comparison_export_rows,
@@ -27,33 +25,11 @@ from scorecard.tables_scorecards import (
     overview_export_rows,
     overview_figure_rows,
     overview_table,
+    page_export,
     scorecard_export_rows,
     scorecard_figure_rows,
     short_value,
 )
-
-EXPORT_FORMATS = ("csv", "xlsx")
-FIGURES = "figures"  # ?_export=figures: the tidy long CSV of every figure the page shows
-
-
-def page_export(
-    request: HttpRequest,
-    name: str,
-    *,
-    columns: list[tuple[str, str]],
-    rows: Any,
-    figures: Any,
-) -> HttpResponse | None:
-    """``?_export=csv|xlsx``: the page's table, one row per figure with its comparators in columns;
-    ``?_export=figures``: the tidy long CSV. ``rows``/``figures`` are callables, run only when asked."""
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        headers, data = dict_rows(columns, rows())
-        return export_response(export_format=export_format, headers=headers, rows=data, filename=name)
-    if export_format == FIGURES:
-        headers, data = dict_rows(FIGURE_COLUMNS, figures())
-        return export_response(export_format="csv", headers=headers, rows=data, filename=f"{name}-figures")
-    return None
 
 
 def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
