@@ -10,3 +10,4 @@ class PeerchallengeConfig(AppConfig):
         from peerchallenge.selectors import is_assigned_challenger
 
         register_challenger_check(is_assigned_challenger)
+        import peerchallenge.themes.rules  # noqa: F401  (registers the theme and work-programme permissions)

@@ -180,3 +180,33 @@ class LessonLearnt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} challenged by {self.challenger} ({self.date})"
+
+
+# Plenary themes, work programme and follow-up (issue 15) live in their feature package; importing them here
+# makes them peerchallenge models.
+from peerchallenge.themes.models import (  # noqa: E402
+    Recommendation,
+    SessionFinding,
+    SummitLogger,
+    Theme,
+    ThemeChange,
+    WorkItem,
+    WorkItemUpdate,
+    WorkProgramme,
+)
+
+__all__ = [
+    "AvoidPair",
+    "GroupMember",
+    "LessonLearnt",
+    "Recommendation",
+    "SessionFinding",
+    "Summit",
+    "SummitGroup",
+    "SummitLogger",
+    "Theme",
+    "ThemeChange",
+    "WorkItem",
+    "WorkItemUpdate",
+    "WorkProgramme",
+]
