@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from councils.models import Council, Membership, Region
+from councils.models import Council, Membership
 from peerchallenge.models import Summit, SummitLogger, Theme, ThemeChange
 from peerchallenge.services import summit_pair, summit_transition
 from peerchallenge.themes import selectors, services
