@@ -243,14 +243,14 @@ def theme_merge(*, target: Theme, sources: Iterable[Theme], by) -> Theme:  # typ
             by=by,
             other=source,
             added=added,
-            summary=f"Merged in “{source.title}”",
+            summary=f"“{source.title}”",
         )
         _record(
             theme=source,
             action=ThemeChange.Action.MERGED_INTO,
             by=by,
             other=target,
-            summary=f"Merged into “{target.title}”",
+            summary=f"“{target.title}”",
         )
     return target
 
@@ -330,14 +330,14 @@ def theme_split(*, theme: Theme, title: str, councils: Sequence[Council], by) ->
         action=ThemeChange.Action.SPLIT,
         by=by,
         other=new,
-        summary=f"Split off “{new.title}” ({names})",
+        summary=f"“{new.title}” split off with {names}",
     )
     _record(
         theme=new,
         action=ThemeChange.Action.SPLIT,
         by=by,
         other=theme,
-        summary=f"Split off from “{theme.title}”",
+        summary=f"split off from “{theme.title}”",
     )
     return new
 
