@@ -303,6 +303,11 @@ EXPECTATIONS: dict[str, Expect] = {
         SUMMIT_GET_405,
         SUMMIT_WRITE(400),
     ),
+    "themes:theme-link": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/link/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(302),  # no choice: the link is removed
+    ),
     "themes:theme-plan": Expect(
         lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/plan/", SUMMIT_GET_405, PLAN_WRITE(302)
     ),

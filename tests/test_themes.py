@@ -274,7 +274,7 @@ def test_merge_split_and_undo_through_the_pages(client_for, coordinator, summit,
     response = client.post(f"/summits/{summit.pk}/themes/{a.pk}/merge/", {"source": b.pk})
     assert response.status_code == 302
     page = client.get(f"/summits/{summit.pk}/themes/{a.pk}/").content.decode()
-    assert "Discharge delays" in page and "Merged in" in page and "Undo merge" in page
+    assert "Discharge delays" in page and "Duplicates merged in" in page and "Undo merge" in page
     assert client.post(f"/summits/{summit.pk}/themes/{a.pk}/merge/", {"source": "999999"}).status_code == 400
     assert client.post(f"/summits/{summit.pk}/themes/{b.pk}/unmerge/").status_code == 302
     b.refresh_from_db()
@@ -333,6 +333,7 @@ def test_a_theme_raised_in_three_years_is_flagged(west_midlands, coordinator, do
     chains = selectors.region_theme_chains(region=west_midlands)
     assert chains[themes[2].pk].label == "Raised in 2024, 2025 and 2026"
     assert chains[lone.pk].label == ""
+    assert chains[other.pk].label == "Raised in 2024 and 2025"
     assert chains[linked.pk].label == "Raised in 2024 and 2025"
     with pytest.raises(services.ThemeError):
         services.theme_link_earlier(theme=other, earlier=linked)  # not earlier
@@ -342,6 +343,17 @@ def test_a_theme_raised_in_three_years_is_flagged(west_midlands, coordinator, do
     assert [len(themes) for _, themes in workforce.cells] == [1, 1, 1]
     client = Client()
     client.force_login(coordinator)
+    # The link through the page: "Carers' breaks" (2026) is the same as "Retention" (2024).
+    response = client.post(f"/summits/{summits[2].pk}/themes/{lone.pk}/link/", {"earlier": other.pk})
+    assert response.status_code == 302
+    assert (
+        selectors.region_theme_chains(region=west_midlands)[lone.pk].label == "Raised in 2024, 2025 and 2026"
+    )
+    assert (
+        client.post(f"/summits/{summits[2].pk}/themes/{lone.pk}/link/", {"earlier": "x"}).status_code == 302
+    )
+    client.post(f"/summits/{summits[2].pk}/themes/{lone.pk}/link/", {"earlier": ""})
+    assert selectors.region_theme_chains(region=west_midlands)[lone.pk].label == ""
     page = client.get(f"/summits/{summits[2].pk}/themes/").content.decode()
     assert "Raised in 2024, 2025 and 2026" in page
     page = client.get(f"/regions/{west_midlands.gss_code}/themes/").content.decode()

@@ -106,6 +106,28 @@ class MergeForm(GovUKMixin, forms.Form):
         self._style()
 
 
+class LinkForm(GovUKMixin, forms.Form):
+    earlier = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="The same theme raised at an earlier summit"
+    )
+
+    def __init__(self, *args, theme: Theme, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        earlier = (
+            Theme.objects.filter(
+                summit__region_id=theme.summit.region_id,
+                summit__date__lt=theme.summit.date,
+                merged_into__isnull=True,
+            )
+            .select_related("summit")
+            .order_by("-summit__date", "title")
+        )
+        self.fields["earlier"].choices = [("", "Not linked")] + [
+            (t.pk, f"{t.title} ({t.summit.date.year})") for t in earlier
+        ]
+        self._style()
+
+
 class SplitForm(GovUKMixin, forms.Form):
     title = forms.CharField(
         max_length=200, label="Title of the new theme", error_messages={"required": "Enter a title"}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("summits/<int:pk>/themes/<int:theme_pk>/merge/", views.theme_merge, name="theme-merge"),
     path("summits/<int:pk>/themes/<int:theme_pk>/unmerge/", views.theme_unmerge, name="theme-unmerge"),
     path("summits/<int:pk>/themes/<int:theme_pk>/split/", views.theme_split, name="theme-split"),
+    path("summits/<int:pk>/themes/<int:theme_pk>/link/", views.theme_link, name="theme-link"),
     path("summits/<int:pk>/themes/<int:theme_pk>/plan/", views.theme_to_work_item, name="theme-plan"),
     path("summits/<int:pk>/loggers/", views.logger_add, name="logger-add"),
     path("summits/<int:pk>/loggers/<int:user_pk>/remove/", views.logger_remove, name="logger-remove"),

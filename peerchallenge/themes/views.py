@@ -22,6 +22,7 @@ from peerchallenge.themes import docx_export, exports, selectors, services
 from peerchallenge.themes.forms import (
     FindingForm,
     FollowUpForm,
+    LinkForm,
     LoggerForm,
     MergeForm,
     SplitForm,
@@ -155,6 +156,7 @@ def _theme_page(
         context["form"] = form or ThemeForm(initial=theme_initial, summit=summit)
         context["merge_form"] = merge_form or MergeForm(theme=theme)
         context["split_form"] = split_form or SplitForm(theme=theme)
+        context["link_form"] = LinkForm(theme=theme, initial={"earlier": theme.same_as_id})
     context["movement_is_demo"] = any(m.is_demo for m in context["movements"])
     if context["movement_is_demo"]:
         context["shows_demo_data"] = True
@@ -211,6 +213,22 @@ def theme_unmerge(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
         return redirect("themes:theme-detail", pk=summit.pk, theme_pk=theme.pk)
     messages.success(request, f"Merge undone: “{theme.title}” is its own theme again.")
     return redirect("themes:theme-detail", pk=summit.pk, theme_pk=target.pk if target else theme.pk)
+
+
+@require_POST
+def theme_link(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    """Say the theme is the same as one raised at an earlier summit of the region (or remove the link)."""
+    summit = _summit(request, pk, perm="peerchallenge.log_themes")
+    theme = _theme(request, summit, theme_pk)
+    form = LinkForm(request.POST, theme=theme)
+    if not form.is_valid():
+        messages.error(request, "Choose a theme from an earlier summit of the region.")
+        return redirect("themes:theme-detail", pk=summit.pk, theme_pk=theme.pk)
+    earlier_pk = form.cleaned_data["earlier"]
+    earlier = Theme.objects.select_related("summit").get(pk=earlier_pk) if earlier_pk else None
+    services.theme_link_earlier(theme=theme, earlier=earlier)
+    messages.success(request, f"Linked to “{earlier.title}”." if earlier else "Link removed.")
+    return redirect("themes:theme-detail", pk=summit.pk, theme_pk=theme.pk)
 
 
 @require_POST
