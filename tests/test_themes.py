@@ -358,3 +358,25 @@ def test_a_theme_raised_in_three_years_is_flagged(west_midlands, coordinator, do
     assert "Raised in 2024, 2025 and 2026" in page
     page = client.get(f"/regions/{west_midlands.gss_code}/themes/").content.decode()
     assert page.count("Raised in 2024, 2025 and 2026") == 3
+
+
+def test_pages_read_a_constant_number_of_queries(
+    client_for, coordinator, summit, django_assert_max_num_queries
+):
+    """The plenary, theme list and work programme pages do not read per theme or per item."""
+    for i in range(15):
+        theme = services.theme_create(
+            summit=summit,
+            data=data(summit, f"Theme {i}", [BIRMINGHAM, COVENTRY], [WORKFORCE]),
+            by=coordinator,
+        ).theme
+        if i % 3 == 0:
+            services.work_item_from_theme(theme=theme)
+    client = client_for("coordinator")
+    for url, limit in (
+        (f"/summits/{summit.pk}/plenary/", 20),  # 18 measured with 3 themes and with 15
+        (f"/summits/{summit.pk}/themes/", 17),  # 15
+        ("/regions/E12000005/work-programme/2026/", 21),  # 19
+    ):
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200

@@ -43,6 +43,13 @@ def test_seed_demo_summits_adds_themes_and_a_work_programme_deterministically(se
     response = client.get(f"/regions/{past.region.gss_code}/work-programme/{past.date.year}/")
     assert response.status_code == 200 and response.context["shows_demo_data"]
     assert "Reliance on agency social workers" in response.content.decode()
+    # A theme linked to a measure shows its councils' figures then and now (read through scorecard.selectors).
+    theme = themes.exclude(measures=None).order_by("title").first()
+    page = client.get(f"/summits/{past.pk}/themes/{theme.pk}/")
+    assert page.status_code == 200 and page.context["shows_demo_data"]
+    movement = page.context["movements"][0]
+    assert movement.rows and movement.is_demo and movement.raised_period
+    assert "How the linked measures have moved since it was raised" in page.content.decode()
     summary = demo_data_remove()
     assert summary.other_rows > 0
     assert not Theme.objects.exists() and not WorkProgramme.objects.exists()
