@@ -89,3 +89,23 @@ def test_findings_and_six_month_follow_up(client_for, coordinator, west_midlands
     with pytest.raises(services.ThemeError):
         services.recommendation_follow_up(recommendation=recommendations[1], status="bogus")
     assert client.get(f"/summits/{summit.pk}/findings/E09000002/").status_code == 404  # not taking part
+
+
+@pytest.mark.django_db
+def test_findings_feed_the_lessons_learnt_page(client_for, coordinator, west_midlands):
+    from councils.models import Council
+    from peerchallenge.models import LessonLearnt
+    from peerchallenge.services import summit_pair
+    from tests.test_summits import make_summit
+
+    birmingham, coventry = (Council.objects.get(gss_code=c) for c in ("E08000025", "E08000026"))
+    summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2)
+    summit_pair(summit=summit)
+    services.finding_save(summit=summit, council=birmingham, key_findings="Good data use", recommendations=[])
+    lesson = LessonLearnt.objects.get(summit=summit, host=birmingham)
+    assert lesson.challenger == coventry and lesson.key_findings == "Good data use"
+    services.finding_save(
+        summit=summit, council=birmingham, key_findings="Better data use", recommendations=[]
+    )
+    assert LessonLearnt.objects.get(summit=summit, host=birmingham).key_findings == "Better data use"
+    assert "Better data use" in client_for("coordinator").get("/lessons/").content.decode()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from peerchallenge.models import Summit
+from peerchallenge.models import LessonLearnt, Summit
 from peerchallenge.selectors import group_councils, group_sessions, summit_groups
 from peerchallenge.themes import services
 from peerchallenge.themes.models import Recommendation, SessionFinding, Theme, WorkItem, WorkProgramme
@@ -137,7 +137,9 @@ def seed_demo_themes(*, summit: Summit) -> DemoThemesSummary:
             finding = services.finding_save(
                 summit=summit,
                 council=challenged,
-                key_findings=f"{challenged.name}: clear leadership; workforce pressures. (Demo finding.)",
+                key_findings=lesson.key_findings
+                if (lesson := LessonLearnt.objects.filter(summit=summit, host=challenged).first())
+                else f"{challenged.name}: clear leadership; workforce pressures. (Demo finding, not a real review.)",
                 recommendations=[text for text, _ in DEMO_RECOMMENDATIONS],
             )
             for recommendation, (_, status) in zip(

@@ -464,10 +464,39 @@ def finding_save(
     )
     finding.key_findings = key_findings
     finding.save()
+    _feed_lessons(summit=summit, council=council, key_findings=key_findings)
     for text in recommendations:
         if text.strip():
             Recommendation.objects.create(finding=finding, text=text.strip(), is_demo=finding.is_demo)
     return finding
+
+
+def _feed_lessons(*, summit: Summit, council: Council, key_findings: str) -> None:
+    """The findings feed the lessons-learnt page: one lesson per challenged council and summit, with the
+    council that challenged it in the summit's pairing."""
+    from peerchallenge.models import LessonLearnt
+    from peerchallenge.selectors import group_councils, group_sessions, summit_groups
+
+    if not key_findings.strip():
+        return
+    lesson = LessonLearnt.objects.filter(summit=summit, host=council).first()
+    if lesson is not None:
+        lesson.key_findings = key_findings
+        lesson.save(update_fields=["key_findings"])
+        return
+    for group in summit_groups(summit=summit):
+        for challenger, challenged, _observer in group_sessions(group_councils(group)):
+            if challenged.pk == council.pk:
+                LessonLearnt.objects.create(
+                    region=summit.region,
+                    summit=summit,
+                    date=summit.date,
+                    host=council,
+                    challenger=challenger,
+                    key_findings=key_findings,
+                    is_demo=summit.is_demo,
+                )
+                return
 
 
 @transaction.atomic
