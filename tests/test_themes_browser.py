@@ -122,3 +122,19 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
         assert page.locator("h1").count() == 1
         assert axe_violations(page) == [], path
         screenshot(page, name)
+
+
+def test_themes_logged_by_others_in_the_room_appear(page, live_server, held_summit, coordinator):
+    from peerchallenge.themes import services
+
+    page.clock.install()
+    sign_in(page, live_server.url, "coordinator", PASSWORD)
+    page.goto(f"{live_server.url}/summits/{held_summit.pk}/plenary/")
+    log_theme(page, "Mine", ["Birmingham"])
+    themes = page.locator("#themes li")
+    expect(themes).to_have_count(1)
+    services.theme_create(summit=held_summit, data=services.ThemeInput(title="A colleague's"), by=None)
+    page.clock.run_for(21_000)
+    expect(themes).to_have_count(2)
+    assert themes.nth(1).inner_text().startswith("A colleague's")
+    assert themes.nth(1).locator(".govuk-tag").count() == 0  # "Saved" marks only this person's saves

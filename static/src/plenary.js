@@ -2,7 +2,8 @@
 // cannot be sent (the connection dropped) is kept in localStorage, shown as "Not saved yet", and sent
 // again when the browser comes back online, when "Try again now" is pressed, or when the page is opened
 // again. Each theme carries a client_id, so a retried save never makes a duplicate (the server answers
-// 200 with the theme already saved). Without JavaScript the form is an ordinary POST form.
+// 200 with the theme already saved). Themes logged by the others in the room appear every 20 seconds.
+// Without JavaScript the form is an ordinary POST form.
 (function () {
   "use strict";
   var form = document.getElementById("theme-form");
@@ -56,7 +57,7 @@
     if (message !== undefined) pendingStatus.textContent = message;
   }
 
-  function addSaved(theme) {
+  function addSaved(theme, mine) {
     if (savedList.querySelector('[data-theme="' + theme.id + '"]')) return;
     var li = document.createElement("li");
     li.setAttribute("data-theme", theme.id);
@@ -69,10 +70,12 @@
     small.className = "govuk-body-s";
     small.textContent = " (" + theme.reach + " council" + (theme.reach === 1 ? "" : "s") + ") ";
     li.appendChild(small);
-    var tag = document.createElement("strong");
-    tag.className = "govuk-tag govuk-tag--green";
-    tag.textContent = "Saved";
-    li.appendChild(tag);
+    if (mine) {
+      var tag = document.createElement("strong");
+      tag.className = "govuk-tag govuk-tag--green";
+      tag.textContent = "Saved";
+      li.appendChild(tag);
+    }
     savedList.appendChild(li);
     count.textContent = String(savedList.children.length);
   }
@@ -113,7 +116,7 @@
         if (result.status === 200 || result.status === 201) {
           pending = pending.filter(function (p) { return p !== item; });
           store(pending);
-          addSaved(result.body);
+          addSaved(result.body, true);
           render("Saved: " + result.body.title);
           flush();
         } else if (result.status === 400) {
@@ -174,7 +177,19 @@
     pending.forEach(function (item) { delete item.error; });
     flush();
   });
+  function refresh() {
+    if (sending || !navigator.onLine) return;
+    window
+      .fetch(api, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (body && body.themes) body.themes.forEach(function (theme) { addSaved(theme, false); });
+      })
+      .catch(function () { /* offline: the next tick tries again */ });
+  }
+
   window.addEventListener("online", flush);
+  window.setInterval(refresh, 20000);
   form.elements.client_id.value = newId();
   render();
   flush();
