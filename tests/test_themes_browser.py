@@ -15,7 +15,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def held_summit(transactional_db, coordinator):  # type: ignore[no-untyped-def]
+def reference(transactional_db):  # type: ignore[no-untyped-def]
+    """Regions, councils and the catalogue: a transactional test before this one may have flushed them."""
+    from councils.services import reference_data_load
+    from scorecard.catalogue import catalogue_load
+
+    reference_data_load()
+    catalogue_load()
+
+
+@pytest.fixture
+def held_summit(reference, coordinator):  # type: ignore[no-untyped-def]
     from councils.models import Council, Region
     from peerchallenge.models import Summit
     from peerchallenge.services import summit_pair, summit_transition
