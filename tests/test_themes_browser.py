@@ -53,6 +53,7 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     summit = held_summit
     sign_in(page, live_server.url, "coordinator", PASSWORD)
     page.goto(f"{live_server.url}/summits/{summit.pk}/plenary/")
+    assert page.locator("#id_measures option").count() > 40
     assert axe_violations(page) == []
     themes = page.locator("#themes li")
     log_theme(page, "Agency social workers", ["Birmingham", "Coventry", "Dudley"])
@@ -66,9 +67,9 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     log_theme(page, "Carers' breaks", ["Birmingham"])
     pending = page.locator("#pending li")
     pending.wait_for()
-    assert "Not saved yet" in pending.inner_text()
+    expect(pending).to_contain_text("Not saved yet")
     assert page.locator("#pending-box").is_visible()
-    assert "no connection" in page.locator("#pending-status").inner_text()
+    expect(page.locator("#pending-status")).to_contain_text("no connection")
     screenshot(page, "plenary-offline")
     assert Theme.objects.filter(summit=summit).count() == 3
     page.context.set_offline(False)  # the browser fires "online": the kept theme is sent

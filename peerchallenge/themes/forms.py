@@ -16,6 +16,12 @@ from peerchallenge.themes.models import Recommendation, Theme, WorkItem
 from scorecard.models import Domain, Measure
 
 
+def _multi_select(field: forms.Field, *, size: int) -> None:
+    """GovUKMixin styles a multiple select as an input (one line high): make it a tall select."""
+    field.widget.attrs["class"] = field.widget.attrs.get("class", "").replace("govuk-input", "govuk-select")
+    field.widget.attrs["size"] = size
+
+
 class ThemeForm(GovUKMixin, forms.Form):
     """One theme. Keys (GSS codes, slugs, measure keys, group numbers) as the JSON API takes them."""
 
@@ -56,10 +62,10 @@ class ThemeForm(GovUKMixin, forms.Form):
             (str(g.position), f"Group {g.position}: " + ", ".join(m.council.name for m in g.members.all()))
             for g in groups
         ]
-        self.fields["measures"].widget.attrs["size"] = 6
         if not self.is_bound and not self.initial.get("client_id"):
             self.initial["client_id"] = uuid.uuid4().hex
         self._style()
+        _multi_select(self.fields["measures"], size=8)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -175,6 +181,7 @@ class WorkItemForm(GovUKMixin, forms.ModelForm):
         self.fields["themes"].help_text = "Hold Ctrl (or Cmd) to choose more than one"
         self.fields["title"].error_messages["required"] = "Enter a title"
         self._style()
+        _multi_select(self.fields["themes"], size=6)
 
 
 class WorkUpdateForm(GovUKMixin, forms.Form):
