@@ -19,7 +19,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("scorecard.api.urls")),
+    path("api/", include("peerchallenge.themes.api_urls")),
     path("", include("scorecard.urls")),
     path("", include("councils.urls")),
     path("", include("peerchallenge.urls")),
+    path("", include("peerchallenge.themes.urls")),
 ]

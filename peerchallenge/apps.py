@@ -12,3 +12,4 @@ class PeerchallengeConfig(AppConfig):
 
         register_challenger_check(is_assigned_challenger)
         register_pack_challenger_check(is_pack_challenger)
+        import peerchallenge.themes.rules  # noqa: F401  (registers the theme and work-programme permissions)

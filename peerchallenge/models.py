@@ -191,6 +191,19 @@ from peerchallenge.packs.models import (  # noqa: E402
     QuestionSet,
 )
 
+# Plenary themes, work programme and follow-up (issue 15) live in their feature package; importing them here
+# makes them peerchallenge models.
+from peerchallenge.themes.models import (  # noqa: E402
+    Recommendation,
+    SessionFinding,
+    SummitLogger,
+    Theme,
+    ThemeChange,
+    WorkItem,
+    WorkItemUpdate,
+    WorkProgramme,
+)
+
 __all__ = [
     "AvoidPair",
     "GroupMember",
@@ -199,6 +212,14 @@ __all__ = [
     "Question",
     "QuestionBankItem",
     "QuestionSet",
+    "Recommendation",
+    "SessionFinding",
     "Summit",
     "SummitGroup",
+    "SummitLogger",
+    "Theme",
+    "ThemeChange",
+    "WorkItem",
+    "WorkItemUpdate",
+    "WorkProgramme",
 ]

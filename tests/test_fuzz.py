@@ -15,9 +15,11 @@ from django.test import Client
 from councils.models import Council, Region
 from peerchallenge.models import AvoidPair, PackBuild, Summit
 from peerchallenge.services import summit_pair, summit_transition
+from peerchallenge.themes.services import ThemeInput, finding_save, theme_create, work_item_from_theme
 from scorecard.areas import area_for_council
 from scorecard.models import Framework, ImportRecord, Measure, Value
 from scorecard.periods import period_get_or_create
+from tests.factories import UserFactory
 from tests.selfassessment_helpers import drafted, make_cycle, submitted
 from tests.test_permission_matrix import url_pattern_names
 from tests.test_summits import make_summit
@@ -80,6 +82,13 @@ def _samples(route: str, data: dict) -> dict[str, str]:
         "avoid_pk": str(data["avoid"].pk),
         "build_pk": str(data["pack_build"].pk),
         "slug": data["cycle"].slug,
+        # Issue 15: themes, loggers, recommendations and the work programme.
+        "theme_pk": str(data["theme"].pk),
+        "user_pk": str(data["user"].pk),
+        "rec_pk": str(data["recommendation"].pk),
+        "year": str(data["item"].programme.year),
+        "item_pk": str(data["item"].pk),
+        "fmt": "csv",
     }
 
 
@@ -139,7 +148,22 @@ def data(db):
     dudley, sandwell = (Council.objects.get(gss_code=code) for code in ("E08000027", "E08000028"))
     avoid = AvoidPair.objects.create(summit=summit, council_a=dudley, council_b=sandwell)
     pack_build = PackBuild.objects.create(summit=summit)  # a pack build still waiting (issue 14)
-    return {"record": record, "cycle": cycle, "summit": summit, "avoid": avoid, "pack_build": pack_build}
+    theme = theme_create(
+        summit=summit, data=ThemeInput(title="Fuzz theme", councils=[birmingham]), by=None
+    ).theme
+    item = work_item_from_theme(theme=theme)
+    finding = finding_save(summit=summit, council=birmingham, key_findings="x", recommendations=["y"])
+    return {
+        "record": record,
+        "cycle": cycle,
+        "summit": summit,
+        "avoid": avoid,
+        "pack_build": pack_build,
+        "theme": theme,
+        "item": item,
+        "recommendation": finding.recommendations.get(),
+        "user": UserFactory(username="fuzz.logger"),
+    }
 
 
 @pytest.mark.parametrize(("name", "route"), _pages())

@@ -19,6 +19,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from councils.models import Council, Membership, Region
 from peerchallenge.models import AvoidPair, PackBuild, Summit
 from peerchallenge.services import summit_pair, summit_transition
+from peerchallenge.themes.services import (
+    ThemeInput,
+    finding_save,
+    theme_create,
+    work_item_create,
+    work_item_from_theme,
+    work_programme_get_or_create,
+    work_programme_publish,
+)
 from scorecard.imports.services import can_confirm
 from scorecard.models import Framework, ImportRecord, Measure, Value
 from tests.factories import MembershipFactory, UserFactory
@@ -118,6 +127,18 @@ def SUMMIT_WRITE(status: int) -> dict[str, int]:
 
 
 SUMMIT_GET_405 = everyone_signed_in(405)
+
+
+def PLAN_WRITE(status: int) -> dict[str, int]:
+    """A POST to the West Midlands work programme: admin, its SLI lead and coordinator get ``status``; its
+    DASSs and delegates 403; other regions 404."""
+    return {**SUMMIT_WRITE(status), "wm_lead": status}
+
+
+def FINDING_WRITE(status: int) -> dict[str, int]:
+    """Findings of the published summit: admin and the coordinator get ``status``; the SLI lead reads but
+    may not write (403); councils and other regions 404 (councils read their own on the findings page)."""
+    return {**only(["admin", "wm_coordinator"], status=status, denied=404), "wm_lead": 403}
 
 
 # Every named URL pattern. Add new views here (the resolver test fails until you do).
@@ -282,6 +303,97 @@ EXPECTATIONS: dict[str, Expect] = {
     "peerchallenge:lesson-create": Expect(
         lambda o: "/lessons/new/", only(SUMMIT_EDITORS), only(SUMMIT_EDITORS)
     ),
+    # Plenary themes, work programme and follow-up (issue 15). The region's coordinator (and loggers they
+    # name, tests/test_themes_access.py) logs and edits themes; the SLI lead reads everything and edits the
+    # work programme; the region's DASSs and delegates read what is published; other regions get 404.
+    "summits-api:summit-list": read_only(lambda o: "/api/summits/", everyone_signed_in(anonymous=401), 401),
+    "summits-api:summit-themes": Expect(
+        lambda o: f"/api/summits/{o['summit'].pk}/themes/",
+        only(WM_ROLES, denied=404, anonymous=401),
+        {**SUMMIT_WRITE(400), ANONYMOUS: 401},  # a form-encoded body is not a JSON theme: 400
+    ),
+    "themes:plenary": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/plenary/", SUMMIT_WRITE(200), SUMMIT_WRITE(400)
+    ),
+    "themes:theme-list": read_only(lambda o: f"/summits/{o['summit'].pk}/themes/", SUMMIT_VIEW),
+    "themes:themes-publish": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/publish/", SUMMIT_GET_405, SUMMIT_WRITE(302)
+    ),
+    "themes:theme-detail": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/", SUMMIT_VIEW, SUMMIT_WRITE(400)
+    ),
+    "themes:theme-merge": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/merge/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(400),
+    ),
+    "themes:theme-unmerge": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/unmerge/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(302),  # not merged: a message and back to the theme
+    ),
+    "themes:theme-split": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/split/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(400),
+    ),
+    "themes:theme-link": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/link/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(302),  # no choice: the link is removed
+    ),
+    "themes:theme-plan": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['theme'].pk}/plan/", SUMMIT_GET_405, PLAN_WRITE(302)
+    ),
+    "themes:logger-add": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/loggers/", SUMMIT_GET_405, SUMMIT_WRITE(302)
+    ),
+    "themes:logger-remove": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/loggers/{o['users']['dass'].pk}/remove/",
+        SUMMIT_GET_405,
+        SUMMIT_WRITE(302),
+    ),
+    "themes:findings": read_only(lambda o: f"/summits/{o['summit'].pk}/findings/", SUMMIT_VIEW),
+    "themes:finding-edit": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/findings/{BIRMINGHAM}/", FINDING_WRITE(200), FINDING_WRITE(302)
+    ),
+    "themes:recommendation-follow-up": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/recommendations/{o['recommendation'].pk}/follow-up/",
+        SUMMIT_GET_405,
+        FINDING_WRITE(302),
+    ),
+    "themes:region-themes": read_only(lambda o: f"/regions/{WEST_MIDLANDS}/themes/", SUMMIT_VIEW),
+    "themes:work-programme-latest": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/work-programme/", only(WM_ROLES, status=302, denied=404)
+    ),
+    "themes:work-programme": Expect(
+        lambda o: f"/regions/{WEST_MIDLANDS}/work-programme/{o['programme'].year}/",
+        SUMMIT_VIEW,
+        PLAN_WRITE(400),
+    ),
+    "themes:work-programme-publish": Expect(
+        lambda o: f"/regions/{WEST_MIDLANDS}/work-programme/{o['programme'].year}/publish/",
+        SUMMIT_GET_405,
+        PLAN_WRITE(302),
+    ),
+    "themes:work-programme-export": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/work-programme/{o['programme'].year}/export.xlsx", SUMMIT_VIEW
+    ),
+    "themes:work-programme-docx": read_only(
+        lambda o: f"/regions/{WEST_MIDLANDS}/work-programme/{o['programme'].year}/summary.docx", SUMMIT_VIEW
+    ),
+    "themes:work-item": Expect(
+        lambda o: f"/regions/{WEST_MIDLANDS}/work-programme/{o['programme'].year}/items/{o['item'].pk}/",
+        SUMMIT_VIEW,
+        PLAN_WRITE(400),
+    ),
+    "themes:work-item-update": Expect(
+        lambda o: (
+            f"/regions/{WEST_MIDLANDS}/work-programme/{o['programme'].year}/items/{o['item'].pk}/update/"
+        ),
+        SUMMIT_GET_405,
+        PLAN_WRITE(400),  # neither text nor a new status: the form with its error
+    ),
 }
 # More objects behind the same patterns (GET only): a draft self-assessment (Coventry's: its council and
 # admins only, not its challenger Birmingham nor the region's lead or coordinator) and a draft summit
@@ -319,11 +431,27 @@ VARIANTS: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         lambda o: f"/summits/{o['draft_summit'].pk}/timetable.csv",
         DRAFT_SUMMIT,
     ),
+    "themes:theme-detail (not published)": (
+        lambda o: f"/summits/{o['summit'].pk}/themes/{o['draft_theme'].pk}/",
+        DRAFT_SUMMIT,
+    ),
+    "themes:work-programme (not published)": (
+        lambda o: (
+            f"/regions/{WEST_MIDLANDS}/work-programme/{o['draft_programme'].year}/items/{o['draft_item'].pk}/"
+        ),
+        DRAFT_SUMMIT,
+    ),
+    "themes:work-programme (London)": (
+        lambda o: f"/regions/{LONDON}/work-programme/2026/",
+        only(["admin", "london_lead", "london_coordinator"], denied=404),
+    ),
     "peerchallenge:summit-council-ics (draft)": (
         lambda o: f"/summits/{o['draft_summit'].pk}/councils/{BIRMINGHAM}.ics",
         DRAFT_SUMMIT,
     ),
 }
+# JSON routes that accept a POST (their writes are tested in tests/test_themes.py and test_themes_access.py).
+API_WRITE_ROUTES = {"summits-api:summit-themes"}
 # Patterns whose POSTs write, and the test that checks each role's writes.
 WRITE_CASES = {
     "login": "test_sign_in_throttling (tests/test_security.py) and tests/test_access.py",
@@ -445,8 +573,29 @@ def world(db):
     # A finished pack build of the published summit (issue 14), its ZIP in the default storage.
     zip_name = default_storage.save("packs/matrix.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
     pack_build = PackBuild.objects.create(summit=summit, state=PackBuild.State.DONE, file_name=zip_name)
+    # Issue 15: a published theme and an unpublished one, a published work programme with one item, an
+    # unpublished one, and Birmingham's findings with a recommendation.
+    theme = theme_create(
+        summit=summit, data=ThemeInput(title="Workforce", councils=[birmingham]), by=None
+    ).theme
+    theme.is_published = True
+    theme.save()
+    draft_theme = theme_create(summit=summit, data=ThemeInput(title="Not yet published"), by=None).theme
+    programme = work_programme_get_or_create(region=west_midlands, year=summit.date.year)
+    work_programme_publish(programme=programme)
+    item = work_item_from_theme(theme=theme)
+    draft_programme = work_programme_get_or_create(region=west_midlands, year=summit.date.year - 1)
+    draft_item = work_item_create(programme=draft_programme, title="Last year's plan")
+    finding = finding_save(summit=summit, council=birmingham, key_findings="Strong", recommendations=["Do X"])
     return {
         "pack_build": pack_build,
+        "theme": theme,
+        "draft_theme": draft_theme,
+        "programme": programme,
+        "item": item,
+        "draft_programme": draft_programme,
+        "draft_item": draft_item,
+        "recommendation": finding.recommendations.get(),
         "users": users,
         "measure": wm_measure,
         "london_measure": london_measure,
@@ -494,7 +643,7 @@ def test_every_post_to_a_read_only_api_route_is_a_json_405(world, role):
     if role != ANONYMOUS:
         client.force_login(world["users"][role])
     for name, expect in EXPECTATIONS.items():
-        if not name.startswith("api:"):
+        if not name.startswith(("api:", "summits-api:")) or name in API_WRITE_ROUTES:
             continue
         response = client.post(expect.path(world), {"x": "1"})
         assert response.status_code == (401 if role == ANONYMOUS else 405), name

@@ -1,0 +1,1 @@
+"""Plenary themes, the regional work programme and the follow-up of each challenged council (issue 15)."""

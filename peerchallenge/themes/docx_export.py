@@ -1,0 +1,92 @@
+"""The summary for directors as a Word document: "Common themes from the <year> summit and what the region
+will do" (python-docx, in the house style of scorecard/selfassessment/docx_export.py).
+
+Text is written as typed (python-docx escapes it); nothing is ever a field code or formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+
+from docx import Document
+from docx.shared import Pt
+
+from councils.models import Region
+from peerchallenge.models import Summit
+from peerchallenge.themes.models import Theme, WorkItem
+
+
+def _fill(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold
+
+
+def summary_title(year: int) -> str:
+    return f"Common themes from the {year} summit and what the region will do"
+
+
+def work_programme_docx(
+    *,
+    region: Region,
+    year: int,
+    summit_themes: Sequence[tuple[Summit, Sequence[Theme]]],
+    items: Sequence[WorkItem],
+    is_demo: bool,
+) -> bytes:
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(11)
+    title = summary_title(year)
+    document.core_properties.title = f"{region}: {title}"
+    document.add_heading(title, level=0)
+    document.add_paragraph(f"{region}. For directors of adult social services.")
+    if is_demo:
+        document.add_paragraph("Demo data: these themes and this work programme are synthetic, not real.")
+
+    document.add_heading("Common themes", level=1)
+    any_theme = False
+    for summit, themes in summit_themes:
+        if not themes:
+            continue
+        any_theme = True
+        document.add_paragraph(f"{summit.name}, {summit.date:%d %B %Y}: {len(themes)} themes, by reach.")
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("Theme", "Councils", "Domains"), strict=True):
+            _fill(cell, text, bold=True)
+        for theme in themes:
+            councils = [c.name for c in theme.councils.all()]
+            cells = table.add_row().cells
+            _fill(cells[0], theme.title + (f"\n{theme.description}" if theme.description else ""))
+            _fill(cells[1], f"{len(councils)}: " + ", ".join(councils) if councils else "–")
+            _fill(cells[2], ", ".join(d.name for d in theme.domains.all()) or "–")
+    if not any_theme:
+        document.add_paragraph("No themes have been published for this year yet.")
+
+    document.add_heading("What the region will do", level=1)
+    if not items:
+        document.add_paragraph("The work programme has no items yet.")
+    for item in items:
+        document.add_heading(item.title, level=2)
+        table = document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        updates = list(item.updates.all())
+        parts = [
+            ("Status", item.get_status_display()),
+            ("Priority", item.get_priority_display()),
+            ("Lead", item.lead or "To be agreed"),
+            ("Due", f"{item.due_date:%d %B %Y}" if item.due_date else "To be agreed"),
+            ("Why", item.why or "–"),
+            ("Themes", "; ".join(t.title for t in item.themes.all()) or "–"),
+        ]
+        if updates:
+            parts.append((f"Latest update ({updates[0].date:%d %B %Y})", updates[0].text))
+        for label, text in parts:
+            cells = table.add_row().cells
+            _fill(cells[0], label, bold=True)
+            _fill(cells[1], text)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

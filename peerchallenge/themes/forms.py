@@ -1,0 +1,225 @@
+"""Forms for the plenary page, theme edits, merges, splits and the work programme (GOV.UK classes)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from councils.models import Membership
+from peerchallenge.forms import GovUKMixin
+from peerchallenge.models import Summit
+from peerchallenge.themes import services
+from peerchallenge.themes.models import Recommendation, Theme, WorkItem
+from scorecard.models import Domain, Measure
+
+
+def _multi_select(field: forms.Field, *, size: int) -> None:
+    """GovUKMixin styles a multiple select as an input (one line high): make it a tall select."""
+    field.widget.attrs["class"] = field.widget.attrs.get("class", "").replace("govuk-input", "govuk-select")
+    field.widget.attrs["size"] = size
+
+
+class ThemeForm(GovUKMixin, forms.Form):
+    """One theme. Keys (GSS codes, slugs, measure keys, group numbers) as the JSON API takes them."""
+
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the theme"})
+    councils = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Councils that raised it"
+    )
+    domains = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    measures = forms.MultipleChoiceField(
+        required=False,
+        label="Linked measures",
+        help_text="Hold Ctrl (or Cmd) to choose more than one",
+    )
+    sessions = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Sessions it came from"
+    )
+    description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        required=False, max_length=5000, label="What was said", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, summit: Summit, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.summit = summit
+        self.fields["councils"].choices = [
+            (c.gss_code, c.name) for c in summit.region.councils.order_by("name")
+        ]
+        self.fields["domains"].choices = [(d.slug, d.name) for d in Domain.objects.order_by("position")]
+        self.fields["measures"].choices = [
+            (m.key, f"{m.code} {m.title}")
+            for m in Measure.objects.filter(Q(owner_region__isnull=True) | Q(owner_region=summit.region_id))
+            .exclude(framework="local", owner_region__isnull=True)
+            .order_by("framework", "position", "code")
+        ]
+        groups = summit.groups.prefetch_related("members__council").order_by("position")
+        self.fields["sessions"].choices = [
+            (str(g.position), f"Group {g.position}: " + ", ".join(m.council.name for m in g.members.all()))
+            for g in groups
+        ]
+        if not self.is_bound and not self.initial.get("client_id"):
+            self.initial["client_id"] = uuid.uuid4().hex
+        self._style()
+        _multi_select(self.fields["measures"], size=8)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data, errors = services.theme_input_from_keys(
+            summit=self.summit,
+            title=cleaned.get("title", ""),
+            description=cleaned.get("description", ""),
+            note=cleaned.get("note", ""),
+            domains=cleaned.get("domains", []),
+            councils=cleaned.get("councils", []),
+            measures=cleaned.get("measures", []),
+            sessions=cleaned.get("sessions", []),
+        )
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        cleaned["input"] = data
+        return cleaned
+
+    @staticmethod
+    def initial_for(theme: Theme) -> dict:
+        return {
+            "title": theme.title,
+            "description": theme.description,
+            "note": theme.note,
+            "councils": [c.gss_code for c in theme.councils.all()],
+            "domains": [d.slug for d in theme.domains.all()],
+            "measures": [m.key for m in theme.measures.all()],
+            "sessions": [str(g.position) for g in theme.sessions.all()],
+        }
+
+
+class MergeForm(GovUKMixin, forms.Form):
+    source = forms.TypedChoiceField(
+        coerce=int, label="Duplicate to merge into this theme", error_messages={"required": "Choose a theme"}
+    )
+
+    def __init__(self, *args, theme: Theme, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        others = theme.summit.themes.filter(merged_into__isnull=True).exclude(pk=theme.pk).order_by("title")
+        self.fields["source"].choices = [("", "Choose a theme")] + [(t.pk, t.title) for t in others]
+        self._style()
+
+
+class LinkForm(GovUKMixin, forms.Form):
+    earlier = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="The same theme raised at an earlier summit"
+    )
+
+    def __init__(self, *args, theme: Theme, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        earlier = (
+            Theme.objects.filter(
+                summit__region_id=theme.summit.region_id,
+                summit__date__lt=theme.summit.date,
+                merged_into__isnull=True,
+            )
+            .select_related("summit")
+            .order_by("-summit__date", "title")
+        )
+        self.fields["earlier"].choices = [("", "Not linked")] + [
+            (t.pk, f"{t.title} ({t.summit.date.year})") for t in earlier
+        ]
+        self._style()
+
+
+class SplitForm(GovUKMixin, forms.Form):
+    title = forms.CharField(
+        max_length=200, label="Title of the new theme", error_messages={"required": "Enter a title"}
+    )
+    councils = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Councils that move to the new theme"
+    )
+
+    def __init__(self, *args, theme: Theme, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["councils"].choices = [(c.gss_code, c.name) for c in theme.councils.order_by("name")]
+        self._style()
+
+
+class LoggerForm(GovUKMixin, forms.Form):
+    user = forms.TypedChoiceField(coerce=int, label="Person", error_messages={"required": "Choose a person"})
+
+    def __init__(self, *args, summit: Summit, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        region = summit.region
+        users = get_user_model().objects.filter(
+            Q(memberships__region=region, memberships__role__in=Membership.REGION_ROLES)
+            | Q(memberships__council__region=region, memberships__role__in=Membership.COUNCIL_ROLES)
+        )
+        self.fields["user"].choices = [("", "Choose a person")] + [
+            (u.pk, u.get_full_name() or u.username) for u in users.distinct().order_by("username")
+        ]
+        self._style()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class WorkItemForm(GovUKMixin, forms.ModelForm):
+    class Meta:
+        model = WorkItem
+        fields = ["title", "why", "lead", "priority", "due_date", "themes"]
+        widgets = {"due_date": DateInput(format="%Y-%m-%d"), "why": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, themes, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = themes
+        self.fields["themes"].required = False
+        self.fields["themes"].help_text = "Hold Ctrl (or Cmd) to choose more than one"
+        self.fields["title"].error_messages["required"] = "Enter a title"
+        self._style()
+        _multi_select(self.fields["themes"], size=6)
+
+
+class WorkUpdateForm(GovUKMixin, forms.Form):
+    text = forms.CharField(
+        required=False, max_length=5000, label="Update", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    status = forms.ChoiceField(required=False, label="New status")
+
+    def __init__(self, *args, item: WorkItem, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        allowed = WorkItem.TRANSITIONS[WorkItem.Status(item.status)]
+        self.fields["status"].choices = [("", f"No change ({item.get_status_display().lower()})")] + [
+            (s.value, s.label) for s in allowed
+        ]
+        self._style()
+
+
+class FindingForm(GovUKMixin, forms.Form):
+    key_findings = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    recommendations = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="New recommendations",
+        help_text="One a line",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class FollowUpForm(GovUKMixin, forms.Form):
+    follow_up = forms.ChoiceField(choices=Recommendation.FollowUp.choices[1:], label="Status at six months")
+    follow_up_note = forms.CharField(
+        required=False, max_length=5000, label="Note", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -1,0 +1,187 @@
+"""Who may do what with themes, the work programme and findings (issue 15), role by role.
+
+Coordinator: everything for their region. Loggers they name: log and edit that summit's themes. SLI lead:
+reads everything, edits the work programme. DASSs and delegates: published themes and work programme of
+their region, and their own council's findings. Another region's users: nothing (404).
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from councils.models import Council, Membership, Region
+from peerchallenge.models import Summit, SummitLogger, Theme
+from peerchallenge.services import summit_pair, summit_transition
+from peerchallenge.themes import services
+from tests.factories import MembershipFactory, UserFactory
+from tests.test_summits import make_summit
+
+pytestmark = pytest.mark.django_db
+
+BIRMINGHAM, COVENTRY, DUDLEY = "E08000025", "E08000026", "E08000027"
+
+
+@pytest.fixture
+def setting(west_midlands, coordinator, sli_lead, dass, delegate, other_dass, admin):
+    london = Region.objects.get(gss_code="E12000007")
+    birmingham, coventry, dudley = (Council.objects.get(gss_code=c) for c in (BIRMINGHAM, COVENTRY, DUDLEY))
+    summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2)
+    summit_pair(summit=summit)
+    summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+    users = {
+        "admin": admin,
+        "coordinator": coordinator,
+        "sli_lead": sli_lead,
+        "dass": dass,
+        "delegate": delegate,
+        "other_dass": other_dass,
+        "logger": MembershipFactory(
+            user=UserFactory(username="logger"), role=Membership.Role.DELEGATE, council=dudley
+        ).user,
+        "london_coordinator": MembershipFactory(
+            user=UserFactory(username="ldn.coord"), role=Membership.Role.COORDINATOR, region=london
+        ).user,
+        "london_dass": MembershipFactory(
+            user=UserFactory(username="ldn.dass"),
+            role=Membership.Role.DASS,
+            council=Council.objects.filter(region=london).first(),
+        ).user,
+    }
+    SummitLogger.objects.create(summit=summit, user=users["logger"])
+    published = services.theme_create(
+        summit=summit, data=services.ThemeInput(title="Published", councils=[birmingham]), by=coordinator
+    ).theme
+    services.themes_publish(summit=summit, by=coordinator)
+    unpublished = services.theme_create(
+        summit=summit, data=services.ThemeInput(title="Unpublished"), by=coordinator
+    ).theme
+    programme = services.work_programme_get_or_create(region=west_midlands, year=summit.date.year)
+    item = services.work_item_from_theme(theme=published)
+    finding_b = services.finding_save(
+        summit=summit, council=birmingham, key_findings="Birmingham finding", recommendations=["B rec"]
+    )
+    finding_c = services.finding_save(
+        summit=summit, council=coventry, key_findings="Coventry finding", recommendations=["C rec"]
+    )
+    return {
+        "users": users,
+        "summit": summit,
+        "published": published,
+        "unpublished": unpublished,
+        "programme": programme,
+        "item": item,
+        "findings": (finding_b, finding_c),
+    }
+
+
+def as_(setting, role: str) -> Client:
+    client = Client()
+    client.force_login(setting["users"][role])
+    return client
+
+
+LOGGERS = {"admin", "coordinator", "logger"}
+ALL_THEMES = {"admin", "coordinator", "logger", "sli_lead"}
+REGION = {"admin", "coordinator", "logger", "sli_lead", "dass", "delegate", "other_dass"}
+PLANNERS = {"admin", "coordinator", "sli_lead"}
+ROLES = [
+    "admin",
+    "coordinator",
+    "logger",
+    "sli_lead",
+    "dass",
+    "delegate",
+    "other_dass",
+    "london_coordinator",
+    "london_dass",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_logging_themes(setting, role):
+    client, summit = as_(setting, role), setting["summit"]
+    response = client.post(
+        f"/api/summits/{summit.pk}/themes/",
+        json.dumps({"title": f"By {role}", "client_id": role}),
+        content_type="application/json",
+    )
+    expected = 201 if role in LOGGERS else 403 if role in REGION else 404
+    assert response.status_code == expected
+    assert Theme.objects.filter(title=f"By {role}").exists() == (role in LOGGERS)
+    plenary = client.get(f"/summits/{summit.pk}/plenary/")
+    assert plenary.status_code == (200 if role in LOGGERS else 403 if role in REGION else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_themes(setting, role):
+    client, summit = as_(setting, role), setting["summit"]
+    response = client.get(f"/api/summits/{summit.pk}/themes/")
+    if role not in REGION:
+        assert response.status_code == 404
+        assert client.get(f"/summits/{summit.pk}/themes/").status_code == 404
+        return
+    titles = [t["title"] for t in response.json()["themes"]]
+    assert titles == (["Published", "Unpublished"] if role in ALL_THEMES else ["Published"])
+    page = client.get(f"/summits/{summit.pk}/themes/").content.decode()
+    assert ("Unpublished" in page) == (role in ALL_THEMES)
+    detail = client.get(f"/summits/{summit.pk}/themes/{setting['unpublished'].pk}/")
+    assert detail.status_code == (200 if role in ALL_THEMES else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_editing_merging_and_naming_loggers(setting, role):
+    client, summit = as_(setting, role), setting["summit"]
+    published, unpublished = setting["published"], setting["unpublished"]
+    response = client.post(f"/summits/{summit.pk}/themes/{published.pk}/merge/", {"source": unpublished.pk})
+    allowed = role in LOGGERS
+    assert response.status_code == (302 if allowed else 403 if role in REGION else 404)
+    unpublished.refresh_from_db()
+    assert (unpublished.merged_into_id == published.pk) == allowed
+    newcomer = UserFactory(username="newcomer")
+    MembershipFactory(
+        user=newcomer, role=Membership.Role.DELEGATE, council=Council.objects.get(gss_code=COVENTRY)
+    )
+    response = client.post(f"/summits/{summit.pk}/loggers/", {"user": newcomer.pk})
+    managers = {"admin", "coordinator"}
+    assert response.status_code == (302 if role in managers else 403 if role in REGION else 404)
+    assert SummitLogger.objects.filter(summit=summit, user=newcomer).exists() == (role in managers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_work_programme(setting, role):
+    client = as_(setting, role)
+    year = setting["programme"].year
+    base = f"/regions/E12000005/work-programme/{year}/"
+    item_url = f"{base}items/{setting['item'].pk}/"
+    # Not published yet: the region's SLI lead and coordinator (and admins) only.
+    response = client.get(item_url)
+    assert response.status_code == (200 if role in PLANNERS else 404)
+    services.work_programme_publish(programme=setting["programme"])
+    response = client.get(item_url)
+    assert response.status_code == (200 if role in REGION else 404)
+    response = client.post(f"{item_url}update/", {"text": "Agreed at the DASS meeting", "status": "agreed"})
+    assert response.status_code == (302 if role in PLANNERS else 403 if role in REGION else 404)
+    setting["item"].refresh_from_db()
+    assert (setting["item"].status == "agreed") == (role in PLANNERS)
+    response = client.get(f"{base}export.csv")
+    assert response.status_code == (200 if role in REGION else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_findings_of_their_own_council_only(setting, role):
+    client, summit = as_(setting, role), setting["summit"]
+    response = client.get(f"/summits/{summit.pk}/findings/")
+    if role not in REGION:
+        assert response.status_code == 404
+        return
+    page = response.content.decode()
+    sees_all = role in {"admin", "coordinator", "sli_lead"}
+    assert ("Birmingham finding" in page) == (sees_all or role in {"dass", "delegate"})
+    assert ("Coventry finding" in page) == (sees_all or role == "other_dass")
+    response = client.post(
+        f"/summits/{summit.pk}/findings/{BIRMINGHAM}/", {"key_findings": "Changed", "recommendations": ""}
+    )
+    assert response.status_code == (
+        302 if role in {"admin", "coordinator"} else 403 if role == "sli_lead" else 404
+    )
