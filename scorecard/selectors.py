@@ -743,6 +743,26 @@ def _domain_summary(rows: list[ScorecardRow]) -> DomainSummary:
 # --- Region overview --------------------------------------------------------------------------------
 
 
+def _overview_cell(
+    *, measure: Measure, figure: _Figure, stats: _MeasureStats, council: Council
+) -> OverviewCell:
+    """One council's cell of a measure: its figure, rank in its region, England quartile and RAG."""
+    unranked = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0))
+    rank = stats.region_rank.get(council.gss_code, unranked)
+    quartile = stats.quartile_england.get(council.gss_code)
+    return OverviewCell(
+        measure=measure,
+        value=figure.value,
+        status=figure.status,
+        formatted=_format(measure, figure.value, figure.status),
+        is_demo=figure.is_demo,
+        rank=rank.rank,
+        rank_of=rank.rank_of,
+        quartile_england=quartile,
+        rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
+    )
+
+
 def region_overview(
     *, region: Region, period: Period | None = None, domain: Domain | None = None
 ) -> RegionOverview:
@@ -772,24 +792,11 @@ def region_overview(
     for measure in measures:
         measure_stats = stats.measure(measure.pk)
         population = measure_stats.figures
-        unranked = scoring.Rank(None, measure_stats.region_ranked.get(region.pk, 0))
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            quartile = measure_stats.quartile_england.get(council.gss_code)
-            rank = measure_stats.region_rank.get(council.gss_code, unranked)
             cells[council.pk].append(
-                OverviewCell(
-                    measure=measure,
-                    value=figure.value,
-                    status=figure.status,
-                    formatted=_format(measure, figure.value, figure.status),
-                    is_demo=figure.is_demo,
-                    rank=rank.rank,
-                    rank_of=rank.rank_of,
-                    quartile_england=quartile,
-                    rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
-                )
+                _overview_cell(measure=measure, figure=figure, stats=measure_stats, council=council)
             )
         real = measure_stats.real
         empty = _comparator(measure, None, [])
@@ -1142,22 +1149,7 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
         for council in councils:
             figure = population.get(council.gss_code, MISSING)
             demo = demo or figure.is_demo
-            unranked = scoring.Rank(None, measure_stats.region_ranked.get(council.region_id, 0))
-            rank = measure_stats.region_rank.get(council.gss_code, unranked)
-            quartile = measure_stats.quartile_england.get(council.gss_code)
-            cells.append(
-                OverviewCell(
-                    measure=measure,
-                    value=figure.value,
-                    status=figure.status,
-                    formatted=_format(measure, figure.value, figure.status),
-                    is_demo=figure.is_demo,
-                    rank=rank.rank,
-                    rank_of=rank.rank_of,
-                    quartile_england=quartile,
-                    rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
-                )
-            )
+            cells.append(_overview_cell(measure=measure, figure=figure, stats=measure_stats, council=council))
         empty = _comparator(measure, None, [])
         region_comparators = [
             measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty

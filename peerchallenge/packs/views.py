@@ -169,12 +169,9 @@ def _question(question_set: QuestionSet, value: str | None) -> Question:
 
 
 def _domain(value: str | None) -> Domain | None:
-    if not value:
+    if not value or not value.isdigit() or len(value) > 9:  # a database integer, whatever was sent
         return None
-    try:
-        return Domain.objects.filter(pk=int(value)).first()
-    except ValueError:
-        return None
+    return Domain.objects.filter(pk=int(value)).first()
 
 
 @require_http_methods([*GET, "POST"])
@@ -186,69 +183,77 @@ def question_set(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
         raise PermissionDenied
     can_edit = request.user.has_perm("peerchallenge.change_questionset", current)
     errors: list[tuple[str, str]] = []
-    status = 200
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         action = request.POST.get("action", "")
         try:
-            if action == "start":
-                services.question_set_get_or_create(
-                    summit=summit,
-                    challenger=session.challenger,
-                    challenged=session.challenged,
-                    user=request.user,
-                )
-                messages.success(request, "Question set started from the data and the question bank.")
-            elif current.pk is None:
-                return HttpResponse("Start the question set first.", status=400)
-            elif action == "add":
-                services.question_add(
-                    question_set=current,
-                    text=request.POST.get("text", ""),
-                    evidence=request.POST.get("evidence", ""),
-                    domain=_domain(request.POST.get("domain")),
-                    user=request.user,
-                )
-                messages.success(request, "Question added.")
-            elif action == "edit":
-                services.question_edit(
-                    question=_question(current, request.POST.get("question")),
-                    text=request.POST.get("text", ""),
-                    evidence=request.POST.get("evidence", ""),
-                    domain=_domain(request.POST.get("domain")),
-                    user=request.user,
-                )
-                messages.success(request, "Question saved.")
-            elif action == "delete":
-                services.question_delete(
-                    question=_question(current, request.POST.get("question")), user=request.user
-                )
-                messages.success(request, "Question deleted.")
-            elif action in ("up", "down"):
-                services.question_move(
-                    question=_question(current, request.POST.get("question")),
-                    up=action == "up",
-                    user=request.user,
-                )
-            elif action in ("top", "untop"):
-                services.question_top_set(
-                    question=_question(current, request.POST.get("question")),
-                    top=action == "top",
-                    user=request.user,
-                )
-            else:
-                return HttpResponse("Unknown action.", status=400)
+            message = _question_set_change(
+                request, summit=summit, session=session, current=current, action=action
+            )
+        except _BadRequest as error:
+            return HttpResponse(str(error), status=400)
         except services.QuestionSetError as error:
             errors.append(("text-new" if action == "add" else "text", str(error)))
-            status = 400
-        if not errors:
+        else:
+            if message:
+                messages.success(request, message)
             return redirect("peerchallenge:question-set", pk=summit.pk, gss_code=gss_code)
         current = _question_set_object(summit, session)
+    return _question_set_page(
+        request, summit=summit, session=session, current=current, can_edit=can_edit, errors=errors
+    )
+
+
+class _BadRequest(Exception):
+    """A POST no form on the page sends (no question set yet, an unknown action): answered 400."""
+
+
+QUESTION_ACTIONS = {"start", "add", "edit", "delete", "up", "down", "top", "untop"}
+
+
+def _question_set_change(request: HttpRequest, *, summit, session, current, action: str) -> str | None:  # type: ignore[no-untyped-def]
+    """Apply one edit of the question set; the success message to show, if any."""
+    post, user = request.POST, request.user
+    if action not in QUESTION_ACTIONS:
+        raise _BadRequest("Unknown action.")
+    if action == "start":
+        services.question_set_get_or_create(
+            summit=summit, challenger=session.challenger, challenged=session.challenged, user=user
+        )
+        return "Question set started from the data and the question bank."
+    if current.pk is None:
+        raise _BadRequest("Start the question set first.")
+    fields = {
+        "text": post.get("text", ""),
+        "evidence": post.get("evidence", ""),
+        "domain": _domain(post.get("domain")),
+    }
+    if action == "add":
+        services.question_add(question_set=current, user=user, **fields)
+        return "Question added."
+    question = _question(current, post.get("question"))
+    if action == "edit":
+        services.question_edit(question=question, user=user, **fields)
+        return "Question saved."
+    if action == "delete":
+        services.question_delete(question=question, user=user)
+        return "Question deleted."
+    if action in ("up", "down"):
+        services.question_move(question=question, up=action == "up", user=user)
+    else:
+        services.question_top_set(question=question, top=action == "top", user=user)
+    return None
+
+
+def _question_set_page(
+    request: HttpRequest, *, summit, session, current, can_edit: bool, errors
+) -> HttpResponse:  # type: ignore[no-untyped-def]
     questions = selectors.questions_of(question_set=current) if current.pk else []
     editing = None
     if can_edit and request.GET.get("edit"):
         editing = next((q for q in questions if str(q.pk) == request.GET.get("edit")), None)
+    subject = selectors.PackSubject(council=session.challenged, summit=summit)
     return render(
         request,
         "peerchallenge/packs/question_set.html",
@@ -265,9 +270,7 @@ def question_set(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
             "limit": QUESTION_LIMIT,
             "top_count": sum(q.is_top for q in questions),
             "shows_demo_data": summit.is_demo,
-            "pack_subject_visible": request.user.has_perm(
-                "peerchallenge.view_pack", selectors.PackSubject(council=session.challenged, summit=summit)
-            ),
+            "pack_subject_visible": request.user.has_perm("peerchallenge.view_pack", subject),
         },
-        status=status,
+        status=400 if errors else 200,
     )

@@ -87,6 +87,88 @@ def _comparator(value: selectors.ComparatorValue) -> dict[str, Any]:
     return {"value": _number(value.value), "published": value.published}
 
 
+def _council_json(council: Council) -> dict[str, Any]:
+    region = council.region
+    return {
+        "name": council.name,
+        "gss_code": council.gss_code,
+        "cassr_code": council.cassr_code,
+        "type": council.council_type,
+        "region": {"gss_code": region.gss_code, "name": region.name} if region else None,
+    }
+
+
+def _scorecard_row_json(row: selectors.ScorecardRow, section: selectors.DomainSection) -> dict[str, Any]:
+    measure = row.measure
+    return {
+        "code": row.code,
+        "key": row.key,
+        "title": measure.title,
+        "series": row.series,
+        "domain": section.domain.slug if section.domain else None,
+        "unit": measure.unit,
+        "polarity": measure.polarity,
+        "value": _number(row.value),
+        "formatted": row.formatted,
+        "status": row.status,
+        "is_demo": row.is_demo,
+        "rank": row.rank,
+        "rank_of": row.rank_of,
+        "quartile_england": row.quartile_england,
+        "quartile_region": row.quartile_region,
+        "rag": row.rag.value if row.rag else None,
+        "direction": row.direction.value,
+        "previous_value": _number(row.previous_value),
+        "comparators": {key: _comparator(value) for key, value in row.comparators.items()},
+        "commentary": row.commentary.text if row.commentary else None,
+    }
+
+
+def _value_row_json(row: selectors.MeasureValueRow) -> dict[str, Any]:
+    return {
+        "gss_code": row.council.gss_code,
+        "name": row.council.name,
+        "region": row.council.region.gss_code if row.council.region else None,
+        "value": _number(row.value),
+        "formatted": row.formatted,
+        "status": row.status,
+        "is_demo": row.is_demo,
+        "rank": row.rank,
+        "rank_of": row.rank_of,
+        "rank_england": row.rank_england,
+        "rank_england_of": row.rank_england_of,
+        "quartile_england": row.quartile_england,
+        "quartile_region": row.quartile_region,
+        "rag": row.rag.value if row.rag else None,
+        "direction": row.direction.value,
+    }
+
+
+def _area_json(area: selectors.AreaValue) -> dict[str, Any]:
+    return {
+        "key": area.key,
+        "kind": area.kind,
+        "name": area.name,
+        "value": _number(area.value),
+        "status": area.status,
+        "is_demo": area.is_demo,
+    }
+
+
+def _domain_json(d: Any) -> dict[str, Any]:
+    """One domain of a self-assessment view: the council's own words beside its data."""
+    return {
+        "domain": d.domain.slug,
+        "rating": d.rating or None,
+        "strengths": d.assessment.strengths if d.assessment else "",
+        "improvements": d.assessment.improvements if d.assessment else "",
+        "evidence": d.assessment.evidence if d.assessment else "",
+        "measures": [m.key for m in d.measures],
+        "data_rag": {"green": d.data.green, "amber": d.data.amber, "red": d.data.red},
+        "divergence": d.data.divergence.value if d.data.divergence else None,
+    }
+
+
 @api_view
 def council_scorecard(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
@@ -96,44 +178,10 @@ def council_scorecard(request: HttpRequest, gss_code: str) -> HttpResponse:
     if error is not None:
         return error
     card = selectors.council_scorecard(council=council, period=period)
-    measures = []
-    for section in card.domains:
-        for row in section.rows:
-            measure = row.measure
-            measures.append(
-                {
-                    "code": row.code,
-                    "key": row.key,
-                    "title": measure.title,
-                    "series": row.series,
-                    "domain": section.domain.slug if section.domain else None,
-                    "unit": measure.unit,
-                    "polarity": measure.polarity,
-                    "value": _number(row.value),
-                    "formatted": row.formatted,
-                    "status": row.status,
-                    "is_demo": row.is_demo,
-                    "rank": row.rank,
-                    "rank_of": row.rank_of,
-                    "quartile_england": row.quartile_england,
-                    "quartile_region": row.quartile_region,
-                    "rag": row.rag.value if row.rag else None,
-                    "direction": row.direction.value,
-                    "previous_value": _number(row.previous_value),
-                    "comparators": {key: _comparator(value) for key, value in row.comparators.items()},
-                    "commentary": row.commentary.text if row.commentary else None,
-                }
-            )
-    region = council.region
+    measures = [_scorecard_row_json(row, section) for section in card.domains for row in section.rows]
     return JsonResponse(
         {
-            "council": {
-                "name": council.name,
-                "gss_code": council.gss_code,
-                "cassr_code": council.cassr_code,
-                "type": council.council_type,
-                "region": {"gss_code": region.gss_code, "name": region.name} if region else None,
-            },
+            "council": _council_json(council),
             "period": card.period.label if card.period else None,
             "previous_period": card.previous_period.label if card.previous_period else None,
             "framework": card.framework,
@@ -190,38 +238,9 @@ def measure_values(request: HttpRequest, key: str) -> HttpResponse:
             "previous_period": result.previous_period.label if result.previous_period else None,
             "periods": [p.label for p in result.periods],
             "data_is_demo": result.data_is_demo,
-            "values": [
-                {
-                    "gss_code": row.council.gss_code,
-                    "name": row.council.name,
-                    "region": row.council.region.gss_code if row.council.region else None,
-                    "value": _number(row.value),
-                    "formatted": row.formatted,
-                    "status": row.status,
-                    "is_demo": row.is_demo,
-                    "rank": row.rank,
-                    "rank_of": row.rank_of,
-                    "rank_england": row.rank_england,
-                    "rank_england_of": row.rank_england_of,
-                    "quartile_england": row.quartile_england,
-                    "quartile_region": row.quartile_region,
-                    "rag": row.rag.value if row.rag else None,
-                    "direction": row.direction.value,
-                }
-                for row in result.rows
-            ],
+            "values": [_value_row_json(row) for row in result.rows],
             "england": _comparator(result.comparators[selectors.ENGLAND]),
-            "comparators": [
-                {
-                    "key": area.key,
-                    "kind": area.kind,
-                    "name": area.name,
-                    "value": _number(area.value),
-                    "status": area.status,
-                    "is_demo": area.is_demo,
-                }
-                for area in result.published_areas
-            ],
+            "comparators": [_area_json(area) for area in result.published_areas],
         }
     )
 
@@ -259,19 +278,7 @@ def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse
             "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
             "period": cycle.period.label,
             "is_demo": view.data_is_demo,
-            "domains": [
-                {
-                    "domain": d.domain.slug,
-                    "rating": d.rating or None,
-                    "strengths": d.assessment.strengths if d.assessment else "",
-                    "improvements": d.assessment.improvements if d.assessment else "",
-                    "evidence": d.assessment.evidence if d.assessment else "",
-                    "measures": [m.key for m in d.measures],
-                    "data_rag": {"green": d.data.green, "amber": d.data.amber, "red": d.data.red},
-                    "divergence": d.data.divergence.value if d.data.divergence else None,
-                }
-                for d in view.domains
-            ],
+            "domains": [_domain_json(d) for d in view.domains],
             "top_risks": assessment.top_risks,
         }
     )

@@ -191,6 +191,41 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
     council = _council(gss_code)
     cycle = _cycle(council.region, slug)
     assessment = _assessment_or_placeholder(cycle, council)
+    refused = _edit_refused(request, council=council, cycle=cycle, assessment=assessment)
+    if refused is not None:
+        return refused
+    choices = selectors.measure_choices(cycle=cycle)
+    kwargs = {"domains": list(Domain.objects.all()), "measures": [m for _, group in choices for m in group]}
+    conflict = None
+    if request.method != "POST":
+        form = SelfAssessmentForm(
+            initial=SelfAssessmentForm.initial_for(assessment.pk and assessment), **kwargs
+        )
+    else:
+        submitting = request.POST.get("action") == "submit"
+        form = SelfAssessmentForm(request.POST, submitting=submitting, **kwargs)
+        if form.is_valid():
+            saved, conflict = _edit_save(
+                request, form=form, council=council, cycle=cycle, submitting=submitting
+            )
+            if saved is not None:
+                return saved
+        if conflict is not None:
+            # Keep what they typed; a new save after reading the other version replaces it, on purpose.
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            form = SelfAssessmentForm(data, submitting=False, **kwargs)
+            form.is_valid()
+    return render(
+        request,
+        "scorecard/selfassessment/edit.html",
+        _edit_context(form, council, cycle, measure_groups=choices, assessment=assessment, conflict=conflict),
+        status=409 if conflict is not None else 200,
+    )
+
+
+def _edit_refused(request: HttpRequest, *, council, cycle, assessment) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+    """Where a user who may not change this self-assessment goes instead (None: they may)."""
     if not request.user.has_perm(CHANGE, assessment):
         if request.user.has_perm(VIEW, assessment):
             messages.info(request, "This self-assessment has been submitted, so it is read-only.")
@@ -199,55 +234,30 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
     if not cycle.is_open:
         messages.info(request, f"{cycle.name} is closed, so its self-assessments can no longer be changed.")
         return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
-    domains = list(Domain.objects.all())
-    choices = selectors.measure_choices(cycle=cycle)
-    measures = [m for _, group in choices for m in group]
-    kwargs = {"domains": domains, "measures": measures}
-    if request.method != "POST":
-        form = SelfAssessmentForm(
-            initial=SelfAssessmentForm.initial_for(assessment.pk and assessment), **kwargs
+    return None
+
+
+def _edit_save(request: HttpRequest, *, form, council, cycle, submitting: bool):  # type: ignore[no-untyped-def]
+    """Save a valid form: (the redirect after a save, None) or (None, the version that got in first)."""
+    try:
+        services.self_assessment_save(
+            cycle=cycle,
+            council=council,
+            data=form.to_input(),
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            submit=submitting,
         )
-        return render(
-            request,
-            "scorecard/selfassessment/edit.html",
-            _edit_context(form, council, cycle, measure_groups=choices, assessment=assessment),
-        )
-    submitting = request.POST.get("action") == "submit"
-    form = SelfAssessmentForm(request.POST, submitting=submitting, **kwargs)
-    conflict = None
-    if form.is_valid():
-        try:
-            services.self_assessment_save(
-                cycle=cycle,
-                council=council,
-                data=form.to_input(),
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                submit=submitting,
-            )
-        except services.EditConflict:
-            conflict = selectors.self_assessment_for(cycle=cycle, council=council)
-        except services.NotEditable as exc:
-            messages.error(request, f"Your changes were not saved: {exc}")
-            conflict = None
-        else:
-            if submitting:
-                messages.success(request, f"{council}'s self-assessment for {cycle.name} is submitted.")
-                return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
-            messages.success(request, "Draft saved.")
-            return redirect("scorecard:selfassessment-edit", council.gss_code, cycle.slug)
-    if conflict is not None:
-        # Keep what they typed; a new save after reading the other version replaces it, on purpose.
-        data = request.POST.copy()
-        data["version"] = str(conflict.version)
-        form = SelfAssessmentForm(data, submitting=False, **kwargs)
-        form.is_valid()
-    return render(
-        request,
-        "scorecard/selfassessment/edit.html",
-        _edit_context(form, council, cycle, measure_groups=choices, assessment=assessment, conflict=conflict),
-        status=409 if conflict is not None else 200,
-    )
+    except services.EditConflict:
+        return None, selectors.self_assessment_for(cycle=cycle, council=council)
+    except services.NotEditable as exc:
+        messages.error(request, f"Your changes were not saved: {exc}")
+        return None, None
+    if submitting:
+        messages.success(request, f"{council}'s self-assessment for {cycle.name} is submitted.")
+        return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug), None
+    messages.success(request, "Draft saved.")
+    return redirect("scorecard:selfassessment-edit", council.gss_code, cycle.slug), None
 
 
 @require_http_methods(["POST"])
