@@ -18,6 +18,7 @@ from scorecard.demo import demo_data_remove, demo_values_seed
 from scorecard.imports import ascof_import
 from scorecard.models import Area, Measure, Period, Value
 from scorecard.periods import period_get_or_create
+from scorecard.selectors import base as selectors_base
 from tests import selfassessment_helpers as sa
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +103,8 @@ def test_a_council_page_reads_only_its_own_values_once_the_period_is_computed(mo
     _values(west_midlands + _more_councils(40), [2022, 2023])
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     calls = []
-    real = selectors._period_values
-    monkeypatch.setattr(selectors, "_period_values", lambda **kw: calls.append(kw) or real(**kw))
+    real = selectors_base.period_values
+    monkeypatch.setattr(selectors_base, "period_values", lambda **kw: calls.append(kw) or real(**kw))
 
     first = selectors.council_scorecard(council=birmingham)
     assert len(calls) == 1  # every council's values of the period, read once

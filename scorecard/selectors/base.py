@@ -1,0 +1,355 @@
+"""What every scorecard read shares: the shapes of a figure and a comparator, the bulk reads of a period's
+values, and ``PeriodStats`` (every council's figures, ranks, quartiles and comparators for a period), computed
+once per data version. The rules are in the package docstring and ``docs/SCORING.md``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from councils.models import Council
+from scorecard import scoring
+from scorecard.cache import cached_read
+from scorecard.catalogue import framework_for_start_year
+from scorecard.models import Area, Domain, Framework, Measure, Period, Value
+
+REGION = "region"
+ENGLAND = "england"
+COUNCIL_TYPE = "council_type"
+NEAREST_NEIGHBOURS = "nearest_neighbours_median"
+COMPARATOR_KEYS = (REGION, ENGLAND, COUNCIL_TYPE, NEAREST_NEIGHBOURS)
+WORST_MOVERS = 3
+
+# The council's comparator group: a real one (import_neighbours), a synthetic demo one, or none.
+GROUP_REAL = "real"
+GROUP_DEMO = "demo"
+GROUP_NONE = "none"
+
+
+@dataclass(frozen=True)
+class ComparatorValue:
+    """A comparator figure. ``published`` is False when it was computed (or is missing)."""
+
+    value: Decimal | None
+    published: bool
+    formatted: str
+    is_demo: bool = False
+    count: int = 0  # how many council values a computed figure is taken over; 0 when published
+
+    @property
+    def computed(self) -> bool:
+        return self.value is not None and not self.published
+
+    @property
+    def computed_from(self) -> int:
+        """How many council figures a computed comparator is the median of (0 when published)."""
+        return self.count if self.computed else 0
+
+
+@dataclass
+class OverviewCell:
+    measure: Measure
+    value: Decimal | None
+    status: str
+    formatted: str
+    is_demo: bool
+    rank: int | None  # within the region
+    rank_of: int
+    quartile_england: int | None
+    rag: scoring.RAG | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: Decimal | None
+    status: str
+    is_demo: bool
+
+
+def figure_of(value: Decimal | None, status: str, is_demo: bool) -> Figure:
+    usable = value if value is not None and status == Value.Status.OK else None
+    return Figure(usable, status, is_demo)
+
+
+MISSING = Figure(None, Value.Status.MISSING, False)
+
+
+@dataclass
+class PeriodValues:
+    """Every council and comparator-area headline value for one period, from two queries."""
+
+    # measure id → council GSS code → figure
+    councils: dict[int, dict[str, Figure]]
+    council_region: dict[str, int | None]
+    council_type: dict[str, str]
+    # (measure id, kind, region id or council type or "") → figure
+    comparators: dict[tuple[int, str, object], Figure]
+    areas: list[tuple[int, str, str, str, Figure]]  # (measure id, key, kind, name, figure)
+
+
+def period_values(*, period: Period | None, measure_ids: list[int] | None) -> PeriodValues:
+    """Two queries. ``measure_ids`` None: every measure's values of the period."""
+    result = PeriodValues(defaultdict(dict), {}, {}, {}, [])
+    if period is None or measure_ids == []:
+        return result
+    which = {"measure_id__in": measure_ids} if measure_ids is not None else {}
+    rows = Value.objects.filter(
+        period=period, breakdown=Value.TOTAL, area__kind=Area.Kind.COUNCIL, **which
+    ).values_list(
+        "measure_id",
+        "area__council__gss_code",
+        "area__council__region_id",
+        "area__council__council_type",
+        "value",
+        "status",
+        "is_demo",
+    )
+    for measure_id, gss, region_id, council_type, value, status, is_demo in rows:
+        result.councils[measure_id][gss] = figure_of(value, status, is_demo)
+        result.council_region[gss] = region_id
+        result.council_type[gss] = council_type
+    comparator_rows = (
+        Value.objects.filter(period=period, breakdown=Value.TOTAL, **which)
+        .exclude(area__kind=Area.Kind.COUNCIL)
+        .values_list(
+            "measure_id",
+            "area__kind",
+            "area__region_id",
+            "area__council_type",
+            "area__key",
+            "area__name",
+            "value",
+            "status",
+            "is_demo",
+        )
+        .order_by("area__kind", "area__name")
+    )
+    for measure_id, kind, region_id, council_type, key, name, value, status, is_demo in comparator_rows:
+        figure = figure_of(value, status, is_demo)
+        result.areas.append((measure_id, key, kind, name, figure))
+        if kind == Area.Kind.ENGLAND:
+            scope: object = ""
+        elif kind == Area.Kind.REGION and region_id is not None:
+            scope = region_id
+        elif kind == Area.Kind.COUNCIL_TYPE and council_type:
+            scope = council_type
+        else:
+            continue
+        lookup = (measure_id, kind, scope)
+        if lookup not in result.comparators or result.comparators[lookup].value is None:
+            result.comparators[lookup] = figure
+    return result
+
+
+def _attach_domains(measures: list[Measure], domains: list[Domain]) -> list[Measure]:
+    """Set each measure's domain from the list already read, so ``measure.domain`` costs no query."""
+    by_id = {d.pk: d for d in domains}
+    for measure in measures:
+        measure.domain = by_id.get(measure.domain_id)  # type: ignore[assignment]
+    return measures
+
+
+def catalogue() -> tuple[list[Period], list[Domain], list[Measure]]:
+    """Every period (oldest first), domain and measure (its domain attached), once per data version: every
+    save of these rows bumps it (scorecard/cache.py). Shared between requests: never changed by callers."""
+
+    def compute() -> tuple[list[Period], list[Domain], list[Measure]]:
+        domains = list(Domain.objects.all())
+        measures = _attach_domains(list(Measure.objects.all()), domains)
+        return list(Period.objects.order_by("start_year")), domains, measures
+
+    return cached_read("catalogue", compute=compute)
+
+
+def measures_for_period(
+    measures: list[Measure], *, period: Period | None, region_id: int | None
+) -> list[Measure]:
+    framework = framework_for_start_year(period.start_year) if period else None
+    chosen = [
+        m
+        for m in measures
+        if m.framework == framework
+        or (m.framework == Framework.LOCAL and m.owner_region_id in (None, region_id))
+    ]
+    return sorted(chosen, key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code))
+
+
+def period_before(periods: list[Period], period: Period | None) -> Period | None:
+    if period is None:
+        return None
+    earlier = [p for p in periods if p.start_year < period.start_year]
+    return max(earlier, key=lambda p: p.start_year) if earlier else None
+
+
+def format_figure(measure: Measure, value: Decimal | None, status: str | None = None) -> str:
+    return scoring.format_value(
+        value,
+        unit=measure.unit,
+        decimal_places=measure.decimal_places,
+        scale_max=measure.scale_max,
+        status=status,
+    )
+
+
+def comparator_value(
+    measure: Measure,
+    published: Figure | None,
+    population: list[Figure],
+    *,
+    real_only: bool = False,
+) -> ComparatorValue:
+    """The published figure, else the median of ``population``. ``real_only`` (the figure compared is
+    real) leaves out every synthetic demo figure, so a real figure never sits beside a synthetic one."""
+    if real_only:
+        published = published if published is not None and not published.is_demo else None
+        population = [f for f in population if not f.is_demo]
+    if published is not None and published.value is not None:
+        return ComparatorValue(
+            published.value, True, format_figure(measure, published.value), is_demo=published.is_demo
+        )
+    present = [f for f in population if f.value is not None]
+    value = scoring.computed_comparator(f.value for f in present)
+    return ComparatorValue(
+        value,
+        False,
+        format_figure(measure, value),
+        is_demo=any(f.is_demo for f in present),
+        count=len(present),
+    )
+
+
+def series_values(
+    rows: list[tuple[int, int, Figure]],
+    *,
+    measures_by_id: dict[int, Measure],
+    periods_by_id: dict[int, Period],
+) -> dict[tuple[str, int], Figure]:
+    """(series, period id) → figure, preferring the measure of the period's own framework."""
+    result: dict[tuple[str, int], Figure] = {}
+    preferred: set[tuple[str, int]] = set()
+    for measure_id, period_id, figure in rows:
+        measure = measures_by_id.get(measure_id)
+        period = periods_by_id.get(period_id)
+        if measure is None or period is None:
+            continue
+        lookup = (measure.series, period_id)
+        own = measure.framework == framework_for_start_year(period.start_year)
+        if lookup in preferred and not own:
+            continue
+        if own:
+            preferred.add(lookup)
+        result[lookup] = figure
+    return result
+
+
+@dataclass
+class MeasureStats:
+    """One measure in one period, over every council: figures, ranks, quartiles and comparators."""
+
+    figures: dict[str, Figure] = field(default_factory=dict)  # council GSS code → figure
+    region_rank: dict[str, scoring.Rank] = field(default_factory=dict)  # within the council's region
+    region_ranked: dict[int, int] = field(default_factory=dict)  # region id → figures ranked there ("of n")
+    england_rank: dict[str, scoring.Rank] = field(default_factory=dict)
+    quartile_england: dict[str, int | None] = field(default_factory=dict)
+    real: bool = False  # any real (non-demo) figure
+    # (kind, region id / council type / "", real_only) → the comparator (published, else computed)
+    comparators: dict[tuple[str, object, bool], ComparatorValue] = field(default_factory=dict)
+
+    def comparator(self, kind: str, scope: object, *, real_only: bool) -> ComparatorValue | None:
+        return self.comparators.get((kind, scope, real_only))
+
+
+NO_STATS = MeasureStats()
+
+
+@dataclass
+class PeriodStats:
+    """Every council's figures of a period with what follows from them alone (``period_stats``)."""
+
+    council_region: dict[str, int | None]
+    council_type: dict[str, str]
+    measures: dict[int, MeasureStats]
+    areas: list[
+        tuple[int, str, str, str, Figure]
+    ]  # published comparator areas: (measure id, key, kind, name)
+
+    def measure(self, measure_id: int) -> MeasureStats:
+        return self.measures.get(measure_id, NO_STATS)
+
+
+def _measure_stats(measure: Measure, data: PeriodValues) -> MeasureStats:
+    population = data.councils.get(measure.pk, {})
+    polarity = measure.polarity
+    stats = MeasureStats(figures=dict(population))
+    stats.real = any(f.value is not None and not f.is_demo for f in population.values())
+    stats.england_rank = scoring.rank_values({g: f.value for g, f in population.items()}, polarity=polarity)
+    stats.quartile_england = {
+        g: (scoring.quartile_from_rank(r.rank, r.rank_of) if scoring.has_polarity(polarity) else None)
+        for g, r in stats.england_rank.items()
+    }
+    by_region: dict[object, list[str]] = defaultdict(list)
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for gss in population:
+        region_id = data.council_region.get(gss)
+        if region_id:
+            by_region[region_id].append(gss)
+        by_type[data.council_type.get(gss, "")].append(gss)
+    for region_id, members in by_region.items():
+        ranks = scoring.rank_values({g: population[g].value for g in members}, polarity=polarity)
+        stats.region_rank.update(ranks)
+        stats.region_ranked[region_id] = sum(1 for g in members if population[g].value is not None)
+    groups: list[tuple[str, object, list[Figure]]] = [(Area.Kind.ENGLAND, "", list(population.values()))]
+    groups += [(Area.Kind.REGION, rid, [population[g] for g in m]) for rid, m in by_region.items()]
+    groups += [(Area.Kind.COUNCIL_TYPE, t, [population[g] for g in m]) for t, m in by_type.items()]
+    scopes = {(kind, scope) for kind, scope, _ in groups}
+    # A published area with no council figures in its group (e.g. a region whose councils are missing).
+    scopes |= {(kind, scope) for (mid, kind, scope) in data.comparators if mid == measure.pk}
+    members_of = {(kind, scope): figures for kind, scope, figures in groups}
+    for kind, scope in scopes:
+        for real_only in (False, True):
+            stats.comparators[(kind, scope, real_only)] = comparator_value(
+                measure,
+                data.comparators.get((measure.pk, kind, scope)),
+                members_of.get((kind, scope), []),
+                real_only=real_only,
+            )
+    return stats
+
+
+def period_stats(*, period: Period | None, measures: list[Measure]) -> PeriodStats:
+    """The period's statistics for every measure that has figures in it, from the cache when the data has
+    not changed since they were computed (``scorecard.cache``); else two queries and the arithmetic."""
+    if period is None:
+        return PeriodStats({}, {}, {}, [])
+
+    def compute() -> PeriodStats:
+        data = period_values(period=period, measure_ids=None)
+        by_id = {m.pk: m for m in measures}
+        with_figures = set(data.councils) | {mid for mid, *_ in data.areas}
+        return PeriodStats(
+            council_region=data.council_region,
+            council_type=data.council_type,
+            measures={mid: _measure_stats(by_id[mid], data) for mid in with_figures if mid in by_id},
+            areas=data.areas,
+        )
+
+    return cached_read("period-stats", period.pk, compute=compute)
+
+
+def overview_cell(*, measure: Measure, figure: Figure, stats: MeasureStats, council: Council) -> OverviewCell:
+    """One council's cell of a measure: its figure, rank in its region, England quartile and RAG."""
+    unranked = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0))
+    rank = stats.region_rank.get(council.gss_code, unranked)
+    quartile = stats.quartile_england.get(council.gss_code)
+    return OverviewCell(
+        measure=measure,
+        value=figure.value,
+        status=figure.status,
+        formatted=format_figure(measure, figure.value, figure.status),
+        is_demo=figure.is_demo,
+        rank=rank.rank,
+        rank_of=rank.rank_of,
+        quartile_england=quartile,
+        rag=scoring.rag_for_quartile(quartile, polarity=measure.polarity),
+    )

@@ -1,0 +1,303 @@
+"""One council's balanced scorecard: its measures by domain, with rank, quartile, RAG, direction,
+comparators and commentary (the council page, the packs and the API)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from councils.models import Council, NearestNeighbour
+from scorecard import scoring
+from scorecard.catalogue import framework_for_start_year
+from scorecard.models import Area, Domain, Measure, Period, Value
+from scorecard.selectors.base import (
+    COUNCIL_TYPE,
+    ENGLAND,
+    GROUP_DEMO,
+    GROUP_NONE,
+    GROUP_REAL,
+    MISSING,
+    NEAREST_NEIGHBOURS,
+    REGION,
+    WORST_MOVERS,
+    ComparatorValue,
+    Figure,
+    MeasureStats,
+    catalogue,
+    comparator_value,
+    figure_of,
+    format_figure,
+    measures_for_period,
+    period_before,
+    period_stats,
+    series_values,
+)
+
+
+@dataclass
+class ScorecardRow:
+    measure: Measure
+    code: str  # as published under the period's framework
+    key: str
+    series: str
+    value: Decimal | None
+    status: str  # Value.Status; "missing" when there is no row
+    formatted: str
+    is_demo: bool
+    rank: int | None  # within the council's region
+    rank_of: int
+    rank_label: str  # "3rd of 14"
+    quartile_england: int | None
+    quartile_region: int | None
+    rag: scoring.RAG | None
+    direction: scoring.Direction
+    previous_value: Decimal | None
+    previous_formatted: str
+    change: Decimal | None  # relative change from the previous period
+    comparators: dict[str, ComparatorValue]  # keys: COMPARATOR_KEYS
+    commentary: scoring.Commentary | None
+    trend: list[tuple[str, Decimal | None]]  # (period label, value) for every available period
+
+
+@dataclass
+class DomainSummary:
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    no_rag: int = 0
+    improving: int = 0
+    worsening: int = 0
+    worst_movers: list[ScorecardRow] = field(default_factory=list)  # worsening rows, largest change first
+
+
+@dataclass
+class DomainSection:
+    domain: Domain | None  # None: measures not assigned to a domain
+    rows: list[ScorecardRow]
+    summary: DomainSummary
+    self_rating: object = None  # selfassessment.selectors.ScorecardSelfRating, when a viewer may see it
+
+
+@dataclass
+class CouncilScorecard:
+    council: Council
+    period: Period | None
+    periods: list[Period]  # periods with data for the council, oldest first
+    previous_period: Period | None
+    framework: str | None
+    domains: list[DomainSection]
+    data_is_demo: bool
+    neighbour_group: str = GROUP_NONE  # GROUP_REAL, GROUP_DEMO or GROUP_NONE
+    successors: list[Council] = field(default_factory=list)  # for a former council
+
+    @property
+    def rows(self) -> list[ScorecardRow]:
+        return [row for section in self.domains for row in section.rows]
+
+    @property
+    def lacks_real_neighbours(self) -> bool:
+        """Real figures are shown but there is no real comparator group to set them beside."""
+        return self.neighbour_group != GROUP_REAL and any(
+            row.value is not None and not row.is_demo for row in self.rows
+        )
+
+
+def council_scorecard(
+    *, council: Council, period: Period | None = None, viewer: object = None
+) -> CouncilScorecard:
+    """The council's balanced scorecard for ``period`` (None: the latest period with data for it).
+
+    Seven queries whatever the size of the data: periods, domains, measures, the council's own values
+    in every period, its nearest neighbours, and the period's council and comparator values. With a
+    ``viewer`` (a user), one more: the council's submitted self-ratings for the period, set on each
+    section's ``self_rating`` when the viewer may read them.
+    """
+    all_periods, domains, all_measures = catalogue()
+    periods_by_id = {p.pk: p for p in all_periods}
+    measures_by_id = {m.pk: m for m in all_measures}
+
+    own_rows = [
+        (measure_id, period_id, figure_of(value, status, is_demo))
+        for measure_id, period_id, value, status, is_demo in Value.objects.filter(
+            area__council=council, breakdown=Value.TOTAL
+        ).values_list("measure_id", "period_id", "value", "status", "is_demo")
+    ]
+    available_ids = {period_id for _, period_id, _ in own_rows}
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
+    previous_period = period_before(all_periods, period)
+    own_series = series_values(own_rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
+
+    measures = measures_for_period(all_measures, period=period, region_id=council.region_id)
+    neighbours = list(
+        NearestNeighbour.objects.filter(council=council)
+        .order_by("position")
+        .values_list("neighbour_gss_code", "is_demo")
+    )
+    real_codes = [code for code, is_demo in neighbours if not is_demo]
+    demo_codes = [code for code, is_demo in neighbours if is_demo]
+    neighbour_group = GROUP_REAL if real_codes else (GROUP_DEMO if demo_codes else GROUP_NONE)
+    stats = period_stats(period=period, measures=all_measures)
+
+    rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
+    for measure in measures:
+        row = _scorecard_row(
+            council=council,
+            measure=measure,
+            stats=stats.measure(measure.pk),
+            neighbour_codes=real_codes,
+            demo_neighbour_codes=demo_codes,
+            own_series=own_series,
+            period=period,
+            previous_period=previous_period,
+            periods=periods,
+        )
+        rows_by_domain[measure.domain_id].append(row)
+
+    sections = [DomainSection(d, rows_by_domain.get(d.pk, []), DomainSummary()) for d in domains]
+    if rows_by_domain.get(None):
+        sections.append(DomainSection(None, rows_by_domain[None], DomainSummary()))
+    for section in sections:
+        section.summary = _domain_summary(section.rows)
+    if viewer is not None:
+        from scorecard.selfassessment.selectors import attach_self_ratings
+
+        attach_self_ratings(sections=sections, council=council, period=period, viewer=viewer)
+    rows = [row for section in sections for row in section.rows]
+    data_is_demo = any(
+        row.is_demo or any(c.is_demo and c.value is not None for c in row.comparators.values())
+        for row in rows
+    )
+    successors = list(council.successors.order_by("name")) if council.is_former else []
+    return CouncilScorecard(
+        council=council,
+        period=period,
+        periods=periods,
+        previous_period=previous_period,
+        framework=framework_for_start_year(period.start_year) if period else None,
+        domains=sections,
+        data_is_demo=data_is_demo,
+        neighbour_group=neighbour_group,
+        successors=successors,
+    )
+
+
+def _plain_numbers(commentary: scoring.Commentary, *, name: str, formatted: str, measure: Measure) -> str:
+    """What the rules cannot word is shown as the numbers alone, not as a finding."""
+    return f"{name}: {formatted}; nearest neighbours' median: {format_figure(measure, commentary.median)}."
+
+
+def _scorecard_row(
+    *,
+    council: Council,
+    measure: Measure,
+    stats: MeasureStats,
+    neighbour_codes: list[str],
+    demo_neighbour_codes: list[str],
+    own_series: dict[tuple[str, int], Figure],
+    period: Period | None,
+    previous_period: Period | None,
+    periods: list[Period],
+) -> ScorecardRow:
+    """One measure of the council's scorecard: its own figure looked up in the period's statistics (work in
+    proportion to this council's measures and neighbours, never to the number of councils)."""
+    population = stats.figures
+    own = population.get(council.gss_code, MISSING)
+    real = own.value is not None and not own.is_demo
+    if not neighbour_codes and not real:
+        # A synthetic group may sit beside synthetic figures only (demo mode, labelled).
+        neighbour_codes = demo_neighbour_codes
+    polarity = measure.polarity
+    region_rank = (
+        stats.region_rank.get(council.gss_code, scoring.Rank(None, 0))
+        if council.region_id
+        else scoring.Rank(None, 0)
+    )
+    if council.region_id and council.gss_code not in population:
+        # No figure: unranked, but "of n" still counts the region's ranked figures.
+        region_rank = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0))
+    quartile_england = stats.quartile_england.get(council.gss_code)
+    quartile_region = (
+        scoring.quartile_from_rank(region_rank.rank, region_rank.rank_of)
+        if scoring.has_polarity(polarity)
+        else None
+    )
+    previous = own_series.get((measure.series, previous_period.pk), MISSING) if previous_period else MISSING
+    neighbour_figures = [
+        population[code]
+        for code in neighbour_codes
+        if code in population and not (real and population[code].is_demo)
+    ]
+    empty = ComparatorValue(None, False, format_figure(measure, None))
+    comparators = {
+        REGION: (
+            stats.comparator(Area.Kind.REGION, council.region_id, real_only=real) or empty
+            if council.region_id
+            else empty
+        ),
+        ENGLAND: stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty,
+        COUNCIL_TYPE: stats.comparator(Area.Kind.COUNCIL_TYPE, council.council_type, real_only=real) or empty,
+        NEAREST_NEIGHBOURS: comparator_value(measure, None, neighbour_figures, real_only=real),
+    }
+    commentary = scoring.commentary_for(
+        name=council.name,
+        value=own.value,
+        group_values=[f.value for f in neighbour_figures],
+        polarity=polarity,
+        unit=measure.unit,
+        decimal_places=measure.decimal_places,
+        scale_max=measure.scale_max,
+    )
+    if commentary is not None and commentary.needs_manual:
+        commentary = replace(
+            commentary,
+            text=_plain_numbers(
+                commentary, name=council.name, formatted=format_figure(measure, own.value), measure=measure
+            ),
+        )
+    return ScorecardRow(
+        measure=measure,
+        code=measure.code,
+        key=measure.key,
+        series=measure.series,
+        value=own.value,
+        status=own.status,
+        formatted=format_figure(measure, own.value, own.status),
+        is_demo=own.is_demo,
+        rank=region_rank.rank,
+        rank_of=region_rank.rank_of,
+        rank_label=region_rank.label,
+        quartile_england=quartile_england,
+        quartile_region=quartile_region,
+        rag=scoring.rag_for_quartile(quartile_england, polarity=polarity),
+        direction=scoring.direction_of_travel(
+            current=own.value, previous=previous.value, polarity=polarity, unit=measure.unit
+        ),
+        previous_value=previous.value,
+        previous_formatted=format_figure(measure, previous.value, previous.status),
+        change=scoring.relative_change(current=own.value, previous=previous.value),
+        comparators=comparators,
+        commentary=commentary,
+        trend=[(p.label, own_series.get((measure.series, p.pk), MISSING).value) for p in periods],
+    )
+
+
+def _domain_summary(rows: list[ScorecardRow]) -> DomainSummary:
+    summary = DomainSummary()
+    for row in rows:
+        if row.rag is scoring.RAG.GREEN:
+            summary.green += 1
+        elif row.rag is scoring.RAG.AMBER:
+            summary.amber += 1
+        elif row.rag is scoring.RAG.RED:
+            summary.red += 1
+        else:
+            summary.no_rag += 1
+        summary.improving += row.direction is scoring.Direction.IMPROVING
+        summary.worsening += row.direction is scoring.Direction.WORSENING
+    worsening = [row for row in rows if row.direction is scoring.Direction.WORSENING]
+    worsening.sort(key=lambda row: abs(row.change or 0), reverse=True)
+    summary.worst_movers = worsening[:WORST_MOVERS]
+    return summary
