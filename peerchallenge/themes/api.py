@@ -19,13 +19,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from councils.models import ApiToken
 from peerchallenge.models import Summit
 from peerchallenge.themes import selectors, services
-from scorecard.api.views import TOKEN_SCHEMES, _error, api_view
+from scorecard.api.views import api_authenticate, api_error, api_view
 
 WRITE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 MAX_BODY = 100_000
@@ -36,24 +34,14 @@ def api_write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in WRITE_METHODS:
-            response = _error(405, f"Method {request.method} is not allowed here.")
-            response["Allow"] = ", ".join(WRITE_METHODS)
-            return response
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Allow"] = ", ".join(WRITE_METHODS)
-            return response
-        scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
-        if scheme in TOKEN_SCHEMES:
-            if request.method == "POST":
-                return _error(403, "An API token only reads: sign in to save themes.")
-            token = ApiToken.authenticate(key.strip())
-            if token is None or (token.user.is_demo and not settings.DEMO_MODE):
-                return _error(401, "Invalid or revoked API token.")
-            request.user = token.user
-        elif not request.user.is_authenticated:
-            return _error(401, "Authentication required.")
+        refused = api_authenticate(
+            request,
+            methods=WRITE_METHODS,
+            not_allowed="Method {method} is not allowed here.",
+            refuse_key_writes="An API token only reads: sign in to save themes.",
+        )
+        if refused is not None:
+            return refused
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -72,7 +60,7 @@ def summit_list(request: HttpRequest) -> HttpResponse:
 def summit_themes(request: HttpRequest, pk: int) -> HttpResponse:
     summit = Summit.objects.select_related("region").filter(pk=pk).first()
     if summit is None or not request.user.has_perm("peerchallenge.view_themes", summit):
-        return _error(404, "No such summit.")
+        return api_error(404, "No such summit.")
     if request.method == "POST":
         return _create(request, summit)
     published_only = not request.user.has_perm("peerchallenge.view_all_themes", summit)
@@ -82,15 +70,15 @@ def summit_themes(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _create(request: HttpRequest, summit: Summit) -> HttpResponse:
     if not request.user.has_perm("peerchallenge.log_themes", summit):
-        return _error(403, "You may not log themes at this summit.")
+        return api_error(403, "You may not log themes at this summit.")
     if len(request.body) > MAX_BODY:
-        return _error(400, "The theme is too long.")
+        return api_error(400, "The theme is too long.")
     try:
         body = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return _error(400, "Send the theme as a JSON object.")
+        return api_error(400, "Send the theme as a JSON object.")
     if not isinstance(body, dict):
-        return _error(400, "Send the theme as a JSON object.")
+        return api_error(400, "Send the theme as a JSON object.")
     client_id = body.get("client_id", "")
     if not isinstance(client_id, str) or len(client_id) > 64 or "\x00" in client_id:
         return JsonResponse(

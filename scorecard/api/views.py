@@ -26,7 +26,8 @@ from scorecard.periods import UnknownPeriod, period_from_query
 TOKEN_SCHEMES = ("Token", "Bearer")
 
 
-def _error(status: int, detail: str) -> JsonResponse:
+def api_error(status: int, detail: str) -> JsonResponse:
+    """A JSON error ``{"detail": ...}``; a 401 says how to authenticate."""
     response = JsonResponse({"detail": detail}, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Token realm="api"'
@@ -38,6 +39,37 @@ def _number(value: Decimal | None) -> float | None:
 
 
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def api_authenticate(
+    request: HttpRequest, *, methods: tuple[str, ...], not_allowed: str, refuse_key_writes: str = ""
+) -> HttpResponse | None:
+    """The checks every API view starts with; the response that ends the request, or None to go on.
+
+    A method outside ``methods`` is a JSON 405 (``not_allowed``, with ``{method}``) with an ``Allow``
+    header; OPTIONS answers 204 with it. A ``Token``/``Bearer`` key signs the token's user in for this
+    request (``refuse_key_writes``, when given, refuses a token any write); otherwise the session's user
+    must be signed in (401).
+    """
+    if request.method not in methods:
+        response = api_error(405, not_allowed.format(method=request.method))
+        response["Allow"] = ", ".join(methods)
+        return response
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        response["Allow"] = ", ".join(methods)
+        return response
+    scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme in TOKEN_SCHEMES:
+        if refuse_key_writes and request.method not in ("GET", "HEAD"):
+            return api_error(403, refuse_key_writes)
+        token = ApiToken.authenticate(key.strip())
+        if token is None or (token.user.is_demo and not settings.DEMO_MODE):
+            return api_error(401, "Invalid or revoked API token.")
+        request.user = token.user
+    elif not request.user.is_authenticated:
+        return api_error(401, "Authentication required.")
+    return None
 
 
 def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -52,24 +84,15 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ALLOWED_METHODS:
-            response = _error(405, f"Method {request.method} is not allowed: this API is read-only.")
-            response["Allow"] = ", ".join(ALLOWED_METHODS)
-            return response
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Allow"] = ", ".join(ALLOWED_METHODS)
-            return response
-        scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
-        if scheme in TOKEN_SCHEMES:
-            token = ApiToken.authenticate(key.strip())
-            if token is None or (token.user.is_demo and not settings.DEMO_MODE):
-                return _error(401, "Invalid or revoked API token.")
-            request.user = token.user
-        elif not request.user.is_authenticated:
-            return _error(401, "Authentication required.")
+        refused = api_authenticate(
+            request,
+            methods=ALLOWED_METHODS,
+            not_allowed="Method {method} is not allowed: this API is read-only.",
+        )
+        if refused is not None:
+            return refused
         if not request.user.has_perm("councils.view_council"):
-            return _error(403, "You do not have permission to read scorecard data.")
+            return api_error(403, "You do not have permission to read scorecard data.")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -80,7 +103,7 @@ def _period_param(request: HttpRequest) -> tuple[Period | None, JsonResponse | N
     try:
         return period_from_query(request.GET), None
     except UnknownPeriod as exc:
-        return None, _error(400, str(exc))
+        return None, api_error(400, str(exc))
 
 
 def _comparator(value: selectors.ComparatorValue) -> dict[str, Any]:
@@ -173,7 +196,7 @@ def _domain_json(d: Any) -> dict[str, Any]:
 def council_scorecard(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
     if council is None:
-        return _error(404, f"No council with GSS code {gss_code[:12]!r}.")
+        return api_error(404, f"No council with GSS code {gss_code[:12]!r}.")
     period, error = _period_param(request)
     if error is not None:
         return error
@@ -222,7 +245,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 def measure_values(request: HttpRequest, key: str) -> HttpResponse:
     measure = Measure.objects.select_related("domain", "replaces", "owner_region").filter(key=key).first()
     if measure is None:
-        return _error(404, f"No measure with key {key[:64]!r}.")
+        return api_error(404, f"No measure with key {key[:64]!r}.")
     period, error = _period_param(request)
     if error is not None:
         return error
@@ -254,20 +277,20 @@ def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse
 
     council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
     if council is None:
-        return _error(404, f"No council with GSS code {gss_code[:12]!r}.")
+        return api_error(404, f"No council with GSS code {gss_code[:12]!r}.")
     if council.region is None:
-        return _error(404, f"{council.name} has no region, so no self-assessment cycle.")
+        return api_error(404, f"{council.name} has no region, so no self-assessment cycle.")
     slug = request.GET.get("cycle", "").strip()
     cycle = sa_selectors.cycle_for_region(region=council.region, slug=slug or None)
     if cycle is None:
         detail = f"No self-assessment cycle {slug[:100]!r}" if slug else "No self-assessment cycle yet"
-        return _error(404, f"{detail} for {council.region.name}.")
+        return api_error(404, f"{detail} for {council.region.name}.")
     found = sa_selectors.self_assessment_for(cycle=cycle, council=council)
     permission_object = found or SelfAssessment(cycle=cycle, council=council)
     if not request.user.has_perm("scorecard.view_selfassessment", permission_object):
-        return _error(403, "You do not have permission to read this self-assessment.")
+        return api_error(403, "You do not have permission to read this self-assessment.")
     if found is None:
-        return _error(404, f"{council.name} has not started its self-assessment for {cycle.name}.")
+        return api_error(404, f"{council.name} has not started its self-assessment for {cycle.name}.")
     view = sa_selectors.self_assessment_view(cycle=cycle, council=council, include_previous=False)
     assessment = view.assessment
     return JsonResponse(
