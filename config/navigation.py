@@ -37,6 +37,9 @@ def navigation_for_user(*, user, path: str) -> list[NavItem]:  # type: ignore[no
     ]
     if user.is_staff or user_memberships(user):
         items.append(("Peer challenge", reverse("peerchallenge:summit-list")))
+    if region is not None and user.has_perm("peerchallenge.view_work_programme", region):
+        url = reverse("themes:work-programme-latest", kwargs={"gss_code": region.gss_code})
+        items.append(("Work programme", url))
     if user.has_perm("councils.import_data"):
         items.append(("Imports", reverse("scorecard:import-list")))
     if region is not None and user.has_perm("councils.view_people", region):

@@ -118,6 +118,7 @@ def test_navigation_fits_the_role(client_for):
         "Councils",
         "Measures",
         "Peer challenge",
+        "Work programme",
     ]
     lead_nav = client_for("sli_lead").get("/").context["navigation"]
     assert [item.label for item in lead_nav] == [
@@ -128,6 +129,7 @@ def test_navigation_fits_the_role(client_for):
         "Councils",
         "Measures",
         "Peer challenge",
+        "Work programme",
         "Imports",
         "People",
     ]

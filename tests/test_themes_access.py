@@ -185,3 +185,23 @@ def test_findings_of_their_own_council_only(setting, role):
     assert response.status_code == (
         302 if role in {"admin", "coordinator"} else 403 if role == "sli_lead" else 404
     )
+
+
+def test_nobody_logs_or_edits_themes_once_the_summit_is_closed(setting):
+    """A closed summit's themes are the record: the log page and the API refuse, the list offers no log
+    button and the theme page no edit; reading them goes on."""
+    summit = setting["summit"]
+    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.CLOSED)
+    for role in ("coordinator", "logger"):
+        client = Client()
+        client.force_login(setting["users"][role])
+        assert client.get(f"/summits/{summit.pk}/plenary/").status_code == 403
+        body = json.dumps({"title": "Late theme", "client_id": f"late-{role}"})
+        response = client.post(f"/api/summits/{summit.pk}/themes/", body, content_type="application/json")
+        assert response.status_code == 403
+        listing = client.get(f"/summits/{summit.pk}/themes/")
+        assert listing.status_code == 200
+        assert "Published" in listing.content.decode()
+        assert "Log themes" not in listing.content.decode()
+    assert not Theme.objects.filter(summit=summit, title="Late theme").exists()

@@ -4,7 +4,7 @@ The predicates build on councils/rules.py; they live here because loggers are a 
 Objects: a Summit (themes), a Region (work programme) and a SessionFinding (findings and follow-up).
 
 - Coordinator of the region: everything, and names the loggers of a summit.
-- Loggers named for a summit: log and edit its themes.
+- Loggers named for a summit: log and edit its themes (nobody logs or edits themes once a summit is closed).
 - SLI lead of the region: reads everything (themes before they are published too); edits the work programme.
 - DASSs and delegates of the region's councils: the published themes and the published work programme of
   their region, and the findings and follow-up of their own council.
@@ -39,9 +39,14 @@ def is_published(user, obj) -> bool:  # type: ignore[no-untyped-def]
     return bool(getattr(obj, "is_published", False))
 
 
+@rules.predicate
+def is_closed_summit(user, summit) -> bool:  # type: ignore[no-untyped-def]
+    return getattr(summit, "state", None) == "closed"
+
+
 can_log_themes = is_admin | is_coordinator_of | is_theme_logger_of
-# Log, edit, merge, split and undo themes at a summit.
-rules.add_perm("peerchallenge.log_themes", can_log_themes)
+# Log, edit, merge, split and undo themes at a summit, until it is closed (its themes are then the record).
+rules.add_perm("peerchallenge.log_themes", can_log_themes & ~is_closed_summit)
 # Name the loggers and publish the themes: the coordinator.
 rules.add_perm("peerchallenge.manage_themes", is_admin | is_coordinator_of)
 # Every theme of a summit, published or not.
