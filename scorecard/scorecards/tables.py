@@ -208,8 +208,8 @@ def comparison_export_rows(comparison: Comparison) -> list[dict[str, Any]]:
     return rows
 
 
-# The tidy long table: one row per figure the page shows (councils and comparators alike).
-FIGURE_COLUMNS = [
+# The tidy long tables start the same: where, when, which measure and the figure (councils and comparators).
+_LONG_COLUMNS = [
     ("period", "Period"),
     ("area_gss_code", "GSS code"),
     ("area", "Area"),
@@ -220,6 +220,10 @@ FIGURE_COLUMNS = [
     ("value", "Value"),
     ("unit", "Unit"),
     ("status", "Status"),
+]
+# The tidy long table: one row per figure the page shows (councils and comparators alike).
+FIGURE_COLUMNS = [
+    *_LONG_COLUMNS,
     ("basis", "Basis"),
     ("rag", "RAG"),
     ("rank", "Rank in region"),
@@ -374,16 +378,7 @@ def comparison_figure_rows(comparison: Comparison) -> list[dict[str, Any]]:
 # --- The measure page (one measure, every council of a region or of England) -------------------------
 
 MEASURE_COLUMNS = [
-    ("period", "Period"),
-    ("area_gss_code", "GSS code"),
-    ("area", "Area"),
-    ("area_type", "Area type"),
-    ("code", "Code"),
-    ("measure_key", "Measure key"),
-    ("measure", "Measure"),
-    ("value", "Value"),
-    ("unit", "Unit"),
-    ("status", "Status"),
+    *_LONG_COLUMNS,
     ("rank_england", "Rank in England"),
     ("rank_england_of", "Councils ranked in England"),
     ("rank", "Rank in region"),

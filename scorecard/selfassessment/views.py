@@ -44,6 +44,13 @@ def _cycle(region: Region | None, slug: str) -> SelfAssessmentCycle:
     return cycle
 
 
+def _assessment_at(gss_code: str, slug: str) -> tuple[Council, SelfAssessmentCycle, SelfAssessment]:
+    """The council, the cycle of its region and its self-assessment in it (an unsaved one if not started)."""
+    council = _council(gss_code)
+    cycle = _cycle(council.region, slug)
+    return council, cycle, _assessment_or_placeholder(cycle, council)
+
+
 def _assessment_or_placeholder(cycle: SelfAssessmentCycle, council: Council) -> SelfAssessment:
     """The saved self-assessment, or an unsaved draft standing for "not started" (same permissions)."""
     found = selectors.self_assessment_for(cycle=cycle, council=council)
@@ -146,9 +153,7 @@ def council_latest(request: HttpRequest, gss_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
-    council = _council(gss_code)
-    cycle = _cycle(council.region, slug)
-    assessment = _assessment_or_placeholder(cycle, council)
+    council, cycle, assessment = _assessment_at(gss_code, slug)
     _require(request, VIEW, assessment)
     view = selectors.self_assessment_view(cycle=cycle, council=council)
     if view.previous_assessment is not None and not request.user.has_perm(VIEW, view.previous_assessment):
@@ -188,9 +193,7 @@ def _edit_context(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
-    council = _council(gss_code)
-    cycle = _cycle(council.region, slug)
-    assessment = _assessment_or_placeholder(cycle, council)
+    council, cycle, assessment = _assessment_at(gss_code, slug)
     refused = _edit_refused(request, council=council, cycle=cycle, assessment=assessment)
     if refused is not None:
         return refused
@@ -262,9 +265,7 @@ def _edit_save(request: HttpRequest, *, form, council, cycle, submitting: bool):
 
 @require_http_methods(["POST"])
 def reopen(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
-    council = _council(gss_code)
-    cycle = _cycle(council.region, slug)
-    assessment = _assessment_or_placeholder(cycle, council)
+    council, cycle, assessment = _assessment_at(gss_code, slug)
     _require(request, REOPEN, assessment)
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -293,9 +294,7 @@ def reopen(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def history(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
-    council = _council(gss_code)
-    cycle = _cycle(council.region, slug)
-    assessment = _assessment_or_placeholder(cycle, council)
+    council, cycle, assessment = _assessment_at(gss_code, slug)
     if assessment.pk is None:
         raise Http404("This self-assessment has not been started.")
     _require(request, HISTORY, assessment)
@@ -313,9 +312,7 @@ def history(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def export_docx(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
-    council = _council(gss_code)
-    cycle = _cycle(council.region, slug)
-    assessment = _assessment_or_placeholder(cycle, council)
+    council, cycle, assessment = _assessment_at(gss_code, slug)
     if assessment.pk is None:
         raise Http404("This self-assessment has not been started.")
     _require(request, VIEW, assessment)
