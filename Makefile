@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	touch $@
 
 assets: static/build/.built
-static/build/.built: package.json package-lock.json static/src/app.scss static/src/init.js static/src/charts.js static/src/js-enabled.js static/src/plenary.js $(VENV)/.installed
+static/build/.built: package.json package-lock.json static/src/app.scss static/src/init.js static/src/charts.js static/src/js-enabled.js static/src/plenary.js static/src/progress.js $(VENV)/.installed
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/build/govuk
 	npx sass --pkg-importer=node --style=compressed --no-source-map static/src/app.scss static/build/app.min.css
@@ -40,7 +40,7 @@ static/build/.built: package.json package-lock.json static/src/app.scss static/s
 	# The compiled CSS references govuk-frontend's images (and fonts, if switched on): collectstatic's
 	# manifest storage fails on any missing file, so copy the whole assets folder.
 	rm -rf static/build/govuk/assets && cp -R node_modules/govuk-frontend/dist/govuk/assets static/build/govuk/assets
-	cp static/src/charts.js static/src/js-enabled.js static/src/plenary.js static/build/
+	cp static/src/charts.js static/src/js-enabled.js static/src/plenary.js static/src/progress.js static/build/
 	$(PY) -c "import plotly.offline, pathlib; pathlib.Path('static/build/plotly.min.js').write_text(plotly.offline.get_plotlyjs())"
 	touch $@
 

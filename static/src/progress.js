@@ -1,8 +1,9 @@
-// Import progress: poll the import's status and update the counts; open the result when the work ends.
-// Without JavaScript the page refreshes itself (a <noscript> meta refresh) and has a refresh link.
+// Progress of background work (an import, a pack build): poll the status JSON the panel names, show its
+// counts, and open the result when the work has ended. Without JavaScript the page refreshes itself (a
+// <noscript> meta refresh) or has a refresh link. Used by any page with a [data-app-progress] panel.
 (function () {
   "use strict";
-  var panel = document.getElementById("import-progress");
+  var panel = document.querySelector("[data-app-progress]");
   if (!panel || !window.fetch) return;
   var url = panel.getAttribute("data-status-url");
   var number = new Intl.NumberFormat("en-GB");
@@ -11,8 +12,13 @@
     panel.querySelectorAll("[data-progress]").forEach(function (element) {
       var value = status[element.getAttribute("data-progress")];
       if (value === undefined || value === null) return;
-      element.textContent = typeof value === "number" ? number.format(value) : value;
+      element.textContent = typeof value === "number" ? number.format(value) : String(value);
     });
+  }
+
+  // The import's status says "busy"; a pack build's says "finished".
+  function ended(status) {
+    return status.finished === true || status.busy === false;
   }
 
   function poll() {
@@ -23,10 +29,10 @@
       })
       .then(function (status) {
         show(status);
-        if (status.busy) {
-          window.setTimeout(poll, 700);
-        } else {
+        if (ended(status)) {
           window.location.assign(status.url);
+        } else {
+          window.setTimeout(poll, 700);
         }
       })
       .catch(function () {
