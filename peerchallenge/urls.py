@@ -31,6 +31,7 @@ urlpatterns = [
     path("summits/<int:pk>/packs/<str:gss_code>.pdf", pack_views.pack_pdf, name="pack-pdf"),
     path("summits/<int:pk>/packs/<str:gss_code>-pro-forma.docx", pack_views.pack_docx, name="pack-docx"),
     path("summits/<int:pk>/questions/<str:gss_code>/", pack_views.question_set, name="question-set"),
+    path("summits/<int:pk>/question-bank/", pack_views.question_bank, name="question-bank"),
     path("lessons/", views.lesson_list, name="lesson-list"),
     path("lessons/new/", views.lesson_create, name="lesson-create"),
 ]

@@ -220,3 +220,36 @@ def test_pack_data_takes_a_constant_number_of_queries(demo_summit, django_assert
     with django_assert_max_num_queries(60):
         pack = selectors.pack_build_data(council=birmingham, summit=summit)
     assert pack.questions and QuestionSet.objects.count() == 1 and Question.objects.exists()
+
+
+def test_the_coordinator_keeps_the_question_bank(client_for, demo_summit, dass):
+    """The bank page adds and removes template questions of the summit's cycle, with GOV.UK errors; a DASS
+    may not change it."""
+    from peerchallenge.models import QuestionBankItem
+    from scorecard.models import Domain
+
+    summit = demo_summit
+    url = f"/summits/{summit.pk}/question-bank/"
+    client = client_for("coordinator")
+    page = client.get(url)
+    assert page.status_code == 200 and "Question bank" in page.content.decode()
+    refused = client.post(url, {"action": "add", "text": ""})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "There is a problem" in body and "Choose the domain the question belongs to" in body
+    assert "Enter the question" in body
+    domain = Domain.objects.order_by("position").last()
+    too_long = client.post(url, {"action": "add", "domain": domain.pk, "text": "x" * 1001})
+    assert too_long.status_code == 400 and "1,000 characters or fewer" in too_long.content.decode()
+    before = QuestionBankItem.objects.filter(cycle=summit.cycle).count()
+    added = client.post(
+        url, {"action": "add", "domain": domain.pk, "text": "How do staff hear about changes?"}
+    )
+    assert added.status_code == 302
+    item = QuestionBankItem.objects.get(cycle=summit.cycle, text="How do staff hear about changes?")
+    assert item.domain == domain
+    assert "How do staff hear about changes?" in client.get(url).content.decode()
+    assert client_for("dass").post(url, {"action": "delete", "item": item.pk}).status_code in (403, 404)
+    assert client.post(url, {"action": "delete", "item": "99999999999999"}).status_code == 404
+    assert client.post(url, {"action": "delete", "item": item.pk}).status_code == 302
+    assert QuestionBankItem.objects.filter(cycle=summit.cycle).count() == before

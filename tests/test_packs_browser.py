@@ -15,10 +15,12 @@ def summit(transactional_db):  # type: ignore[no-untyped-def]
     from peerchallenge.services import seed_demo_summits
     from scorecard.catalogue import catalogue_load
     from scorecard.demo import demo_values_seed
+    from scorecard.selfassessment.demo import self_assessment_demo_seed
 
     reference_data_load()
     catalogue_load()
     demo_values_seed()
+    self_assessment_demo_seed()  # the summit's cycle: its question bank
     seed_demo_summits(region_gss_code="E12000005")
     return Summit.objects.get(is_demo=True, state=Summit.State.PUBLISHED)
 
@@ -57,4 +59,14 @@ def test_the_dass_edits_their_question_set_and_the_pages_pass_axe(
     page.goto(f"{live_server.url}/summits/{summit.pk}/packs/")
     assert page.locator("button:has-text('Build every pack (ZIP)')").count() == 1
     screenshot(page, "summit-packs-coordinator")
+    assert axe_violations(page) == []
+    page.click("a:has-text('question bank')")
+    page.select_option("#id_domain", label="Culture and Change")
+    page.fill("#id_text", "How do staff hear about changes before they happen?")
+    page.click("button:has-text('Add to the bank')")
+    assert "How do staff hear about changes" in page.locator("main").inner_text()
+    screenshot(page, "question-bank")
+    assert axe_violations(page) == []
+    page.click("button:has-text('Add to the bank')")  # empty: the error summary
+    assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []

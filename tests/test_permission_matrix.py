@@ -288,6 +288,10 @@ EXPECTATIONS: dict[str, Expect] = {
             "other_dass": 400,
         },
     ),
+    # The cycle's question bank: the region's coordinator and admins (a POST without a question is a 400).
+    "peerchallenge:question-bank": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/question-bank/", SUMMIT_WRITE(200), SUMMIT_WRITE(400)
+    ),
     # Building every pack (ZIP): the region's coordinator and admins.
     "peerchallenge:pack-build": Expect(
         lambda o: f"/summits/{o['summit'].pk}/packs/build/", SUMMIT_GET_405, SUMMIT_WRITE(302)

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
-from peerchallenge.packs.models import QUESTION_LIMIT, PackBuild, Question, QuestionSet
+from peerchallenge.packs.forms import BankQuestionForm
+from peerchallenge.packs.models import QUESTION_LIMIT, PackBuild, Question, QuestionBankItem, QuestionSet
 from scorecard.models import Domain
 
 GET = ["GET", "HEAD"]
@@ -274,3 +275,43 @@ def _question_set_page(
         },
         status=400 if errors else 200,
     )
+
+
+@require_http_methods([*GET, "POST"])
+def question_bank(request: HttpRequest, pk: int) -> HttpResponse:
+    """The template questions of the summit's self-assessment cycle, by domain: every question set of the
+    cycle's summits starts with them. The region's coordinator keeps them (add, delete)."""
+    summit = _summit(request, pk)
+    if not request.user.has_perm("peerchallenge.build_packs", summit):
+        raise PermissionDenied
+    form = BankQuestionForm()
+    status = 200
+    if request.method == "POST" and summit.cycle is not None:
+        if request.POST.get("action") == "delete":
+            item = get_object_or_404(QuestionBankItem, pk=_int(request.POST.get("item")), cycle=summit.cycle)
+            services.bank_question_delete(item=item)
+            messages.success(request, "Question removed from the bank.")
+            return redirect("peerchallenge:question-bank", pk=summit.pk)
+        form = BankQuestionForm(request.POST)
+        if form.is_valid():
+            services.bank_question_add(
+                cycle=summit.cycle, domain=form.cleaned_data["domain"], text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Question added to the bank.")
+            return redirect("peerchallenge:question-bank", pk=summit.pk)
+        status = 400
+    elif request.method == "POST":
+        return HttpResponse("This summit has no self-assessment cycle, so no question bank.", status=400)
+    items = selectors.question_bank(cycle=summit.cycle) if summit.cycle is not None else []
+    domains = [(d, [i for i in items if i.domain_id == d.pk]) for d in Domain.objects.all()]
+    return render(
+        request,
+        "peerchallenge/packs/question_bank.html",
+        {"summit": summit, "form": form, "domains": domains, "count": len(items)},
+        status=status,
+    )
+
+
+def _int(value: str | None) -> int:
+    """A database id from a form field, or 0 (no such row) for anything else."""
+    return int(value) if value and value.isdigit() and len(value) <= 9 else 0
