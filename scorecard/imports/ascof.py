@@ -44,7 +44,7 @@ from scorecard.imports.common import (
     range_problem,
     read_raw,
     report_progress,
-    run_import,
+    run_planned_import,
     scan_formulas,
     upsert_values,
 )
@@ -196,13 +196,7 @@ def _ascof_import(
         if frame is not None:
             plan = _validate(frame, name, year, problems, counts, progress, skip_unknown_measures)
 
-    def write(record: ImportRecord) -> None:
-        assert plan is not None
-        _write(
-            plan, record, user, counts, progress, allow_blanking=allow_blanking or dry_run, problems=problems
-        )
-
-    return run_import(
+    return run_planned_import(
         kind=ImportRecord.Kind.ASCOF,
         raw=raw,
         file_name=name,
@@ -210,9 +204,11 @@ def _ascof_import(
         counts=counts,
         dry_run=dry_run,
         user=user,
-        write=write if plan is not None else None,
-        into=into,
         plan=plan,
+        write_plan=_write,
+        progress=progress,
+        allow_blanking=allow_blanking,
+        into=into,
     )
 
 

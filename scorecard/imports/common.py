@@ -871,6 +871,46 @@ def delete_demo_values(counts: Counts) -> None:
     counts.summary["demo_neighbours_deleted"] = demo_neighbours_remove()
 
 
+def run_planned_import(
+    *,
+    kind: str,
+    raw: RawFile | None,
+    file_name: str,
+    problems: Problems,
+    counts: Counts,
+    dry_run: bool,
+    user: Any,
+    plan: Any,
+    write_plan: Callable[..., None],
+    progress: Progress | None,
+    allow_blanking: bool,
+    into: ImportRecord | None = None,
+) -> ImportOutcome:
+    """:func:`run_import` for a file validated into ``plan`` (None: it had problems, nothing is written).
+
+    ``write_plan(plan, record, user, counts, progress, allow_blanking=..., problems=...)`` writes it; a dry
+    run lists the figures it would blank instead of stopping on them.
+    """
+
+    def write(record: ImportRecord) -> None:
+        write_plan(
+            plan, record, user, counts, progress, allow_blanking=allow_blanking or dry_run, problems=problems
+        )
+
+    return run_import(
+        kind=kind,
+        raw=raw,
+        file_name=file_name,
+        problems=problems,
+        counts=counts,
+        dry_run=dry_run,
+        user=user,
+        write=write if plan is not None else None,
+        into=into,
+        plan=plan,
+    )
+
+
 def run_import(
     *,
     kind: str,

@@ -47,7 +47,7 @@ from scorecard.imports.common import (
     range_problem,
     read_raw,
     report_progress,
-    run_import,
+    run_planned_import,
     scan_formulas,
     tidy_frame,
     upsert_values,
@@ -156,13 +156,7 @@ def measures_import(
         ):
             plan = None
 
-    def write(record: ImportRecord) -> None:
-        assert plan is not None
-        _write(
-            plan, record, user, counts, progress, allow_blanking=allow_blanking or dry_run, problems=problems
-        )
-
-    return run_import(
+    return run_planned_import(
         kind=ImportRecord.Kind.LOCAL,
         raw=raw,
         file_name=name,
@@ -170,9 +164,11 @@ def measures_import(
         counts=counts,
         dry_run=dry_run,
         user=user,
-        write=write if plan is not None else None,
-        into=into,
         plan=plan,
+        write_plan=_write,
+        progress=progress,
+        allow_blanking=allow_blanking,
+        into=into,
     )
 
 
