@@ -13,10 +13,10 @@ and a page never shows stale figures; old entries simply expire.
   in flight cannot keep the old figures under the new token.
 
 Writes that bump: every import (``imports.common.run_import``), demo seeding and removal
-(``scorecard.demo``), and any save or delete of a measure, period, domain, council, area or value row
-through the ORM, and any save of a value row (signals wired in ``scorecard.apps``). Set-based writes
-(``bulk_create``, ``QuerySet.update`` and deletes of values, raw SQL) are not caught by a signal: code
-that writes values that way calls :func:`data_version_bump` itself.
+(``scorecard.demo``), any save or delete of a measure, period, domain, council or area row through the
+ORM, and any save of a value row (signals wired in ``scorecard.apps``). Values have no delete signal (it
+would turn the bulk deletes row by row): set-based writes (``bulk_create``, ``QuerySet.update``, deletes
+of values, raw SQL) and the admin's value deletes call :func:`data_version_bump` themselves.
 """
 
 from __future__ import annotations

@@ -194,6 +194,22 @@ def test_a_value_saved_one_by_one_shows_at_once(client_for):
     assert "23.9" in client.get(region_page).content.decode()
 
 
+def test_a_value_deleted_in_the_admin_leaves_the_pages_at_once(client_for):
+    demo_values_seed()
+    client = client_for("admin")
+    region_page = "/regions/E12000005/scorecard/?period=2023-24"
+    value = Value.objects.get(area__key=BIRMINGHAM, measure__key="ascof-2023-1a", period__start_year=2023)
+    shown = client.get(region_page).context["overview"]
+    assert any(
+        c.value == value.value for row in shown.rows for c in row.cells if row.council.gss_code == BIRMINGHAM
+    )
+    response = client.post(f"/admin/scorecard/value/{value.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Value.objects.filter(pk=value.pk).exists()
+    rows = client.get(region_page).context["overview"].rows
+    birmingham = next(row for row in rows if row.council.gss_code == BIRMINGHAM)
+    assert not any(c.measure.key == "ascof-2023-1a" and c.value is not None for c in birmingham.cells)
+
+
 def test_a_measure_change_shows_at_once(client_for):
     demo_values_seed()
     client = client_for("dass")

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from councils.models import Council
+from councils.models import Council, NearestNeighbour
 from scorecard import scoring
 from scorecard.cache import cached_read
 from scorecard.catalogue import framework_for_start_year
@@ -163,14 +163,15 @@ def catalogue() -> tuple[list[Period], list[Domain], list[Measure]]:
 
 
 def measures_for_period(
-    measures: list[Measure], *, period: Period | None, region_id: int | None
+    measures: list[Measure], *, period: Period | None, region_ids: set[int | None]
 ) -> list[Measure]:
+    """The period's framework's measures, then the national local measures and those of ``region_ids``."""
     framework = framework_for_start_year(period.start_year) if period else None
     chosen = [
         m
         for m in measures
         if m.framework == framework
-        or (m.framework == Framework.LOCAL and m.owner_region_id in (None, region_id))
+        or (m.framework == Framework.LOCAL and (m.owner_region_id is None or m.owner_region_id in region_ids))
     ]
     return sorted(chosen, key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code))
 
@@ -180,6 +181,16 @@ def period_before(periods: list[Period], period: Period | None) -> Period | None
         return None
     earlier = [p for p in periods if p.start_year < period.start_year]
     return max(earlier, key=lambda p: p.start_year) if earlier else None
+
+
+def neighbour_groups(council: Council) -> tuple[list[str], list[str]]:
+    """GSS codes of the council's nearest neighbours in order: (the real group, the demo group)."""
+    neighbours = list(
+        NearestNeighbour.objects.filter(council=council)
+        .order_by("position")
+        .values_list("neighbour_gss_code", "is_demo")
+    )
+    return [c for c, demo in neighbours if not demo], [c for c, demo in neighbours if demo]
 
 
 def format_figure(measure: Measure, value: Decimal | None, status: str | None = None) -> str:
@@ -317,7 +328,7 @@ def _measure_stats(measure: Measure, data: PeriodValues) -> MeasureStats:
     return stats
 
 
-def period_stats(*, period: Period | None, measures: list[Measure]) -> PeriodStats:
+def period_stats(*, period: Period | None) -> PeriodStats:
     """The period's statistics for every measure that has figures in it, from the cache when the data has
     not changed since they were computed (``scorecard.cache``); else two queries and the arithmetic."""
     if period is None:
@@ -325,7 +336,7 @@ def period_stats(*, period: Period | None, measures: list[Measure]) -> PeriodSta
 
     def compute() -> PeriodStats:
         data = period_values(period=period, measure_ids=None)
-        by_id = {m.pk: m for m in measures}
+        by_id = {m.pk: m for m in catalogue()[2]}
         with_figures = set(data.councils) | {mid for mid, *_ in data.areas}
         return PeriodStats(
             council_region=data.council_region,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from councils.models import Council, Region
-from scorecard.catalogue import framework_for_start_year
-from scorecard.models import Area, Framework, Measure, Period, Value
+from scorecard.models import Area, Measure, Period, Value
 from scorecard.selectors.base import (
     MISSING,
     ComparatorValue,
     OverviewCell,
     catalogue,
     comparator_value,
+    measures_for_period,
     overview_cell,
     period_stats,
 )
@@ -62,21 +62,8 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
     for council in councils:
         if council.region is not None and council.region not in regions:
             regions.append(council.region)
-    framework = framework_for_start_year(period.start_year) if period else None
-    region_ids = {r.pk for r in regions}
-    measures = sorted(
-        (
-            m
-            for m in all_measures
-            if m.framework == framework
-            or (
-                m.framework == Framework.LOCAL
-                and (m.owner_region_id is None or m.owner_region_id in region_ids)
-            )
-        ),
-        key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code),
-    )
-    stats = period_stats(period=period, measures=all_measures)
+    measures = measures_for_period(all_measures, period=period, region_ids={r.pk for r in regions})
+    stats = period_stats(period=period)
     rows: list[ComparisonRow] = []
     demo = False
     for measure in measures:

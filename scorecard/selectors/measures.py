@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from councils.models import Council, NearestNeighbour, Region
+from councils.models import Council, Region
 from scorecard import scoring
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Framework, Measure, Period, Value
@@ -21,6 +21,7 @@ from scorecard.selectors.base import (
     comparator_value,
     figure_of,
     format_figure,
+    neighbour_groups,
     period_before,
     series_values,
 )
@@ -45,7 +46,6 @@ class MeasureValueRow:
     previous_value: Decimal | None
     trend: list[tuple[str, Decimal | None]]
     # Added for the measure page (issue 8); defaults keep older constructors working.
-    tied_england: bool = False
     rank_england_label: str = ""  # "joint 3rd of 152"; "" when unranked
     status_text: str = ""  # why there is no figure: scoring.status_words
     code: str = ""  # the code the figure was published under in the period
@@ -81,7 +81,6 @@ class MeasureValues:
     comparator_trends: dict[str, list[ComparatorValue]] = field(default_factory=dict)
     council: Council | None = None
     series: list[Measure] = field(default_factory=list)  # the measures of the series, every framework
-    ranked_in_england: int = 0  # figures ranked in England in the period ("of n")
 
     @property
     def councils(self) -> list[MeasureValueRow]:
@@ -177,7 +176,6 @@ def measure_values(
     current = {c.gss_code: figure_for(c.gss_code, period) for c in all_councils}
     polarity = used.polarity
     england_ranks = scoring.rank_values({g: f.value for g, f in current.items()}, polarity=polarity)
-    result.ranked_in_england = sum(1 for f in current.values() if f.value is not None)
     region_of = {c.gss_code: c.region_id for c in all_councils}
     region_ranks: dict[str, scoring.Rank] = {}
     for region_id in {c.region_id for c in shown}:
@@ -276,7 +274,6 @@ def _measure_value_row(
         ),
         previous_value=previous.value,
         trend=trend,
-        tied_england=england_rank.tied,
         rank_england_label=england_rank.label,
         status_text=(
             ""
@@ -351,12 +348,5 @@ def _published_comparators(
 def _neighbour_codes(council: Council) -> tuple[list[str], bool]:
     """The council's comparator group: its real nearest neighbours, else (demo mode) its demo ones; and
     whether the group is a demo one."""
-    neighbours = list(
-        NearestNeighbour.objects.filter(council=council)
-        .order_by("position")
-        .values_list("neighbour_gss_code", "is_demo")
-    )
-    real = [code for code, is_demo in neighbours if not is_demo]
-    if real:
-        return real, False
-    return [code for code, is_demo in neighbours if is_demo], True
+    real, demo = neighbour_groups(council)
+    return (real, False) if real else (demo, True)

@@ -52,10 +52,10 @@ def region_overview(
     periods = [p for p in all_periods if p.pk in available_ids]
     if period is None:
         period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
-    measures = measures_for_period(all_measures, period=period, region_id=region.pk)
+    measures = measures_for_period(all_measures, period=period, region_ids={region.pk})
     if domain is not None:
         measures = [m for m in measures if m.domain_id == domain.pk]
-    stats = period_stats(period=period, measures=all_measures)
+    stats = period_stats(period=period)
     # A former council is listed only for the years it has figures (its history).
     with_figures = {gss for m in measures for gss in stats.measure(m.pk).figures}
     councils = [c for c in councils if not c.is_former or c.gss_code in with_figures]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from councils.models import Council, NearestNeighbour
+from councils.models import Council
 from scorecard import scoring
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Domain, Measure, Period, Value
@@ -29,6 +29,7 @@ from scorecard.selectors.base import (
     figure_of,
     format_figure,
     measures_for_period,
+    neighbour_groups,
     period_before,
     period_stats,
     series_values,
@@ -130,16 +131,10 @@ def council_scorecard(
     previous_period = period_before(all_periods, period)
     own_series = series_values(own_rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
 
-    measures = measures_for_period(all_measures, period=period, region_id=council.region_id)
-    neighbours = list(
-        NearestNeighbour.objects.filter(council=council)
-        .order_by("position")
-        .values_list("neighbour_gss_code", "is_demo")
-    )
-    real_codes = [code for code, is_demo in neighbours if not is_demo]
-    demo_codes = [code for code, is_demo in neighbours if is_demo]
+    measures = measures_for_period(all_measures, period=period, region_ids={council.region_id})
+    real_codes, demo_codes = neighbour_groups(council)
     neighbour_group = GROUP_REAL if real_codes else (GROUP_DEMO if demo_codes else GROUP_NONE)
-    stats = period_stats(period=period, measures=all_measures)
+    stats = period_stats(period=period)
 
     rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
     for measure in measures:
