@@ -293,3 +293,27 @@ def test_admins_keep_the_question_bank_in_the_admin_site(admin_client):
         "/admin/peerchallenge/packbuild/",
     ):
         assert admin_client.get(path).status_code == 200, path
+
+
+def test_after_a_re_pairing_the_new_challenger_starts_their_own_set_and_the_old_one_is_not_theirs(people):
+    """Question sets belong to a (challenger, challenged) pair: re-pairing a summit hands nobody another
+    council's questions, and the pack prints the new challenger's set."""
+    from peerchallenge.packs import selectors
+    from peerchallenge.services import summit_swap
+
+    summit = people["summit"]
+    birmingham = people["councils"][BIRMINGHAM]
+    first = people["councils"][pairs(summit)[BIRMINGHAM]]
+    old = services.question_set_get_or_create(summit=summit, challenger=first, challenged=birmingham)
+    services.question_add(question_set=old, text="The old challenger's question", user=None)
+    summit_transition(summit=summit, to=Summit.State.DRAFT)
+    others = [people["councils"][c] for c in (COVENTRY, DUDLEY, SANDWELL) if c != first.gss_code]
+    summit_swap(summit=summit, first=first, second=others[0])
+    summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+    second = people["councils"][pairs(summit)[BIRMINGHAM]]
+    assert second != first
+    assert selectors.question_set_get(summit=summit, challenger=second, challenged=birmingham) is None
+    new = services.question_set_get_or_create(summit=summit, challenger=second, challenged=birmingham)
+    assert new.pk != old.pk
+    pack = selectors.pack_build_data(council=birmingham, summit=summit)
+    assert "The old challenger's question" not in [q.text for q in pack.questions]

@@ -23,7 +23,8 @@ from peerchallenge.models import Summit, SummitGroup
 from peerchallenge.packs import triggers as tr
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
 from scorecard import selectors as sc
-from scorecard.models import ImportRecord, Period, Value
+from scorecard.cache import data_version as scorecard_data_version
+from scorecard.models import Period
 from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, divergence_flags, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
@@ -206,9 +207,11 @@ def packs_for_user(*, user, summit: Summit) -> list[Session]:  # type: ignore[no
 # --- Question sets ---------------------------------------------------------------------------------------
 
 
-def question_set_get(*, summit: Summit, challenged: Council) -> QuestionSet | None:
+def question_set_get(*, summit: Summit, challenger: Council, challenged: Council) -> QuestionSet | None:
+    """The set ``challenger`` prepares on ``challenged`` (after a re-pairing, another challenger's old set is
+    not theirs)."""
     return (
-        QuestionSet.objects.filter(summit=summit, challenged=challenged)
+        QuestionSet.objects.filter(summit=summit, challenger=challenger, challenged=challenged)
         .select_related("summit__region", "challenger", "challenged")
         .first()
     )
@@ -371,13 +374,11 @@ def _pack_questions(
 
 
 def data_version(*, council: Council) -> str:
-    """A short key that changes whenever the figures could have changed: imports, value edits (history),
-    values added or removed, comparator groups."""
-    imports = ImportRecord.objects.aggregate(n=Max("pk"), at=Max("confirmed_at"))
-    values = Value.objects.aggregate(n=Count("pk"), top=Max("pk"))
-    history = Value.history.aggregate(top=Max("history_id"))
+    """A short key that changes whenever the figures could have changed: the scorecard's data version
+    (``scorecard.cache``: imports, value and reference-data writes) and the council's comparator group
+    (its import lives in ``councils``, which cannot bump the scorecard's version)."""
     neighbours = NearestNeighbour.objects.filter(council=council).aggregate(n=Count("pk"), top=Max("pk"))
-    parts = [imports, values, history, neighbours]
+    parts = [scorecard_data_version(), neighbours]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
 
 
@@ -399,9 +400,12 @@ def pack_version(
         else None
     )
     question_set = None
-    if summit is not None and include_questions:
+    session = (
+        session_for(summit=summit, challenged=council) if summit is not None and include_questions else None
+    )
+    if session is not None:
         question_set = (
-            QuestionSet.objects.filter(summit=summit, challenged=council)
+            QuestionSet.objects.filter(summit=summit, challenger=session.challenger, challenged=council)
             .values_list("pk", "updated_at")
             .first()
         )
@@ -468,7 +472,11 @@ def pack_build_data(
     ]
     neighbours, source = neighbour_group(council=council, group=card.neighbour_group)
     session = session_for(summit=summit, challenged=council) if summit is not None else None
-    question_set = question_set_get(summit=summit, challenged=council) if summit is not None else None
+    question_set = (
+        question_set_get(summit=summit, challenger=session.challenger, challenged=council)
+        if session is not None
+        else None
+    )
     bank = question_bank(cycle=cycle) if cycle is not None else []
     questions = (
         _pack_questions(question_set=question_set, generated=found, bank=bank) if include_questions else []

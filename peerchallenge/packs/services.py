@@ -7,12 +7,14 @@ question, so a pack is built again only when something it shows has changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -330,25 +332,35 @@ def packs_zip(*, files: list[PackFiles]) -> bytes:
 
 # --- Building a summit's packs in the background -----------------------------------------------------------
 
+# A waiting build with no progress for this long is taken for dead (a pack takes seconds).
+STALLED_AFTER = dt.timedelta(minutes=30)
+
 
 def pack_build_start(*, summit: Summit, user=None) -> PackBuild:  # type: ignore[no-untyped-def]
-    """Record a build and enqueue it (``tasks.summit_packs_task``); a build already waiting is reused."""
+    """Record a build and enqueue it (``tasks.summit_packs_task``) on the project's task queue, as imports
+    do. A build already waiting is reused, unless it has shown no progress for ``STALLED_AFTER`` (its worker
+    was stopped or killed): then a new one starts."""
     from peerchallenge.packs.tasks import summit_packs_task
 
     waiting = PackBuild.objects.filter(
-        summit=summit, state__in=[PackBuild.State.PENDING, PackBuild.State.RUNNING]
+        summit=summit,
+        state__in=[PackBuild.State.PENDING, PackBuild.State.RUNNING],
+        updated_at__gte=timezone.now() - STALLED_AFTER,
     ).first()
     if waiting is not None:
         return waiting
     build = PackBuild.objects.create(summit=summit, requested_by=user if getattr(user, "pk", None) else None)
-    transaction.on_commit(lambda: summit_packs_task.enqueue(build.pk))
+    task = summit_packs_task.using(queue_name=settings.TASKS_QUEUE)
+    transaction.on_commit(lambda: task.enqueue(build.pk))
     return build
 
 
 def pack_build_run(*, build_id: int) -> str:
     """The task's body: build every pack, note progress in the record, write the ZIP."""
     build = PackBuild.objects.select_related("summit__region", "summit__cycle__period").get(pk=build_id)
-    PackBuild.objects.filter(pk=build.pk).update(state=PackBuild.State.RUNNING, message="Starting")
+    PackBuild.objects.filter(pk=build.pk).update(
+        state=PackBuild.State.RUNNING, message="Starting", updated_at=timezone.now()
+    )
 
     def note(done: int, total: int, name: str) -> None:
         PackBuild.objects.filter(pk=build.pk).update(

@@ -41,7 +41,9 @@ def _session(summit: Summit, gss_code: str) -> selectors.Session:
 
 def _question_set_object(summit: Summit, session: selectors.Session) -> QuestionSet:
     """The saved set, or an unsaved one standing for it (the permission object before it is started)."""
-    found = selectors.question_set_get(summit=summit, challenged=session.challenged)
+    found = selectors.question_set_get(
+        summit=summit, challenger=session.challenger, challenged=session.challenged
+    )
     return found or QuestionSet(summit=summit, challenger=session.challenger, challenged=session.challenged)
 
 
