@@ -84,6 +84,8 @@ def test_post_creates_then_a_retried_save_answers_the_same_theme(client_for, coo
         ({"title": ""}, "title"),
         ({"title": "x" * 201}, "title"),
         ({"title": "Ok", "councils": ["E99999999"]}, "councils"),
+        ({"title": "Ok", "councils": ["E09000002"]}, "councils"),  # Barking and Dagenham: another region
+        ({"title": "Ok", "sessions": ["²"]}, "sessions"),  # a Unicode digit, not a session number
         ({"title": "Ok", "domains": "nope"}, "domains"),
         ({"title": "Ok", "measures": [{"a": 1}]}, "measures"),
         ({"title": 5}, "title"),
@@ -380,3 +382,21 @@ def test_pages_read_a_constant_number_of_queries(
     ):
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_a_theme_with_duplicates_merged_in_hands_them_over_each_undoable(summit, coordinator, domains):
+    """C into B, then B into A: C is merged into A on its own, so undoing it takes C's councils out of A."""
+    a = services.theme_create(
+        summit=summit, data=data(summit, "Workforce", [BIRMINGHAM]), by=coordinator
+    ).theme
+    b = services.theme_create(summit=summit, data=data(summit, "Staffing", [COVENTRY]), by=coordinator).theme
+    c = services.theme_create(summit=summit, data=data(summit, "Recruitment", [DUDLEY]), by=coordinator).theme
+    services.theme_merge(target=b, sources=[c], by=coordinator)
+    services.theme_merge(target=a, sources=[b], by=coordinator)
+    a.refresh_from_db()
+    c.refresh_from_db()
+    assert c.merged_into == a
+    assert set(a.councils.values_list("gss_code", flat=True)) == {BIRMINGHAM, COVENTRY, DUDLEY}
+    services.theme_merge_undo(source=c, by=coordinator)
+    assert set(a.councils.values_list("gss_code", flat=True)) == {BIRMINGHAM, COVENTRY}
+    assert set(b.councils.values_list("gss_code", flat=True)) == {COVENTRY}

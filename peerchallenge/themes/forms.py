@@ -13,7 +13,8 @@ from peerchallenge.forms import GovUKMixin
 from peerchallenge.models import Summit
 from peerchallenge.themes import services
 from peerchallenge.themes.models import Recommendation, Theme, WorkItem
-from scorecard.models import Domain, Measure
+from peerchallenge.themes.selectors import theme_measures
+from scorecard.models import Domain
 
 
 def _multi_select(field: forms.Field, *, size: int) -> None:
@@ -52,10 +53,7 @@ class ThemeForm(GovUKMixin, forms.Form):
         ]
         self.fields["domains"].choices = [(d.slug, d.name) for d in Domain.objects.order_by("position")]
         self.fields["measures"].choices = [
-            (m.key, f"{m.code} {m.title}")
-            for m in Measure.objects.filter(Q(owner_region__isnull=True) | Q(owner_region=summit.region_id))
-            .exclude(framework="local", owner_region__isnull=True)
-            .order_by("framework", "position", "code")
+            (m.key, f"{m.code} {m.title}") for m in theme_measures(summit=summit)
         ]
         groups = summit.groups.prefetch_related("members__council").order_by("position")
         self.fields["sessions"].choices = [

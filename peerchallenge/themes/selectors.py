@@ -26,6 +26,15 @@ from scorecard.models import Domain, Measure
 from scorecard.periods import period_start_year
 
 
+def theme_measures(*, summit: Summit) -> QuerySet[Measure]:
+    """The measures a theme of ``summit`` may link: the national frameworks' and the region's own local ones."""
+    return (
+        Measure.objects.filter(Q(owner_region__isnull=True) | Q(owner_region=summit.region_id))
+        .exclude(framework="local", owner_region__isnull=True)
+        .order_by("framework", "position", "code")
+    )
+
+
 def visible_summits(*, user) -> QuerySet[Summit]:  # type: ignore[no-untyped-def]
     """Summits the user may see, and those they were named to log themes at."""
     own = summits_for_user(user=user)

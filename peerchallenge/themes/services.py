@@ -21,6 +21,7 @@ from peerchallenge.themes.models import (
     WorkItemUpdate,
     WorkProgramme,
 )
+from peerchallenge.themes.selectors import theme_measures
 from scorecard.models import Domain, Measure
 
 LINKS = ("domains", "councils", "measures", "sessions")
@@ -101,9 +102,11 @@ def theme_input_from_keys(
         "sessions": keys("sessions", sessions),
     }
     found_domains = {d.slug: d for d in Domain.objects.filter(slug__in=wanted["domains"])}
-    found_councils = {c.gss_code: c for c in Council.objects.filter(gss_code__in=wanted["councils"])}
-    found_measures = {m.key: m for m in Measure.objects.filter(key__in=wanted["measures"])}
-    positions = [int(k) for k in wanted["sessions"] if k.isdigit() and len(k) < 6]
+    # The same choices as the page's form: the summit's region's councils, the measures it may link.
+    region_councils = Council.objects.filter(region_id=summit.region_id, gss_code__in=wanted["councils"])
+    found_councils = {c.gss_code: c for c in region_councils}
+    found_measures = {m.key: m for m in theme_measures(summit=summit).filter(key__in=wanted["measures"])}
+    positions = [int(k) for k in wanted["sessions"] if k.isascii() and k.isdigit() and len(k) < 6]
     found_sessions = {str(g.position): g for g in summit.groups.filter(position__in=positions)}
     for name, found in (
         ("domains", found_domains),
@@ -217,10 +220,18 @@ def theme_merge(*, target: Theme, sources: Iterable[Theme], by) -> Theme:  # typ
     """Merge duplicates into ``target``: their councils, domains, measures and sessions join it.
 
     Each source keeps its row (``merged_into`` set) and the merge records exactly what it added, so
-    :func:`theme_merge_undo` can take one merge back without undoing later edits.
+    :func:`theme_merge_undo` can take one merge back without undoing later edits. A source that has
+    duplicates merged into it hands them over: each is taken out of it and merged into ``target`` on its
+    own, so each of those merges can still be undone by itself.
     """
     target = Theme.objects.select_for_update().get(pk=target.pk)
+    expanded: list[Theme] = []
     for source in sources:
+        expanded.append(source)
+        for child in Theme.objects.filter(merged_into_id=source.pk).exclude(pk=target.pk).order_by("pk"):
+            theme_merge_undo(source=child, by=by)
+            expanded.append(child)
+    for source in expanded:
         source = Theme.objects.select_for_update().get(pk=source.pk)
         if source.pk == target.pk:
             raise ThemeError("A theme cannot be merged into itself.")
@@ -234,9 +245,6 @@ def theme_merge(*, target: Theme, sources: Iterable[Theme], by) -> Theme:  # typ
             getattr(target, name).add(*added[name])
         source.merged_into = target
         source.save(update_fields=["merged_into", "updated_at"])
-        for child in source.merged_from.all():  # a theme that had duplicates merged in: they follow it
-            child.merged_into = target
-            child.save(update_fields=["merged_into", "updated_at"])
         _record(
             theme=target,
             action=ThemeChange.Action.MERGED,

@@ -5,8 +5,6 @@ Another region's users learn nothing (404); people who may read but not write ge
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -631,7 +629,6 @@ def recommendation_follow_up(request: HttpRequest, pk: int, rec_pk: int) -> Http
             recommendation=recommendation,
             status=form.cleaned_data["follow_up"],
             note=form.cleaned_data["follow_up_note"],
-            on=dt.date.today(),
         )
         messages.success(request, "Follow-up saved.")
     else:
