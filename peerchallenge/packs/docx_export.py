@@ -8,22 +8,12 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from docx import Document
-from docx.shared import Pt
-
+from councils.exports import docx_document, docx_fill
 from peerchallenge.packs.selectors import Pack
 
 
-def _fill(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-    cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = bold
-
-
 def pro_forma_docx(*, pack: Pack) -> bytes:
-    document = Document()
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(11)
+    document = docx_document()
     period = pack.period.label if pack.period else "no period"
     document.core_properties.title = f"Pro-forma: {pack.council.name} ({pack.council.gss_code}), {period}"
     document.add_heading(f"Pro-forma questions: {pack.council.name}", level=0)
@@ -59,8 +49,8 @@ def pro_forma_docx(*, pack: Pack) -> bytes:
                 ("Follow-up", ""),
             ):
                 cells = table.add_row().cells
-                _fill(cells[0], label, bold=True)
-                _fill(cells[1], text)
+                docx_fill(cells[0], label, bold=True)
+                docx_fill(cells[1], text)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

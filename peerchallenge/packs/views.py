@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from councils.exports import DOCX_CONTENT_TYPE
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
 from peerchallenge.packs.forms import BankQuestionForm
@@ -108,7 +109,7 @@ def pack_docx(request: HttpRequest, pk: int, gss_code: str) -> FileResponse:
     return _download(
         files.docx,
         files.docx_download_name,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        DOCX_CONTENT_TYPE,
     )
 
 

@@ -1,5 +1,5 @@
 """The summary for directors as a Word document: "Common themes from the <year> summit and what the region
-will do" (python-docx, in the house style of scorecard/selfassessment/docx_export.py).
+will do" (python-docx, in the house style of councils.exports.docx_document).
 
 Text is written as typed (python-docx escapes it); nothing is ever a field code or formula.
 """
@@ -9,18 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from io import BytesIO
 
-from docx import Document
-from docx.shared import Pt
-
+from councils.exports import docx_document, docx_fill
 from councils.models import Region
 from peerchallenge.models import Summit
 from peerchallenge.themes.models import Theme, WorkItem
-
-
-def _fill(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-    cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = bold
 
 
 def summary_title(year: int) -> str:
@@ -35,9 +27,7 @@ def work_programme_docx(
     items: Sequence[WorkItem],
     is_demo: bool,
 ) -> bytes:
-    document = Document()
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(11)
+    document = docx_document()
     title = summary_title(year)
     document.core_properties.title = f"{region}: {title}"
     document.add_heading(title, level=0)
@@ -55,13 +45,13 @@ def work_programme_docx(
         table = document.add_table(rows=1, cols=3)
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, ("Theme", "Councils", "Domains"), strict=True):
-            _fill(cell, text, bold=True)
+            docx_fill(cell, text, bold=True)
         for theme in themes:
             councils = [c.name for c in theme.councils.all()]
             cells = table.add_row().cells
-            _fill(cells[0], theme.title + (f"\n{theme.description}" if theme.description else ""))
-            _fill(cells[1], f"{len(councils)}: " + ", ".join(councils) if councils else "–")
-            _fill(cells[2], ", ".join(d.name for d in theme.domains.all()) or "–")
+            docx_fill(cells[0], theme.title + (f"\n{theme.description}" if theme.description else ""))
+            docx_fill(cells[1], f"{len(councils)}: " + ", ".join(councils) if councils else "–")
+            docx_fill(cells[2], ", ".join(d.name for d in theme.domains.all()) or "–")
     if not any_theme:
         document.add_paragraph("No themes have been published for this year yet.")
 
@@ -85,8 +75,8 @@ def work_programme_docx(
             parts.append((f"Latest update ({updates[0].date:%d %B %Y})", updates[0].text))
         for label, text in parts:
             cells = table.add_row().cells
-            _fill(cells[0], label, bold=True)
-            _fill(cells[1], text)
+            docx_fill(cells[0], label, bold=True)
+            docx_fill(cells[1], text)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from councils.exports import export_response
+from councils.exports import docx_response, export_response
 from councils.models import Council, Region
 from peerchallenge.models import Summit
 from peerchallenge.themes import docx_export, exports, selectors, services
@@ -543,11 +543,7 @@ def work_programme_docx(request: HttpRequest, gss_code: str, year: int) -> HttpR
         is_demo=bool(context["programme"] and context["programme"].is_demo)
         or any(t.is_demo for _, themes in context["summit_themes"] for t in themes),
     )
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="common-themes-{region.gss_code}-{year}.docx"'
-    return response
+    return docx_response(body, filename=f"common-themes-{region.gss_code}-{year}")
 
 
 # --- Findings and follow-up -----------------------------------------------------------------------------------

@@ -7,24 +7,14 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from docx import Document
-from docx.shared import Pt
-
+from councils.exports import docx_document, docx_fill
 from scorecard.selfassessment.selectors import SelfAssessmentView
-
-
-def _fill(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-    cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
-    run.bold = bold
 
 
 def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
     """The DOCX bytes for ``view`` (from :func:`selectors.self_assessment_view`)."""
     assessment = view.assessment
-    document = Document()
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(11)
+    document = docx_document()
     document.core_properties.title = f"{view.council} self-assessment, {view.cycle}"
     document.add_heading(f"{view.council}: self-assessment", level=0)
     document.add_paragraph(f"{view.cycle.name} ({view.cycle.region}). Data compared: {view.cycle.period}.")
@@ -65,8 +55,8 @@ def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
             )
         for label, text in parts:
             cells = table.add_row().cells
-            _fill(cells[0], label, bold=True)
-            _fill(cells[1], text or "–")
+            docx_fill(cells[0], label, bold=True)
+            docx_fill(cells[1], text or "–")
 
     document.add_heading("Top three risks", level=1)
     for risk in assessment.top_risks if assessment else []:

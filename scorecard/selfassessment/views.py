@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from councils.exports import docx_response
 from councils.models import Council, Region
 from scorecard.models import Domain
 from scorecard.selfassessment import selectors, services
@@ -317,10 +318,4 @@ def export_docx(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
         raise Http404("This self-assessment has not been started.")
     _require(request, VIEW, assessment)
     content = self_assessment_docx(view=selectors.self_assessment_view(cycle=cycle, council=council))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="self-assessment-{council.slug}-{cycle.slug}.docx"'
-    )
-    return response
+    return docx_response(content, filename=f"self-assessment-{council.slug}-{cycle.slug}")
