@@ -26,7 +26,7 @@ from scorecard import selectors as sc
 from scorecard.cache import data_version as scorecard_data_version
 from scorecard.models import Period
 from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
-from scorecard.selfassessment.selectors import SelfAssessmentView, divergence_flags, self_assessment_view
+from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
 TEMPLATE_VERSION = "pack-1"  # raise when the pack's layout changes, so cached packs are rebuilt
@@ -274,11 +274,11 @@ def measure_facts(card: sc.CouncilScorecard) -> list[tr.MeasureFacts]:
     return facts
 
 
-def domain_facts(view: SelfAssessmentView | None, divergent: list | None = None) -> list[tr.DomainFacts]:
-    """Each domain of the submitted self-assessment as facts; divergences from ``divergence_flags``."""
+def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
+    """Each domain of the submitted self-assessment as facts, with the view's divergences from the data."""
     if view is None:
         return []
-    diverging = {d.domain.pk: d.data.text for d in (divergent if divergent is not None else view.divergences)}
+    diverging = {d.domain.pk: d.data.text for d in view.divergences}
     return [
         tr.DomainFacts(
             name=d.domain.name,
@@ -297,19 +297,13 @@ def pack_triggers(card: sc.CouncilScorecard, view: SelfAssessmentView | None) ->
 
 
 def council_triggers(*, council: Council, cycle: SelfAssessmentCycle | None) -> list[tr.Trigger]:
-    """The triggers for the question generator: the scorecard for the cycle's period (the latest without a
-    cycle) and the submitted self-assessment's divergences (``divergence_flags``)."""
+    """The triggers for the question generator, the same as the pack prints: the scorecard for the cycle's
+    period (the latest without a cycle) and the submitted (or reopened) self-assessment."""
     card = sc.council_scorecard(council=council, period=cycle.period if cycle else None)
-    view = submitted_view(cycle=cycle, council=council, card=card)
-    divergent = divergence_flags(cycle=cycle, council=council) if view is not None and cycle else []
-    return tr.triggers_find(
-        measures=measure_facts(card), domains=domain_facts(view, divergent), self_assessed=view is not None
-    )
+    return pack_triggers(card, submitted_view(cycle=cycle, council=council))
 
 
-def submitted_view(
-    *, cycle: SelfAssessmentCycle | None, council: Council, card=None
-) -> SelfAssessmentView | None:  # type: ignore[no-untyped-def]
+def submitted_view(*, cycle: SelfAssessmentCycle | None, council: Council) -> SelfAssessmentView | None:
     """The self-assessment beside its data when it has been submitted (or reopened after submission)."""
     if cycle is None:
         return None
