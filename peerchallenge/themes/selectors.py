@@ -277,10 +277,16 @@ PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def work_items(*, programme: WorkProgramme) -> list[WorkItem]:
-    """Items by priority then due date: three queries."""
+    """Items by priority then due date, with their themes (and the themes' councils) and updates: four
+    queries."""
     items = list(
         programme.items.prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.select_related("summit").order_by("title")),
+            Prefetch(
+                "themes",
+                queryset=Theme.objects.select_related("summit")
+                .prefetch_related("councils")
+                .order_by("title"),
+            ),
             Prefetch("updates", queryset=WorkItemUpdate.objects.select_related("by")),
         )
     )
