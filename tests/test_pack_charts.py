@@ -4,7 +4,13 @@ from dataclasses import dataclass
 from decimal import Decimal as D
 from xml.etree import ElementTree
 
-from peerchallenge.packs.charts import ranking_svg, trend_svg
+from peerchallenge.packs.charts import (
+    RANKING_ROW_MM,
+    RANKING_RULE_MM,
+    ranking_bars_svg,
+    ranking_widths,
+    trend_svg,
+)
 
 
 @dataclass
@@ -29,14 +35,28 @@ def test_a_trend_is_valid_svg_with_a_gap_where_a_figure_is_missing_and_an_escape
     assert "No figures" in str(trend_svg([("2023-24", None)], title="x"))
 
 
-def test_a_ranking_draws_every_council_and_marks_the_subject():
+def test_the_ranking_bars_are_to_scale_from_zero_one_per_row_and_the_subject_is_dark():
     bars = [
         Bar("A & B", D("5"), "5.0%", 1, False),
-        Bar("Birmingham", D("3"), "3.0%", 2, True),
+        Bar("Birmingham", D("2.5"), "2.5%", 2, True),
         Bar("C", None, "[c]", None, False),
+        Bar("D", D("0"), "0.0%", 3, False),
     ]
-    root = ElementTree.fromstring(str(ranking_svg(bars, title="Ranking")))  # noqa: S314 (our own output)
+    assert [width for _, width in ranking_widths(bars)] == [100.0, 50.0, None, 1.0]
+    root = ElementTree.fromstring(str(ranking_bars_svg(bars, title="<Ranking>")))  # noqa: S314 (our own output)
+    assert root.get("aria-label") == "<Ranking>"
     rects = root.findall("{http://www.w3.org/2000/svg}rect")
-    assert len(rects) == 2 and rects[1].get("fill") == "#003078"
-    texts = [t.text for t in root.findall("{http://www.w3.org/2000/svg}text")]
-    assert "A & B" in texts and "[c]" in texts and "3.0%" in texts
+    assert [r.get("width") for r in rects] == ["100.0", "50.0", "1.0"]  # no bar where there is no figure
+    assert [r.get("fill") for r in rects] == ["#b1b4b6", "#003078", "#b1b4b6"]
+    pitch = RANKING_ROW_MM + RANKING_RULE_MM
+    # Each bar sits inside its own table row (the SVG spans the rows, one pitch each).
+    for rect, row in zip(rects, (0, 1, 3), strict=True):
+        top, height = float(rect.get("y")), float(rect.get("height"))
+        assert row * pitch < top and top + height < (row + 1) * pitch
+    assert root.get("height") == f"{4 * pitch:.2f}mm"
+    assert not root.findall("{http://www.w3.org/2000/svg}text")  # names and values are the table's cells
+
+
+def test_negative_values_scale_from_the_smallest():
+    bars = [Bar("A", D("-2"), "-2", 1, False), Bar("B", D("2"), "2", 2, False)]
+    assert [width for _, width in ranking_widths(bars)] == [1.0, 100.0]

@@ -170,3 +170,37 @@ def test_triggers_from_the_database_use_the_scorecard_and_divergence_flags():
     # Four councils: England quartile 4 is the worst of four (1A lowest when higher is better, 1D too).
     worst = {t.measure_code for t in found if t.kind == tr.WORST_QUARTILE}
     assert worst, found
+
+
+def test_a_pack_charts_at_most_six_measures_those_that_raised_both_rules_first():
+    from types import SimpleNamespace
+
+    from peerchallenge.packs.selectors import CHARTS_MAX, _chart_blocks
+
+    codes = [f"M{i}" for i in range(9)]
+    rows = [SimpleNamespace(code=code, measure=SimpleNamespace(pk=i)) for i, code in enumerate(codes)]
+    card = SimpleNamespace(
+        domains=[
+            SimpleNamespace(domain=SimpleNamespace(name="First"), rows=rows[:5]),
+            SimpleNamespace(domain=None, rows=rows[5:]),
+        ]
+    )
+
+    def trigger(code: str, *kinds: str) -> tr.Trigger:
+        return tr.Trigger(
+            kind=kinds[0], domain="", measure_code=code, evidence="", question="", kinds=tuple(kinds)
+        )
+
+    both = (tr.WORST_QUARTILE, tr.WORSENING)
+    found = [trigger(code, tr.WORSENING) for code in codes[:6]]  # six with one rule, in the scorecard's order
+    found += [trigger("M7", *both), trigger("M8", *both)]  # two with both rules, last in the scorecard
+    found.append(tr.Trigger(kind=tr.NO_EVIDENCE, domain="First", measure_code="", evidence="", question=""))
+    blocks, uncharted = _chart_blocks(card=card, triggers=found, ranking={7: ["ranked"]})
+    assert CHARTS_MAX == 6
+    # Both-rule measures first, then the scorecard's order; printed in the scorecard's order.
+    assert [b.row.code for b in blocks] == ["M0", "M1", "M2", "M3", "M7", "M8"]
+    assert uncharted == ["M4", "M5"]  # M6 raised no trigger
+    assert blocks[0].domain == "First" and blocks[-1].domain == "Other measures"
+    assert blocks[4].ranking == ["ranked"] and blocks[0].ranking == []
+    few, none_left = _chart_blocks(card=card, triggers=found[:2], ranking={})
+    assert [b.row.code for b in few] == ["M0", "M1"] and none_left == []

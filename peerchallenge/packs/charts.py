@@ -1,7 +1,12 @@
-"""Static SVG charts for the PDF pack, drawn from the selectors' numbers without a browser.
+"""Charts for the PDF pack, drawn from the selectors' numbers without a browser.
 
-Each chart is small hand-made SVG (vector in the PDF, about a millisecond to make); the pack prints its data
-table beside it. Text is escaped; nothing from a user is ever markup.
+- The trend is a small hand-made SVG line (vector in the PDF, about a millisecond to make), printed beside its
+  data table.
+- The ranking is drawn as bars inside its own data table (:func:`ranking_widths`): WeasyPrint draws each bar
+  as a vector rectangle, and the council names and values are the table's cells rather than SVG text, which
+  WeasyPrint lays out slowly (a ranking SVG of 14 councils cost as much as a page of text).
+
+Text is escaped; nothing from a user is ever markup.
 """
 
 from __future__ import annotations
@@ -80,40 +85,54 @@ def trend_svg(
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
-def ranking_svg(bars: Sequence, *, title: str, width: int = 300) -> SafeString:
-    """Horizontal bars of the region's councils, best first; the council the pack is about in dark blue.
+def ranking_widths(bars: Sequence) -> list[tuple[object, float | None]]:
+    """Each bar with its length in percent of the bar column (``None`` where there is no figure).
 
+    The ranking chart is drawn as bars inside its own data table (rank, council, value, bar): one object
+    that is both the chart and its table, vector in the PDF, and cheap for WeasyPrint to lay out. The scale
+    starts at zero (or at the smallest value when it is negative); the longest bar fills the column, and a
+    bar is never shorter than 1% so that a zero still shows.
     ``bars`` are :class:`peerchallenge.packs.selectors.RankingBar` (name, value, formatted, is_subject).
     """
-    row_height, left, right, top = 11, 110, 84, 4
-    height = top * 2 + row_height * max(len(bars), 1)
     present = [b.value for b in bars if b.value is not None]
-    label = escape(title)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif">'
-    ]
-    low, high = _scale(present) if present else (0.0, 1.0)
-    plot = width - left - right
-    for i, bar in enumerate(bars):
-        y = top + i * row_height
-        weight = ' font-weight="bold"' if bar.is_subject else ""
-        parts.append(
-            f'<text x="{left - 4}" y="{y + 8}" font-size="7" text-anchor="end" fill="{INK}"{weight}>'
-            f"{escape(bar.name[:26])}</text>"
+    if not present:
+        return [(bar, None) for bar in bars]
+    low, high = _scale(present)
+    return [
+        (
+            bar,
+            None if bar.value is None else round(max(100 * (float(bar.value) - low) / (high - low), 1.0), 1),
         )
-        if bar.value is not None:
-            length = plot * (float(bar.value) - low) / (high - low)
-            colour = DARK if bar.is_subject else GREY
-            parts.append(
-                f'<rect x="{left}" y="{y + 1}" width="{max(length, 0.5):.1f}" height="{row_height - 3}" fill="{colour}"/>'
-            )
-            parts.append(
-                f'<text x="{left + length + 3:.1f}" y="{y + 8}" font-size="7" fill="{INK}"{weight}>{escape(bar.formatted)}</text>'
-            )
-        else:
-            parts.append(
-                f'<text x="{left + 2}" y="{y + 8}" font-size="7" fill="{INK}">{escape(bar.formatted)}</text>'
-            )
+        for bar in bars
+    ]
+
+
+# The ranking table's row pitch (mm): every cell of the table is one line of this height (the CSS in
+# templates/peerchallenge/packs/pack_pdf.html sets it), so the bars, drawn as one SVG in a cell that spans
+# every row, line up with their rows.
+RANKING_ROW_MM = 4.2
+RANKING_RULE_MM = 0.5 * 25.4 / 72  # the 0.5pt rule between rows
+
+
+def ranking_bars_svg(bars: Sequence, *, title: str) -> SafeString:
+    """The ranking's bars as one SVG of rectangles (no text: the names and values are the table's cells).
+
+    One SVG instead of a box per bar keeps the table cheap to lay out; the council the pack is about is
+    dark blue, the others grey; a council without a figure has no bar.
+    """
+    pitch = RANKING_ROW_MM + RANKING_RULE_MM
+    height = pitch * max(len(bars), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" width="100%" '
+        f'height="{height:.2f}mm" viewBox="0 0 100 {height:.2f}" preserveAspectRatio="none">'
+    ]
+    for i, (bar, width) in enumerate(ranking_widths(bars)):
+        if width is None:
+            continue
+        colour = DARK if bar.is_subject else GREY
+        top = i * pitch + pitch * 0.2
+        parts.append(
+            f'<rect x="0" y="{top:.2f}" width="{width:.1f}" height="{pitch * 0.6:.2f}" fill="{colour}"/>'
+        )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+    return mark_safe("".join(parts))  # noqa: S308 (the title is escaped; the rest is numbers)

@@ -95,6 +95,7 @@ class Pack:
     cycle: SelfAssessmentCycle | None
     self_assessment: SelfAssessmentView | None  # None when no submitted self-assessment is readable
     blocks: list[MeasureBlock]
+    uncharted: list[str]  # codes of measures that raised a trigger but are not charted (over CHARTS_MAX)
     triggers: list[tr.Trigger]
     questions: list[PackQuestion]
     questions_shown: bool  # False: the set exists but this reader may not see it yet
@@ -338,6 +339,39 @@ def _ranking(overview: sc.RegionOverview | None, council: Council) -> dict[int, 
     return result
 
 
+# At most this many measures are charted in a pack. Every measure's figures, trend, rank and comparators are
+# in the section 3 tables; a chart and its two data tables cost WeasyPrint as much as two pages of text, and
+# a pack with a dozen of them neither reads nor builds quickly (docs/PERFORMANCE.md, "Packs").
+CHARTS_MAX = 6
+
+
+def _chart_blocks(
+    *, card: sc.CouncilScorecard, triggers: list[tr.Trigger], ranking: dict[int, list[RankingBar]]
+) -> tuple[list[MeasureBlock], list[str]]:
+    """Charts for the measures that raised a risk trigger (worst quartile, worsening), at most
+    ``CHARTS_MAX``: those that raised both rules first, then in the scorecard's order; the charts are
+    printed in the scorecard's order. Returns the blocks and the codes left uncharted."""
+    rules: dict[str, int] = {}
+    for trigger in triggers:
+        if trigger.measure_code:
+            fired = len(trigger.kinds or (trigger.kind,))
+            rules[trigger.measure_code] = max(rules.get(trigger.measure_code, 0), fired)
+    candidates = [(section, row) for section in card.domains for row in section.rows if row.code in rules]
+    order = sorted(range(len(candidates)), key=lambda i: (-rules[candidates[i][1].code], i))
+    chosen = set(order[:CHARTS_MAX])
+    blocks = [
+        MeasureBlock(
+            row=row,
+            domain=section.domain.name if section.domain else "Other measures",
+            ranking=ranking.get(row.measure.pk, []),
+        )
+        for i, (section, row) in enumerate(candidates)
+        if i in chosen
+    ]
+    uncharted = [row.code for i, (_, row) in enumerate(candidates) if i not in chosen]
+    return blocks, uncharted
+
+
 def _pack_questions(
     *, question_set: QuestionSet | None, generated: list[tr.Trigger], bank: list[QuestionBankItem]
 ) -> list[PackQuestion]:
@@ -451,19 +485,7 @@ def pack_build_data(
             if overview_cache is not None:
                 overview_cache[key] = overview
     ranking = _ranking(overview, council)
-    # Charts for the measures that raised a risk trigger (worst quartile, worsening): every measure's
-    # figures, trend and rank are in the section 3 tables; drawing all of them would double the pack.
-    charted = {t.measure_code for t in found if t.measure_code}
-    blocks = [
-        MeasureBlock(
-            row=row,
-            domain=section.domain.name if section.domain else "Other measures",
-            ranking=ranking.get(row.measure.pk, []),
-        )
-        for section in card.domains
-        for row in section.rows
-        if row.code in charted
-    ]
+    blocks, uncharted = _chart_blocks(card=card, triggers=found, ranking=ranking)
     neighbours, source = neighbour_group(council=council, group=card.neighbour_group)
     session = session_for(summit=summit, challenged=council) if summit is not None else None
     question_set = (
@@ -484,6 +506,7 @@ def pack_build_data(
         cycle=cycle,
         self_assessment=view,
         blocks=blocks,
+        uncharted=uncharted,
         triggers=found,
         questions=questions,
         questions_shown=include_questions,

@@ -1,4 +1,5 @@
-"""Template helpers for the PDF pack: trends up to the pack's period, and the static SVG charts."""
+"""Template helpers for the PDF pack: trends up to the pack's period, the static SVG trend chart and the
+ranking bars."""
 
 from django import template
 from django.utils.safestring import SafeString
@@ -35,5 +36,7 @@ def trend_chart(row, pack) -> SafeString:  # type: ignore[no-untyped-def]
 
 
 @register.simple_tag
-def ranking_chart(block) -> SafeString:  # type: ignore[no-untyped-def]
-    return charts.ranking_svg(block.ranking, title=f"Ranking of the region's councils on {block.row.code}")
+def ranking_bars_chart(block) -> SafeString:  # type: ignore[no-untyped-def]
+    return charts.ranking_bars_svg(
+        block.ranking, title=f"Ranking of the region's councils on {block.row.code}"
+    )
