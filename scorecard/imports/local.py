@@ -21,9 +21,6 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from councils.models import Council, Region
 from scorecard.areas import ENGLAND_CODE, area_for_council, area_for_england, area_for_region
@@ -209,6 +206,8 @@ def _read_workbook(data: bytes, problems: Problems) -> tuple[pd.DataFrame | None
     """
     if not _check_zip(data, problems):
         return None, None
+    from openpyxl import load_workbook  # here: openpyxl takes 0.1 s to import, and most imports are CSV
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for corrupt files
@@ -600,6 +599,10 @@ def _area_ids(codes: set[str]) -> dict[str, int]:
 
 def measures_template_xlsx() -> bytes:
     """The blank local-measures template: Instructions, Values and Measures sheets, one example row each."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     bold = Font(bold=True)
     example_font = Font(italic=True, color="505A5F")

@@ -10,6 +10,10 @@ from scorecard.management.commands.import_ascof import finish, progress_printer
 
 class Command(BaseCommand):
     help = "Import local measures and values from the local-measures template (XLSX) or a CSV of values."
+    # An import checks its file, not the project: the system checks (URLs, templates, deploy settings)
+    # would import every view and cost a third of a second per run. `manage.py check` runs them (CI,
+    # `make serve`).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("path", type=Path, help="The XLSX template or CSV file")
