@@ -481,6 +481,17 @@ def format_value(
     return text
 
 
+def format_short(value: Number | None, *, unit: str, decimal_places: int | None = None) -> str:
+    """A value where an axis or a column heading already names the unit (chart labels, heat-map cells):
+    "72.4%", "£1,234", "-£5", "612.3" (not "per 100,000"), "19.1" (not "out of 24"). Missing: ""."""
+    if to_decimal(value) is None:
+        return ""
+    if unit in (PERCENT, CURRENCY):
+        return format_value(value, unit=unit, decimal_places=decimal_places)
+    places = DEFAULT_DECIMAL_PLACES.get(unit, 1) if decimal_places is None else decimal_places
+    return format_number(value, decimal_places=places)
+
+
 # --- View against data (self-assessment) ------------------------------------------------------------
 
 

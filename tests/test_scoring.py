@@ -429,3 +429,19 @@ def test_floats_are_accepted():
     assert scoring.format_value(81.2, unit="percent") == "81.2%"
     assert scoring.median([1.5, 2.5, None]) == Decimal("2.0")
     assert scoring.to_decimal(float("nan")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "places", "expected"),
+    [
+        (Decimal("72.44"), "percent", 1, "72.4%"),
+        (Decimal("1234"), "currency", 0, "£1,234"),
+        (Decimal("-5"), "currency", 0, "-£5"),
+        (Decimal("612.34"), "rate_100k", 1, "612.3"),
+        (Decimal("19.1"), "score", 1, "19.1"),
+        (None, "percent", 1, ""),
+    ],
+)
+def test_short_values_name_no_unit_words_but_keep_percent_and_pound_signs(value, unit, places, expected):
+    """Chart labels and heat-map cells share one short format (the axis or column names the unit)."""
+    assert scoring.format_short(value, unit=unit, decimal_places=places) == expected

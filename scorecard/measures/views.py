@@ -37,7 +37,7 @@ from scorecard.scorecards.tables import (
     page_export,
     unit_label,
 )
-from scorecard.scoring import format_number, format_value
+from scorecard.scoring import format_short, format_value
 
 CSV_CHARTS = ("ranking", "trend")
 
@@ -256,11 +256,4 @@ def value_text(value: Decimal | None, measure: Measure) -> str:
 
 def short_value_text(value: Decimal | None, measure: Measure) -> str:
     """A value for a chart label, where the axis names the unit: "72.4%", "512.3", "£1,234"."""
-    if value is None:
-        return ""
-    text = format_number(value, decimal_places=measure.decimal_places)
-    if measure.unit == Unit.PERCENT:
-        return f"{text}%"
-    if measure.unit == Unit.CURRENCY:
-        return f"£{text}"
-    return text
+    return format_short(value, unit=measure.unit, decimal_places=measure.decimal_places)

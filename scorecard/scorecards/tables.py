@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 from councils.exports import SafeExportMixin, dict_rows, export_response
 from scorecard.models import Measure, Unit
-from scorecard.scoring import format_number, ordinal
+from scorecard.scoring import format_short, ordinal
 from scorecard.selectors import (
     COUNCIL_TYPE,
     ENGLAND,
@@ -466,11 +466,10 @@ def measure_figure_rows(result: MeasureValues) -> list[dict[str, Any]]:
 
 
 def short_value(cell: Any) -> str:
-    """A cell's figure without its unit words (the column says the measure): "20.6", "67.3%"."""
+    """A cell's figure without its unit words (the column says the measure): "20.6", "67.3%", "£1,234"."""
     if cell.value is None:
         return cell.formatted
-    short = format_number(cell.value, decimal_places=cell.measure.decimal_places)
-    return short + "%" if cell.measure.unit == Unit.PERCENT else short
+    return format_short(cell.value, unit=cell.measure.unit, decimal_places=cell.measure.decimal_places)
 
 
 def unit_short(measure: Any) -> str:
