@@ -40,7 +40,9 @@ def summits_for_user(*, user) -> QuerySet[Summit]:  # type: ignore[no-untyped-de
 
 def summit_groups(*, summit: Summit) -> list[SummitGroup]:
     """Groups with their members (councils) in rotation order: two queries."""
-    members = Prefetch("members", queryset=GroupMember.objects.select_related("council").order_by("position"))
+    members = Prefetch(
+        "members", queryset=GroupMember.objects.select_related("council__region").order_by("position")
+    )
     return list(summit.groups.prefetch_related(members).order_by("position"))
 
 

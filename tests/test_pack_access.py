@@ -317,3 +317,27 @@ def test_after_a_re_pairing_the_new_challenger_starts_their_own_set_and_the_old_
     assert new.pk != old.pk
     pack = selectors.pack_build_data(council=birmingham, summit=summit)
     assert "The old challenger's question" not in [q.text for q in pack.questions]
+
+
+@pytest.mark.parametrize("reader", ["wm_coordinator", "birmingham_dass"])
+def test_the_summit_packs_page_reads_the_same_number_of_queries_whatever_the_number_of_rows(
+    people, reader, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(people["users"][reader])
+    two = small_summit(cycle=people["cycle"], councils=(BIRMINGHAM, COVENTRY), name="Two councils")
+    services.question_set_get_or_create(
+        summit=people["summit"],
+        challenger=people["councils"][COVENTRY],
+        challenged=people["councils"][BIRMINGHAM],
+    )
+    client.get(f"/summits/{two.pk}/packs/")  # the session and the user's memberships are read once
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"/summits/{two.pk}/packs/").status_code == 200
+    with django_assert_max_num_queries(len(small)):
+        page = client.get(f"/summits/{people['summit'].pk}/packs/")
+    assert page.status_code == 200
+    assert page.content.decode().count("Pack (PDF)") == (4 if reader == "wm_coordinator" else 2)

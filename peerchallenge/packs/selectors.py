@@ -169,6 +169,10 @@ def challenged_council_ids(*, user, summit: Summit | None = None) -> set[int]:  
     mine = _council_ids(user)
     if not mine:
         return set()
+    memo = getattr(user, "_challenged_memo", None)  # set by packs_for_user while it checks a page of rows
+    key = summit.pk if summit is not None else None
+    if memo is not None and key in memo:
+        return memo[key]
     groups = SummitGroup.objects.filter(
         summit__state__in=Summit.VISIBLE_TO_PARTICIPANTS, members__council_id__in=mine
     )
@@ -181,6 +185,8 @@ def challenged_council_ids(*, user, summit: Summit | None = None) -> set[int]:  
             challenger = order[index - 1]
             if challenger in mine and council_id != challenger:
                 found.add(council_id)
+    if memo is not None:
+        memo[key] = found
     return found
 
 
@@ -197,12 +203,20 @@ def is_pack_challenger(user, subject) -> bool:  # type: ignore[no-untyped-def]
 
 
 def packs_for_user(*, user, summit: Summit) -> list[Session]:  # type: ignore[no-untyped-def]
-    """The sessions of ``summit`` whose packs the user may download (in running order)."""
-    return [
-        s
-        for s in summit_sessions(summit=summit)
-        if user.has_perm("peerchallenge.view_pack", PackSubject(council=s.challenged, summit=summit))
-    ]
+    """The sessions of ``summit`` whose packs the user may download (in running order).
+
+    The pairings are read once for the whole list (not once per row): the challenger check keeps its
+    answer on the user object only while this list is made.
+    """
+    user._challenged_memo = {}
+    try:
+        return [
+            s
+            for s in summit_sessions(summit=summit)
+            if user.has_perm("peerchallenge.view_pack", PackSubject(council=s.challenged, summit=summit))
+        ]
+    finally:
+        del user._challenged_memo
 
 
 # --- Question sets ---------------------------------------------------------------------------------------
@@ -216,6 +230,16 @@ def question_set_get(*, summit: Summit, challenger: Council, challenged: Council
         .select_related("summit__region", "challenger", "challenged")
         .first()
     )
+
+
+def question_sets_of(*, summit: Summit) -> dict[tuple[int, int], QuestionSet]:
+    """Every question set of the summit, by (challenger id, challenged id): one query for a page of rows."""
+    return {
+        (qs.challenger_id, qs.challenged_id): qs
+        for qs in QuestionSet.objects.filter(summit=summit).select_related(
+            "summit__region", "challenger", "challenged"
+        )
+    }
 
 
 def question_bank(*, cycle: SelfAssessmentCycle) -> list[QuestionBankItem]:

@@ -53,9 +53,12 @@ def summit_packs(request: HttpRequest, pk: int) -> HttpResponse:
     summit = _summit(request, pk)
     sessions = selectors.packs_for_user(user=request.user, summit=summit)
     can_build = request.user.has_perm("peerchallenge.build_packs", summit)
+    saved = selectors.question_sets_of(summit=summit)
     rows = []
     for session in sessions:
-        question_set = _question_set_object(summit, session)
+        question_set = saved.get((session.challenger.pk, session.challenged.pk)) or QuestionSet(
+            summit=summit, challenger=session.challenger, challenged=session.challenged
+        )
         rows.append(
             {
                 "session": session,
