@@ -95,17 +95,29 @@ rules.add_perm("councils.import_data", is_admin | is_sli_lead)
 # The object is a scorecard SelfAssessment, but councils never imports scorecard: these predicates read
 # only ``obj.council`` (a Council), ``obj.is_shared`` (submitted or reopened) and ``obj.is_editable``.
 
-CHALLENGER_CHECKS: list = []
-"""Callables ``check(user, self_assessment) -> bool`` answering "is this user's council assigned to challenge
-this council?". The peer-challenge app appends one from its ``AppConfig.ready()`` (see
-:func:`register_challenger_check`), so a published summit pairing widens who may read a submitted
-self-assessment without scorecard or councils importing peerchallenge."""
+
+class ChallengerHook:
+    """Checks ``check(user, obj) -> bool`` answering "does this user's council challenge ``obj``'s council?".
+
+    The peer-challenge app registers them from its ``AppConfig.ready()``, so a published summit pairing widens
+    who may read something without councils (or scorecard) importing peerchallenge. Registering is idempotent.
+    """
+
+    def __init__(self) -> None:
+        self.checks: list = []
+
+    def register(self, check) -> None:  # type: ignore[no-untyped-def]
+        if check not in self.checks:
+            self.checks.append(check)
+
+    def test(self, user, obj) -> bool:  # type: ignore[no-untyped-def]
+        return any(check(user, obj) for check in self.checks)
 
 
-def register_challenger_check(check) -> None:  # type: ignore[no-untyped-def]
-    """Add ``check(user, self_assessment) -> bool`` to the challenger hook (idempotent)."""
-    if check not in CHALLENGER_CHECKS:
-        CHALLENGER_CHECKS.append(check)
+# A submitted self-assessment: ``check(user, self_assessment)``.
+SELF_ASSESSMENT_CHALLENGERS = ChallengerHook()
+register_challenger_check = SELF_ASSESSMENT_CHALLENGERS.register
+CHALLENGER_CHECKS = SELF_ASSESSMENT_CHALLENGERS.checks
 
 
 def _council_of(obj: object) -> Council | None:
@@ -146,7 +158,7 @@ def is_editable_by_council(user, obj) -> bool:  # type: ignore[no-untyped-def]
 @rules.predicate
 def is_assigned_challenger_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
     """The hook: true when any registered check says the user's council challenges ``obj.council``."""
-    return any(check(user, obj) for check in CHALLENGER_CHECKS)
+    return SELF_ASSESSMENT_CHALLENGERS.test(user, obj)
 
 
 # Open a self-assessment cycle for a region: its coordinator, and admins.
@@ -214,19 +226,14 @@ rules.add_perm("peerchallenge.change_lessons", is_admin | is_coordinator_of)
 # A question set's: ``council`` (the challenged council), ``challenger``, ``region``, ``is_shared`` (the
 # summit has been held) and ``is_editable`` (the summit is published, not yet held).
 
-PACK_CHALLENGER_CHECKS: list = []
-"""Callables ``check(user, pack_subject) -> bool``: "does this user's council challenge the pack's council
-(in its summit, or in any published summit)?". peerchallenge registers one from ``AppConfig.ready()``."""
-
-
-def register_pack_challenger_check(check) -> None:  # type: ignore[no-untyped-def]
-    if check not in PACK_CHALLENGER_CHECKS:
-        PACK_CHALLENGER_CHECKS.append(check)
+# A pack: ``check(user, pack_subject)``, "in the pack's summit, or in any published summit".
+PACK_CHALLENGERS = ChallengerHook()
+register_pack_challenger_check = PACK_CHALLENGERS.register
 
 
 @rules.predicate
 def is_pack_challenger_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
-    return any(check(user, obj) for check in PACK_CHALLENGER_CHECKS)
+    return PACK_CHALLENGERS.test(user, obj)
 
 
 @rules.predicate
