@@ -149,3 +149,35 @@ def test_themes_logged_by_others_in_the_room_appear(page, live_server, held_summ
     expect(themes).to_have_count(2)
     assert themes.nth(1).inner_text().startswith("A colleague's")
     assert themes.nth(1).locator(".govuk-tag").count() == 0  # "Saved" marks only this person's saves
+
+
+def test_a_theme_the_server_refuses_goes_back_into_the_form_to_be_corrected(page, live_server, held_summit):
+    from peerchallenge.models import Theme
+
+    summit = held_summit
+    sign_in(page, live_server.url, "coordinator", PASSWORD)
+    page.goto(f"{live_server.url}/summits/{summit.pk}/plenary/")
+    page.get_by_label("Dudley", exact=True).first.check()
+    page.eval_on_selector(
+        "#id_title", "el => { el.removeAttribute('maxlength'); el.value = 'Too long '.repeat(30); }"
+    )
+    page.press("#id_title", "Enter")
+    refused = page.locator("#pending li")
+    expect(refused).to_contain_text("Not saved")
+    expect(refused).to_contain_text("200 characters")  # the server's reason
+    assert Theme.objects.filter(summit=summit).count() == 0
+    page.click("#pending button:has-text('Correct it in the form')")
+    assert page.locator("#pending-box").is_hidden()
+    assert page.input_value("#id_title").startswith("Too long Too long")
+    assert page.get_by_label("Dudley", exact=True).first.is_checked()  # the councils came back too
+    page.fill("#id_title", "Too long a wait for assessments")
+    page.press("#id_title", "Enter")
+    saved = page.locator("#themes li a")
+    expect(saved).to_have_count(1)
+    theme = Theme.objects.get(summit=summit)
+    assert theme.title == "Too long a wait for assessments" and list(
+        theme.councils.values_list("name", flat=True)
+    ) == ["Dudley"]
+    assert saved.get_attribute("href") == f"/summits/{summit.pk}/themes/{theme.pk}/"  # the API gives the URL
+    assert page.evaluate(f"localStorage.getItem('sli-plenary-pending:{summit.pk}')") == "[]"
+    assert axe_violations(page) == []

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from councils.models import Council, Region
 from peerchallenge.models import Summit
@@ -74,6 +75,7 @@ def theme_json(theme: Theme) -> dict:
     """The API's view of a theme (relations read from prefetched caches when there are any)."""
     return {
         "id": theme.pk,
+        "url": reverse("themes:theme-detail", kwargs={"pk": theme.summit_id, "theme_pk": theme.pk}),
         "title": theme.title,
         "description": theme.description,
         "note": theme.note,

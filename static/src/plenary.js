@@ -51,6 +51,17 @@
       tag.textContent = item.error ? "Not saved" : "Not saved yet";
       li.appendChild(tag);
       li.appendChild(document.createTextNode(" " + item.theme.title + (item.error ? " – " + item.error : "")));
+      if (item.error) {
+        // The server refused it (not valid): it will not be sent again as it is, so offer to correct it.
+        var edit = document.createElement("button");
+        edit.type = "button";
+        edit.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-left-2";
+        edit.setAttribute("data-module", "govuk-button");
+        edit.textContent = "Correct it in the form";
+        edit.addEventListener("click", function () { putBack(item); });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(edit);
+      }
       pendingList.appendChild(li);
     });
     pendingBox.hidden = pending.length === 0;
@@ -63,7 +74,7 @@
     li.setAttribute("data-theme", theme.id);
     var link = document.createElement("a");
     link.className = "govuk-link";
-    link.href = api.replace(/^\/api/, "") + theme.id + "/";
+    link.href = theme.url;
     link.textContent = theme.title;
     li.appendChild(link);
     var small = document.createElement("span");
@@ -133,6 +144,30 @@
         sending = false;
         render("Not saved yet: no connection. It will be sent when the connection returns.");
       });
+  }
+
+  // An item the server refused goes back into the form, with its client id (so a save cannot duplicate it),
+  // and leaves the "not saved" list.
+  function putBack(item) {
+    var theme = item.theme;
+    form.elements.title.value = theme.title;
+    form.elements.description.value = theme.description || "";
+    form.elements.note.value = theme.note || "";
+    ["councils", "domains", "measures", "sessions"].forEach(function (name) {
+      var chosen = (theme[name] || []).map(String);
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name !== name) return;
+        if (el.type === "checkbox") el.checked = chosen.indexOf(el.value) !== -1;
+        else if (el.tagName === "SELECT") {
+          Array.prototype.forEach.call(el.options, function (o) { o.selected = chosen.indexOf(o.value) !== -1; });
+        }
+      });
+    });
+    form.elements.client_id.value = theme.client_id;
+    pending = pending.filter(function (p) { return p !== item; });
+    store(pending);
+    render("Back in the form: " + theme.title + ". Correct it and save it again.");
+    form.elements.title.focus();
   }
 
   function values(name) {
