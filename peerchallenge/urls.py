@@ -29,6 +29,9 @@ urlpatterns = [
         "summits/<int:pk>/packs/builds/<int:build_pk>.zip", pack_views.pack_build_zip, name="pack-build-zip"
     ),
     path("summits/<int:pk>/packs/<str:gss_code>.pdf", pack_views.pack_pdf, name="pack-pdf"),
+    path(
+        "summits/<int:pk>/packs/<str:gss_code>/preparing/", pack_views.pack_preparing, name="pack-preparing"
+    ),
     path("summits/<int:pk>/packs/<str:gss_code>-pro-forma.docx", pack_views.pack_docx, name="pack-docx"),
     path("summits/<int:pk>/questions/<str:gss_code>/", pack_views.question_set, name="question-set"),
     path("summits/<int:pk>/question-bank/", pack_views.question_bank, name="question-bank"),

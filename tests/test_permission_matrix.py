@@ -276,6 +276,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "peerchallenge:pack-docx": read_only(
         lambda o: f"/summits/{o['summit'].pk}/packs/{BIRMINGHAM}-pro-forma.docx", SUMMIT_VIEW
     ),
+    # Waiting for a pack built in the background: the tests' tasks run at once, so a reader is sent on to
+    # the file (302), and a POST (try again) too.
+    "peerchallenge:pack-preparing": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/packs/{BIRMINGHAM}/preparing/",
+        only(WM_ROLES, status=302, denied=404),
+        only(WM_ROLES, status=302, denied=404),
+    ),
     # Its question set: Coventry (the challenger), the coordinator and admins until the summit is held.
     # POST {"anything": "x"} is an unknown action (400) for those who may edit: Coventry and admins.
     "peerchallenge:question-set": Expect(

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -220,6 +222,40 @@ def _period_for(council: Council, period: Period | None, summit: Summit | None) 
     return Period.objects.filter(values__area__council=council).order_by("-start_year").first()
 
 
+def _pack_names(
+    *, council: Council, period: Period | None, summit: Summit | None, include_questions: bool
+) -> tuple[str, str, str, str]:
+    """(version key, period label, PDF name, DOCX name) for the pack as it would be built now."""
+    version = selectors.pack_version(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    )
+    label = period.label if period else "no-period"  # a council without figures: the pack says so
+    directory = f"{PACK_DIR}/{version}"
+    return (
+        version,
+        label,
+        f"{directory}/{council.gss_code}-{label}.pdf",
+        f"{directory}/{council.gss_code}-{label}-pro-forma.docx",
+    )
+
+
+def pack_files_get(
+    *,
+    council: Council,
+    period: Period | None = None,
+    summit: Summit | None = None,
+    include_questions: bool = True,
+) -> PackFiles | None:
+    """The pack's files when they are built for the current version; ``None`` otherwise (nothing is built)."""
+    period = _period_for(council, period, summit)
+    _, label, pdf_name, docx_name = _pack_names(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    )
+    if default_storage.exists(pdf_name) and default_storage.exists(docx_name):
+        return PackFiles(council, label, pdf_name, docx_name, built=False)
+    return None
+
+
 def pack_files_get_or_build(
     *,
     council: Council,
@@ -233,14 +269,10 @@ def pack_files_get_or_build(
     from peerchallenge.packs.pdf import pack_pdf
 
     period = _period_for(council, period, summit)
-    version = selectors.pack_version(
+    _, label, pdf_name, docx_name = _pack_names(
         council=council, period=period, summit=summit, include_questions=include_questions
     )
-    label = period.label if period else "latest"
-    directory = f"{PACK_DIR}/{version}"
-    pdf_name = f"{directory}/{council.gss_code}-{label}.pdf"
-    docx_name = f"{directory}/{council.gss_code}-{label}-pro-forma.docx"
-    if period is not None and default_storage.exists(pdf_name) and default_storage.exists(docx_name):
+    if default_storage.exists(pdf_name) and default_storage.exists(docx_name):
         return PackFiles(council, label, pdf_name, docx_name, built=False)
     pack = selectors.pack_build_data(
         council=council,
@@ -249,12 +281,76 @@ def pack_files_get_or_build(
         include_questions=include_questions,
         overview_cache=overview_cache,
     )
-    label = pack.period.label if pack.period else "no-period"
-    pdf_name = f"{directory}/{council.gss_code}-{label}.pdf"
-    docx_name = f"{directory}/{council.gss_code}-{label}-pro-forma.docx"
     _save(pdf_name, pack_pdf(pack=pack))
     _save(docx_name, pro_forma_docx(pack=pack))
     return PackFiles(council, label, pdf_name, docx_name, built=True)
+
+
+# --- One pack in the background (a download never waits for a build) ------------------------------------
+# A download whose pack is not built yet enqueues its build (``tasks.pack_task``) and shows a page that
+# refreshes itself until the files are there. The cache remembers the build on its way (so a second click
+# or a refresh does not enqueue another) and a failure (so the page can say so and offer to try again).
+
+
+@dataclass(frozen=True)
+class PackWait:
+    state: str  # "building" or "failed"
+    since: float  # when the build was asked for (time.time())
+
+
+def _wait_key(version: str) -> str:
+    return f"packs:building:{version}"
+
+
+def pack_one_state(*, council: Council, summit: Summit | None, include_questions: bool) -> PackWait | None:
+    period = _period_for(council, None, summit)
+    version, *_ = _pack_names(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    )
+    return cache.get(_wait_key(version))
+
+
+def pack_one_start(
+    *, council: Council, summit: Summit | None, include_questions: bool, again: bool = False
+) -> PackWait:
+    """Enqueue the build of one pack unless it is already on its way (``again``: after a failure)."""
+    from peerchallenge.packs.tasks import pack_task
+
+    period = _period_for(council, None, summit)
+    version, *_ = _pack_names(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    )
+    key = _wait_key(version)
+    waiting = PackWait(state="building", since=time.time())
+    if again:
+        cache.delete(key)
+    if not cache.add(key, waiting, timeout=int(STALLED_AFTER.total_seconds())):
+        return cache.get(key) or waiting
+    # Enqueued at once: everything the build reads is already committed (a download writes nothing).
+    pack_task.using(queue_name=settings.TASKS_QUEUE).enqueue(
+        council.pk, summit.pk if summit else None, include_questions
+    )
+    return waiting
+
+
+def pack_one_run(*, council_id: int, summit_id: int | None, include_questions: bool) -> str:
+    """The task's body: build the pack; on failure, say so to the waiting page."""
+    council = Council.objects.select_related("region").get(pk=council_id)
+    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_id) if summit_id else None
+    period = _period_for(council, None, summit)
+    version, *_ = _pack_names(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    )
+    key = _wait_key(version)
+    try:
+        pack_files_get_or_build(council=council, summit=summit, include_questions=include_questions)
+    except Exception:  # the waiting page must say it failed, whatever the reason
+        logger.exception("Pack build for council %s failed", council_id)
+        since = getattr(cache.get(key), "since", time.time())
+        cache.set(key, PackWait(state="failed", since=since), timeout=int(STALLED_AFTER.total_seconds()))
+        return "failed"
+    cache.delete(key)
+    return "done"
 
 
 def _save(name: str, content: bytes) -> None:

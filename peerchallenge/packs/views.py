@@ -6,6 +6,9 @@ may see the summit but not this pack or question set.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -81,16 +84,44 @@ def summit_packs(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pack_files(request: HttpRequest, pk: int, gss_code: str) -> services.PackFiles:
+@dataclass(frozen=True)
+class _PackRequest:
+    summit: Summit
+    session: selectors.Session
+    include_questions: bool
+
+    @property
+    def args(self) -> dict:
+        return {
+            "council": self.session.challenged,
+            "summit": self.summit,
+            "include_questions": self.include_questions,
+        }
+
+
+def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
     summit = _summit(request, pk)
     session = _session(summit, gss_code)
     subject = selectors.PackSubject(council=session.challenged, summit=summit)
     if not request.user.has_perm("peerchallenge.view_pack", subject):
         raise PermissionDenied
     include = request.user.has_perm("peerchallenge.view_questionset", _question_set_object(summit, session))
-    return services.pack_files_get_or_build(
-        council=session.challenged, summit=summit, include_questions=include
-    )
+    return _PackRequest(summit=summit, session=session, include_questions=include)
+
+
+def _pack_or_wait(request: HttpRequest, pk: int, gss_code: str, kind: str) -> HttpResponse:
+    """The file when the pack is built; otherwise its build is enqueued and the waiting page shown."""
+    wanted = _pack_request(request, pk, gss_code)
+    files = services.pack_files_get(**wanted.args)
+    if files is None:
+        services.pack_one_start(**wanted.args)
+        files = services.pack_files_get(**wanted.args)  # a worker may already have built it
+    if files is None:
+        url = reverse("peerchallenge:pack-preparing", kwargs={"pk": pk, "gss_code": gss_code})
+        return redirect(f"{url}?file={kind}")
+    if kind == "docx":
+        return _download(files.docx, files.docx_download_name, DOCX_CONTENT_TYPE)
+    return _download(files.pdf, files.pdf_download_name, "application/pdf")
 
 
 def _download(name: str, download_name: str, content_type: str) -> FileResponse:
@@ -101,19 +132,40 @@ def _download(name: str, download_name: str, content_type: str) -> FileResponse:
 
 
 @require_http_methods(GET)
-def pack_pdf(request: HttpRequest, pk: int, gss_code: str) -> FileResponse:
-    files = _pack_files(request, pk, gss_code)
-    return _download(files.pdf, files.pdf_download_name, "application/pdf")
+def pack_pdf(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
+    return _pack_or_wait(request, pk, gss_code, "pdf")
 
 
 @require_http_methods(GET)
-def pack_docx(request: HttpRequest, pk: int, gss_code: str) -> FileResponse:
-    files = _pack_files(request, pk, gss_code)
-    return _download(
-        files.docx,
-        files.docx_download_name,
-        DOCX_CONTENT_TYPE,
-    )
+def pack_docx(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
+    return _pack_or_wait(request, pk, gss_code, "docx")
+
+
+@require_http_methods([*GET, "POST"])
+def pack_preparing(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
+    """Waits for one pack's background build: refreshes itself, then sends the file; POST tries again."""
+    wanted = _pack_request(request, pk, gss_code)
+    kind = "docx" if request.GET.get("file") == "docx" else "pdf"
+    download = reverse(f"peerchallenge:pack-{kind}", kwargs={"pk": pk, "gss_code": gss_code})
+    if services.pack_files_get(**wanted.args) is not None:
+        return redirect(download)
+    if request.method == "POST":
+        services.pack_one_start(**wanted.args, again=True)
+        return redirect(f"{request.path}?file={kind}")
+    wait = services.pack_one_state(**wanted.args)
+    if wait is None:  # nothing on its way (the cache was cleared, or the build finished and was replaced)
+        wait = services.pack_one_start(**wanted.args)
+        if services.pack_files_get(**wanted.args) is not None:
+            return redirect(download)
+    context = {
+        "summit": wanted.summit,
+        "council": wanted.session.challenged,
+        "kind": kind,
+        "wait": wait,
+        "waited": max(int(time.time() - wait.since), 0),
+        "shows_demo_data": wanted.summit.is_demo,
+    }
+    return render(request, "peerchallenge/packs/pack_preparing.html", context)
 
 
 # --- Building every pack of a summit ---------------------------------------------------------------------

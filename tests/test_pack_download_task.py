@@ -1,0 +1,99 @@
+"""Issue 14: a download never waits for a build. A pack not built yet is built by a real task worker
+(the database backend, or RQ when TASKS_TEST_BACKEND=rq) while its page waits and refreshes itself."""
+
+import pytest
+from django.test import Client
+
+from peerchallenge.packs import services
+from tests.factories import MembershipFactory, UserFactory
+from tests.pack_helpers import BIRMINGHAM, COVENTRY, pdf_pages, small_summit
+from tests.test_import_tasks import Worker, reference_data  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def worker(settings, tmp_path, reference_data):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path / "media"
+    runner = Worker(settings)
+    yield runner
+    runner.cleanup()
+
+
+def test_a_pack_not_built_yet_is_built_in_the_background_while_its_page_waits(worker, monkeypatch):
+    from councils.models import Council, Membership
+    from scorecard.demo import demo_values_seed
+
+    demo_values_seed()
+    summit = small_summit(councils=(BIRMINGHAM, COVENTRY))
+    coventry = Council.objects.get(gss_code=COVENTRY)
+    user = MembershipFactory(
+        user=UserFactory(username="c.dass"), role=Membership.Role.DASS, council=coventry
+    ).user
+    client = Client()
+    client.force_login(user)
+    url = f"/summits/{summit.pk}/packs/{BIRMINGHAM}.pdf"
+
+    first = client.get(url)  # not built: the build is enqueued, the page waits
+    preparing = f"/summits/{summit.pk}/packs/{BIRMINGHAM}/preparing/?file=pdf"
+    assert first.status_code == 302 and first["Location"] == preparing
+    page = client.get(preparing)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Preparing the pack for Birmingham" in text
+    assert '<meta http-equiv="refresh" content="2">' in text and "no-store" in page["Cache-Control"]
+    # A second click does not enqueue a second build.
+    calls = []
+
+    class Spy:
+        def using(self, **kwargs):  # type: ignore[no-untyped-def]
+            return self
+
+        def enqueue(self, *args):  # type: ignore[no-untyped-def]
+            calls.append(args)
+
+    monkeypatch.setattr("peerchallenge.packs.tasks.pack_task", Spy())
+    assert client.get(url).status_code == 302 and calls == []
+    monkeypatch.undo()
+
+    worker.run()  # the worker builds it
+    ready = client.get(preparing)
+    assert ready.status_code == 302 and ready["Location"] == url
+    download = client.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    pages = pdf_pages(b"".join(download.streaming_content))
+    assert "Birmingham (GSS code E08000025)" in pages[0]
+
+
+def test_a_failed_build_says_so_and_can_be_tried_again(worker, monkeypatch):
+    from councils.models import Council, Membership
+    from scorecard.demo import demo_values_seed
+
+    demo_values_seed()
+    summit = small_summit(councils=(BIRMINGHAM, COVENTRY))
+    coventry = Council.objects.get(gss_code=COVENTRY)
+    user = MembershipFactory(
+        user=UserFactory(username="c.dass"), role=Membership.Role.DASS, council=coventry
+    ).user
+    client = Client()
+    client.force_login(user)
+
+    def broken(*, pack):  # type: ignore[no-untyped-def]
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", broken)
+    preparing = f"/summits/{summit.pk}/packs/{BIRMINGHAM}/preparing/?file=docx"
+    assert client.get(f"/summits/{summit.pk}/packs/{BIRMINGHAM}-pro-forma.docx")["Location"] == preparing
+    worker.run()
+    failed = client.get(preparing).content.decode()
+    assert "The pack could not be built" in failed and "There is a problem" in failed
+    assert 'http-equiv="refresh"' not in failed  # it stops refreshing
+    monkeypatch.undo()
+    again = client.post(preparing)  # try again: enqueued afresh
+    assert again.status_code == 302
+    assert "Preparing the pro-forma for Birmingham" in client.get(preparing).content.decode()
+    worker.run()
+    assert client.get(preparing)["Location"] == f"/summits/{summit.pk}/packs/{BIRMINGHAM}-pro-forma.docx"
+    wait = services.pack_one_state(
+        council=Council.objects.get(gss_code=BIRMINGHAM), summit=summit, include_questions=True
+    )
+    assert wait is None  # the finished build leaves nothing behind
