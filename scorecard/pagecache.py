@@ -40,6 +40,13 @@ from scorecard.cache import TIMEOUT, versions
 KEY_PREFIX = "scorecard:page"
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"  # no page can contain a NUL (HostileInputMiddleware refuses it)
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+MAX_ADDRESS = 400  # characters of path and query
+SKIP = "_page_cache_skip"
+
+
+def page_cache_skip(request: HttpRequest) -> None:
+    """Called by a view whose page must not be kept (e.g. a form answered with errors: any text makes one)."""
+    setattr(request, SKIP, True)
 
 
 def _pending_messages(request: HttpRequest) -> bool:
@@ -48,12 +55,16 @@ def _pending_messages(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def page_key(request: HttpRequest) -> str | None:
-    """The cache key of this request's page, or None when it must be rendered and not kept."""
+def page_key(request: HttpRequest, *, params: frozenset[str] = frozenset()) -> str | None:
+    """The cache key of this request's page, or None when it must be rendered and not kept: not a signed-in
+    GET or HEAD, messages pending, a query parameter the page does not read (``params``), or an address too
+    long to be one of the pages' own links (so that no one can fill the cache with made-up addresses)."""
     user = getattr(request, "user", None)
     if request.method not in ("GET", "HEAD") or user is None or not user.is_authenticated:
         return None
-    if _pending_messages(request):
+    if _pending_messages(request) or len(request.get_full_path()) > MAX_ADDRESS:
+        return None
+    if any(name not in params for name in request.GET):
         return None
     data, page = versions()
     parts = (
@@ -93,6 +104,7 @@ def _keep(key: str, request: HttpRequest, response: HttpResponse) -> None:
         or response.cookies
         or not response.get("Content-Type", "").startswith("text/html")
         or _pending_messages(request)
+        or getattr(request, SKIP, False)
     ):
         return
     if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
@@ -113,19 +125,24 @@ def _from_cache(stored: tuple[list[tuple[str, str]], bytes], request: HttpReques
     return response
 
 
-def viewer_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's page from the cache for a viewer who has seen it in this data and page version."""
+def viewer_page_cache(*params: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve the view's page from the cache for a viewer who has seen it in this data and page version.
+    ``params``: the query parameters the page reads (with any other, the page is rendered and not kept)."""
+    allowed = frozenset(params)
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = page_key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        stored = cache.get(key)
-        if stored is not None:
-            return _from_cache(stored, request)
-        response = view(request, *args, **kwargs)
-        _keep(key, request, response)
-        return response
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            key = page_key(request, params=allowed)
+            if key is None:
+                return view(request, *args, **kwargs)
+            stored = cache.get(key)
+            if stored is not None:
+                return _from_cache(stored, request)
+            response = view(request, *args, **kwargs)
+            _keep(key, request, response)
+            return response
 
-    return wrapped
+        return wrapped
+
+    return decorator

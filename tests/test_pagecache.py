@@ -242,3 +242,33 @@ def test_a_page_the_viewer_may_not_see_is_not_kept_for_them(period, client_for, 
     assert client.get(missing).status_code == 404
     assert client.get(missing).status_code == 404
     assert client.get("/measures/no-such-measure/").status_code == 404
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{COUNCIL_PAGE}?utm_source=mail",  # a parameter the page does not read
+        "/compare/?councils=Nowhere&councils=Elsewhere",  # a form answered with errors
+        "/regions/E12000005/scorecard/?sort=" + "x" * 400,  # too long for one of the pages' own links
+    ],
+)
+def test_made_up_addresses_are_rendered_and_not_kept(url, period, client_for):
+    client = client_for("dass")
+    _queries(client, url)
+    assert _queries(client, url) > HIT_QUERIES
+
+
+def test_an_export_is_never_answered_with_the_kept_page(period, client_for):
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    response = client.get(f"{COUNCIL_PAGE}?_export=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")

@@ -59,7 +59,7 @@ class MeasureListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
         return Measure.objects.select_related("domain", "replaces").prefetch_related("replaced_by")
 
 
-@method_decorator(viewer_page_cache, name="dispatch")
+@method_decorator(viewer_page_cache("period", "region", "council"), name="dispatch")
 class MeasureDetailView(PermissionRequiredMixin, TemplateView):
     """A measure's definition and a region's figures for a year, ranked in England, charted and downloadable.
 
