@@ -200,6 +200,8 @@ def bump_pages_on_m2m(sender: Any, instance: Any, action: str, model: Any, **kwa
     """Signal receiver (m2m_changed, any sender): groups, permissions and other many-to-many links."""
     if not action.startswith("post_"):
         return
+    if {type(instance)._meta.model_name, model._meta.model_name} & PAGE_VERSION_EXEMPT:
+        return  # a theme's councils and measures: part of the theme, as exempt as the theme itself
     if type(instance) in PAGE_MODELS or model in PAGE_MODELS:
         page_version_bump()
 

@@ -272,3 +272,16 @@ def test_an_export_is_never_answered_with_the_kept_page(period, client_for):
     _get(client, COUNCIL_PAGE)
     response = client.get(f"{COUNCIL_PAGE}?_export=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_plenary_theme_edits_keep_the_pages(west_midlands, birmingham):
+    """Themes change every few seconds on summit day and no cached page shows them."""
+    from peerchallenge.themes.models import Theme
+
+    summit = make_summit(west_midlands, councils=[birmingham])
+    before = page_version()
+    theme = Theme.objects.create(summit=summit, title="Workforce", client_id="c-1")
+    theme.councils.add(birmingham)
+    theme.title = "Workforce and recruitment"
+    theme.save()
+    assert page_version() == before
