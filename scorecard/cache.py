@@ -153,9 +153,14 @@ def cached_read(name: str, *parts: object, compute: Any) -> Any:
 
 def local_clear() -> None:
     """Forget this process's copies (the tests empty the cache between tests)."""
+    from councils.backends import users_forget
+    from scorecard import pagecache
+
     forget_version()
     with _LOCK:
         _LOCAL.clear()
+    pagecache.local_clear()
+    users_forget()
 
 
 def bump_on_change(sender: Any, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from councils.models import Membership
 from peerchallenge.models import GroupMember, Summit, SummitGroup
 from peerchallenge.services import summit_swap, summit_transition
-from scorecard.cache import page_version
+from scorecard.cache import page_version, page_version_bump
 from tests.selfassessment_helpers import hand_made_values, make_cycle, submitted
 from tests.test_summits import make_summit
 
@@ -285,3 +285,34 @@ def test_plenary_theme_edits_keep_the_pages(west_midlands, birmingham):
     theme.title = "Workforce and recruitment"
     theme.save()
     assert page_version() == before
+
+
+def test_a_password_change_signs_out_the_other_sessions(
+    period, client_for, dass, django_assert_max_num_queries
+):
+    """The signed-in user's row is kept per page version (councils.backends): a password change is still
+    seen by the next request of every other session, which is signed out (the session's auth hash)."""
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    with django_assert_max_num_queries(1):  # the user row and the page both kept
+        _get(client, COUNCIL_PAGE)
+    dass.set_password("a-new-long-passphrase")
+    dass.save()
+    response = client.get(COUNCIL_PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_kept_user_row_is_a_copy_per_request(dass, django_assert_num_queries):
+    """What one request caches on its user object (memberships, permissions) is not seen by the next."""
+    from councils.backends import DemoAwareModelBackend
+
+    backend = DemoAwareModelBackend()
+    first = backend.get_user(dass.pk)
+    first._membership_cache = ["from the first request"]
+    with django_assert_num_queries(0):
+        second = backend.get_user(str(dass.pk))
+    assert second is not first and second.pk == dass.pk
+    assert not hasattr(second, "_membership_cache")
+    page_version_bump()
+    with django_assert_num_queries(1):
+        backend.get_user(dass.pk)
