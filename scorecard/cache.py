@@ -80,6 +80,12 @@ def versions() -> tuple[str, str]:
     return data, page
 
 
+def user_version() -> str:
+    """The page version, read with the data version in one round trip: the sign-in reads it first on every
+    request (``councils.backends``), and a page read then needs no second round trip."""
+    return versions()[1]
+
+
 def forget_version(**kwargs: Any) -> None:
     """Read the tokens afresh (connected to ``request_started``: every request sees the latest writes)."""
     _memo.tokens = None
