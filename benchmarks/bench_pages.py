@@ -5,7 +5,8 @@ imported with the real import service into a kept benchmark database (``national
 requested in-process through the whole Django stack (middleware, session, permissions, selectors, template)
 with production settings (DEBUG off). For every page: the median of ``--runs`` requests **uncached** (the data
 version bumped before each, so the period statistics are computed afresh) and **cached** (the usual case: the
-data has not changed since the last request), the query count, and the ratio of the median to the goal.
+data has not changed since the last request, so the viewer's page is served whole from the page cache,
+``scorecard/pagecache.py``), the query count, and the ratio of the median to the goal.
 
     .venv/bin/python benchmarks/bench_pages.py [--runs 20] [--fresh]                                 # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sc_i11 .venv/bin/python benchmarks/bench_pages.py  # PostgreSQL

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from councils.models import Council, Membership, NearestNeighbour, Region, User
+from councils.signals import rows_written
 
 GSS_RE = re.compile(r"^E\d{8}$")
 COUNCIL_GSS_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
@@ -327,6 +328,8 @@ def neighbours_import(*, path: Path, dry_run: bool = False) -> NeighboursImportR
             )
             result.councils += 1
             result.neighbours += len(neighbour_codes)
+        if result.councils:
+            rows_written.send(sender=NearestNeighbour)  # bulk_create sends no model signal
         if dry_run:
             transaction.set_rollback(True)
     return result

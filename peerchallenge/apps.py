@@ -13,3 +13,7 @@ class PeerchallengeConfig(AppConfig):
         register_challenger_check(is_assigned_challenger)
         register_pack_challenger_check(is_pack_challenger)
         import peerchallenge.themes.rules  # noqa: F401  (registers the theme and work-programme permissions)
+        from scorecard.cache import connect_page_models, page_models
+
+        # Summits, pairings and the rest decide who may read which self-assessment: the page cache's key.
+        connect_page_models(page_models(self))

@@ -18,6 +18,7 @@ from peerchallenge.selectors import (
     summit_groups,
     summit_self_ratings,
 )
+from scorecard.cache import page_version_bump
 from scorecard.models import Domain
 from scorecard.selfassessment.models import SelfAssessmentCycle
 
@@ -102,6 +103,7 @@ def _save_groups(summit: Summit, groups: Sequence[Sequence[Council]], reasons: S
         GroupMember.objects.bulk_create(
             GroupMember(group=group, council=c, position=i) for i, c in enumerate(members, start=1)
         )
+    page_version_bump()  # bulk_create sends no signal; the pairing decides which self-ratings challengers see
 
 
 def _require_draft(summit: Summit) -> None:
@@ -181,6 +183,7 @@ def summit_swap(*, summit: Summit, first: Council, second: Council) -> None:
     GroupMember.objects.filter(pk=a.pk).update(position=0, group_id=b_group)
     GroupMember.objects.filter(pk=b.pk).update(group_id=a_group, position=a_pos)
     GroupMember.objects.filter(pk=a.pk).update(position=b_pos)
+    page_version_bump()  # set-based: no signal; the pairing decides which self-ratings challengers see
     broken = [p for p in summit_problems(summit=summit) if "never be paired" in p]
     if broken:
         transaction.set_rollback(True)

@@ -21,3 +21,23 @@ class ScorecardConfig(AppConfig):
                 bump_on_change, sender=model, dispatch_uid=f"data-version-del-{model.__name__}"
             )
         post_save.connect(bump_on_change, sender=Value, dispatch_uid="data-version-save-Value")
+
+        # What decides who may see a page and what it shows them (roles, users, groups, self-assessments):
+        # the page version of the viewer-keyed page cache (scorecard/pagecache.py). Peer challenge's models
+        # are wired from its own AppConfig.
+        from django.apps import apps
+        from django.contrib.auth.models import Group, Permission
+
+        from councils.signals import rows_written
+        from scorecard.cache import bump_on_rows_written, connect_page_models, page_models
+
+        rows_written.connect(bump_on_rows_written, dispatch_uid="scorecard-rows-written")
+
+        from councils.backends import register_user_version
+        from scorecard.cache import user_version
+
+        register_user_version(user_version)  # the signed-in user's row, kept per page version
+
+        connect_page_models(
+            page_models(apps.get_app_config("councils")) + page_models(self) + [Group, Permission]
+        )

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -28,6 +29,7 @@ from scorecard.charts import (
 from scorecard.measures.forms import MeasureFilter
 from scorecard.measures.tables import MeasureTable
 from scorecard.models import Measure, Polarity, Unit
+from scorecard.pagecache import viewer_page_cache
 from scorecard.periods import period_from_request
 from scorecard.scorecards.tables import (
     MEASURE_COLUMNS,
@@ -57,6 +59,7 @@ class MeasureListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fi
         return Measure.objects.select_related("domain", "replaces").prefetch_related("replaced_by")
 
 
+@method_decorator(viewer_page_cache("period", "region", "council"), name="dispatch")
 class MeasureDetailView(PermissionRequiredMixin, TemplateView):
     """A measure's definition and a region's figures for a year, ranked in England, charted and downloadable.
 

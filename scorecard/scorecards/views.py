@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from rules.contrib.views import PermissionRequiredMixin
@@ -16,6 +17,7 @@ from scorecard import charts, selectors
 from scorecard.cache import cached_read, data_version
 from scorecard.heatmap import rag_heatmap
 from scorecard.models import Domain, Period
+from scorecard.pagecache import page_cache_skip, viewer_page_cache
 from scorecard.periods import period_from_request
 from scorecard.scorecards.tables import (
     OVERVIEW_COLUMNS,
@@ -40,6 +42,7 @@ def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
     return f"{data_version()}:{scorecard.council.pk}:{digest}"
 
 
+@method_decorator(viewer_page_cache("period"), name="dispatch")
 class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "councils.view_council"
     raise_exception = True
@@ -70,6 +73,7 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
         return context
 
 
+@method_decorator(viewer_page_cache("period", "domain", "sort"), name="dispatch")
 class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "councils.view_region"
     raise_exception = True
@@ -216,6 +220,7 @@ class CompareForm(forms.Form):
         ]
 
 
+@method_decorator(viewer_page_cache("councils", "period", "region"), name="dispatch")
 class CompareView(PermissionRequiredMixin, TemplateView):
     """Two to four councils from any English regions side by side, measure by measure.
 
@@ -238,6 +243,8 @@ class CompareView(PermissionRequiredMixin, TemplateView):
             query["period"] = period.label  # 2023/24 → the choice 2023-24
         form = CompareForm(query if submitted else None, all_councils=all_councils, periods=periods)
         self.form, self.comparison = form, None
+        if submitted and not form.is_valid():
+            page_cache_skip(request)  # any text makes a page of its own: not worth keeping
         if submitted and form.is_valid():
             self.comparison = selectors.councils_comparison(
                 councils=form.cleaned_data["councils"], period=period

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from councils.models import Council, Region
+from scorecard.cache import page_version_bump
 from scorecard.models import Domain, Period, Value
 from scorecard.selfassessment import selectors, services
 from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
@@ -184,6 +185,7 @@ def self_assessment_demo_seed(*, region_gss_code: str = "E12000005") -> SelfAsse
                     submit=not draft,
                 )
                 SelfAssessment.objects.filter(cycle=cycle, council=council).update(is_demo=True)
+                page_version_bump()  # set-based: no signal (the demo label shows on the pages)
                 summary.assessments_created += 1
             if cycle is past:
                 services.cycle_close(cycle=cycle)

@@ -1,0 +1,318 @@
+"""Issue 11: the viewer-keyed page cache (scorecard/pagecache.py). A signed-in page seen before in this data and
+page version is served from the cache at the cost of the request's own stack; nothing that decides what the
+viewer may see or what the page shows can leave a stale or foreign page behind, and no CSRF token is shared."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client, RequestFactory
+
+from councils.models import Membership
+from peerchallenge.models import GroupMember, Summit, SummitGroup
+from peerchallenge.services import summit_swap, summit_transition
+from scorecard.cache import page_version, page_version_bump
+from tests.selfassessment_helpers import hand_made_values, make_cycle, submitted
+from tests.test_summits import make_summit
+
+pytestmark = pytest.mark.django_db
+
+BIRMINGHAM = "E08000025"
+COUNCIL_PAGE = f"/councils/{BIRMINGHAM}/scorecard/"
+PAGES = [
+    COUNCIL_PAGE,
+    "/regions/E12000005/scorecard/",
+    "/compare/?councils=Birmingham&councils=Coventry",
+    "/measures/ascof-2023-1a/",
+]
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+HIT_QUERIES = 2  # the user row; a spare for the idle stamp (a session write once a minute)
+SELF_RATING = "Self-assessed rating"
+
+
+@pytest.fixture
+def period(db):
+    return hand_made_values()
+
+
+def _tokens(page: str) -> list[str]:
+    return TOKEN.findall(page)
+
+
+def _without_tokens(page: str) -> str:
+    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', page)
+
+
+def _get(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_view_is_the_same_page_from_the_cache(
+    url, period, client_for, django_assert_max_num_queries
+):
+    client = client_for("dass")
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(HIT_QUERIES):
+        second = client.get(url)
+    assert second.status_code == 200
+    page_one, page_two = first.content.decode(), second.content.decode()
+    assert _tokens(page_one) and _tokens(page_two)
+    assert _without_tokens(page_one) == _without_tokens(page_two)
+    for header in ("Content-Type", "Cache-Control", "X-Frame-Options", "Content-Security-Policy"):
+        assert second.get(header) == first.get(header), header
+    assert second["Cache-Control"] == "private, no-store"
+
+
+def test_each_user_gets_their_own_page(period, client_for, dass, sli_lead):
+    dass_page = _get(client_for("dass"), COUNCIL_PAGE)
+    lead_page = _get(client_for("sli_lead"), COUNCIL_PAGE)
+    again = _get(client_for("dass"), COUNCIL_PAGE)
+    dass_name, lead_name = f"<strong>{dass}</strong>", f"<strong>{sli_lead}</strong>"
+    assert dass_name in dass_page and dass_name in again and dass_name not in lead_page
+    assert lead_name in lead_page and lead_name not in dass_page and lead_name not in again
+    # Navigation by role: the DASS has a scorecard of their own, the lead the region's people.
+    assert "My scorecard" in dass_page and "My scorecard" not in lead_page
+    assert "/regions/E12000005/people/" in lead_page and "/regions/E12000005/people/" not in dass_page
+
+
+def test_self_ratings_follow_the_viewer(period, client_for, birmingham, dass, no_role_user):
+    cycle = make_cycle(period=period)
+    submitted(cycle=cycle, council=birmingham, rating="green")
+    assert SELF_RATING in _get(client_for("dass"), COUNCIL_PAGE)
+    assert SELF_RATING not in _get(client_for("no_role_user"), COUNCIL_PAGE)
+
+
+def test_a_role_change_makes_the_next_view_fresh(period, client_for, dass, coventry):
+    client = client_for("dass")
+    assert f'href="{COUNCIL_PAGE}"' in _get(client, COUNCIL_PAGE)
+    membership = Membership.objects.get(user=dass)
+    membership.council = coventry
+    membership.save()
+    page = _get(client, COUNCIL_PAGE)
+    assert f'href="{COUNCIL_PAGE}"' not in page
+    assert 'href="/councils/E08000026/scorecard/"' in page
+
+
+def test_a_membership_delete_makes_the_next_view_fresh(period, client_for, dass):
+    client = client_for("dass")
+    assert "My scorecard" in _get(client, COUNCIL_PAGE)
+    Membership.objects.filter(user=dass).delete()
+    assert "My scorecard" not in _get(client, COUNCIL_PAGE)
+
+
+def test_a_user_row_change_makes_the_next_view_fresh(period, client_for, dass):
+    client = client_for("dass")
+    assert ">Admin<" not in _get(client, COUNCIL_PAGE)
+    dass.is_staff = True
+    dass.save()
+    assert ">Admin<" in _get(client, COUNCIL_PAGE)
+    dass.first_name, dass.last_name = "Dana", "Ashworth"
+    dass.save()
+    assert "Dana Ashworth" in _get(client, COUNCIL_PAGE)
+
+
+def test_a_deactivated_user_is_signed_out_not_served_the_cached_page(period, client_for, dass):
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    dass.is_active = False
+    dass.save()
+    response = client.get(COUNCIL_PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_group_change_moves_the_page_version(dass):
+    group = Group.objects.create(name="Analysts")
+    before = page_version()
+    dass.groups.add(group)
+    assert page_version() != before
+
+
+def test_a_self_assessment_submission_makes_the_next_view_fresh(period, client_for, birmingham, dass):
+    client = client_for("dass")
+    cycle = make_cycle(period=period)
+    assert SELF_RATING not in _get(client, COUNCIL_PAGE)
+    submitted(cycle=cycle, council=birmingham, rating="green")
+    assert SELF_RATING in _get(client, COUNCIL_PAGE)
+
+
+def _challenged_by_coventry(west_midlands, birmingham, coventry, period) -> Summit:
+    """A draft summit whose pairing has Coventry challenge Birmingham, Birmingham's self-assessment submitted."""
+    cycle = make_cycle(period=period)
+    submitted(cycle=cycle, council=birmingham, rating="green")
+    summit = make_summit(west_midlands, councils=[birmingham, coventry], cycle=cycle)
+    group = SummitGroup.objects.create(summit=summit, position=1)
+    GroupMember.objects.create(group=group, council=coventry, position=1)
+    GroupMember.objects.create(group=group, council=birmingham, position=2)
+    return summit
+
+
+def test_a_summit_state_change_makes_the_next_view_fresh(
+    period, client_for, west_midlands, birmingham, coventry, other_dass
+):
+    summit = _challenged_by_coventry(west_midlands, birmingham, coventry, period)
+    client = client_for("other_dass")
+    assert SELF_RATING not in _get(client, COUNCIL_PAGE)  # a draft pairing shows nothing yet
+    summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+    assert SELF_RATING in _get(client, COUNCIL_PAGE)  # the challenger now sees the self-ratings
+    summit.refresh_from_db()
+    summit_transition(summit=summit, to=Summit.State.DRAFT)
+    assert SELF_RATING not in _get(client, COUNCIL_PAGE)
+
+
+def test_a_pairing_change_made_set_based_moves_the_page_version(
+    period, west_midlands, birmingham, coventry, other_dass
+):
+    summit = _challenged_by_coventry(west_midlands, birmingham, coventry, period)
+    before = page_version()
+    summit_swap(summit=summit, first=birmingham, second=coventry)
+    assert page_version() != before
+
+
+def _message_cookie(text: str) -> str:
+    storage = CookieStorage(RequestFactory().get("/"))
+    return storage._encode([Message(constants.INFO, text)])
+
+
+def test_a_request_with_messages_is_rendered_and_not_kept(period, client_for):
+    client = client_for("dass")
+    client.cookies[CookieStorage.cookie_name] = _message_cookie("First message")
+    assert "First message" in _get(client, COUNCIL_PAGE)  # first view: shown, not stored
+    assert "First message" not in _get(client, COUNCIL_PAGE)  # shown once: the page kept now has none
+    client.cookies[CookieStorage.cookie_name] = _message_cookie("Second message")
+    assert "Second message" in _get(client, COUNCIL_PAGE)  # a kept page is not served over a message
+    assert "Second message" not in _get(client, COUNCIL_PAGE)
+
+
+def test_a_token_from_a_cached_page_is_accepted_and_never_another_sessions(period, dass):
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(dass)
+    first_tokens = _tokens(_get(first, COUNCIL_PAGE))
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(dass)
+    page = _get(second, COUNCIL_PAGE)  # from the cache: the same user, another session
+    tokens = _tokens(page)
+    assert tokens and not set(tokens) & set(first_tokens)
+    assert "\x00" not in page
+    # After the CSRF cookie changes (a new one set by the server), the cached page carries the new token.
+    second.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+    tokens = _tokens(_get(second, COUNCIL_PAGE))
+    assert settings.CSRF_COOKIE_NAME in second.cookies
+    response = second.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302  # accepted: signed out
+    # The first session's own (fresh) page token works too.
+    response = first.post("/accounts/logout/", {"csrfmiddlewaretoken": first_tokens[0]})
+    assert response.status_code == 302
+
+
+def test_a_token_of_a_cached_page_is_refused_for_another_session(period, dass):
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(dass)
+    first_token = _tokens(_get(first, COUNCIL_PAGE))[0]
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(dass)
+    _get(second, COUNCIL_PAGE)
+    assert second.post("/accounts/logout/", {"csrfmiddlewaretoken": first_token}).status_code == 403
+
+
+def test_head_works_before_and_after_the_page_is_kept(period, client_for):
+    client = client_for("dass")
+    assert client.head(COUNCIL_PAGE).status_code == 200
+    assert client.get(COUNCIL_PAGE).status_code == 200
+    response = client.head(COUNCIL_PAGE)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+
+
+def test_anonymous_requests_still_go_to_sign_in(period, client_for):
+    _get(client_for("dass"), COUNCIL_PAGE)
+    response = Client().get(COUNCIL_PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_page_the_viewer_may_not_see_is_not_kept_for_them(period, client_for, dass):
+    client = client_for("dass")
+    missing = "/councils/E99999999/scorecard/"
+    assert client.get(missing).status_code == 404
+    assert client.get(missing).status_code == 404
+    assert client.get("/measures/no-such-measure/").status_code == 404
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{COUNCIL_PAGE}?utm_source=mail",  # a parameter the page does not read
+        "/compare/?councils=Nowhere&councils=Elsewhere",  # a form answered with errors
+        "/regions/E12000005/scorecard/?sort=" + "x" * 400,  # too long for one of the pages' own links
+    ],
+)
+def test_made_up_addresses_are_rendered_and_not_kept(url, period, client_for):
+    client = client_for("dass")
+    _queries(client, url)
+    assert _queries(client, url) > HIT_QUERIES
+
+
+def test_an_export_is_never_answered_with_the_kept_page(period, client_for):
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    response = client.get(f"{COUNCIL_PAGE}?_export=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_plenary_theme_edits_keep_the_pages(west_midlands, birmingham):
+    """Themes change every few seconds on summit day and no cached page shows them."""
+    from peerchallenge.themes.models import Theme
+
+    summit = make_summit(west_midlands, councils=[birmingham])
+    before = page_version()
+    theme = Theme.objects.create(summit=summit, title="Workforce", client_id="c-1")
+    theme.councils.add(birmingham)
+    theme.title = "Workforce and recruitment"
+    theme.save()
+    assert page_version() == before
+
+
+def test_a_password_change_signs_out_the_other_sessions(
+    period, client_for, dass, django_assert_max_num_queries
+):
+    """The signed-in user's row is kept per page version (councils.backends): a password change is still
+    seen by the next request of every other session, which is signed out (the session's auth hash)."""
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    with django_assert_max_num_queries(1):  # the user row and the page both kept
+        _get(client, COUNCIL_PAGE)
+    dass.set_password("a-new-long-passphrase")
+    dass.save()
+    response = client.get(COUNCIL_PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_kept_user_row_is_a_copy_per_request(dass, django_assert_num_queries):
+    """What one request caches on its user object (memberships, permissions) is not seen by the next."""
+    from councils.backends import DemoAwareModelBackend
+
+    backend = DemoAwareModelBackend()
+    first = backend.get_user(dass.pk)
+    first._membership_cache = ["from the first request"]
+    with django_assert_num_queries(0):
+        second = backend.get_user(str(dass.pk))
+    assert second is not first and second.pk == dass.pk
+    assert not hasattr(second, "_membership_cache")
+    page_version_bump()
+    with django_assert_num_queries(1):
+        backend.get_user(dass.pk)
