@@ -12,7 +12,8 @@ connection per request, as gunicorn's sync workers close them) then runs, each f
 2. ``--clients`` signed-in clients (default 50) for ``--seconds`` s (default 60) cycling over the main pages
    (council scorecards, region scorecard, compare, a measure page): errors (goal 0), p50 and p95 (goal < 1 s).
 
-Every client is signed in (its own session, created through Django's session store). Loopback only; gunicorn is
+Every client is signed in as a user of its own (its own session, created through Django's session store),
+so the viewer-keyed page cache renders each client's first view of each page in full. Loopback only; gunicorn is
 stopped at the end.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sc_i11 .venv/bin/python benchmarks/load_test.py
@@ -95,14 +96,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def sessions(count: int) -> list[str]:
-    """``count`` signed-in sessions of the benchmark user, stored as the server will read them."""
+    """``count`` signed-in sessions, each of a user of its own (pages are kept per user, so every client's
+    first view of each page is rendered in full), stored as the server will read them."""
     from django.test import Client
 
-    user = national_db.bench_user()
     keys = []
-    for _ in range(count):
+    for number in range(count):
         client = Client()
-        client.force_login(user)
+        client.force_login(national_db.bench_user(number))
         keys.append(client.cookies["sessionid"].value)
     return keys
 

@@ -109,11 +109,12 @@ def ensure_loaded() -> str:
     return f"{Value.objects.count():,} values, {councils} councils with figures, {Council.objects.count()} councils"
 
 
-def bench_user():  # type: ignore[no-untyped-def]
-    """A West Midlands SLI lead (reads every page benchmarked)."""
+def bench_user(number: int = 0):  # type: ignore[no-untyped-def]
+    """A West Midlands SLI lead (reads every page benchmarked); ``number`` > 0 gives another such user."""
     from councils.models import Membership, Region, User
 
-    user, _ = User.objects.get_or_create(username="bench.lead", defaults={"email": "bench@example.org"})
+    name = "bench.lead" if number == 0 else f"bench.lead{number}"
+    user, _ = User.objects.get_or_create(username=name, defaults={"email": f"{name}@example.org"})
     Membership.objects.get_or_create(
         user=user, role=Membership.Role.SLI_LEAD, region=Region.objects.get(gss_code="E12000005")
     )

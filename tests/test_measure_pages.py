@@ -291,3 +291,25 @@ def test_measure_figures_export_to_csv_and_xlsx(client_for, demo):
     assert sheet.max_row == 17
     value_column = header.index("Value") + 1
     assert all(isinstance(sheet.cell(r, value_column).value, int | float) for r in range(2, 18))
+
+
+def test_measure_charts_are_built_once_per_data_version_and_after_a_change(client_for, demo, monkeypatch):
+    """The plotly figures are kept per data version (another viewer's first view reuses them); new figures
+    make them anew, with the new value in them."""
+    from scorecard.measures import views as measure_views
+
+    built = []
+    real = measure_views.measure_ranking_chart
+    monkeypatch.setattr(
+        measure_views, "measure_ranking_chart", lambda *a, **k: built.append(1) or real(*a, **k)
+    )
+    client = client_for("sli_lead")
+    url = _detail("ascof-2023-2c")
+    assert client.get(url).status_code == 200 and len(built) == 1
+    page_version_bump()  # the page is rendered again, the charts are not
+    assert client.get(url).status_code == 200 and len(built) == 1
+    value = Value.objects.filter(measure__key="ascof-2023-2c", area__council__isnull=False).first()
+    value.value = Decimal("987.6")
+    value.save()  # a changed figure: a new data version
+    html = client.get(url).content.decode()
+    assert len(built) == 2 and "987.6" in html

@@ -1,5 +1,6 @@
 """The measures catalogue and one page per measure: definition, the region's figures, charts and CSVs."""
 
+import hashlib
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from councils.models import Council
 from councils.pagination import BoundedPaginator
 from councils.selectors import home_council_for_user, region_for_user
 from scorecard import selectors
+from scorecard.cache import cached_read
 from scorecard.charts import (
     BarItem,
     ChartBundle,
@@ -125,18 +127,31 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
         return f"{reverse('scorecard:measure-detail', kwargs={'key': self.measure.key})}?{urlencode(params)}"
 
     def _charts(self) -> dict[str, ChartBundle]:
+        """The ranking and trend charts, built once per data version for what they show (plotly's figure
+        building was most of the page's time) and then kept (``cache.cached_read``)."""
         if not hasattr(self, "_chart_cache"):
             region_name = self.region.name if self.region else "Region"
             end = self.data.period.label if self.data.period and self.request.GET.get("period") else ""
-            charts = {
-                "ranking": measure_ranking_chart(
-                    self.data, region_name=region_name, csv_url=self._csv_url("ranking")
-                ),
-                "trend": measure_trend_chart(
-                    self.data, region_name=region_name, csv_url=self._csv_url("trend"), end=end
-                ),
-            }
-            self._chart_cache = {name: chart for name, chart in charts.items() if chart is not None}
+            csv_urls = (self._csv_url("ranking"), self._csv_url("trend"))
+
+            def build() -> dict[str, ChartBundle]:
+                charts = {
+                    "ranking": measure_ranking_chart(self.data, region_name=region_name, csv_url=csv_urls[0]),
+                    "trend": measure_trend_chart(
+                        self.data, region_name=region_name, csv_url=csv_urls[1], end=end
+                    ),
+                }
+                return {name: chart for name, chart in charts.items() if chart is not None}
+
+            self._chart_cache = cached_read(
+                "measure-charts",
+                self.measure.pk,
+                self.data.period.pk if self.data.period else "",
+                self.region.pk if self.region else "",
+                self.data.council.pk if self.data.council else "",
+                hashlib.sha256("\x1f".join([region_name, end, *csv_urls]).encode()).hexdigest()[:32],
+                compute=build,
+            )
         return self._chart_cache
 
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
