@@ -57,29 +57,28 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-productio
 os.environ["IMPORT_UPLOAD_DIR"] = f"{TMP.name}/uploads"
 
 
-def recreate_postgres() -> None:
+def postgres_admin(*statements: str) -> None:
+    """Run statements (CREATE/DROP DATABASE) on the server's maintenance database, outside a transaction."""
     import psycopg2
 
     admin = urlparse(SOURCE_URL)._replace(path="/postgres")
     connection = psycopg2.connect(urlunparse(admin))
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        for statement in statements:
+            cursor.execute(statement)
     connection.close()
+
+
+def recreate_postgres() -> None:
+    postgres_admin(f'DROP DATABASE IF EXISTS "{BENCH_DB}"', f'CREATE DATABASE "{BENCH_DB}"')
 
 
 def drop_postgres() -> None:
-    import psycopg2
     from django.db import connections
 
     connections.close_all()
-    admin = urlparse(SOURCE_URL)._replace(path="/postgres")
-    connection = psycopg2.connect(urlunparse(admin))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    connection.close()
+    postgres_admin(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
 
 
 if POSTGRES:
@@ -119,16 +118,9 @@ def command_seconds(arguments: list[str], env: dict[str, str]) -> tuple[float, s
 def as_commands(path: Path) -> None:
     """read_csv and import_ascof as fresh processes, into a database of their own."""
     env = dict(os.environ)
+    cli_db = BENCH_DB + "_cli" if POSTGRES else ""
     if POSTGRES:
-        import psycopg2
-
-        cli_db = BENCH_DB + "_cli"
-        admin = urlparse(SOURCE_URL)._replace(path="/postgres")
-        connection_admin = psycopg2.connect(urlunparse(admin))
-        connection_admin.autocommit = True
-        with connection_admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{cli_db}"')
-            cursor.execute(f'CREATE DATABASE "{cli_db}"')
+        postgres_admin(f'DROP DATABASE IF EXISTS "{cli_db}"', f'CREATE DATABASE "{cli_db}"')
         env["DATABASE_URL"] = urlunparse(urlparse(SOURCE_URL)._replace(path="/" + cli_db))
     else:
         env["DATABASE_URL"] = f"sqlite:///{TMP.name}/cli.sqlite3"
@@ -157,9 +149,7 @@ def as_commands(path: Path) -> None:
         )
     finally:
         if POSTGRES:
-            with connection_admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{cli_db}"')
-            connection_admin.close()
+            postgres_admin(f'DROP DATABASE IF EXISTS "{cli_db}"')
 
 
 def main(path: Path) -> None:

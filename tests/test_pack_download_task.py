@@ -20,18 +20,25 @@ def worker(settings, tmp_path, reference_data):  # noqa: F811
     runner.cleanup()
 
 
-def test_a_pack_not_built_yet_is_built_in_the_background_while_its_page_waits(worker, monkeypatch):
+@pytest.fixture
+def coventry(worker):  # type: ignore[no-untyped-def]
+    """Demo figures, a published summit where Coventry challenges Birmingham, and Coventry's DASS signed in."""
     from councils.models import Council, Membership
     from scorecard.demo import demo_values_seed
 
     demo_values_seed()
     summit = small_summit(councils=(BIRMINGHAM, COVENTRY))
-    coventry = Council.objects.get(gss_code=COVENTRY)
+    council = Council.objects.get(gss_code=COVENTRY)
     user = MembershipFactory(
-        user=UserFactory(username="c.dass"), role=Membership.Role.DASS, council=coventry
+        user=UserFactory(username="c.dass"), role=Membership.Role.DASS, council=council
     ).user
     client = Client()
     client.force_login(user)
+    return summit, client
+
+
+def test_a_pack_not_built_yet_is_built_in_the_background_while_its_page_waits(coventry, worker, monkeypatch):
+    summit, client = coventry
     url = f"/summits/{summit.pk}/packs/{BIRMINGHAM}.pdf"
 
     first = client.get(url)  # not built: the build is enqueued, the page waits
@@ -40,7 +47,10 @@ def test_a_pack_not_built_yet_is_built_in_the_background_while_its_page_waits(wo
     page = client.get(preparing)
     text = page.content.decode()
     assert page.status_code == 200 and "Preparing the pack for Birmingham" in text
-    assert '<meta http-equiv="refresh" content="2">' in text and "no-store" in page["Cache-Control"]
+    assert "data-app-progress" in text and "no-store" in page["Cache-Control"]
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in text  # without JavaScript
+    status = client.get(preparing + "&format=json").json()
+    assert status == {"state": "building", "finished": False, "url": url}
     # A second click does not enqueue a second build.
     calls = []
 
@@ -64,18 +74,8 @@ def test_a_pack_not_built_yet_is_built_in_the_background_while_its_page_waits(wo
     assert "Birmingham (GSS code E08000025)" in pages[0]
 
 
-def test_a_failed_build_says_so_and_can_be_tried_again(worker, monkeypatch):
-    from councils.models import Council, Membership
-    from scorecard.demo import demo_values_seed
-
-    demo_values_seed()
-    summit = small_summit(councils=(BIRMINGHAM, COVENTRY))
-    coventry = Council.objects.get(gss_code=COVENTRY)
-    user = MembershipFactory(
-        user=UserFactory(username="c.dass"), role=Membership.Role.DASS, council=coventry
-    ).user
-    client = Client()
-    client.force_login(user)
+def test_a_failed_build_says_so_and_can_be_tried_again(coventry, worker, monkeypatch):
+    summit, client = coventry
 
     def broken(*, pack):  # type: ignore[no-untyped-def]
         raise RuntimeError("renderer crashed")
@@ -86,13 +86,16 @@ def test_a_failed_build_says_so_and_can_be_tried_again(worker, monkeypatch):
     worker.run()
     failed = client.get(preparing).content.decode()
     assert "The pack could not be built" in failed and "There is a problem" in failed
-    assert 'http-equiv="refresh"' not in failed  # it stops refreshing
+    assert 'http-equiv="refresh"' not in failed and "progress.js" not in failed  # it stops refreshing
+    assert client.get(preparing + "&format=json").json()["finished"] is True
     monkeypatch.undo()
     again = client.post(preparing)  # try again: enqueued afresh
     assert again.status_code == 302
     assert "Preparing the pro-forma for Birmingham" in client.get(preparing).content.decode()
     worker.run()
     assert client.get(preparing)["Location"] == f"/summits/{summit.pk}/packs/{BIRMINGHAM}-pro-forma.docx"
+    from councils.models import Council
+
     wait = services.pack_one_state(
         council=Council.objects.get(gss_code=BIRMINGHAM), summit=summit, include_questions=True
     )

@@ -70,3 +70,35 @@ def test_the_dass_edits_their_question_set_and_the_pages_pass_axe(
     page.click("button:has-text('Add to the bank')")  # empty: the error summary
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_page_waiting_for_a_pack_passes_axe_and_says_when_it_is_slow(page, live_server, summit, dass):
+    import time
+
+    from django.core.cache import cache
+
+    from councils.models import Council
+    from peerchallenge.packs import services
+
+    birmingham = Council.objects.get(gss_code="E08000025")
+    period = services._period_for(birmingham, None, summit)
+    # Birmingham's own DASS reads its pack without the challenger's questions (until the summit is held).
+    version, *_ = services._pack_names(
+        council=birmingham, period=period, summit=summit, include_questions=False
+    )
+    key = services._wait_key(version)
+    cache.set(key, services.PackWait(state="building", since=time.time() - 90))  # a build on its way, slow
+    sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
+    url = f"{live_server.url}/summits/{summit.pk}/packs/E08000025/preparing/?file=pdf"
+    page.goto(url)
+    assert page.locator("h1").inner_text() == "Preparing the pack for Birmingham"
+    assert "taking longer than usual" in page.locator("main").inner_text()
+    for width, suffix in ((1280, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"pack-preparing-{suffix}")
+        assert axe_violations(page) == []
+    cache.set(key, services.PackWait(state="failed", since=time.time()))
+    page.goto(url)
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "pack-failed")

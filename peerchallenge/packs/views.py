@@ -157,6 +157,10 @@ def pack_preparing(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse
         wait = services.pack_one_start(**wanted.args)
         if services.pack_files_get(**wanted.args) is not None:
             return redirect(download)
+    if request.GET.get("format") == "json":  # polled by static/src/progress.js
+        failed = wait.state == "failed"
+        here = f"{request.path}?file={kind}"
+        return JsonResponse({"state": wait.state, "finished": failed, "url": here if failed else download})
     context = {
         "summit": wanted.summit,
         "council": wanted.session.challenged,
