@@ -190,6 +190,24 @@ def docx_fill(cell: Any, text: str, *, bold: bool = False) -> None:
     run.bold = bold
 
 
+def docx_label_table(document: Any, rows: Iterable[tuple[str, str]]) -> Any:
+    """A two-column bordered table of (label in bold, text) rows, added to ``document``."""
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, text in rows:
+        cells = table.add_row().cells
+        docx_fill(cells[0], label, bold=True)
+        docx_fill(cells[1], text)
+    return table
+
+
+def docx_bytes(document: Any) -> bytes:
+    """The document as the bytes of a .docx file."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def docx_response(body: bytes, *, filename: str) -> HttpResponse:
     """A Word attachment; ``filename`` (codes and slugs only) without its extension."""
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)

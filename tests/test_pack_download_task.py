@@ -96,7 +96,8 @@ def test_a_failed_build_says_so_and_can_be_tried_again(coventry, worker, monkeyp
     assert client.get(preparing)["Location"] == f"/summits/{summit.pk}/packs/{BIRMINGHAM}-pro-forma.docx"
     from councils.models import Council
 
-    wait = services.pack_one_state(
+    target = services.pack_target(
         council=Council.objects.get(gss_code=BIRMINGHAM), summit=summit, include_questions=True
     )
+    wait = services.pack_one_state(target=target)
     assert wait is None  # the finished build leaves nothing behind

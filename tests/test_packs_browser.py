@@ -81,12 +81,8 @@ def test_the_page_waiting_for_a_pack_passes_axe_and_says_when_it_is_slow(page, l
     from peerchallenge.packs import services
 
     birmingham = Council.objects.get(gss_code="E08000025")
-    period = services._period_for(birmingham, None, summit)
     # Birmingham's own DASS reads its pack without the challenger's questions (until the summit is held).
-    version, *_ = services._pack_names(
-        council=birmingham, period=period, summit=summit, include_questions=False
-    )
-    key = services._wait_key(version)
+    key = services.pack_target(council=birmingham, summit=summit, include_questions=False).wait_key
     cache.set(key, services.PackWait(state="building", since=time.time() - 90))  # a build on its way, slow
     sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
     url = f"{live_server.url}/summits/{summit.pk}/packs/E08000025/preparing/?file=pdf"

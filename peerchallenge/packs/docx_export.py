@@ -6,9 +6,7 @@ written as typed (python-docx escapes it); nothing is ever a field code or formu
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from councils.exports import docx_document, docx_fill
+from councils.exports import docx_bytes, docx_document, docx_label_table
 from peerchallenge.packs.selectors import Pack
 
 
@@ -40,17 +38,13 @@ def pro_forma_docx(*, pack: Pack) -> bytes:
             number += 1
             star = " (top five)" if question.is_top else ""
             document.add_heading(f"Question {number}{star}", level=2)
-            table = document.add_table(rows=0, cols=2)
-            table.style = "Table Grid"
-            for label, text in (
-                ("Question", question.text),
-                ("Evidence", question.evidence or "–"),
-                ("Answer", ""),
-                ("Follow-up", ""),
-            ):
-                cells = table.add_row().cells
-                docx_fill(cells[0], label, bold=True)
-                docx_fill(cells[1], text)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            docx_label_table(
+                document,
+                [
+                    ("Question", question.text),
+                    ("Evidence", question.evidence or "–"),
+                    ("Answer", ""),
+                    ("Follow-up", ""),
+                ],
+            )
+    return docx_bytes(document)

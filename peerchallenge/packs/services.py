@@ -222,37 +222,56 @@ def _period_for(council: Council, period: Period | None, summit: Summit | None) 
     return Period.objects.filter(values__area__council=council).order_by("-start_year").first()
 
 
-def _pack_names(
-    *, council: Council, period: Period | None, summit: Summit | None, include_questions: bool
-) -> tuple[str, str, str, str]:
-    """(version key, period label, PDF name, DOCX name) for the pack as it would be built now."""
-    version = selectors.pack_version(
-        council=council, period=period, summit=summit, include_questions=include_questions
-    )
-    label = period.label if period else "no-period"  # a council without figures: the pack says so
-    directory = f"{PACK_DIR}/{version}"
-    return (
-        version,
-        label,
-        f"{directory}/{council.gss_code}-{label}.pdf",
-        f"{directory}/{council.gss_code}-{label}-pro-forma.docx",
-    )
+@dataclass(frozen=True)
+class PackTarget:
+    """One pack as it would be built now: whose, for which summit and reader, its period, version key and
+    storage names. Resolved once (a few queries) and handed to the functions below."""
+
+    council: Council
+    summit: Summit | None
+    include_questions: bool
+    period: Period | None
+    version: str
+    label: str  # the period's label, "no-period" for a council without figures (the pack says so)
+
+    @property
+    def pdf_name(self) -> str:
+        return f"{PACK_DIR}/{self.version}/{self.council.gss_code}-{self.label}.pdf"
+
+    @property
+    def docx_name(self) -> str:
+        return f"{PACK_DIR}/{self.version}/{self.council.gss_code}-{self.label}-pro-forma.docx"
+
+    @property
+    def wait_key(self) -> str:
+        return f"packs:building:{self.version}"
 
 
-def pack_files_get(
+def pack_target(
     *,
     council: Council,
     period: Period | None = None,
     summit: Summit | None = None,
     include_questions: bool = True,
-) -> PackFiles | None:
-    """The pack's files when they are built for the current version; ``None`` otherwise (nothing is built)."""
+) -> PackTarget:
     period = _period_for(council, period, summit)
-    _, label, pdf_name, docx_name = _pack_names(
+    version = selectors.pack_version(
         council=council, period=period, summit=summit, include_questions=include_questions
     )
-    if default_storage.exists(pdf_name) and default_storage.exists(docx_name):
-        return PackFiles(council, label, pdf_name, docx_name, built=False)
+    return PackTarget(
+        council=council,
+        summit=summit,
+        include_questions=include_questions,
+        period=period,
+        version=version,
+        label=period.label if period else "no-period",
+    )
+
+
+def pack_files_get(*, target: PackTarget) -> PackFiles | None:
+    """The pack's files when they are built for the current version; ``None`` otherwise (nothing is built)."""
+    if default_storage.exists(target.pdf_name) and default_storage.exists(target.docx_name):
+        return PackFiles(target.council, target.label, target.pdf_name, target.docx_name, built=False)
     return None
 
 
@@ -268,28 +287,26 @@ def pack_files_get_or_build(
     from peerchallenge.packs.docx_export import pro_forma_docx
     from peerchallenge.packs.pdf import pack_pdf
 
-    period = _period_for(council, period, summit)
-    _, label, pdf_name, docx_name = _pack_names(
-        council=council, period=period, summit=summit, include_questions=include_questions
-    )
-    if default_storage.exists(pdf_name) and default_storage.exists(docx_name):
-        return PackFiles(council, label, pdf_name, docx_name, built=False)
+    target = pack_target(council=council, period=period, summit=summit, include_questions=include_questions)
+    found = pack_files_get(target=target)
+    if found is not None:
+        return found
     pack = selectors.pack_build_data(
         council=council,
-        period=period,
+        period=target.period,
         summit=summit,
         include_questions=include_questions,
         overview_cache=overview_cache,
     )
-    _save(pdf_name, pack_pdf(pack=pack))
-    _save(docx_name, pro_forma_docx(pack=pack))
-    return PackFiles(council, label, pdf_name, docx_name, built=True)
+    _save(target.pdf_name, pack_pdf(pack=pack))
+    _save(target.docx_name, pro_forma_docx(pack=pack))
+    return PackFiles(council, target.label, target.pdf_name, target.docx_name, built=True)
 
 
 # --- One pack in the background (a download never waits for a build) ------------------------------------
 # A download whose pack is not built yet enqueues its build (``tasks.pack_task``) and shows a page that
-# refreshes itself until the files are there. The cache remembers the build on its way (so a second click
-# or a refresh does not enqueue another) and a failure (so the page can say so and offer to try again).
+# polls until the files are there. The cache remembers the build on its way (so a second click or a refresh
+# does not enqueue another) and a failure (so the page can say so and offer to try again).
 
 
 @dataclass(frozen=True)
@@ -298,37 +315,22 @@ class PackWait:
     since: float  # when the build was asked for (time.time())
 
 
-def _wait_key(version: str) -> str:
-    return f"packs:building:{version}"
+def pack_one_state(*, target: PackTarget) -> PackWait | None:
+    return cache.get(target.wait_key)
 
 
-def pack_one_state(*, council: Council, summit: Summit | None, include_questions: bool) -> PackWait | None:
-    period = _period_for(council, None, summit)
-    version, *_ = _pack_names(
-        council=council, period=period, summit=summit, include_questions=include_questions
-    )
-    return cache.get(_wait_key(version))
-
-
-def pack_one_start(
-    *, council: Council, summit: Summit | None, include_questions: bool, again: bool = False
-) -> PackWait:
+def pack_one_start(*, target: PackTarget, again: bool = False) -> PackWait:
     """Enqueue the build of one pack unless it is already on its way (``again``: after a failure)."""
     from peerchallenge.packs.tasks import pack_task
 
-    period = _period_for(council, None, summit)
-    version, *_ = _pack_names(
-        council=council, period=period, summit=summit, include_questions=include_questions
-    )
-    key = _wait_key(version)
     waiting = PackWait(state="building", since=time.time())
     if again:
-        cache.delete(key)
-    if not cache.add(key, waiting, timeout=int(STALLED_AFTER.total_seconds())):
-        return cache.get(key) or waiting
+        cache.delete(target.wait_key)
+    if not cache.add(target.wait_key, waiting, timeout=int(STALLED_AFTER.total_seconds())):
+        return cache.get(target.wait_key) or waiting
     # Enqueued at once: everything the build reads is already committed (a download writes nothing).
     pack_task.using(queue_name=settings.TASKS_QUEUE).enqueue(
-        council.pk, summit.pk if summit else None, include_questions
+        target.council.pk, target.summit.pk if target.summit else None, target.include_questions
     )
     return waiting
 
@@ -337,11 +339,7 @@ def pack_one_run(*, council_id: int, summit_id: int | None, include_questions: b
     """The task's body: build the pack; on failure, say so to the waiting page."""
     council = Council.objects.select_related("region").get(pk=council_id)
     summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_id) if summit_id else None
-    period = _period_for(council, None, summit)
-    version, *_ = _pack_names(
-        council=council, period=period, summit=summit, include_questions=include_questions
-    )
-    key = _wait_key(version)
+    key = pack_target(council=council, summit=summit, include_questions=include_questions).wait_key
     try:
         pack_files_get_or_build(council=council, summit=summit, include_questions=include_questions)
     except Exception:  # the waiting page must say it failed, whatever the reason

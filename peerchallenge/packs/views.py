@@ -88,15 +88,7 @@ def summit_packs(request: HttpRequest, pk: int) -> HttpResponse:
 class _PackRequest:
     summit: Summit
     session: selectors.Session
-    include_questions: bool
-
-    @property
-    def args(self) -> dict:
-        return {
-            "council": self.session.challenged,
-            "summit": self.summit,
-            "include_questions": self.include_questions,
-        }
+    target: services.PackTarget
 
 
 def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
@@ -106,16 +98,17 @@ def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
     if not request.user.has_perm("peerchallenge.view_pack", subject):
         raise PermissionDenied
     include = request.user.has_perm("peerchallenge.view_questionset", _question_set_object(summit, session))
-    return _PackRequest(summit=summit, session=session, include_questions=include)
+    target = services.pack_target(council=session.challenged, summit=summit, include_questions=include)
+    return _PackRequest(summit=summit, session=session, target=target)
 
 
 def _pack_or_wait(request: HttpRequest, pk: int, gss_code: str, kind: str) -> HttpResponse:
     """The file when the pack is built; otherwise its build is enqueued and the waiting page shown."""
     wanted = _pack_request(request, pk, gss_code)
-    files = services.pack_files_get(**wanted.args)
+    files = services.pack_files_get(target=wanted.target)
     if files is None:
-        services.pack_one_start(**wanted.args)
-        files = services.pack_files_get(**wanted.args)  # a worker may already have built it
+        services.pack_one_start(target=wanted.target)
+        files = services.pack_files_get(target=wanted.target)  # a worker may already have built it
     if files is None:
         url = reverse("peerchallenge:pack-preparing", kwargs={"pk": pk, "gss_code": gss_code})
         return redirect(f"{url}?file={kind}")
@@ -147,15 +140,15 @@ def pack_preparing(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse
     wanted = _pack_request(request, pk, gss_code)
     kind = "docx" if request.GET.get("file") == "docx" else "pdf"
     download = reverse(f"peerchallenge:pack-{kind}", kwargs={"pk": pk, "gss_code": gss_code})
-    if services.pack_files_get(**wanted.args) is not None:
+    if services.pack_files_get(target=wanted.target) is not None:
         return redirect(download)
     if request.method == "POST":
-        services.pack_one_start(**wanted.args, again=True)
+        services.pack_one_start(target=wanted.target, again=True)
         return redirect(f"{request.path}?file={kind}")
-    wait = services.pack_one_state(**wanted.args)
+    wait = services.pack_one_state(target=wanted.target)
     if wait is None:  # nothing on its way (the cache was cleared, or the build finished and was replaced)
-        wait = services.pack_one_start(**wanted.args)
-        if services.pack_files_get(**wanted.args) is not None:
+        wait = services.pack_one_start(target=wanted.target)
+        if services.pack_files_get(target=wanted.target) is not None:
             return redirect(download)
     if request.GET.get("format") == "json":  # polled by static/src/progress.js
         failed = wait.state == "failed"

@@ -7,9 +7,8 @@ Text is written as typed (python-docx escapes it); nothing is ever a field code 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from io import BytesIO
 
-from councils.exports import docx_document, docx_fill
+from councils.exports import docx_bytes, docx_document, docx_fill, docx_label_table
 from councils.models import Region
 from peerchallenge.models import Summit
 from peerchallenge.themes.models import Theme, WorkItem
@@ -60,8 +59,6 @@ def work_programme_docx(
         document.add_paragraph("The work programme has no items yet.")
     for item in items:
         document.add_heading(item.title, level=2)
-        table = document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
         updates = list(item.updates.all())
         parts = [
             ("Status", item.get_status_display()),
@@ -73,10 +70,5 @@ def work_programme_docx(
         ]
         if updates:
             parts.append((f"Latest update ({updates[0].date:%d %B %Y})", updates[0].text))
-        for label, text in parts:
-            cells = table.add_row().cells
-            docx_fill(cells[0], label, bold=True)
-            docx_fill(cells[1], text)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        docx_label_table(document, parts)
+    return docx_bytes(document)

@@ -5,9 +5,7 @@ Text is written as typed (python-docx escapes it); nothing is ever a field code 
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from councils.exports import docx_document, docx_fill
+from councils.exports import docx_bytes, docx_document, docx_label_table
 from scorecard.selfassessment.selectors import SelfAssessmentView
 
 
@@ -36,8 +34,6 @@ def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
     for domain in view.domains:
         document.add_heading(domain.domain.name, level=1)
         row = domain.assessment
-        table = document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
         parts = [
             ("Self-rating", (row.get_rating_display() if row and row.rating else "Not rated")),
             ("Data for " + str(view.cycle.period), domain.data.text),
@@ -53,14 +49,9 @@ def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
                     domain.previous.get_rating_display() if domain.previous.rating else "Not rated",
                 )
             )
-        for label, text in parts:
-            cells = table.add_row().cells
-            docx_fill(cells[0], label, bold=True)
-            docx_fill(cells[1], text or "–")
+        docx_label_table(document, [(label, text or "–") for label, text in parts])
 
     document.add_heading("Top three risks", level=1)
     for risk in assessment.top_risks if assessment else []:
         document.add_paragraph(risk or "–", style="List Number")
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
