@@ -253,3 +253,66 @@ def test_the_coordinator_keeps_the_question_bank(client_for, demo_summit, dass):
     assert client.post(url, {"action": "delete", "item": "99999999999999"}).status_code == 404
     assert client.post(url, {"action": "delete", "item": item.pk}).status_code == 302
     assert QuestionBankItem.objects.filter(cycle=summit.cycle).count() == before
+
+
+def test_charts_are_vector_images_with_their_alternative_text(storage, demo_summit):
+    """The charts are SVG images (data URLs, alt text for the PDF's structure tree), drawn as vectors."""
+    import base64
+    import re
+    import shutil
+    import subprocess
+    from html import unescape
+    from xml.etree import ElementTree
+
+    from peerchallenge.packs import pdf
+
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    pack = selectors.pack_build_data(council=birmingham, summit=demo_summit)
+    html = pdf.pack_html(pack=pack)
+    images = re.findall(
+        r'<img class="chart" alt="([^"]+)" style="[^"]+" src="data:image/svg\+xml;base64,([^"]+)">', html
+    )
+    assert pack.blocks and len(images) == 2 * len(pack.blocks)  # a trend and a ranking per charted measure
+    assert "<svg" not in html  # no inline SVG: its elements would be styled like the document's
+    for escaped, data in images:
+        alt = unescape(escaped)
+        root = ElementTree.fromstring(base64.b64decode(data))  # noqa: S314 (our own output)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("aria-label") == alt
+        assert alt.startswith(("Trend of ", "Ranking of the region's councils on "))
+    listing = subprocess.run(  # noqa: S603 (a fixed tool on a file the test wrote)
+        [shutil.which("pdfimages") or "pdfimages", "-list", "-"],
+        input=pdf.pack_pdf(pack=pack),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert len(listing.strip().splitlines()) == 2  # the header only: no raster image in the pack
+
+
+def test_the_scoped_user_agent_stylesheet_prints_the_same_pack(storage, demo_summit, monkeypatch):
+    """The pack's lighter user-agent stylesheet (peerchallenge/packs/pdf.py) is in use with the installed
+    WeasyPrint, prints the same text as WeasyPrint's own (list markers included), and is dropped when the
+    rules it rewrites are not found."""
+    from weasyprint import HTML
+    from weasyprint import html as weasy_html
+
+    from peerchallenge.packs import pdf
+    from tests.pack_helpers import pdf_pages
+
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    pack = selectors.pack_build_data(council=birmingham, summit=demo_summit)
+    source = pdf.pack_html(pack=pack)
+    pdf._pack_html_class.cache_clear()
+    scoped = pdf._pack_html_class()
+    assert scoped is not HTML and issubclass(scoped, HTML)
+    ours = pdf_pages(scoped(string=source).write_pdf(pdf_tags=True))
+    theirs = pdf_pages(HTML(string=source).write_pdf(pdf_tags=True))
+    assert ours == theirs
+    risks = "\n".join(ours).split("Top three risks", 1)[1]
+    assert all(f"{n}." in risks.split("5. Risk triggers")[0] for n in (1, 2, 3))  # <ol> markers kept
+
+    monkeypatch.setattr(weasy_html, "UA", weasy_html.UA.replace("\n::marker {", "\n::marker, x {"))
+    pdf._pack_html_class.cache_clear()
+    try:
+        assert pdf._pack_html_class() is HTML
+    finally:
+        pdf._pack_html_class.cache_clear()

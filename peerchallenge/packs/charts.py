@@ -6,11 +6,17 @@
   as a vector rectangle, and the council names and values are the table's cells rather than SVG text, which
   WeasyPrint lays out slowly (a ranking SVG of 14 councils cost as much as a page of text).
 
+Both are placed in the pack as ``<img>`` elements with the SVG as a data URL (:func:`svg_image`): WeasyPrint
+still draws them as vectors, the PDF's structure tree gets a figure with the alternative text, and the SVG's
+own elements stay out of the HTML document's style cascade (inline, each one was styled like an HTML
+element).
+
 Text is escaped; nothing from a user is ever markup.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -21,6 +27,7 @@ INK = "#0b0c0c"
 GREY = "#b1b4b6"
 BLUE = "#1d70b8"
 DARK = "#003078"
+TREND_WIDTH, TREND_HEIGHT = 260, 110  # px
 
 
 def _scale(values: Sequence[Decimal], low_zero: bool = True) -> tuple[float, float]:
@@ -33,7 +40,11 @@ def _scale(values: Sequence[Decimal], low_zero: bool = True) -> tuple[float, flo
 
 
 def trend_svg(
-    points: Sequence[tuple[str, Decimal | None]], *, title: str, width: int = 260, height: int = 110
+    points: Sequence[tuple[str, Decimal | None]],
+    *,
+    title: str,
+    width: int = TREND_WIDTH,
+    height: int = TREND_HEIGHT,
 ) -> SafeString:
     """A line of the council's value in each period (gaps where there is no figure)."""
     present = [v for _, v in points if v is not None]
@@ -114,6 +125,11 @@ RANKING_ROW_MM = 4.2
 RANKING_RULE_MM = 0.5 * 25.4 / 72  # the 0.5pt rule between rows
 
 
+def ranking_height_mm(count: int) -> float:
+    """The height of the ranking's bars (mm) for ``count`` rows: one row pitch each."""
+    return (RANKING_ROW_MM + RANKING_RULE_MM) * max(count, 1)
+
+
 def ranking_bars_svg(bars: Sequence, *, title: str) -> SafeString:
     """The ranking's bars as one SVG of rectangles (no text: the names and values are the table's cells).
 
@@ -121,7 +137,7 @@ def ranking_bars_svg(bars: Sequence, *, title: str) -> SafeString:
     dark blue, the others grey; a council without a figure has no bar.
     """
     pitch = RANKING_ROW_MM + RANKING_RULE_MM
-    height = pitch * max(len(bars), 1)
+    height = ranking_height_mm(len(bars))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" width="100%" '
         f'height="{height:.2f}mm" viewBox="0 0 100 {height:.2f}" preserveAspectRatio="none">'
@@ -136,3 +152,12 @@ def ranking_bars_svg(bars: Sequence, *, title: str) -> SafeString:
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (the title is escaped; the rest is numbers)
+
+
+def svg_image(svg: str, *, alt: str, width: str, height: str) -> SafeString:
+    """An SVG as an ``<img>`` with a data URL, sized by CSS (``width``/``height`` are CSS lengths)."""
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return mark_safe(  # noqa: S308 (alt is escaped; the rest is base64 and our own lengths)
+        f'<img class="chart" alt="{escape(alt)}" style="width: {width}; height: {height}" '
+        f'src="data:image/svg+xml;base64,{data}">'
+    )

@@ -30,13 +30,25 @@ def pack_trend(row, pack) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
     ]
 
 
+@register.filter
+def pack_trend_lines(row, pack) -> str:  # type: ignore[no-untyped-def]
+    """The trend as one "period: value" per line, for a cell with ``white-space: pre-line`` (a line break
+    without a ``<br>`` element each: the pack's tables hold hundreds)."""
+    return "\n".join(f"{label}: {value}" for label, value in pack_trend(row, pack))
+
+
 @register.simple_tag
 def trend_chart(row, pack) -> SafeString:  # type: ignore[no-untyped-def]
-    return charts.trend_svg(_points(row, pack), title=f"Trend of {row.code} {row.measure.title}")
+    title = f"Trend of {row.code} {row.measure.title}"
+    svg = charts.trend_svg(_points(row, pack), title=title)
+    return charts.svg_image(
+        svg, alt=title, width=f"{charts.TREND_WIDTH}px", height=f"{charts.TREND_HEIGHT}px"
+    )
 
 
 @register.simple_tag
 def ranking_bars_chart(block) -> SafeString:  # type: ignore[no-untyped-def]
-    return charts.ranking_bars_svg(
-        block.ranking, title=f"Ranking of the region's councils on {block.row.code}"
-    )
+    title = f"Ranking of the region's councils on {block.row.code}"
+    svg = charts.ranking_bars_svg(block.ranking, title=title)
+    height = charts.ranking_height_mm(len(block.ranking))
+    return charts.svg_image(svg, alt=title, width="100%", height=f"{height:.2f}mm")
