@@ -194,6 +194,9 @@ IMPORT_XLSX_MAX_SECONDS = float(os.environ.get("IMPORT_XLSX_MAX_SECONDS", "60"))
 # whose worker `make run` starts beside the web server (`manage.py db_worker`). TASKS_BACKEND=rq puts
 # the tasks on Redis (REDIS_URL) for deployments with several app servers (`manage.py rqworker <queue>`).
 TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+# A summit's packs are built by this many processes side by side (WeasyPrint is CPU-bound Python): by
+# default the machine's CPUs, up to 4. Used by the background build and as `build_packs --workers`' default.
+PACK_WORKERS = int(os.environ.get("PACK_WORKERS", "0")) or min(os.cpu_count() or 1, 4)
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS_QUEUES = sorted({"default", TASKS_QUEUE})  # tasks are declared on "default" and sent to TASKS_QUEUE

@@ -25,6 +25,10 @@ CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
+# Most tests run inside a transaction that forked pack builders could not see: one process, unless a test
+# (with a real, committed database) says otherwise.
+PACK_WORKERS = 1
+
 # Background tasks run in the request that enqueues them, unless a test picks a real backend
 # (tests/test_import_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
 TASKS = {

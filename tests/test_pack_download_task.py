@@ -101,3 +101,34 @@ def test_a_failed_build_says_so_and_can_be_tried_again(coventry, worker, monkeyp
     )
     wait = services.pack_one_state(target=target)
     assert wait is None  # the finished build leaves nothing behind
+
+
+def test_a_summits_packs_are_built_in_the_background_by_several_processes(settings, worker, monkeypatch):
+    """The coordinator's "build every pack" task, on the real worker, with PACK_WORKERS=2: the task forks
+    two builders (the data is committed, as in production), notes progress and writes the ZIP."""
+    import io
+    import zipfile
+
+    from django.core.files.storage import default_storage
+
+    from peerchallenge.packs.models import PackBuild
+    from scorecard.demo import demo_values_seed
+    from tests.pack_helpers import DUDLEY, SANDWELL
+
+    demo_values_seed()
+    summit = small_summit(councils=(BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL))
+    settings.PACK_WORKERS = 2
+    parent = __import__("os").getpid()
+    monkeypatch.setattr(  # forked builders inherit this: each PDF says which process made it
+        "peerchallenge.packs.pdf.pack_pdf",
+        lambda *, pack: f"%PDF {pack.council.gss_code} {__import__('os').getpid()}".encode(),
+    )
+    build = services.pack_build_start(summit=summit)
+    worker.run()
+    build = PackBuild.objects.get(pk=build.pk)
+    assert build.state == PackBuild.State.DONE and build.done == build.total == 4, build.message
+    with default_storage.open(build.file_name, "rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    pdfs = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".pdf")]
+    assert sorted(p.split()[1] for p in pdfs) == sorted((BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL))
+    assert str(parent) not in {p.split()[2] for p in pdfs}  # built by the forked processes

@@ -462,7 +462,7 @@ def pack_build_run(*, build_id: int) -> str:
         )
 
     try:
-        files = summit_packs_build(summit=build.summit, progress=note)
+        files = summit_packs_build(summit=build.summit, progress=note, workers=settings.PACK_WORKERS)
         name = f"{PACK_DIR}/summit-{build.summit.pk}-build-{build.pk}.zip"
         _save(name, packs_zip(files=files))
     except Exception as error:  # the page must say it failed, whatever the reason

@@ -10,6 +10,7 @@ cache when nothing they show has changed (see ``peerchallenge/packs/services.py`
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="the data period, e.g. 2023-24 (default: the latest)")
         parser.add_argument("--out", required=True, help="the folder to write the files to")
         parser.add_argument(
-            "--workers", type=int, default=1, help="build a summit's packs in this many processes (default 1)"
+            "--workers",
+            type=int,
+            help="build a summit's packs in this many processes (default: the PACK_WORKERS setting, the "
+            "machine's CPUs up to 4)",
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
@@ -78,7 +82,7 @@ class Command(BaseCommand):
         note(0, len(councils), "")
         if summit is not None:
             built = services.summit_packs_build(
-                summit=summit, progress=note, workers=max(options["workers"], 1)
+                summit=summit, progress=note, workers=max(options["workers"] or settings.PACK_WORKERS, 1)
             )
         else:
             cache: dict = {}
