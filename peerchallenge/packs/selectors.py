@@ -29,7 +29,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-1"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-2"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
