@@ -256,8 +256,10 @@ class Value(models.Model):
 
     TOTAL = ""  # the breakdown value for the measure's headline figure
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    # No index of their own on measure and period: "unique_value" starts with measure and the Meta index
+    # with period, and each index is one more to write for each of an import's 30,000 rows.
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", db_index=False)
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="values")
     breakdown = models.CharField(
         max_length=64, blank=True, default="", help_text="Blank for the total; else e.g. 18-64, 65+, Female"
@@ -273,7 +275,9 @@ class Value(models.Model):
     source_import = models.ForeignKey(
         ImportRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="values"
     )
-    history = HistoricalRecords()
+    # History is read by value (id), by import (source_import) and in date order, never by measure, period
+    # or area: those indexes would only slow the import's history copy.
+    history = HistoricalRecords(no_db_index=["measure", "period", "area"])
 
     class Meta:
         constraints = [
