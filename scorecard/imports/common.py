@@ -12,6 +12,7 @@ import csv
 import gc
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from councils.services import demo_neighbours_remove
@@ -32,6 +33,8 @@ from scorecard.models import Area, ImportRecord, Measure, Period, Unit, Value
 
 MAX_PROBLEMS_KEPT = 10_000  # in ImportOutcome.problems; problem_count is always the full count
 MAX_PROBLEMS_RECORDED = 50  # in ImportRecord.problems
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 2000
 
 Progress = Callable[[int, int], None]
@@ -644,22 +647,98 @@ def _upsert_values(
     total = len(to_create) + len(to_update)
     writer = _ValueWriter(record_id=record.pk, user_id=history_user_id, reason=reason)
     done = 0
-    for start in range(0, len(to_create), BATCH_SIZE):
-        writer.create(to_create[start : start + BATCH_SIZE])
-        done += len(to_create[start : start + BATCH_SIZE])
-        if step:
-            step(done / total)
-    if to_create:
-        writer.history(history_type="+")  # before the updates: the values of this import are the new ones
-    for start in range(0, len(to_update), BATCH_SIZE):
-        writer.update(to_update[start : start + BATCH_SIZE])
-        done += len(to_update[start : start + BATCH_SIZE])
-        if step:
-            step(done / total)
-    if to_update:
-        writer.history(history_type="~")
+    with foreign_keys_checked_once(model=Value, rows=total):
+        for start in range(0, len(to_create), BATCH_SIZE):
+            writer.create(to_create[start : start + BATCH_SIZE])
+            done += len(to_create[start : start + BATCH_SIZE])
+            if step:
+                step(done / total)
+        if to_create:
+            writer.history(history_type="+")  # before the updates: the values of this import are the new ones
+        for start in range(0, len(to_update), BATCH_SIZE):
+            writer.update(to_update[start : start + BATCH_SIZE])
+            done += len(to_update[start : start + BATCH_SIZE])
+            if step:
+                step(done / total)
+        if to_update:
+            writer.history(history_type="~")
     counts.created += len(to_create)
     counts.updated += len(to_update)
+
+
+# A load of at least this many rows that at least doubles the table checks its foreign keys once.
+BULK_LOAD_ROWS = 5_000
+# How long the load waits for the locks it needs to do so before it checks row by row instead.
+BULK_LOAD_LOCK_TIMEOUT = "2s"
+
+
+@contextmanager
+def foreign_keys_checked_once(*, model: type, rows: int) -> Iterator[bool]:
+    """PostgreSQL, for a load that at least doubles ``model``'s table: check its foreign keys once for
+    the whole table at the end of the load instead of once per row and key at commit.
+
+    Django's foreign keys are deferred constraints: PostgreSQL queues a check for each key of each row
+    written and runs them one by one at commit (0.7 s of a 32,732-row national import, four keys each).
+    Here, inside the import's transaction, the table's foreign keys are dropped before the load and added
+    back after it, exactly as they were (``pg_get_constraintdef``): adding one checks every row in one
+    join (~0.1 s). This is PostgreSQL's own advice for populating a database. A row that breaks a key
+    fails the import as before, and a rollback restores the constraints with everything else.
+
+    The cost is locking: from the drop to the commit the table and the tables it references (areas,
+    measures, periods, import records) are locked against reads too. So it is done only for large loads
+    that at least double the table (a first import, a new collection of this size), only if the locks
+    come within ``BULK_LOAD_LOCK_TIMEOUT`` and the database user may alter the table; otherwise nothing
+    changes and the keys are checked row by row. Yields whether the keys were dropped.
+    """
+    dropped = _foreign_keys_drop(model=model, rows=rows)
+    yield bool(dropped)
+    if dropped:
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(  # names and definitions from the catalogue
+                f"ALTER TABLE {table} "
+                + ", ".join(
+                    f"ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+                    for name, definition in dropped
+                )
+            )
+
+
+def _foreign_keys_drop(*, model: type, rows: int) -> list[tuple[str, str]]:
+    """The foreign keys (name, definition) dropped for :func:`foreign_keys_checked_once`; [] if none."""
+    if connection.vendor != "postgresql" or rows < BULK_LOAD_ROWS:
+        return []
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) AS present", [rows + 1])  # noqa: S608 (a model's table)
+        if cursor.fetchone()[0] > rows:
+            return []
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = %s::regclass ORDER BY conname",
+            [table],
+        )
+        keys = cursor.fetchall()
+        if not keys:
+            return []
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        previous = cursor.fetchone()[0]
+        try:
+            with transaction.atomic():  # a savepoint: a refused drop leaves the import's transaction usable
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [BULK_LOAD_LOCK_TIMEOUT])
+                # Rows written earlier in the transaction (new areas) wait for their checks at commit, and
+                # a table with checks waiting cannot be altered: run those checks now (a few hundred).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                cursor.execute(  # names from the catalogue
+                    f"ALTER TABLE {table} "
+                    + ", ".join(f"DROP CONSTRAINT {connection.ops.quote_name(name)}" for name, _ in keys)
+                )
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        except DatabaseError as error:  # locked, not the table's owner, pending trigger events, ...
+            logger.info("Checking %s's foreign keys row by row: %s", table, error)
+            return []
+    return keys
 
 
 def _existing_values(
@@ -983,11 +1062,12 @@ def run_import(
 
 
 def analyze_after_import() -> None:
-    """On PostgreSQL, refresh the planner's statistics of the tables an import fills (a first national
-    import turns an empty table into 30,000 rows; stale statistics would keep choosing plans for 0)."""
+    """On PostgreSQL, refresh the planner's statistics of the tables pages read that an import fills (a
+    first national import turns an empty table into 30,000 rows; stale statistics would keep choosing
+    plans for 0). Not the history table: pages never read it, and autovacuum analyses it in its time."""
     if connection.vendor != "postgresql":
         return
-    tables = [Value._meta.db_table, Value.history.model._meta.db_table, Area._meta.db_table]
+    tables = [Value._meta.db_table, Area._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(name) for name in tables))
 
