@@ -29,6 +29,7 @@ def _pack_html_class() -> type:
     """WeasyPrint's ``HTML`` with the scoped user-agent stylesheet (or ``HTML`` itself, see above)."""
     from weasyprint import CSS, HTML  # imported here: WeasyPrint takes ~0.4 s to import
     from weasyprint import html as weasy_html
+    from weasyprint.css.counters import CounterStyle
 
     text = getattr(weasy_html, "UA", None)
     if (
@@ -39,7 +40,9 @@ def _pack_html_class() -> type:
         return HTML
     for old, new in _UA_SCOPED_RULES:
         text = text.replace(old, new)
-    sheet = CSS(string=text, counter_style=weasy_html.UA_COUNTER_STYLE)
+    # Its @counter-style rules are WeasyPrint's own, already known to the counter styles every document
+    # copies (``HTML._ua_counter_style``): parsed into a fresh set they are neither repeated nor warned about.
+    sheet = CSS(string=text, counter_style=CounterStyle())
 
     class PackHTML(HTML):
         def _ua_stylesheets(self, forms: bool = False) -> list:

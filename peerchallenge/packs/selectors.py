@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-2"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-3"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,28 @@ def packs_for_user(*, user, summit: Summit) -> list[Session]:  # type: ignore[no
         ]
     finally:
         del user._challenged_memo
+
+
+def pack_councils_for_user(*, user) -> list[Council]:  # type: ignore[no-untyped-def]
+    """Councils whose pack (outside a summit) the user may download, by name: every council for admins;
+    their regions' councils for SLI leads and coordinators; their own council, and the councils it challenges
+    in a published summit, for a DASS or delegate. The rule (``peerchallenge.view_pack``) decides."""
+    councils = Council.objects.select_related("region").order_by("name")
+    if not (user.is_superuser or user.is_staff):
+        memberships = user_memberships(user)
+        regions = {m.region_id for m in memberships if m.role in Membership.REGION_ROLES}
+        wanted = _council_ids(user) | challenged_council_ids(user=user)
+        councils = councils.filter(models.Q(region_id__in=regions) | models.Q(pk__in=wanted))
+    user._challenged_memo = {}
+    try:
+        return [c for c in councils if user.has_perm("peerchallenge.view_pack", PackSubject(council=c))]
+    finally:
+        del user._challenged_memo
+
+
+def pack_periods() -> list[Period]:
+    """Periods with figures, newest first: those a pack outside a summit can be about."""
+    return list(Period.objects.filter(values__isnull=False).distinct().order_by("-start_year", "-label"))
 
 
 # --- Question sets ---------------------------------------------------------------------------------------
