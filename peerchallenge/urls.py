@@ -19,6 +19,18 @@ urlpatterns = [
     path("summits/<int:pk>/timetable.csv", views.summit_timetable_csv, name="summit-timetable-csv"),
     path("summits/<int:pk>/councils/<str:gss_code>.ics", views.summit_council_ics, name="summit-council-ics"),
     path("summits/<int:pk>/packs/", pack_views.summit_packs, name="summit-packs"),
+    path("packs/", pack_views.packs_on_demand, name="packs-on-demand"),
+    path("packs/<str:gss_code>/<str:period>.pdf", pack_views.council_pack_pdf, name="council-pack-pdf"),
+    path(
+        "packs/<str:gss_code>/<str:period>-pro-forma.docx",
+        pack_views.council_pack_docx,
+        name="council-pack-docx",
+    ),
+    path(
+        "packs/<str:gss_code>/<str:period>/preparing/",
+        pack_views.council_pack_preparing,
+        name="council-pack-preparing",
+    ),
     path("summits/<int:pk>/packs/build/", pack_views.pack_build, name="pack-build"),
     path(
         "summits/<int:pk>/packs/builds/<int:build_pk>/status.json",

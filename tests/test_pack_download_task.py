@@ -132,3 +132,21 @@ def test_a_summits_packs_are_built_in_the_background_by_several_processes(settin
     pdfs = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".pdf")]
     assert sorted(p.split()[1] for p in pdfs) == sorted((BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL))
     assert str(parent) not in {p.split()[2] for p in pdfs}  # built by the forked processes
+
+
+def test_a_pack_outside_a_summit_is_built_by_the_worker_for_the_period_asked(coventry, worker):
+    """The period of a pack on demand travels with its task (an older one, not the latest)."""
+    from scorecard.models import Period
+
+    _, client = coventry
+    older = Period.objects.filter(values__isnull=False).distinct().order_by("-start_year")[1]
+    url = f"/packs/{COVENTRY}/{older.label}.pdf"
+    first = client.get(url)
+    preparing = f"/packs/{COVENTRY}/{older.label}/preparing/?file=pdf"
+    assert first.status_code == 302 and first["Location"] == preparing
+    waiting = client.get(preparing).content.decode()
+    assert "Preparing the pack for Coventry" in waiting and f"Outside a summit, {older.label}" in waiting
+    worker.run()
+    assert client.get(preparing)["Location"] == url
+    pages = pdf_pages(b"".join(client.get(url).streaming_content))
+    assert "Not for a summit (pack on demand)" in pages[0] and older.label in pages[0]

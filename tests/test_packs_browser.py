@@ -98,3 +98,29 @@ def test_the_page_waiting_for_a_pack_passes_axe_and_says_when_it_is_slow(page, l
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "pack-failed")
+
+
+def test_packs_outside_a_summit_choose_download_and_pass_axe(page, live_server, summit, coordinator):
+    """The coordinator picks a council and a period; an error names the missing choice; both pages pass axe
+    at desktop and phone widths; the PDF link downloads the pack (built by the tests' immediate tasks)."""
+    sign_in(page, live_server.url, "coordinator", PASSWORD)
+    page.goto(f"{live_server.url}/summits/")
+    page.click("a:has-text('Challenge packs outside a summit')")
+    page.click("button:has-text('Show the pack')")  # no council chosen
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Choose the council the pack is about" in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
+    page.select_option("#id_council", "E08000026")
+    page.select_option("#id_period", "2022-23")
+    page.click("button:has-text('Show the pack')")
+    assert page.locator("h2").first.inner_text() == "Coventry, 2022-23"
+    for width, suffix in ((1280, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"packs-on-demand-{suffix}")
+        assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    screenshot(page, "packs-on-demand-print")
+    page.emulate_media(media="screen")
+    with page.expect_download() as caught:
+        page.click("a:has-text('Pack (PDF)')")
+    assert caught.value.suggested_filename == "E08000026-2022-23.pdf"

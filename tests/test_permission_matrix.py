@@ -283,6 +283,21 @@ EXPECTATIONS: dict[str, Expect] = {
         only(WM_ROLES, status=302, denied=404),
         only(WM_ROLES, status=302, denied=404),
     ),
+    # Packs outside a summit: the page lists the councils each user may choose (everyone signed in sees it);
+    # Birmingham's pack on demand goes to the same readers as in the summit (Coventry challenges it in a
+    # published summit), and other regions get 403 (councils are public; their packs are not).
+    "peerchallenge:packs-on-demand": read_only(lambda o: "/packs/", everyone_signed_in()),
+    "peerchallenge:council-pack-pdf": read_only(
+        lambda o: f"/packs/{BIRMINGHAM}/{o['cycle'].period.label}.pdf", only(WM_ROLES)
+    ),
+    "peerchallenge:council-pack-docx": read_only(
+        lambda o: f"/packs/{BIRMINGHAM}/{o['cycle'].period.label}-pro-forma.docx", only(WM_ROLES)
+    ),
+    "peerchallenge:council-pack-preparing": Expect(
+        lambda o: f"/packs/{BIRMINGHAM}/{o['cycle'].period.label}/preparing/",
+        only(WM_ROLES, status=302),
+        only(WM_ROLES, status=302),
+    ),
     # Its question set: Coventry (the challenger), the coordinator and admins until the summit is held.
     # POST {"anything": "x"} is an unknown action (400) for those who may edit: Coventry and admins.
     "peerchallenge:question-set": Expect(

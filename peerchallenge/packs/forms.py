@@ -28,3 +28,33 @@ class BankQuestionForm(GovUKMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class PackOnDemandForm(GovUKMixin, forms.Form):
+    """Which council and period to make a pack about, outside a summit (read from the query string)."""
+
+    council = forms.ChoiceField(
+        label="Council",
+        error_messages={
+            "required": "Choose the council the pack is about",
+            "invalid_choice": "Choose one of the councils listed",
+        },
+    )
+    period = forms.ChoiceField(
+        label="Period",
+        help_text="The year of the figures, self-assessment and risk triggers in the pack",
+        error_messages={
+            "required": "Choose the period",
+            "invalid_choice": "Choose one of the periods listed",
+        },
+    )
+
+    def __init__(self, *args, councils, periods, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["council"].choices = [("", "Choose a council")] + [
+            (c.gss_code, f"{c.name} ({c.gss_code})") for c in councils
+        ]
+        self.fields["period"].choices = [(p.label, p.label) for p in periods]
+        if periods:
+            self.fields["period"].initial = periods[0].label
+        self._style()

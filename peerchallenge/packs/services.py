@@ -330,18 +330,29 @@ def pack_one_start(*, target: PackTarget, again: bool = False) -> PackWait:
         return cache.get(target.wait_key) or waiting
     # Enqueued at once: everything the build reads is already committed (a download writes nothing).
     pack_task.using(queue_name=settings.TASKS_QUEUE).enqueue(
-        target.council.pk, target.summit.pk if target.summit else None, target.include_questions
+        target.council.pk,
+        target.summit.pk if target.summit else None,
+        target.include_questions,
+        target.period.pk if target.period and target.summit is None else None,
     )
     return waiting
 
 
-def pack_one_run(*, council_id: int, summit_id: int | None, include_questions: bool) -> str:
-    """The task's body: build the pack; on failure, say so to the waiting page."""
+def pack_one_run(
+    *, council_id: int, summit_id: int | None, include_questions: bool, period_id: int | None = None
+) -> str:
+    """The task's body: build the pack; on failure, say so to the waiting page. ``period_id`` is for a
+    pack outside a summit (a summit's packs use its cycle's period)."""
     council = Council.objects.select_related("region").get(pk=council_id)
     summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_id) if summit_id else None
-    key = pack_target(council=council, summit=summit, include_questions=include_questions).wait_key
+    period = Period.objects.get(pk=period_id) if period_id else None
+    key = pack_target(
+        council=council, period=period, summit=summit, include_questions=include_questions
+    ).wait_key
     try:
-        pack_files_get_or_build(council=council, summit=summit, include_questions=include_questions)
+        pack_files_get_or_build(
+            council=council, period=period, summit=summit, include_questions=include_questions
+        )
     except Exception:  # the waiting page must say it failed, whatever the reason
         logger.exception("Pack build for council %s failed", council_id)
         since = getattr(cache.get(key), "since", time.time())

@@ -11,7 +11,9 @@ def summit_packs_task(build_id: int) -> str:
 
 
 @task()
-def pack_task(council_id: int, summit_id: int | None, include_questions: bool) -> str:
+def pack_task(
+    council_id: int, summit_id: int | None, include_questions: bool, period_id: int | None = None
+) -> str:
     return services.pack_one_run(
-        council_id=council_id, summit_id=summit_id, include_questions=include_questions
+        council_id=council_id, summit_id=summit_id, include_questions=include_questions, period_id=period_id
     )

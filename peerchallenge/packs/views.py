@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from councils.exports import DOCX_CONTENT_TYPE
+from councils.models import Council
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
-from peerchallenge.packs.forms import BankQuestionForm
+from peerchallenge.packs.forms import BankQuestionForm, PackOnDemandForm
 from peerchallenge.packs.models import QUESTION_LIMIT, PackBuild, Question, QuestionBankItem, QuestionSet
-from scorecard.models import Domain
+from scorecard.models import Domain, Period, Value
 
 GET = ["GET", "HEAD"]
 
@@ -86,9 +87,17 @@ def summit_packs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class _PackRequest:
-    summit: Summit
-    session: selectors.Session
+    """One pack a user asked for: in a summit (``summit``) or on demand (``summit`` None, ``period``), and
+    the names and arguments of its three URLs (PDF, DOCX, waiting page)."""
+
+    council: Council
+    summit: Summit | None
     target: services.PackTarget
+    route: str  # "pack" (in a summit) or "council-pack" (on demand)
+    kwargs: dict
+
+    def url(self, kind: str) -> str:
+        return reverse(f"peerchallenge:{self.route}-{kind}", kwargs=self.kwargs)
 
 
 def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
@@ -99,19 +108,29 @@ def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
         raise PermissionDenied
     include = request.user.has_perm("peerchallenge.view_questionset", _question_set_object(summit, session))
     target = services.pack_target(council=session.challenged, summit=summit, include_questions=include)
-    return _PackRequest(summit=summit, session=session, target=target)
+    kwargs = {"pk": pk, "gss_code": gss_code}
+    return _PackRequest(session.challenged, summit, target, "pack", kwargs)
 
 
-def _pack_or_wait(request: HttpRequest, pk: int, gss_code: str, kind: str) -> HttpResponse:
+def _pack_on_demand_request(request: HttpRequest, gss_code: str, period: str) -> _PackRequest:
+    """A pack outside a summit: its questions are the ones generated from the triggers and the bank."""
+    council = get_object_or_404(Council.objects.select_related("region"), gss_code=gss_code)
+    if not request.user.has_perm("peerchallenge.view_pack", selectors.PackSubject(council=council)):
+        raise PermissionDenied
+    found = get_object_or_404(Period, label=period)
+    target = services.pack_target(council=council, period=found)
+    kwargs = {"gss_code": gss_code, "period": period}
+    return _PackRequest(council, None, target, "council-pack", kwargs)
+
+
+def _pack_or_wait(wanted: _PackRequest, kind: str) -> HttpResponse:
     """The file when the pack is built; otherwise its build is enqueued and the waiting page shown."""
-    wanted = _pack_request(request, pk, gss_code)
     files = services.pack_files_get(target=wanted.target)
     if files is None:
         services.pack_one_start(target=wanted.target)
         files = services.pack_files_get(target=wanted.target)  # a worker may already have built it
     if files is None:
-        url = reverse("peerchallenge:pack-preparing", kwargs={"pk": pk, "gss_code": gss_code})
-        return redirect(f"{url}?file={kind}")
+        return redirect(f"{wanted.url('preparing')}?file={kind}")
     if kind == "docx":
         return _download(files.docx, files.docx_download_name, DOCX_CONTENT_TYPE)
     return _download(files.pdf, files.pdf_download_name, "application/pdf")
@@ -126,20 +145,23 @@ def _download(name: str, download_name: str, content_type: str) -> FileResponse:
 
 @require_http_methods(GET)
 def pack_pdf(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
-    return _pack_or_wait(request, pk, gss_code, "pdf")
+    return _pack_or_wait(_pack_request(request, pk, gss_code), "pdf")
 
 
 @require_http_methods(GET)
 def pack_docx(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
-    return _pack_or_wait(request, pk, gss_code, "docx")
+    return _pack_or_wait(_pack_request(request, pk, gss_code), "docx")
 
 
 @require_http_methods([*GET, "POST"])
 def pack_preparing(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
+    return _preparing(request, _pack_request(request, pk, gss_code))
+
+
+def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
     """Waits for one pack's background build: refreshes itself, then sends the file; POST tries again."""
-    wanted = _pack_request(request, pk, gss_code)
     kind = "docx" if request.GET.get("file") == "docx" else "pdf"
-    download = reverse(f"peerchallenge:pack-{kind}", kwargs={"pk": pk, "gss_code": gss_code})
+    download = wanted.url(kind)
     if services.pack_files_get(target=wanted.target) is not None:
         return redirect(download)
     if request.method == "POST":
@@ -156,13 +178,59 @@ def pack_preparing(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse
         return JsonResponse({"state": wait.state, "finished": failed, "url": here if failed else download})
     context = {
         "summit": wanted.summit,
-        "council": wanted.session.challenged,
+        "council": wanted.council,
+        "period": wanted.target.period,
         "kind": kind,
         "wait": wait,
         "waited": max(int(time.time() - wait.since), 0),
-        "shows_demo_data": wanted.summit.is_demo,
+        "shows_demo_data": (
+            wanted.summit.is_demo if wanted.summit else _data_is_demo(wanted.council, wanted.target.period)
+        ),
     }
     return render(request, "peerchallenge/packs/pack_preparing.html", context)
+
+
+def _data_is_demo(council: Council, period: Period | None) -> bool:
+    """The pack's figures are synthetic (demo) ones: the page says so, as the pack does."""
+    return Value.objects.filter(area__council=council, period=period, is_demo=True).exists()
+
+
+# --- Packs outside a summit -------------------------------------------------------------------------------
+
+
+@require_http_methods(GET)
+def packs_on_demand(request: HttpRequest) -> HttpResponse:
+    """Choose a council and a period; the page then offers that pack and its pro-forma (built in the
+    background on first download, as a summit's are)."""
+    councils = selectors.pack_councils_for_user(user=request.user)
+    periods = selectors.pack_periods()
+    form = PackOnDemandForm(
+        request.GET if "council" in request.GET else None, councils=councils, periods=periods
+    )
+    chosen = None
+    if form.is_bound and form.is_valid():
+        council = next(c for c in councils if c.gss_code == form.cleaned_data["council"])
+        chosen = {"council": council, "period": form.cleaned_data["period"]}
+    context = {"form": form, "chosen": chosen, "councils": councils, "periods": periods}
+    if chosen is not None:
+        period = next(p for p in periods if p.label == chosen["period"])
+        context["shows_demo_data"] = _data_is_demo(chosen["council"], period)
+    return render(request, "peerchallenge/packs/on_demand.html", context)
+
+
+@require_http_methods(GET)
+def council_pack_pdf(request: HttpRequest, gss_code: str, period: str) -> HttpResponse:
+    return _pack_or_wait(_pack_on_demand_request(request, gss_code, period), "pdf")
+
+
+@require_http_methods(GET)
+def council_pack_docx(request: HttpRequest, gss_code: str, period: str) -> HttpResponse:
+    return _pack_or_wait(_pack_on_demand_request(request, gss_code, period), "docx")
+
+
+@require_http_methods([*GET, "POST"])
+def council_pack_preparing(request: HttpRequest, gss_code: str, period: str) -> HttpResponse:
+    return _preparing(request, _pack_on_demand_request(request, gss_code, period))
 
 
 # --- Building every pack of a summit ---------------------------------------------------------------------
