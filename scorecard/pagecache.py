@@ -70,6 +70,7 @@ def page_key(request: HttpRequest, *, params: frozenset[str] = frozenset()) -> s
         return None
     data, page = versions()
     parts = (
+        settings.RELEASE,
         data,
         page,
         str(user.pk),

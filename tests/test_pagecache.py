@@ -316,3 +316,47 @@ def test_a_kept_user_row_is_a_copy_per_request(dass, django_assert_num_queries):
     page_version_bump()
     with django_assert_num_queries(1):
         backend.get_user(dass.pk)
+
+
+def test_a_new_release_renders_pages_and_reads_afresh(period, client_for, settings, monkeypatch):
+    """After a deploy (another RELEASE) no page the old code rendered, and no read it cached, is served."""
+    from scorecard import cache as scorecard_cache
+
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert scorecard_cache.cached_read("release-test", compute=compute) == 1
+    rendered = []
+    from scorecard.scorecards import views
+
+    original = views.CouncilScorecardView.get_context_data
+
+    def spy(self, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(1)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(views.CouncilScorecardView, "get_context_data", spy)
+    _get(client, COUNCIL_PAGE)
+    assert rendered == []  # kept
+    settings.RELEASE = "next-release"
+    scorecard_cache.local_clear()  # a new process after the deploy
+    _get(client, COUNCIL_PAGE)
+    assert rendered == [1]  # rendered by the new code
+    assert scorecard_cache.cached_read("release-test", compute=compute) == 2
+
+
+def test_the_release_is_a_hash_of_the_source(tmp_path):
+    from config.release import source_fingerprint
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    first = source_fingerprint(tmp_path)
+    assert source_fingerprint(tmp_path) == first and len(first) == 12
+    page.write_text("<p>two</p>")
+    assert source_fingerprint(tmp_path) != first

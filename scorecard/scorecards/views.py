@@ -5,6 +5,7 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
@@ -37,9 +38,10 @@ from scorecard.scorecards.tables import (
 def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
     """The key of the page content's cached rendering: the data version (measures, councils and domains as
     stored) and a digest of everything the content shows (figures, comparators, commentary, the neighbour
-    group, the self-ratings this viewer may see), so no write can leave a stale rendering behind."""
+    group, the self-ratings this viewer may see), so no write can leave a stale rendering behind; and the
+    release, so no rendering by the previous templates survives a deploy."""
     digest = hashlib.sha256(repr(scorecard).encode()).hexdigest()[:32]
-    return f"{data_version()}:{scorecard.council.pk}:{digest}"
+    return f"{settings.RELEASE}:{data_version()}:{scorecard.council.pk}:{digest}"
 
 
 @method_decorator(viewer_page_cache("period"), name="dispatch")
