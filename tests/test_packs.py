@@ -261,6 +261,7 @@ def test_charts_are_vector_images_with_their_alternative_text(storage, demo_summ
     import re
     import shutil
     import subprocess
+    import zlib
     from html import unescape
     from xml.etree import ElementTree
 
@@ -279,13 +280,24 @@ def test_charts_are_vector_images_with_their_alternative_text(storage, demo_summ
         root = ElementTree.fromstring(base64.b64decode(data))  # noqa: S314 (our own output)
         assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("aria-label") == alt
         assert alt.startswith(("Trend of ", "Ranking of the region's councils on "))
+    document = pdf.pack_pdf(pack=pack)
     listing = subprocess.run(  # noqa: S603 (a fixed tool on a file the test wrote)
         [shutil.which("pdfimages") or "pdfimages", "-list", "-"],
-        input=pdf.pack_pdf(pack=pack),
+        input=document,
         capture_output=True,
         check=True,
     ).stdout.decode()
     assert len(listing.strip().splitlines()) == 2  # the header only: no raster image in the pack
+    # Each chart is a figure of the PDF's structure tree with its alternative text (inline SVG had none).
+    chunks = [document]
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
+        try:
+            chunks.append(zlib.decompress(stream.group(1)))
+        except zlib.error:
+            continue
+    alts = [a.decode("latin-1") for c in chunks for a in re.findall(rb"/Alt *\(((?:[^()\\]|\\.)*)\)", c)]
+    expected = [unescape(alt).replace("(", "\\(").replace(")", "\\)") for alt, _ in images]
+    assert alts == expected
 
 
 def test_the_scoped_user_agent_stylesheet_prints_the_same_pack(storage, demo_summit, monkeypatch):
