@@ -103,3 +103,24 @@ def test_bad_choices_are_explained_and_unknown_addresses_are_not_found(demo):
     assert client.get(f"/packs/E99999999/{demo[-1].label}.pdf").status_code == 404
     nobody = signed_in(Membership.Role.DASS, council="E09000002")  # London: nothing in the West Midlands
     assert nobody.get(f"/packs/{BIRMINGHAM}/{demo[-1].label}-pro-forma.docx").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [
+        (Membership.Role.DASS, {"council": BIRMINGHAM}),
+        (Membership.Role.COORDINATOR, {"region": WEST_MIDLANDS}),
+        ("admin", {}),
+    ],
+)
+def test_the_page_takes_a_constant_number_of_queries(demo, role, where, django_assert_max_num_queries):
+    """Every council is checked against the pack rule, without a query per council."""
+    if role == "admin":
+        client = Client()
+        client.force_login(UserFactory(is_staff=True))
+    else:
+        client = signed_in(role, **where)
+    small_summit(councils=(BIRMINGHAM, COVENTRY))
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/packs/?council={BIRMINGHAM}&period={demo[-1].label}")
+    assert page.status_code == 200 and f"/packs/{BIRMINGHAM}/{demo[-1].label}.pdf" in page.content.decode()
