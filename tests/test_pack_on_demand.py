@@ -124,3 +124,24 @@ def test_the_page_takes_a_constant_number_of_queries(demo, role, where, django_a
     with django_assert_max_num_queries(12):
         page = client.get(f"/packs/?council={BIRMINGHAM}&period={demo[-1].label}")
     assert page.status_code == 200 and f"/packs/{BIRMINGHAM}/{demo[-1].label}.pdf" in page.content.decode()
+
+
+def test_a_pack_for_an_older_period_never_sets_a_later_self_assessment_beside_its_figures(demo):
+    """Outside a summit the self-assessment shown is the one made against the pack's own period's figures;
+    a period no cycle compares says so instead of borrowing the latest cycle's ratings."""
+    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from scorecard.selfassessment.models import SelfAssessmentCycle
+
+    self_assessment_demo_seed()
+    compared = set(SelfAssessmentCycle.objects.values_list("period__label", flat=True))
+    assert demo[-1].label in compared and demo[-3].label not in compared
+    client = signed_in(Membership.Role.SLI_LEAD, region=WEST_MIDLANDS)
+    latest = "\n".join(pdf_pages(download(client, f"/packs/{BIRMINGHAM}/{demo[-1].label}.pdf")))
+    assert f"Data compared: {demo[-1].label}" in latest
+    old = "\n".join(pdf_pages(download(client, f"/packs/{BIRMINGHAM}/{demo[-3].label}.pdf")))
+    assert "Data compared:" not in old
+    assert f"No self-assessment cycle of West Midlands compares {demo[-3].label} figures" in " ".join(
+        old.split()
+    )
+    scorecard = old.split("2. Balanced scorecard")[2].split("3. Performance data set")[0]
+    assert scorecard.count("Not rated") == 6  # no self-rating beside the six domains

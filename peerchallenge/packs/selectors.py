@@ -30,7 +30,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-3"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-4"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -279,16 +279,16 @@ def questions_of(*, question_set: QuestionSet) -> list[Question]:
 def cycle_for(
     *, council: Council, period: Period | None, summit: Summit | None
 ) -> SelfAssessmentCycle | None:
-    """The summit's cycle; outside a summit, the council's region's latest cycle for the period."""
+    """The summit's cycle; outside a summit, the council's region's latest cycle that compares ``period``'s
+    figures (None if no cycle does: a self-assessment made against other figures is never set beside
+    these), or its latest cycle when there is no period."""
     if summit is not None and summit.cycle_id:
         return summit.cycle
     if council.region_id is None:
         return None
     cycles = SelfAssessmentCycle.objects.filter(region_id=council.region_id).select_related("period")
     if period is not None:
-        same = cycles.filter(period=period).order_by("-closes_on").first()
-        if same is not None:
-            return same
+        cycles = cycles.filter(period=period)
     return cycles.order_by("-closes_on").first()
 
 
@@ -515,11 +515,13 @@ def pack_build_data(
 ) -> Pack:
     """Everything a pack shows, from the scorecard selectors. ``overview_cache`` shares one region
     overview between the packs of a summit (keyed by region and period)."""
-    cycle = cycle_for(council=council, period=period, summit=summit)
-    if period is None and cycle is not None and summit is not None:
+    cycle = cycle_for(council=council, period=period, summit=summit) if summit is not None else None
+    if period is None and cycle is not None:
         period = cycle.period
     card = sc.council_scorecard(council=council, period=period)
     period = card.period
+    if summit is None:  # the cycle that compares the figures shown (the latest period's, when none was asked)
+        cycle = cycle_for(council=council, period=period, summit=None)
     view = submitted_view(cycle=cycle, council=council)
     found = pack_triggers(card, view)
     overview = None
