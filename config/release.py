@@ -5,9 +5,11 @@ import hashlib
 import os
 from pathlib import Path
 
-# The code and templates that shape a cached page or a cached read.
-SOURCES = ("config", "councils", "scorecard", "peerchallenge", "templates")
-SUFFIXES = (".py", ".html", ".txt")
+# The code, templates and front-end sources that shape a cached page or a cached read (a kept page links the
+# compiled, hashed CSS and JavaScript of its release).
+SOURCES = ("config", "councils", "scorecard", "peerchallenge", "templates", "static/src")
+SUFFIXES = (".py", ".html", ".txt", ".js", ".scss")
+FILES = ("package-lock.json",)  # govuk-frontend's version
 
 
 def source_fingerprint(base: Path) -> str:
@@ -23,4 +25,8 @@ def source_fingerprint(base: Path) -> str:
                     digest.update(str(path.relative_to(base)).encode())
                     digest.update(b"\0")
                     digest.update(path.read_bytes())
+    for name in FILES:
+        path = base / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

@@ -359,4 +359,11 @@ def test_the_release_is_a_hash_of_the_source(tmp_path):
     first = source_fingerprint(tmp_path)
     assert source_fingerprint(tmp_path) == first and len(first) == 12
     page.write_text("<p>two</p>")
-    assert source_fingerprint(tmp_path) != first
+    second = source_fingerprint(tmp_path)
+    assert second != first
+    (tmp_path / "static" / "src").mkdir(parents=True)
+    (tmp_path / "static" / "src" / "app.scss").write_text("$x: 1;")  # the stylesheet a kept page links
+    third = source_fingerprint(tmp_path)
+    assert third != second
+    (tmp_path / "package-lock.json").write_text("{}")  # govuk-frontend's version
+    assert source_fingerprint(tmp_path) != third
