@@ -286,6 +286,30 @@ def test_real_import_replaces_demo_values(db):
     assert outcome.ok
     assert not Value.objects.filter(is_demo=True).exists()
     assert outcome.record.summary["demo_values_deleted"] == 1
+    # The deletion is in the value's history, as django-simple-history records one (set-based here).
+    removed = Value.history.get(history_type="-")
+    assert removed.is_demo and removed.value == 70 and removed.area == area
+    assert removed.history_change_reason == "Demo figure removed: real figures imported"
+
+
+def test_real_import_sets_demo_neighbour_groups_aside_with_one_page_bump(db, monkeypatch):
+    from councils.models import NearestNeighbour
+    from scorecard import cache
+
+    walsall = Council.objects.get(gss_code="E08000030")
+    for position, code in enumerate(("E08000025", "E08000026", "E08000027"), start=1):
+        NearestNeighbour.objects.create(
+            council=walsall, position=position, neighbour_gss_code=code, is_demo=True
+        )
+    bumps = []
+    original = cache._bump_pages
+    monkeypatch.setattr(cache, "_bump_pages", lambda: (bumps.append(1), original())[1])
+    before = cache.page_version()
+    outcome = ascof_import(path=GOOD / "utf8_bom_valid.csv")
+    assert outcome.ok and outcome.record.summary["demo_neighbours_deleted"] == 3
+    assert not NearestNeighbour.objects.filter(is_demo=True).exists()
+    # One bump for the period the file adds, one for the three rows at once (row by row it was four).
+    assert cache.page_version() != before and len(bumps) == 2
 
 
 def test_dry_run_writes_only_a_preview_record(db):

@@ -910,42 +910,68 @@ class _ValueWriter:
         "+" must run after the inserts and before the updates (the values of this import are then exactly
         the new ones); "~" after the updates takes this import's values that got no "+" row.
         """
-        history_model = Value.history.model
-        when = connection.ops.adapt_datetimefield_value(timezone.now())
-        copied = [
-            "id",
-            "measure_id",
-            "period_id",
-            "area_id",
-            "breakdown",
-            *VALUE_FIELDS,
-            "is_demo",
-            "source_import_id",
-        ]
-        columns = [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"]
-        table = self.quote(Value._meta.db_table)
-        history_table = self.quote(history_model._meta.db_table)
-        sql = (
-            f"INSERT INTO {history_table} ({', '.join(columns)}) "  # noqa: S608 (table and column names from the models)
-            f"SELECT {', '.join('v.' + name for name in copied)}, %s, %s, %s, %s FROM {table} v "
-            "WHERE v.source_import_id = %s"
-        )
-        params: list[Any] = [when, self.reason, history_type, self.user_id, self.record_id]
+        where, params = "v.source_import_id = %s", [self.record_id]
         if history_type == "~":
-            sql += (
+            history_table = connection.ops.quote_name(Value.history.model._meta.db_table)
+            where += (
                 f" AND v.id NOT IN (SELECT h.id FROM {history_table} h "  # noqa: S608 (names from the models)
                 "WHERE h.source_import_id = %s AND h.history_type = '+')"
             )
             params.append(self.record_id)
-        with connection.cursor() as cursor:
-            cursor.execute(sql + " ORDER BY v.id", params)
+        history_copy(
+            where=where, params=params, history_type=history_type, reason=self.reason, user_id=self.user_id
+        )
+
+
+def history_copy(
+    *, where: str, params: list[Any], history_type: str, reason: str, user_id: int | None
+) -> None:
+    """History rows, as django-simple-history writes them, for the values ``v`` matching ``where``: copied
+    by the database ("+" created, "~" changed, "-" about to be deleted), all with one date, user and reason."""
+    history_model = Value.history.model
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    copied = [
+        "id",
+        "measure_id",
+        "period_id",
+        "area_id",
+        "breakdown",
+        *VALUE_FIELDS,
+        "is_demo",
+        "source_import_id",
+    ]
+    columns = [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    table = connection.ops.quote_name(Value._meta.db_table)
+    history_table = connection.ops.quote_name(history_model._meta.db_table)
+    sql = (
+        f"INSERT INTO {history_table} ({', '.join(columns)}) "  # noqa: S608 (table and column names from the models)
+        f"SELECT {', '.join('v.' + name for name in copied)}, %s, %s, %s, %s FROM {table} v "
+        f"WHERE {where} ORDER BY v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [when, reason[:100], history_type, user_id, *params])
 
 
 def delete_demo_values(counts: Counts) -> None:
     """On real import: real figures replace synthetic ones. Remove every demo value (its history records
     the deletion). This is the one place both imports (ASCOF and local, web and command line) do it, inside
-    their write transaction; anything else demo data must lose on a real import belongs here too."""
-    deleted, _ = Value.objects.filter(is_demo=True).delete()
+    their write transaction; anything else demo data must lose on a real import belongs here too.
+
+    Set-based: the "-" history rows are copied by the database and the values deleted in one statement
+    (the ORM's delete sent a signal and wrote a history row per value: a second for one region's figures)."""
+    history_copy(
+        where="v.is_demo = %s",
+        params=[True],
+        history_type="-",
+        reason="Demo figure removed: real figures imported",
+        user_id=None,
+    )
+    table = connection.ops.quote_name(Value._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE is_demo = %s", [True])  # noqa: S608 (a model's table)
+        deleted = cursor.rowcount
+    if deleted:
+        data_version_bump()
     counts.summary["demo_values_deleted"] = deleted
     counts.summary["demo_neighbours_deleted"] = demo_neighbours_remove()
 
