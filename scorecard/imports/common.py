@@ -813,6 +813,18 @@ def _describe_changes(
     return described
 
 
+# A value's stored columns but its id, in the order the set-based writes use.
+VALUE_COLUMNS = [
+    "measure_id",
+    "period_id",
+    "area_id",
+    "breakdown",
+    *VALUE_FIELDS,
+    "is_demo",
+    "source_import_id",
+]
+
+
 class _ValueWriter:
     """Set-based writes of values and their history rows (the django-simple-history table)."""
 
@@ -836,15 +848,7 @@ class _ValueWriter:
                 cursor.executemany(sql.replace("VALUES %s", "VALUES " + placeholders), rows)
 
     def create(self, batch: list[tuple[tuple[int, int, int, str], dict[str, Any]]]) -> None:
-        columns = [
-            "measure_id",
-            "period_id",
-            "area_id",
-            "breakdown",
-            *VALUE_FIELDS,
-            "is_demo",
-            "source_import_id",
-        ]
+        columns = VALUE_COLUMNS
         rows = []
         for key, fields in batch:
             rows.append(
@@ -930,16 +934,7 @@ def history_copy(
     by the database ("+" created, "~" changed, "-" about to be deleted), all with one date, user and reason."""
     history_model = Value.history.model
     when = connection.ops.adapt_datetimefield_value(timezone.now())
-    copied = [
-        "id",
-        "measure_id",
-        "period_id",
-        "area_id",
-        "breakdown",
-        *VALUE_FIELDS,
-        "is_demo",
-        "source_import_id",
-    ]
+    copied = ["id", *VALUE_COLUMNS]
     columns = [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"]
     table = connection.ops.quote_name(Value._meta.db_table)
     history_table = connection.ops.quote_name(history_model._meta.db_table)
