@@ -237,6 +237,12 @@ def pack_councils_for_user(*, user) -> list[Council]:  # type: ignore[no-untyped
         del user._challenged_memo
 
 
+def pack_data_is_demo(*, council: Council, period: Period | None) -> bool:
+    """A pack outside a summit on ``council`` for ``period`` shows synthetic figures: the scorecard's own
+    answer (its figures or comparators), as the pack's cover says."""
+    return sc.council_scorecard(council=council, period=period).data_is_demo
+
+
 def pack_periods() -> list[Period]:
     """Periods with figures, newest first: those a pack outside a summit can be about."""
     return list(Period.objects.filter(values__isnull=False).distinct().order_by("-start_year", "-label"))

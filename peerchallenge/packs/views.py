@@ -23,7 +23,7 @@ from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
 from peerchallenge.packs.forms import BankQuestionForm, PackOnDemandForm
 from peerchallenge.packs.models import QUESTION_LIMIT, PackBuild, Question, QuestionBankItem, QuestionSet
-from scorecard.models import Domain, Period, Value
+from scorecard.models import Domain, Period
 
 GET = ["GET", "HEAD"]
 
@@ -184,15 +184,12 @@ def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
         "wait": wait,
         "waited": max(int(time.time() - wait.since), 0),
         "shows_demo_data": (
-            wanted.summit.is_demo if wanted.summit else _data_is_demo(wanted.council, wanted.target.period)
+            wanted.summit.is_demo
+            if wanted.summit
+            else selectors.pack_data_is_demo(council=wanted.council, period=wanted.target.period)
         ),
     }
     return render(request, "peerchallenge/packs/pack_preparing.html", context)
-
-
-def _data_is_demo(council: Council, period: Period | None) -> bool:
-    """The pack's figures are synthetic (demo) ones: the page says so, as the pack does."""
-    return Value.objects.filter(area__council=council, period=period, is_demo=True).exists()
 
 
 # --- Packs outside a summit -------------------------------------------------------------------------------
@@ -207,14 +204,12 @@ def packs_on_demand(request: HttpRequest) -> HttpResponse:
     form = PackOnDemandForm(
         request.GET if "council" in request.GET else None, councils=councils, periods=periods
     )
-    chosen = None
+    context = {"form": form, "chosen": None, "councils": councils, "periods": periods}
     if form.is_bound and form.is_valid():
         council = next(c for c in councils if c.gss_code == form.cleaned_data["council"])
-        chosen = {"council": council, "period": form.cleaned_data["period"]}
-    context = {"form": form, "chosen": chosen, "councils": councils, "periods": periods}
-    if chosen is not None:
-        period = next(p for p in periods if p.label == chosen["period"])
-        context["shows_demo_data"] = _data_is_demo(chosen["council"], period)
+        period = next(p for p in periods if p.label == form.cleaned_data["period"])
+        context["chosen"] = {"council": council, "period": period.label}
+        context["shows_demo_data"] = selectors.pack_data_is_demo(council=council, period=period)
     return render(request, "peerchallenge/packs/on_demand.html", context)
 
 
