@@ -1,6 +1,7 @@
 """The release: what cached pages and cached reads are keyed by besides the data, so that a deploy never
 serves a page rendered by the previous code, nor unpickles a cached read whose shape that code defined."""
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -30,3 +31,19 @@ def source_fingerprint(base: Path) -> str:
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def _fingerprint() -> str:
+    return source_fingerprint(BASE_DIR)
+
+
+def current_release() -> str:
+    """``settings.RELEASE`` if the deploy names it, else the hash of the source, computed once per process on
+    first use: a command that caches nothing (an import, a migration) never reads the ~400 files."""
+    from django.conf import settings
+
+    return settings.RELEASE or _fingerprint()

@@ -18,8 +18,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.release import source_fingerprint
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -197,8 +195,9 @@ IMPORT_XLSX_MAX_SECONDS = float(os.environ.get("IMPORT_XLSX_MAX_SECONDS", "60"))
 # the tasks on Redis (REDIS_URL) for deployments with several app servers (`manage.py rqworker <queue>`).
 TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
 # The release cached pages and cached reads are keyed by (config/release.py): a deploy serves nothing the
-# previous code rendered or shaped. Set RELEASE (e.g. the commit) to name it; by default a hash of the source.
-RELEASE = os.environ.get("RELEASE", "").strip() or source_fingerprint(BASE_DIR)
+# previous code rendered or shaped. Set RELEASE (e.g. the commit) to name it; empty: a hash of the source, computed
+# on first use (config.release.current_release).
+RELEASE = os.environ.get("RELEASE", "").strip()
 # A summit's packs are built by this many processes side by side (WeasyPrint is CPU-bound Python): by
 # default the machine's CPUs, up to 4. Used by the background build and as `build_packs --workers`' default.
 PACK_WORKERS = int(os.environ.get("PACK_WORKERS", "0")) or min(os.cpu_count() or 1, 4)

@@ -27,10 +27,11 @@ import uuid
 from collections import OrderedDict
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_started
 from django.db import transaction
+
+from config.release import current_release
 
 VERSION_KEY = "scorecard:data-version"
 PAGE_VERSION_KEY = "scorecard:page-version"
@@ -142,7 +143,7 @@ _LOCK = threading.Lock()
 def cached_read(name: str, *parts: object, compute: Any) -> Any:
     """``compute()`` once per data version for the key ``name`` + ``parts``; afterwards from this process's
     memory, else Django's cache. The value is shared between requests: callers must not change it."""
-    key = ":".join(["scorecard", name, settings.RELEASE, data_version(), *(str(p) for p in parts)])
+    key = ":".join(["scorecard", name, current_release(), data_version(), *(str(p) for p in parts)])
     with _LOCK:
         if key in _LOCAL:
             _LOCAL.move_to_end(key)

@@ -37,6 +37,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils.translation import get_language
 
+from config.release import current_release
 from scorecard.cache import TIMEOUT, versions
 
 KEY_PREFIX = "scorecard:page"
@@ -70,7 +71,7 @@ def page_key(request: HttpRequest, *, params: frozenset[str] = frozenset()) -> s
         return None
     data, page = versions()
     parts = (
-        settings.RELEASE,
+        current_release(),
         data,
         page,
         str(user.pk),

@@ -367,3 +367,14 @@ def test_the_release_is_a_hash_of_the_source(tmp_path):
     assert third != second
     (tmp_path / "package-lock.json").write_text("{}")  # govuk-frontend's version
     assert source_fingerprint(tmp_path) != third
+
+
+def test_the_release_is_named_by_the_deploy_or_else_the_source_hash(settings):
+    """RELEASE names the release; left empty, the source's hash is, computed on first use only (a command
+    that caches nothing never reads the source files)."""
+    from config.release import BASE_DIR, current_release, source_fingerprint
+
+    settings.RELEASE = ""
+    assert current_release() == source_fingerprint(BASE_DIR)
+    settings.RELEASE = "2026-11-27.1"
+    assert current_release() == "2026-11-27.1"

@@ -5,13 +5,13 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from rules.contrib.views import PermissionRequiredMixin
 
+from config.release import current_release
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council
 from scorecard import charts, selectors
@@ -41,7 +41,7 @@ def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
     group, the self-ratings this viewer may see), so no write can leave a stale rendering behind; and the
     release, so no rendering by the previous templates survives a deploy."""
     digest = hashlib.sha256(repr(scorecard).encode()).hexdigest()[:32]
-    return f"{settings.RELEASE}:{data_version()}:{scorecard.council.pk}:{digest}"
+    return f"{current_release()}:{data_version()}:{scorecard.council.pk}:{digest}"
 
 
 @method_decorator(viewer_page_cache("period"), name="dispatch")
