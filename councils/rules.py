@@ -5,6 +5,7 @@ Memberships are read once per request and cached on the user object.
 """
 
 import rules
+from django.utils.module_loading import import_string
 
 from councils.models import Council, Membership, Region
 
@@ -107,11 +108,20 @@ class ChallengerHook:
         self.checks: list = []
 
     def register(self, check) -> None:  # type: ignore[no-untyped-def]
-        if check not in self.checks:
+        """``check`` is the function or its dotted path, imported at the first test: starting a process that
+        never checks a permission (an import command, a task worker) does not import the peer-challenge
+        selectors."""
+        names = {c if isinstance(c, str) else f"{c.__module__}.{c.__qualname__}" for c in self.checks}
+        if check not in self.checks and check not in names:
             self.checks.append(check)
 
     def test(self, user, obj) -> bool:  # type: ignore[no-untyped-def]
-        return any(check(user, obj) for check in self.checks)
+        for index, check in enumerate(self.checks):
+            if isinstance(check, str):
+                check = self.checks[index] = import_string(check)
+            if check(user, obj):
+                return True
+        return False
 
 
 # A submitted self-assessment: ``check(user, self_assessment)``.

@@ -7,11 +7,10 @@ class PeerchallengeConfig(AppConfig):
 
     def ready(self) -> None:
         from councils.rules import register_challenger_check, register_pack_challenger_check
-        from peerchallenge.packs.selectors import is_pack_challenger
-        from peerchallenge.selectors import is_assigned_challenger
 
-        register_challenger_check(is_assigned_challenger)
-        register_pack_challenger_check(is_pack_challenger)
+        # By path: the selectors are imported at the first permission check, not at every start.
+        register_challenger_check("peerchallenge.selectors.is_assigned_challenger")
+        register_pack_challenger_check("peerchallenge.packs.selectors.is_pack_challenger")
         import peerchallenge.themes.rules  # noqa: F401  (registers the theme and work-programme permissions)
         from scorecard.cache import connect_page_models, page_models
 

@@ -156,6 +156,22 @@ def test_challenger_hook_widens_submitted_only(cycle, birmingham, coordinator, c
     assert client_for("other_dass").get(BASE).status_code == 403
 
 
+def test_challenger_hook_takes_a_dotted_path_imported_at_the_first_test():
+    hook = council_rules.ChallengerHook()
+    hook.register("peerchallenge.selectors.is_assigned_challenger")
+    hook.register("peerchallenge.selectors.is_assigned_challenger")
+    assert hook.checks == ["peerchallenge.selectors.is_assigned_challenger"]  # not imported yet, once
+    from peerchallenge.selectors import is_assigned_challenger
+
+    calls = []
+    hook.register(lambda user, obj: calls.append((user, obj)) or True)
+    assert hook.test(None, None) is True  # the path's check answered False for no user, then the lambda
+    assert hook.checks[0] is is_assigned_challenger and calls == [(None, None)]
+    hook.register(is_assigned_challenger)
+    hook.register("peerchallenge.selectors.is_assigned_challenger")
+    assert len(hook.checks) == 2  # registering again, by function or path, changes nothing
+
+
 # --- API shape --------------------------------------------------------------------------------------
 
 
