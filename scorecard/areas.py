@@ -37,35 +37,46 @@ def council_type_key(name: str) -> str:
     return f"type:{slug}"
 
 
-def area_for_council(*, council: Council) -> Area:
-    area, _ = Area.objects.get_or_create(
-        key=council.gss_code, defaults={"kind": Area.Kind.COUNCIL, "name": council.name, "council": council}
+def area_new_for_council(*, council: Council) -> Area:
+    """The area of a council, not yet saved: the fields every way of creating one gives it."""
+    return Area(key=council.gss_code, kind=Area.Kind.COUNCIL, name=council.name, council=council)
+
+
+def area_new_for_region(*, region: Region) -> Area:
+    return Area(key=region.gss_code, kind=Area.Kind.REGION, name=region.name, region=region)
+
+
+def area_new_for_england() -> Area:
+    return Area(key=ENGLAND_CODE, kind=Area.Kind.ENGLAND, name="England")
+
+
+def area_new_for_council_type(*, name: str) -> Area:
+    key = council_type_key(name)
+    return Area(
+        key=key,
+        kind=Area.Kind.COUNCIL_TYPE,
+        name=name.strip(),
+        council_type=COUNCIL_TYPE_NAMES.get(key.removeprefix("type:"), ""),
     )
+
+
+def _area_get_or_create(new: Area) -> Area:
+    fields = ("kind", "name", "council", "region", "council_type")
+    area, _ = Area.objects.get_or_create(key=new.key, defaults={name: getattr(new, name) for name in fields})
     return area
+
+
+def area_for_council(*, council: Council) -> Area:
+    return _area_get_or_create(area_new_for_council(council=council))
 
 
 def area_for_region(*, region: Region) -> Area:
-    area, _ = Area.objects.get_or_create(
-        key=region.gss_code, defaults={"kind": Area.Kind.REGION, "name": region.name, "region": region}
-    )
-    return area
+    return _area_get_or_create(area_new_for_region(region=region))
 
 
 def area_for_england() -> Area:
-    area, _ = Area.objects.get_or_create(
-        key=ENGLAND_CODE, defaults={"kind": Area.Kind.ENGLAND, "name": "England"}
-    )
-    return area
+    return _area_get_or_create(area_new_for_england())
 
 
 def area_for_council_type(*, name: str) -> Area:
-    key = council_type_key(name)
-    area, _ = Area.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": Area.Kind.COUNCIL_TYPE,
-            "name": name.strip(),
-            "council_type": COUNCIL_TYPE_NAMES.get(key.removeprefix("type:"), ""),
-        },
-    )
-    return area
+    return _area_get_or_create(area_new_for_council_type(name=name))

@@ -25,7 +25,14 @@ from django.utils.text import slugify
 
 from councils.models import Council, Region
 from councils.services import COUNCIL_GSS_RE, council_type_for_gss
-from scorecard.areas import COUNCIL_TYPE_NAMES, ENGLAND_CODE, council_type_key
+from scorecard.areas import (
+    ENGLAND_CODE,
+    area_new_for_council,
+    area_new_for_council_type,
+    area_new_for_england,
+    area_new_for_region,
+    council_type_key,
+)
 from scorecard.catalogue import framework_for_start_year
 from scorecard.imports.common import (
     MAX_ABS,
@@ -985,7 +992,7 @@ def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
     """Area pk for every area key in the file, creating councils and areas that are not yet known.
 
     New councils and areas are inserted in bulk (a first national import creates 150 of each), with
-    the fields ``scorecard.areas``' ``area_for_*`` helpers give them, in the order of the file."""
+    the fields ``scorecard.areas`` gives them (``area_new_for_*``), in the order of the file."""
     keys = list(plan.areas)
     area_ids = dict(Area.objects.filter(key__in=keys).values_list("key", "pk"))
     council_codes = [key for key, spec in plan.areas.items() if spec.kind == "council"]
@@ -1023,22 +1030,13 @@ def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:
         if key in area_ids:
             continue
         if spec.kind == "council":
-            council = councils[key]
-            area = Area(key=key, kind=Area.Kind.COUNCIL, name=council.name, council=council)
+            new_areas.append(area_new_for_council(council=councils[key]))
         elif spec.kind == "region":
-            region = plan.regions[key]
-            area = Area(key=key, kind=Area.Kind.REGION, name=region.name, region=region)
+            new_areas.append(area_new_for_region(region=plan.regions[key]))
         elif spec.kind == "england":
-            area = Area(key=ENGLAND_CODE, kind=Area.Kind.ENGLAND, name="England")
+            new_areas.append(area_new_for_england())
         else:
-            type_key = council_type_key(spec.name)
-            area = Area(
-                key=type_key,
-                kind=Area.Kind.COUNCIL_TYPE,
-                name=spec.name.strip(),
-                council_type=COUNCIL_TYPE_NAMES.get(type_key.removeprefix("type:"), ""),
-            )
-        new_areas.append(area)
+            new_areas.append(area_new_for_council_type(name=spec.name))
     for area in Area.objects.bulk_create(new_areas):
         area_ids[area.key] = area.pk
     return area_ids
