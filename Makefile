@@ -102,6 +102,7 @@ BENCH_PG ?= postgres://postgres@127.0.0.1:5432/sc
 bench: setup  ## Every benchmark (imports, pages on SQLite and PostgreSQL, the load test); prints the machine's load
 	$(PY) benchmarks/make_national_file.py
 	$(PY) benchmarks/bench_import.py
+	DATABASE_URL=$(BENCH_PG) $(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_scorecard.py
 	$(PY) benchmarks/bench_pages.py
 	DATABASE_URL=$(BENCH_PG) $(PY) benchmarks/bench_pages.py

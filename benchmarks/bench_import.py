@@ -17,7 +17,8 @@ It then measures the same two things as commands, the way a user runs them and t
 figures were taken (read_csv at 0.8-1.0 s is a fresh ``python`` importing pandas and reading the file): the
 wall time of ``python -c "import pandas; pandas.read_csv(FILE)"`` (median of three) against
 ``python manage.py import_ascof FILE`` into a fresh, migrated database, then again unchanged. Both ratios
-are printed; the in-process one is the stricter.
+are printed; the in-process one is the stricter. Run after ``make setup`` (``make bench`` does): it compiles
+the project's bytecode, which a machine with PYTHONDONTWRITEBYTECODE would otherwise compile at every start.
 """
 
 import os
