@@ -103,6 +103,32 @@ def test_a_failed_build_says_so_and_can_be_tried_again(coventry, worker, monkeyp
     assert wait is None  # the finished build leaves nothing behind
 
 
+def test_a_build_that_lost_its_worker_can_be_started_again(coventry, worker):
+    """A worker killed mid-build leaves its page waiting: after two minutes the page offers to start the
+    build again (a pack takes seconds), and that build completes."""
+    import time
+
+    from django.core.cache import cache
+
+    from councils.models import Council
+
+    summit, client = coventry
+    target = services.pack_target(
+        council=Council.objects.get(gss_code=BIRMINGHAM), summit=summit, include_questions=True
+    )
+    preparing = f"/summits/{summit.pk}/packs/{BIRMINGHAM}/preparing/?file=pdf"
+    cache.set(target.wait_key, services.PackWait(state="building", since=time.time() - 30))
+    assert "Start the build again" not in client.get(preparing).content.decode()  # still on its way
+    lost = time.time() - services.OFFER_AGAIN_AFTER.total_seconds() - 1
+    cache.set(target.wait_key, services.PackWait(state="building", since=lost))  # its worker died
+    page = client.get(preparing).content.decode()
+    assert "Start the build again" in page and "taking longer than usual" in page
+    assert client.post(preparing).status_code == 302  # enqueued afresh
+    assert services.pack_one_state(target=target).since > lost
+    worker.run()
+    assert client.get(preparing)["Location"] == f"/summits/{summit.pk}/packs/{BIRMINGHAM}.pdf"
+
+
 def test_a_summits_packs_are_built_in_the_background_by_several_processes(settings, worker, monkeypatch):
     """The coordinator's "build every pack" task, on the real worker, with PACK_WORKERS=2: the task forks
     two builders (the data is committed, as in production), notes progress and writes the ZIP."""

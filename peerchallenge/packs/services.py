@@ -309,6 +309,11 @@ def pack_files_get_or_build(
 # does not enqueue another) and a failure (so the page can say so and offer to try again).
 
 
+# A pack builds in a second or two: a build still on its way after this long has probably lost its worker
+# (stopped, or killed mid-build), so its page offers to start it again.
+OFFER_AGAIN_AFTER = dt.timedelta(minutes=2)
+
+
 @dataclass(frozen=True)
 class PackWait:
     state: str  # "building" or "failed"

@@ -183,6 +183,7 @@ def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
         "kind": kind,
         "wait": wait,
         "waited": max(int(time.time() - wait.since), 0),
+        "offer_again": time.time() - wait.since >= services.OFFER_AGAIN_AFTER.total_seconds(),
         "shows_demo_data": (
             wanted.summit.is_demo
             if wanted.summit
