@@ -17,6 +17,8 @@ Writes that bump: every import (``imports.common.run_import``), demo seeding and
 ORM, and any save of a value row (signals wired in ``scorecard.apps``). Values have no delete signal (it
 would turn the bulk deletes row by row): set-based writes (``bulk_create``, ``QuerySet.update``, deletes
 of values, raw SQL) and the admin's value deletes call :func:`data_version_bump` themselves.
+Self-assessments do not bump it: no read kept by it shows them (the council page's kept rendering is keyed
+by a digest of what it shows, self-ratings included; packs by the self-assessment's own version).
 """
 
 from __future__ import annotations

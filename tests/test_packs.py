@@ -135,6 +135,17 @@ def test_packs_are_cached_by_version_and_rebuilt_when_something_changes(storage,
     value.value = value.value + 1
     value.save()
     assert services.pack_files_get_or_build(council=birmingham, summit=demo_summit).built
+    # So does a change to the self-assessment (which does not move the data version).
+    from scorecard.cache import data_version
+    from scorecard.selfassessment.models import SelfAssessment
+    from scorecard.selfassessment.services import self_assessment_reopen
+
+    assessment = SelfAssessment.objects.get(cycle=demo_summit.cycle, council=birmingham)
+    assert assessment.is_shared
+    before = data_version()
+    self_assessment_reopen(assessment=assessment, user=None, reason="New evidence on waiting lists")
+    assert data_version() == before
+    assert services.pack_files_get_or_build(council=birmingham, summit=demo_summit).built
     # Reader variants differ: a pack without the question set is its own file.
     without = services.pack_files_get_or_build(
         council=birmingham, summit=demo_summit, include_questions=False

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from councils.models import Council, Region
-from scorecard.cache import data_version_bump
 from scorecard.models import Domain, Period
 from scorecard.selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
 
@@ -157,7 +156,9 @@ def self_assessment_save(
         if {m.pk for m in row.measures.all()} != set(typed.measure_ids):
             row._history_user = user
             row.measures.set(typed.measure_ids)
-    data_version_bump()  # the scorecard shows submitted self-ratings (scorecard/cache.py)
+    # No data-version bump: nothing kept by the data version shows self-ratings. The council page's kept
+    # rendering is keyed by what it shows (self-ratings included), kept pages by the page version (these
+    # rows' saves bump it) and packs by the self-assessment's own version (scorecard/cache.py).
     return assessment
 
 
@@ -178,5 +179,4 @@ def self_assessment_reopen(*, assessment: SelfAssessment, user, reason: str) -> 
     locked._history_user = user
     locked._change_reason = f"Reopened: {reason}"
     locked.save()
-    data_version_bump()
     return locked
