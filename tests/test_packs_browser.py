@@ -83,12 +83,13 @@ def test_the_page_waiting_for_a_pack_passes_axe_and_says_when_it_is_slow(page, l
     birmingham = Council.objects.get(gss_code="E08000025")
     # Birmingham's own DASS reads its pack without the challenger's questions (until the summit is held).
     key = services.pack_target(council=birmingham, summit=summit, include_questions=False).wait_key
-    cache.set(key, services.PackWait(state="building", since=time.time() - 90))  # a build on its way, slow
+    cache.set(key, services.PackWait(state="building", since=time.time() - 150))  # slow: its worker may be lost
     sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
     url = f"{live_server.url}/summits/{summit.pk}/packs/E08000025/preparing/?file=pdf"
     page.goto(url)
     assert page.locator("h1").inner_text() == "Preparing the pack for Birmingham"
     assert "taking longer than usual" in page.locator("main").inner_text()
+    assert page.locator("button:has-text('Start the build again')").is_visible()
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"pack-preparing-{suffix}")
