@@ -189,3 +189,12 @@ def test_scorecard_prints_within_a4_width(open_page, page):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 < pages <= 6, pages
     page.emulate_media(media="screen")
+
+
+def test_the_sign_out_button_stays_within_the_page_margins_on_a_phone(open_page):
+    """GOV.UK buttons are full width on a phone: no space before it may push it past the right margin."""
+    page = open_page(SCORECARD, 390)
+    button = page.locator("button:has-text('Sign out')").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert main["x"] - 0.5 <= button["x"]
+    assert button["x"] + button["width"] <= main["x"] + main["width"] + 0.5
