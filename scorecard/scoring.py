@@ -524,6 +524,11 @@ class ViewAgainstData:
     def no_data(self) -> bool:
         return self.rated == 0
 
+    @property
+    def gives_counts(self) -> bool:
+        """Whether ``text`` states the green, amber and red counts (a page beside it need not repeat them)."""
+        return self.rated > 0 and (self.rating is None or (self.compared and self.divergence is None))
+
 
 def _of_measures(count: int, total: int) -> str:
     return f"{count} of its {total} {'measure' if total == 1 else 'measures'} with a RAG"

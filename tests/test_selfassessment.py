@@ -303,6 +303,17 @@ def test_this_cycle_beside_the_last(client_for, birmingham, db):
 # --- The scorecard panels ---------------------------------------------------------------------------
 
 
+def test_scorecard_panel_says_the_counts_once(cycle, client_for, birmingham):
+    """Where the self-rating states the domain's green, amber and red counts, the panel does not repeat them."""
+    url = f"/councils/{BIRMINGHAM}/scorecard/?period=2023-24"
+    submitted(cycle=cycle, council=birmingham, rating="amber")  # amber beside 1 green, 2 red: no divergence
+    page = client_for("sli_lead").get(url).content.decode()
+    assert "Self-rated amber; the data shows 1 green, 0 amber, 2 red." in page
+    sections = re.findall(r'<section class="app-domain-panel".*?</section>', page, flags=re.S)
+    assert page.count("1 green, 0 amber, 2 red") == 1
+    assert len(sections) == Domain.objects.count()
+
+
 def test_scorecard_shows_submitted_self_rating_beside_the_data(cycle, client_for, birmingham):
     url = f"/councils/{BIRMINGHAM}/scorecard/?period=2023-24"
     drafted(cycle=cycle, council=birmingham)

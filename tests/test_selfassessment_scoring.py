@@ -99,3 +99,22 @@ def test_worked_example_other_ratings():
     worse = view_against_data(rating="red", green=3, amber=3, red=0)
     assert worse.divergence is Divergence.RATED_WORSE
     assert worse.text == "Self-rated red; every measure is green or amber (3 green, 3 amber)."
+
+
+def test_gives_counts_when_the_text_states_green_amber_and_red():
+    """A page beside the text repeats the counts only when the text does not state them."""
+    for result in (
+        view_against_data(rating="amber", green=1, amber=1, red=4),
+        view_against_data(rating=None, green=1, amber=0, red=5),
+    ):
+        assert (
+            result.gives_counts
+            and f"{result.green} green, {result.amber} amber, {result.red} red" in result.text
+        )
+    for result in (
+        view_against_data(rating="green", green=1, amber=1, red=4),  # rated better: the red share only
+        view_against_data(rating="red", green=3, amber=3, red=0),
+        view_against_data(rating="green", green=0, amber=0, red=0),
+        view_against_data(rating=None, green=0, amber=0, red=0),
+    ):
+        assert not result.gives_counts and "0 red" not in result.text and "4 red" not in result.text
