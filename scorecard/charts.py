@@ -45,6 +45,12 @@ MARKERS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "triangle
 
 # Comparator lines: (colour, dash); the first (the region) dashed black, the second (England) dotted grey.
 REFERENCE_STYLES = ((BLACK, "dash"), (DARK_GREY, "dot"))
+# Trend lines of comparators other than England, in order: (colour, dash, marker). The region comes first.
+COMPARATOR_STYLES = (
+    (BLACK, "dash", "circle-open"),
+    (BLACK, "dashdot", "diamond-open"),
+    (DARK_GREY, "longdash", "square-open"),
+)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 FONT = {"family": "Arial, sans-serif", "size": 14, "color": BLACK}
 
@@ -295,15 +301,21 @@ def trend_chart(
     focused = any(line.highlight for line in series)
     fig = go.Figure()
     palette_index = 0
+    comparator_index = 0
     others_in_legend = False
     other_count = sum(1 for line in series if not line.highlight and not line.comparator)
     for line in series:
         texts = line.texts or ["" if v is None else f"{v:g}" for v in line.values]
         extra: dict = {}
         if line.comparator:
-            # Same styles as the ranking chart's lines: region dashed black, England dotted grey.
-            color, marker, width = (DARK_GREY if "England" in line.label else BLACK), "circle-open", 3
-            dash = "dash" if "England" not in line.label else "dot"
+            # Same styles as the ranking chart's lines: the region dashed black, England dotted grey; any
+            # further comparator (nearest neighbours) a style of its own, so no two share a legend swatch.
+            if "England" in line.label:
+                color, marker, dash = DARK_GREY, "circle-open", "dot"
+            else:
+                color, dash, marker = COMPARATOR_STYLES[comparator_index % len(COMPARATOR_STYLES)]
+                comparator_index += 1
+            width = 3
             role = "comparator"
         elif line.highlight:
             color, marker, width, dash = DARK_BLUE, "circle", 4, "solid"

@@ -77,6 +77,23 @@ def test_trend_highlights_the_council_and_mutes_the_others():
     assert len({trace["line"]["color"] for trace in spec["data"]}) == 4
 
 
+def test_every_comparator_line_has_a_legend_swatch_of_its_own():
+    """The region, England and the nearest neighbours' median are told apart by colour, dash or marker."""
+    series = [
+        TrendSeries("Birmingham", [18.0, 18.2, 18.3, 18.4], highlight=True),
+        TrendSeries("West Midlands", [18.7, 18.8, 18.9, 19.0], comparator=True),
+        TrendSeries("England", [18.6, 18.7, 18.8, 18.9], comparator=True),
+        TrendSeries("Birmingham's nearest neighbours (median)", [18.1, 18.3, 18.5, 18.6], comparator=True),
+    ]
+    spec = _figure(trend_chart(title="t", periods=PERIODS, series=series, chart_id="t"))
+    styles = {
+        (trace["line"]["color"], trace["line"]["dash"], trace["marker"]["symbol"])
+        for trace in spec["data"]
+        if trace["meta"] == "comparator"
+    }
+    assert len(styles) == 3
+
+
 def _bars(*, axis_from_zero: bool = True) -> dict:
     items = [
         BarItem("Birmingham", 18.3, "18.3", highlight=True),
