@@ -179,6 +179,13 @@ def test_scorecard_prints_within_a4_width(open_page, page):
     assert wider == []
     assert page.evaluate("document.documentElement.scrollWidth") <= A4_WIDTH
     assert clipped(page, KEY_CELLS) == []
+    # No cell's text runs on into the next column (e.g. "– Not comparable" over the trend line).
+    spilling = page.evaluate(
+        """() => [...document.querySelectorAll('.app-measure-table td')]
+             .filter(td => td.scrollWidth > td.clientWidth + 1)
+             .map(td => td.className + ': ' + td.innerText.slice(0, 40)).slice(0, 10)"""
+    )
+    assert spilling == []
     # Navigation, filters and download links are not printed; the measure table keeps its columns.
     assert not page.locator(".govuk-service-navigation").is_visible()
     assert not page.locator(".app-filter").is_visible()

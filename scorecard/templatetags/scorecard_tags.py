@@ -39,7 +39,8 @@ def direction_marker(direction: str | None) -> SafeString:
     symbol, css = DIRECTION_SYMBOLS.get(value, ("–", ""))
     label = value.replace("_", " ").capitalize()
     return format_html(
-        '<span class="app-direction {}"><span aria-hidden="true">{} </span>{}</span>', css, symbol, label
+        # The symbol stays on the line of the first word (a no-break space); a narrow column wraps the rest.
+        '<span class="app-direction {}"><span aria-hidden="true">{}\u00a0</span>{}</span>', css, symbol, label
     )
 
 
