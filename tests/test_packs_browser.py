@@ -83,7 +83,8 @@ def test_the_page_waiting_for_a_pack_passes_axe_and_says_when_it_is_slow(page, l
     birmingham = Council.objects.get(gss_code="E08000025")
     # Birmingham's own DASS reads its pack without the challenger's questions (until the summit is held).
     key = services.pack_target(council=birmingham, summit=summit, include_questions=False).wait_key
-    cache.set(key, services.PackWait(state="building", since=time.time() - 150))  # slow: its worker may be lost
+    # A build on its way for 150 s: slow, its worker may be lost.
+    cache.set(key, services.PackWait(state="building", since=time.time() - 150))
     sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
     url = f"{live_server.url}/summits/{summit.pk}/packs/E08000025/preparing/?file=pdf"
     page.goto(url)
