@@ -83,6 +83,13 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"plenary-{suffix}")
+        # In two columns each label starts level with its box, beside a two-line neighbour too.
+        drift = page.evaluate(
+            """() => [...document.querySelectorAll('.app-checkbox-columns .govuk-checkboxes__item')]
+                 .map(item => item.querySelector('label').getBoundingClientRect().top
+                              - item.querySelector('input').getBoundingClientRect().top)"""
+        )
+        assert drift and max(map(abs, drift)) < 4, drift
     page.set_viewport_size({"width": 1280, "height": 900})
     assert axe_violations(page) == []
 
