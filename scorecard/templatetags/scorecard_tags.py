@@ -40,7 +40,10 @@ def direction_marker(direction: str | None) -> SafeString:
     label = value.replace("_", " ").capitalize()
     return format_html(
         # The symbol stays on the line of the first word (a no-break space); a narrow column wraps the rest.
-        '<span class="app-direction {}"><span aria-hidden="true">{}\u00a0</span>{}</span>', css, symbol, label
+        '<span class="app-direction {}"><span aria-hidden="true">{}\u00a0</span>{}</span>',
+        css,
+        symbol,
+        label,
     )
 
 
