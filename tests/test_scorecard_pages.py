@@ -131,7 +131,10 @@ def test_region_overview_sorts_filters_and_exports(demo, client_for):
     assert 'id="table-scroll-hint"' not in page  # one domain's few columns fit
     every = client.get(f"/regions/{WEST_MIDLANDS}/scorecard/?period=2023-24")
     count = len(every.context["overview"].measures)
-    assert f"{count} measure columns: where they do not fit, the table scrolls sideways" in every.content.decode()
+    assert (
+        f"{count} measure columns: where they do not fit, the table scrolls sideways"
+        in every.content.decode()
+    )
     assert "Show the data in this chart as a table" in page
     export = client.get(f"/regions/{WEST_MIDLANDS}/scorecard/?period=2023-24&_export=csv")
     rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
