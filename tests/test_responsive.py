@@ -205,3 +205,13 @@ def test_the_sign_out_button_stays_within_the_page_margins_on_a_phone(open_page)
     main = page.locator("main").bounding_box()
     assert main["x"] - 0.5 <= button["x"]
     assert button["x"] + button["width"] <= main["x"] + main["width"] + 0.5
+
+
+@pytest.mark.parametrize("path", [SCORECARD, REGION])
+def test_a_wide_pages_header_and_footer_line_up_with_its_content(open_page, path):
+    page = open_page(path, 1280)
+    left = {
+        selector: page.locator(selector).first.bounding_box()["x"]
+        for selector in ("main", ".govuk-service-navigation__service-name", ".govuk-footer__inline-list")
+    }
+    assert max(left.values()) - min(left.values()) < 1, left
