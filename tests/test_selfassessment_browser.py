@@ -3,7 +3,7 @@ screenshots are taken, and typed text survives an expired session."""
 
 import pytest
 
-from tests.browser import axe_violations, screenshot, sign_in
+from tests.browser import axe_violations, clipped, screenshot, sideways_scroll, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,6 +50,10 @@ def test_council_pages_are_accessible(page, live_server, demo, dass):
     assert page.locator("h1").inner_text() == "Birmingham"
     assert page.locator("text=Change the self-assessment").count() == 0
     _check(page, "read-only")
+    # On a phone each domain's table stacks: this cycle beside the last, nothing cut or scrolled sideways.
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert clipped(page, "main table tbody td") == []
+    assert sideways_scroll(page) == []
     page.emulate_media(media="print")
     screenshot(page, "selfassessment-read-only-print")
     page.emulate_media(media="screen")
