@@ -36,6 +36,10 @@ def _check(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"selfassessment-{name}-{label}")
         assert axe_violations(page) == [], (name, label)
+    # On a phone no table cell is cut off or reachable only by scrolling sideways (the tables stack).
+    cells = "main table tbody td, main table tbody th"
+    if page.locator(cells).count():
+        assert clipped(page, cells) == [], name
 
 
 def test_council_pages_are_accessible(page, live_server, demo, dass):
