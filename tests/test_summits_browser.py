@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser import axe_violations, screenshot, sign_in
+from tests.browser import axe_violations, clipped, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,6 +57,7 @@ def test_pairing_and_timetable_pages_look_right_and_pass_axe(page, live_server, 
         assert page.locator("#timetable").count() == 1
         screenshot(page, f"summit-timetable-{suffix}")
         assert axe_violations(page) == []
+        assert clipped(page, "#timetable tbody td, #timetable tbody th") == []  # stacks on a phone
     page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="print")
     assert page.locator(".govuk-service-navigation").is_hidden()
