@@ -33,12 +33,9 @@ def source_fingerprint(base: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
 @functools.cache
-def _fingerprint() -> str:
-    return source_fingerprint(BASE_DIR)
+def _fingerprint(base: Path) -> str:
+    return source_fingerprint(base)
 
 
 def current_release() -> str:
@@ -46,4 +43,4 @@ def current_release() -> str:
     first use: a command that caches nothing (an import, a migration) never reads the ~400 files."""
     from django.conf import settings
 
-    return settings.RELEASE or _fingerprint()
+    return settings.RELEASE or _fingerprint(settings.BASE_DIR)

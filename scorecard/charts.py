@@ -45,9 +45,11 @@ MARKERS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "triangle
 
 # Comparator lines: (colour, dash); the first (the region) dashed black, the second (England) dotted grey.
 REFERENCE_STYLES = ((BLACK, "dash"), (DARK_GREY, "dot"))
-# Trend lines of comparators other than England, in order: (colour, dash, marker). The region comes first.
+# Trend lines: England as on the ranking chart; the other comparators in order (colour, dash, marker), the
+# region first as on the ranking chart, any further one (nearest neighbours) a style of its own.
+ENGLAND_TREND_STYLE = (*REFERENCE_STYLES[1], "circle-open")
 COMPARATOR_STYLES = (
-    (BLACK, "dash", "circle-open"),
+    (*REFERENCE_STYLES[0], "circle-open"),
     (BLACK, "dashdot", "diamond-open"),
     (DARK_GREY, "longdash", "square-open"),
 )
@@ -308,10 +310,9 @@ def trend_chart(
         texts = line.texts or ["" if v is None else f"{v:g}" for v in line.values]
         extra: dict = {}
         if line.comparator:
-            # Same styles as the ranking chart's lines: the region dashed black, England dotted grey; any
-            # further comparator (nearest neighbours) a style of its own, so no two share a legend swatch.
+            # No two comparators share a legend swatch (ENGLAND_TREND_STYLE, COMPARATOR_STYLES).
             if "England" in line.label:
-                color, marker, dash = DARK_GREY, "circle-open", "dot"
+                color, dash, marker = ENGLAND_TREND_STYLE
             else:
                 color, dash, marker = COMPARATOR_STYLES[comparator_index % len(COMPARATOR_STYLES)]
                 comparator_index += 1

@@ -376,6 +376,6 @@ def test_the_release_is_named_by_the_deploy_or_else_the_source_hash(settings):
 
     settings.RELEASE = ""
     release._fingerprint.cache_clear()  # once per process: the source may have changed since (a checkout)
-    assert release.current_release() == release.source_fingerprint(release.BASE_DIR)
+    assert release.current_release() == release.source_fingerprint(settings.BASE_DIR)
     settings.RELEASE = "2026-11-27.1"
     assert release.current_release() == "2026-11-27.1"

@@ -176,14 +176,15 @@ def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
         failed = wait.state == "failed"
         here = f"{request.path}?file={kind}"
         return JsonResponse({"state": wait.state, "finished": failed, "url": here if failed else download})
+    waited = max(int(time.time() - wait.since), 0)
     context = {
         "summit": wanted.summit,
         "council": wanted.council,
         "period": wanted.target.period,
         "kind": kind,
         "wait": wait,
-        "waited": max(int(time.time() - wait.since), 0),
-        "offer_again": time.time() - wait.since >= services.OFFER_AGAIN_AFTER.total_seconds(),
+        "waited": waited,
+        "offer_again": waited >= services.OFFER_AGAIN_AFTER.total_seconds(),
         "shows_demo_data": (
             wanted.summit.is_demo
             if wanted.summit
