@@ -47,6 +47,15 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:  # type:
     page.wait_for_url(f"{base_url}/")
 
 
+def click_and_load(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a link or a form's button, and wait for the page the server answers with to load.
+
+    A bare click returns once the navigation has started, so an assertion straight after it can read the old
+    page (or a half-parsed new one) and fail now and then."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(selector)
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

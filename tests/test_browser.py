@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import axe_violations, screenshot, sign_in
+from tests.browser import axe_violations, click_and_load, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,11 +69,11 @@ def test_pages_have_no_axe_violations(signed_in_page, live_server, username, nam
 def test_sort_filter_and_sign_out_journey(signed_in_page, live_server):
     page = signed_in_page("sli.lead")
     page.goto(f"{live_server.url}/councils/")
-    page.click("text=GSS code")
+    click_and_load(page, "text=GSS code")
     first = page.locator("tbody tr").first.locator("th").inner_text()
     assert first == "Hartlepool"  # E06000001 is the lowest code of every English council
     page.select_option("#id_council_type", "county")
-    page.click("button:has-text('Apply filters')")
+    click_and_load(page, "button:has-text('Apply filters')")
     from councils.models import Council
 
     assert page.locator("tbody tr").count() == Council.objects.filter(council_type="county").count()
@@ -148,7 +148,7 @@ def test_failed_upload_preview_lists_problems_accessibly(signed_in_page, live_se
     )
     page = signed_in_page("admin.user")
     page.goto(f"{live_server.url}/imports/new/")
-    page.click("button:has-text('Check the file')")  # nothing chosen: GOV.UK error summary
+    click_and_load(page, "button:has-text('Check the file')")  # nothing chosen: GOV.UK error summary
     assert page.locator(".govuk-error-summary").count() == 1
     assert axe_violations(page) == []
     page.check("input[name=kind][value=ascof]")

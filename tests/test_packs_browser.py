@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import axe_violations, screenshot, sign_in
+from tests.browser import axe_violations, click_and_load, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,36 +38,36 @@ def test_the_dass_edits_their_question_set_and_the_pages_pass_axe(
     assert page.locator("a:has-text('Pack (PDF)')").count() == 2  # their own and the council they challenge
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/summits/{summit.pk}/questions/{challenged.gss_code}/")
-    page.click("button:has-text('Start the question set')")
+    click_and_load(page, "button:has-text('Start the question set')")
     assert page.locator(".govuk-summary-card").count() >= 1
-    page.locator("button:has-text('Mark as top five')").first.click()
+    click_and_load(page, "button:has-text('Mark as top five') >> nth=0")
     assert page.locator(".govuk-tag:has-text('Top five')").count() == 1
     page.fill("#question-text-new", "How do you hear from people who use services?")
-    page.click("button:has-text('Add question')")
+    click_and_load(page, "button:has-text('Add question')")
     assert "How do you hear from people" in page.locator("main").inner_text()
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/summits/{summit.pk}/questions/{challenged.gss_code}/")
         screenshot(page, f"question-set-{suffix}")
         assert axe_violations(page) == []
-    page.click("button:has-text('Add question')")  # empty: the error summary
+    click_and_load(page, "button:has-text('Add question')")  # empty: the error summary
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
-    page.click("button:has-text('Sign out')")
+    click_and_load(page, "button:has-text('Sign out')")
     sign_in(page, live_server.url, "coordinator", PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/summits/{summit.pk}/packs/")
     assert page.locator("button:has-text('Build every pack (ZIP)')").count() == 1
     screenshot(page, "summit-packs-coordinator")
     assert axe_violations(page) == []
-    page.click("a:has-text('question bank')")
+    click_and_load(page, "a:has-text('question bank')")
     page.select_option("#id_domain", label="Culture and Change")
     page.fill("#id_text", "How do staff hear about changes before they happen?")
-    page.click("button:has-text('Add to the bank')")
+    click_and_load(page, "button:has-text('Add to the bank')")
     assert "How do staff hear about changes" in page.locator("main").inner_text()
     screenshot(page, "question-bank")
     assert axe_violations(page) == []
-    page.click("button:has-text('Add to the bank')")  # empty: the error summary
+    click_and_load(page, "button:has-text('Add to the bank')")  # empty: the error summary
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
 
@@ -96,8 +96,12 @@ def test_the_page_waiting_for_a_pack_passes_axe_and_says_when_it_is_slow(page, l
         screenshot(page, f"pack-preparing-{suffix}")
         assert axe_violations(page) == []
     cache.set(key, services.PackWait(state="failed", since=time.time()))
-    page.goto(url)
-    assert page.locator(".govuk-error-summary").is_visible()
+    # The page's own check (static/src/progress.js, every 0.7 s) opens the failure page. A goto here would race
+    # that navigation and be aborted by it.
+    page.locator(".govuk-error-summary").wait_for(timeout=10_000)
+    page.wait_for_load_state("load")
+    assert page.url == url
+    assert page.locator("button:has-text('Try again')").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "pack-failed")
 
@@ -108,13 +112,13 @@ def test_packs_outside_a_summit_choose_download_and_pass_axe(page, live_server, 
     sign_in(page, live_server.url, "coordinator", PASSWORD)
     page.goto(f"{live_server.url}/summits/")
     page.click("a:has-text('Challenge packs outside a summit')")
-    page.click("button:has-text('Show the pack')")  # no council chosen
+    click_and_load(page, "button:has-text('Show the pack')")  # no council chosen
     assert page.locator(".govuk-error-summary").is_visible()
     assert "Choose the council the pack is about" in page.locator(".govuk-error-summary").inner_text()
     assert axe_violations(page) == []
     page.select_option("#id_council", "E08000026")
     page.select_option("#id_period", "2022-23")
-    page.click("button:has-text('Show the pack')")
+    click_and_load(page, "button:has-text('Show the pack')")
     assert page.locator("h2").first.inner_text() == "Coventry, 2022-23"
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})

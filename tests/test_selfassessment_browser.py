@@ -3,7 +3,7 @@ screenshots are taken, and typed text survives an expired session."""
 
 import pytest
 
-from tests.browser import axe_violations, clipped, screenshot, sideways_scroll, sign_in
+from tests.browser import axe_violations, click_and_load, clipped, screenshot, sideways_scroll, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +76,7 @@ def test_council_pages_are_accessible(page, live_server, demo, dass):
     page.evaluate(
         "document.querySelectorAll('input[name=\"culture-and-change-rating\"]').forEach(e => e.checked = false)"
     )
-    page.click("button:has-text('Submit the self-assessment')")
+    click_and_load(page, "button:has-text('Submit the self-assessment')")
     summary = page.locator(".govuk-error-summary")
     assert summary.count() == 1
     assert "Select a rating for Culture and Change" in summary.inner_text()
@@ -104,7 +104,7 @@ def test_coordinator_pages_are_accessible(page, live_server, demo, coordinator):
         _check(page, name)
     page.goto(f"{live_server.url}/regions/E12000005/self-assessment/new/")
     page.fill("#id_name", "")
-    page.click("button:has-text('Open the cycle')")
+    click_and_load(page, "button:has-text('Open the cycle')")
     assert "Enter a name for the cycle" in page.locator(".govuk-error-summary").inner_text()
     _check(page, "open-cycle-error")
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser import axe_violations, clipped, screenshot, sign_in
+from tests.browser import axe_violations, click_and_load, clipped, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,10 +71,10 @@ def test_pairing_and_timetable_pages_look_right_and_pass_axe(page, live_server, 
         assert axe_violations(page) == [], path
     # The error summary after a bad swap is accessible too.
     page.goto(f"{live_server.url}/summits/{draft.pk}/")
-    page.click("button:has-text('Swap')")
+    click_and_load(page, "button:has-text('Swap')")
     assert page.locator(".govuk-error-summary").is_visible()
     assert axe_violations(page) == []
-    page.click("button:has-text('Sign out')")
+    click_and_load(page, "button:has-text('Sign out')")
     sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
     assert "Birmingham challenges" in page.locator("main").inner_text()
     screenshot(page, "summit-home-dass")

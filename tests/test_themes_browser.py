@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, screenshot, sign_in
+from tests.browser import axe_violations, click_and_load, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,7 +102,7 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     page.click("text=Agency social workers")
     page.click("summary:has-text('Merge a duplicate')")
     page.select_option("#id_source", str(duplicate.pk))
-    page.click("button:has-text('Merge')")
+    click_and_load(page, "button:has-text('Merge')")
     assert "Recruitment of social workers" in page.locator("#merged-from").inner_text()
     assert "Merged a duplicate in: “Recruitment of social workers”" in page.locator("#history").inner_text()
     agency.refresh_from_db()
@@ -111,7 +111,7 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     screenshot(page, "theme-detail")
 
     # Into the work programme, then the summary for directors.
-    page.click("button:has-text('Add to the work programme')")
+    click_and_load(page, "button:has-text('Add to the work programme')")
     item = WorkItem.objects.get()
     assert page.locator("h1").inner_text() == "Agency social workers"
     assert "Raised by 4 councils" in page.locator("main").inner_text()
