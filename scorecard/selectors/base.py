@@ -284,6 +284,13 @@ class PeriodStats:
     areas: list[
         tuple[int, str, str, str, Figure]
     ]  # published comparator areas: (measure id, key, kind, name)
+    england_councils: int = 0  # councils in England today (not former): how many "in England" could mean
+
+    @property
+    def england_ranks_partial(self) -> bool:
+        """True when fewer than half of England's councils have figures for the period: England ranks,
+        quartiles and RAG are then places among those few (a demo install, or only a region's file loaded)."""
+        return 0 < len(self.council_region) < self.england_councils / 2
 
     def measure(self, measure_id: int) -> MeasureStats:
         return self.measures.get(measure_id, NO_STATS)
@@ -343,6 +350,7 @@ def period_stats(*, period: Period | None) -> PeriodStats:
             council_type=data.council_type,
             measures={mid: _measure_stats(by_id[mid], data) for mid in with_figures if mid in by_id},
             areas=data.areas,
+            england_councils=Council.objects.exclude(status=Council.Status.FORMER).count(),
         )
 
     return cached_read("period-stats", period.pk, compute=compute)

@@ -36,6 +36,9 @@ class RegionOverview:
     region_comparators: list[ComparatorValue]  # aligned with measures
     england_comparators: list[ComparatorValue]
     data_is_demo: bool
+    councils_with_figures: int = 0  # in England, for the period: what the RAG's England quartiles rank among
+    england_councils: int = 0
+    england_ranks_partial: bool = False  # fewer than half of England's councils have figures
 
 
 def region_overview(
@@ -91,4 +94,7 @@ def region_overview(
         region_comparators=region_comparators,
         england_comparators=england_comparators,
         data_is_demo=demo,
+        councils_with_figures=len(stats.council_region),
+        england_councils=stats.england_councils,
+        england_ranks_partial=stats.england_ranks_partial,
     )

@@ -91,6 +91,9 @@ class CouncilScorecard:
     data_is_demo: bool
     neighbour_group: str = GROUP_NONE  # GROUP_REAL, GROUP_DEMO or GROUP_NONE
     successors: list[Council] = field(default_factory=list)  # for a former council
+    councils_with_figures: int = 0  # in England, for the period: what England quartiles rank among
+    england_councils: int = 0
+    england_ranks_partial: bool = False  # fewer than half of England's councils have figures
 
     @property
     def rows(self) -> list[ScorecardRow]:
@@ -176,6 +179,9 @@ def council_scorecard(
         data_is_demo=data_is_demo,
         neighbour_group=neighbour_group,
         successors=successors,
+        councils_with_figures=len(stats.council_region),
+        england_councils=stats.england_councils,
+        england_ranks_partial=stats.england_ranks_partial,
     )
 
 
