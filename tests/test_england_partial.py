@@ -82,3 +82,14 @@ def test_the_national_file_ranks_in_england_without_a_notice(db, client_for, adm
     assert _notice(client.get(f"/regions/{WEST_MIDLANDS}/scorecard/?period=2019-20")) == ""
     measure = Measure.objects.filter(values__period__label="2019-20").first()
     assert _notice(client.get(f"{measure.get_absolute_url()}?period=2019-20")) == ""
+
+
+def test_the_pack_says_so_too(db):
+    from peerchallenge.packs import pdf, selectors
+
+    demo_values_seed()
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    text = " ".join(pdf.pack_html(pack=selectors.pack_build_data(council=birmingham)).split())
+    with_figures = Council.objects.filter(area__values__period__label=_demo_period_label()).distinct().count()
+    assert f"Only {with_figures} of England's" in text
+    assert f"so the England quartiles are places among those {with_figures}." in text
