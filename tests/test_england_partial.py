@@ -43,6 +43,8 @@ def test_demo_pages_say_england_ranks_are_among_the_councils_with_figures(db, cl
 
     region = _notice(client.get(f"/regions/{WEST_MIDLANDS}/scorecard/"))
     assert region.startswith(expected)
+    compare = _notice(client.get(f"/compare/?councils={BIRMINGHAM}&councils=E08000026"))
+    assert compare.startswith(expected)
 
     measure = Measure.objects.filter(values__is_demo=True, values__period__label=label).first()
     page = client.get(f"{measure.get_absolute_url()}?period={label}")
@@ -80,6 +82,11 @@ def test_the_national_file_ranks_in_england_without_a_notice(db, client_for, adm
     client = client_for("sli_lead")
     assert _notice(client.get(f"/councils/{BIRMINGHAM}/scorecard/?period=2019-20")) == ""
     assert _notice(client.get(f"/regions/{WEST_MIDLANDS}/scorecard/?period=2019-20")) == ""
+    compare = client.get(f"/compare/?councils={BIRMINGHAM}&councils=E08000026&period=2019-20")
+    assert (
+        "RAG is by England quartile" in compare.content.decode()
+    )  # the figures are shown, without the notice
+    assert _notice(compare) == ""
     measure = Measure.objects.filter(values__period__label="2019-20").first()
     assert _notice(client.get(f"{measure.get_absolute_url()}?period=2019-20")) == ""
 

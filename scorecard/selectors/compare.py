@@ -36,6 +36,9 @@ class Comparison:
     regions: list[Region]  # the councils' regions, in first-seen order
     rows: list[ComparisonRow]
     data_is_demo: bool
+    councils_with_figures: int = 0  # in England, for the period: what the RAG's England quartiles rank among
+    england_councils: int = 0
+    england_ranks_partial: bool = False  # fewer than half of England's councils have figures
 
     @property
     def measures(self) -> list[Measure]:
@@ -86,5 +89,13 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
         demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, england])
         rows.append(ComparisonRow(measure, cells, region_comparators, england))
     return Comparison(
-        councils=councils, period=period, periods=periods, regions=regions, rows=rows, data_is_demo=demo
+        councils=councils,
+        period=period,
+        periods=periods,
+        regions=regions,
+        rows=rows,
+        data_is_demo=demo,
+        councils_with_figures=len(stats.council_region),
+        england_councils=stats.england_councils,
+        england_ranks_partial=stats.england_ranks_partial,
     )
