@@ -274,6 +274,20 @@ class MeasureStats:
 NO_STATS = MeasureStats()
 
 
+@dataclass(frozen=True)
+class EnglandCoverage:
+    """How many of England's councils have figures for a period: what England ranks and quartiles are among."""
+
+    with_figures: int = 0
+    councils: int = 0  # in England today (not former)
+
+    @property
+    def partial(self) -> bool:
+        """Fewer than half of England's councils have figures: England ranks, quartiles and RAG are then
+        places among those few (a demo install, or only a region's own file loaded). Pages say so."""
+        return 0 < self.with_figures < self.councils / 2
+
+
 @dataclass
 class PeriodStats:
     """Every council's figures of a period with what follows from them alone (``period_stats``)."""
@@ -287,10 +301,8 @@ class PeriodStats:
     england_councils: int = 0  # councils in England today (not former): how many "in England" could mean
 
     @property
-    def england_ranks_partial(self) -> bool:
-        """True when fewer than half of England's councils have figures for the period: England ranks,
-        quartiles and RAG are then places among those few (a demo install, or only a region's file loaded)."""
-        return 0 < len(self.council_region) < self.england_councils / 2
+    def england_coverage(self) -> EnglandCoverage:
+        return EnglandCoverage(with_figures=len(self.council_region), councils=self.england_councils)
 
     def measure(self, measure_id: int) -> MeasureStats:
         return self.measures.get(measure_id, NO_STATS)

@@ -17,6 +17,7 @@ from scorecard.selectors.base import (
     NEAREST_NEIGHBOURS,
     REGION,
     ComparatorValue,
+    EnglandCoverage,
     Figure,
     comparator_value,
     figure_of,
@@ -81,15 +82,9 @@ class MeasureValues:
     comparator_trends: dict[str, list[ComparatorValue]] = field(default_factory=dict)
     council: Council | None = None
     series: list[Measure] = field(default_factory=list)  # the measures of the series, every framework
-    # How many councils the England ranks are among (those with a figure for the period), and how many councils
-    # England has today: a demo install or a regional file ranks "in England" among a few, and the page says so.
-    england_ranked: int = 0
-    england_councils: int = 0
-
-    @property
-    def england_ranks_partial(self) -> bool:
-        """True when fewer than half of England's councils have a figure: "in England" then means those few."""
-        return 0 < self.england_ranked < self.england_councils / 2
+    # The councils with a figure for the period, which the England ranks are among: a demo install or a region's
+    # own file ranks "in England" among a few, and the page says so.
+    england_coverage: EnglandCoverage = field(default_factory=EnglandCoverage)
 
     @property
     def councils(self) -> list[MeasureValueRow]:
@@ -185,8 +180,10 @@ def measure_values(
     current = {c.gss_code: figure_for(c.gss_code, period) for c in all_councils}
     polarity = used.polarity
     england_ranks = scoring.rank_values({g: f.value for g, f in current.items()}, polarity=polarity)
-    result.england_ranked = next((r.rank_of for r in england_ranks.values() if r.rank is not None), 0)
-    result.england_councils = sum(1 for c in all_councils if not c.is_former)
+    result.england_coverage = EnglandCoverage(
+        with_figures=next((r.rank_of for r in england_ranks.values() if r.rank is not None), 0),
+        councils=sum(1 for c in all_councils if not c.is_former),
+    )
     region_of = {c.gss_code: c.region_id for c in all_councils}
     region_ranks: dict[str, scoring.Rank] = {}
     for region_id in {c.region_id for c in shown}:

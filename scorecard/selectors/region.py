@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from councils.models import Council, Region
 from scorecard.models import Area, Domain, Measure, Period, Value
 from scorecard.selectors.base import (
     MISSING,
     ComparatorValue,
+    EnglandCoverage,
     OverviewCell,
     catalogue,
     comparator_value,
@@ -36,9 +37,7 @@ class RegionOverview:
     region_comparators: list[ComparatorValue]  # aligned with measures
     england_comparators: list[ComparatorValue]
     data_is_demo: bool
-    councils_with_figures: int = 0  # in England, for the period: what the RAG's England quartiles rank among
-    england_councils: int = 0
-    england_ranks_partial: bool = False  # fewer than half of England's councils have figures
+    england_coverage: EnglandCoverage = field(default_factory=EnglandCoverage)  # what England ranks are among
 
 
 def region_overview(
@@ -94,7 +93,5 @@ def region_overview(
         region_comparators=region_comparators,
         england_comparators=england_comparators,
         data_is_demo=demo,
-        councils_with_figures=len(stats.council_region),
-        england_councils=stats.england_councils,
-        england_ranks_partial=stats.england_ranks_partial,
+        england_coverage=stats.england_coverage,
     )

@@ -22,6 +22,7 @@ from scorecard.selectors.base import (
     REGION,
     WORST_MOVERS,
     ComparatorValue,
+    EnglandCoverage,
     Figure,
     MeasureStats,
     catalogue,
@@ -91,9 +92,7 @@ class CouncilScorecard:
     data_is_demo: bool
     neighbour_group: str = GROUP_NONE  # GROUP_REAL, GROUP_DEMO or GROUP_NONE
     successors: list[Council] = field(default_factory=list)  # for a former council
-    councils_with_figures: int = 0  # in England, for the period: what England quartiles rank among
-    england_councils: int = 0
-    england_ranks_partial: bool = False  # fewer than half of England's councils have figures
+    england_coverage: EnglandCoverage = field(default_factory=EnglandCoverage)  # what England ranks are among
 
     @property
     def rows(self) -> list[ScorecardRow]:
@@ -179,9 +178,7 @@ def council_scorecard(
         data_is_demo=data_is_demo,
         neighbour_group=neighbour_group,
         successors=successors,
-        councils_with_figures=len(stats.council_region),
-        england_councils=stats.england_councils,
-        england_ranks_partial=stats.england_ranks_partial,
+        england_coverage=stats.england_coverage,
     )
 
 
