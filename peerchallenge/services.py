@@ -216,7 +216,16 @@ def summit_transition(*, summit: Summit, to: str) -> None:
     summit.save(update_fields=["state", "updated_at"])
 
 
+def _require_draft_constraints(summit: Summit) -> None:
+    if summit.state != Summit.State.DRAFT:
+        raise SummitError(
+            "Never-pair constraints can only change while the summit is a draft (they apply when it is paired)."
+        )
+
+
 def avoid_pair_add(*, summit: Summit, first: Council, second: Council, reason: str = "") -> AvoidPair:
+    """Never pair ``first`` with ``second`` at ``summit`` (a draft only: SummitError otherwise)."""
+    _require_draft_constraints(summit)
     if first.pk == second.pk:
         raise SummitError("Choose two different councils.")
     a, b = sorted((first, second), key=lambda c: c.pk)
@@ -224,6 +233,12 @@ def avoid_pair_add(*, summit: Summit, first: Council, second: Council, reason: s
         summit=summit, council_a=a, council_b=b, defaults={"reason": reason}
     )
     return pair
+
+
+def avoid_pair_delete(*, pair: AvoidPair) -> None:
+    """Remove a never-pair constraint (a draft summit only: SummitError otherwise)."""
+    _require_draft_constraints(pair.summit)
+    pair.delete()
 
 
 @dataclass

@@ -145,12 +145,16 @@ def avoid_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AvoidPairForm(request.POST, councils=summit.participants.order_by("name"))
     if not form.is_valid():
         return _detail(request, summit, avoid_form=form, status=400)
-    services.avoid_pair_add(
-        summit=summit,
-        first=form.cleaned_data["first"],
-        second=form.cleaned_data["second"],
-        reason=form.cleaned_data["reason"],
-    )
+    try:
+        services.avoid_pair_add(
+            summit=summit,
+            first=form.cleaned_data["first"],
+            second=form.cleaned_data["second"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.SummitError as exc:
+        form.add_error(None, str(exc))
+        return _detail(request, summit, avoid_form=form, status=400)
     messages.success(request, "Constraint added. Pair the councils again to apply it.")
     return redirect(summit)
 
@@ -158,7 +162,11 @@ def avoid_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def avoid_delete(request: HttpRequest, pk: int, avoid_pk: int) -> HttpResponse:
     summit = _summit_for(request, pk, edit=True)
-    get_object_or_404(AvoidPair, pk=avoid_pk, summit=summit).delete()
+    try:
+        services.avoid_pair_delete(pair=get_object_or_404(AvoidPair, pk=avoid_pk, summit=summit))
+    except services.SummitError as exc:
+        messages.error(request, str(exc))
+        return redirect(summit)
     messages.success(request, "Constraint removed.")
     return redirect(summit)
 

@@ -475,6 +475,22 @@ VARIANTS: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         lambda o: f"/summits/{o['draft_summit'].pk}/councils/{BIRMINGHAM}.ics",
         DRAFT_SUMMIT,
     ),
+    # Nothing of a draft summit beyond its region's coordinator and lead and admins: not its themes (even one
+    # published before that rule), not its findings, not through the API.
+    "themes:theme-list (draft summit)": (lambda o: f"/summits/{o['draft_summit'].pk}/themes/", DRAFT_SUMMIT),
+    "themes:theme-detail (draft summit)": (
+        lambda o: f"/summits/{o['draft_summit'].pk}/themes/{o['draft_summit_theme'].pk}/",
+        DRAFT_SUMMIT,
+    ),
+    "themes:findings (draft summit)": (lambda o: f"/summits/{o['draft_summit'].pk}/findings/", DRAFT_SUMMIT),
+    "themes:plenary (draft summit)": (
+        lambda o: f"/summits/{o['draft_summit'].pk}/plenary/",
+        {**DRAFT_SUMMIT, "wm_lead": 403},
+    ),
+    "summits-api:summit-themes (draft summit)": (
+        lambda o: f"/api/summits/{o['draft_summit'].pk}/themes/",
+        only(["admin", "wm_lead", "wm_coordinator"], denied=404, anonymous=401),
+    ),
 }
 # JSON routes that accept a POST (their writes are tested in tests/test_themes.py and test_themes_access.py).
 API_WRITE_ROUTES = {"summits-api:summit-themes"}
@@ -596,6 +612,16 @@ def world(db):
     draft_summit = make_summit(
         west_midlands, councils=[birmingham, coventry], rooms=2, cycle=cycle, name="Autumn summit"
     )
+    summit_pair(summit=draft_summit)
+    draft_summit_theme = theme_create(
+        summit=draft_summit, data=ThemeInput(title="Draft summit theme", councils=[birmingham]), by=None
+    ).theme
+    draft_summit_theme.is_published = True  # published before themes waited for the summit to be held
+    draft_summit_theme.save()
+    draft_summit.theme_loggers.create(user=users["other_dass"])  # a logger named early sees nothing yet
+    finding_save(
+        summit=draft_summit, council=birmingham, key_findings="Draft summit finding", recommendations=[]
+    )
     # A finished pack build of the published summit (issue 14), its ZIP in the default storage.
     zip_name = default_storage.save("packs/matrix.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
     pack_build = PackBuild.objects.create(summit=summit, state=PackBuild.State.DONE, file_name=zip_name)
@@ -627,9 +653,11 @@ def world(db):
         "london_measure": london_measure,
         "record": record,
         "barking": barking,
+        "birmingham": birmingham,
         "cycle": cycle,
         "summit": summit,
         "draft_summit": draft_summit,
+        "draft_summit_theme": draft_summit_theme,
         "avoid": avoid,
     }
 
@@ -675,6 +703,39 @@ def test_every_post_to_a_read_only_api_route_is_a_json_405(world, role):
         assert response.status_code == (401 if role == ANONYMOUS else 405), name
         assert response["Content-Type"] == "application/json"
         assert response.json()["detail"]
+
+
+# Findings belong to their council and the coordinator (the region's lead oversees them); the region's
+# lessons learnt are what the coordinator publishes as lessons, never a copy of every finding.
+FINDING_READERS = {
+    "Birmingham finding": {"admin", "wm_lead", "wm_coordinator", "dass", "delegate"},
+    "Coventry finding": {"admin", "wm_lead", "wm_coordinator", "other_dass"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_findings_are_read_by_their_council_and_the_coordinator(world, role):
+    summit, coventry = world["summit"], Council.objects.get(gss_code=COVENTRY)
+    finding_save(
+        summit=summit, council=world["birmingham"], key_findings="Birmingham finding", recommendations=[]
+    )
+    finding_save(summit=summit, council=coventry, key_findings="Coventry finding", recommendations=[])
+    client = client_as(world, role)
+    findings = client.get(f"/summits/{summit.pk}/findings/")
+    lessons = client.get("/lessons/").content.decode()
+    for text, readers in FINDING_READERS.items():
+        assert (text in findings.content.decode()) == (role in readers), (text, findings.status_code)
+        assert text not in lessons, "saving findings must not publish them as lessons"
+    finding_save(
+        summit=summit,
+        council=world["birmingham"],
+        key_findings="Birmingham finding",
+        recommendations=[],
+        publish_as_lesson=True,
+    )
+    assert ("Birmingham finding" in client.get("/lessons/").content.decode()) == (
+        role in ["admin", *WM_ROLES]
+    )
 
 
 def test_logout_is_post_only_and_ends_the_session(world):

@@ -52,6 +52,7 @@ def setting(west_midlands, coordinator, sli_lead, dass, delegate, other_dass, ad
     published = services.theme_create(
         summit=summit, data=services.ThemeInput(title="Published", councils=[birmingham]), by=coordinator
     ).theme
+    summit_transition(summit=summit, to=Summit.State.HELD)  # themes are published once the summit is held
     services.themes_publish(summit=summit, by=coordinator)
     unpublished = services.theme_create(
         summit=summit, data=services.ThemeInput(title="Unpublished"), by=coordinator
@@ -191,7 +192,6 @@ def test_nobody_logs_or_edits_themes_once_the_summit_is_closed(setting):
     """A closed summit's themes are the record: the log page and the API refuse, the list offers no log
     button and the theme page no edit; reading them goes on."""
     summit = setting["summit"]
-    summit_transition(summit=summit, to=Summit.State.HELD)
     summit_transition(summit=summit, to=Summit.State.CLOSED)
     for role in ("coordinator", "logger"):
         client = Client()
@@ -205,3 +205,109 @@ def test_nobody_logs_or_edits_themes_once_the_summit_is_closed(setting):
         assert "Published" in listing.content.decode()
         assert "Log themes" not in listing.content.decode()
     assert not Theme.objects.filter(summit=summit, title="Late theme").exists()
+
+
+SUMMIT_OFFICERS = {"admin", "coordinator", "sli_lead"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nothing_of_a_draft_summit_shows_beyond_its_coordinator_lead_and_admins(setting, role):
+    """A draft may still be re-planned or dropped: its name, date, themes and findings stay with the region's
+    coordinator and SLI lead (and admins), whoever else is a named logger or has a finding in it."""
+    west_midlands = setting["summit"].region
+    birmingham, coventry = (Council.objects.get(gss_code=c) for c in (BIRMINGHAM, COVENTRY))
+    draft = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2, name="Secret autumn summit")
+    summit_pair(summit=draft)
+    SummitLogger.objects.create(summit=draft, user=setting["users"]["logger"])
+    theme = services.theme_create(
+        summit=draft, data=services.ThemeInput(title="Draft theme", councils=[birmingham]), by=None
+    ).theme
+    Theme.objects.filter(pk=theme.pk).update(is_published=True)  # published before the rule: still hidden
+    services.finding_save(summit=draft, council=birmingham, key_findings="Draft finding", recommendations=[])
+    client = as_(setting, role)
+    sees = role in SUMMIT_OFFICERS
+    for path in (
+        f"/summits/{draft.pk}/themes/",
+        f"/summits/{draft.pk}/themes/{theme.pk}/",
+        f"/summits/{draft.pk}/findings/",
+        f"/api/summits/{draft.pk}/themes/",
+    ):
+        response = client.get(path)
+        assert response.status_code == (200 if sees else 404), path
+        assert ("Secret autumn summit" in response.content.decode()) == sees, path
+    listed = [s["name"] for s in client.get("/api/summits/").json()["summits"]]
+    assert ("Secret autumn summit" in listed) == sees
+    for path in (
+        "/regions/E12000005/themes/",
+        f"/regions/E12000005/work-programme/{draft.date.year}/",
+    ):
+        response = client.get(path)
+        if response.status_code == 200:
+            page = response.content.decode()
+            assert ("Secret autumn summit" in page or "Draft theme" in page) == sees, path
+    response = client.post(
+        f"/api/summits/{draft.pk}/themes/",
+        json.dumps({"title": "Logged early", "client_id": f"early-{role}"}),
+        content_type="application/json",
+    )
+    assert response.status_code == (201 if role in {"admin", "coordinator"} else 403 if sees else 404)
+
+
+def test_themes_are_published_only_once_the_summit_has_been_held(setting):
+    """The plenary's themes go to the region's councils after the day: a published (or draft) summit's
+    themes cannot be published; a held or closed summit's can."""
+    west_midlands, coordinator = setting["summit"].region, setting["users"]["coordinator"]
+    birmingham, coventry = (Council.objects.get(gss_code=c) for c in (BIRMINGHAM, COVENTRY))
+    summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2, name="Upcoming")
+    summit_pair(summit=summit)
+    theme = services.theme_create(summit=summit, data=services.ThemeInput(title="Early"), by=None).theme
+    client = as_(setting, "coordinator")
+    for state in (None, Summit.State.PUBLISHED):
+        if state:
+            summit_transition(summit=summit, to=state)
+        page = client.get(f"/summits/{summit.pk}/themes/").content.decode()
+        assert (
+            "once the summit has been held" in page and "to the region&#x27;s councils</button>" not in page
+        )
+        response = client.post(f"/summits/{summit.pk}/themes/publish/", follow=True)
+        assert "once the summit has been held" in response.content.decode()
+        theme.refresh_from_db()
+        assert not theme.is_published
+        with pytest.raises(services.ThemeError):
+            services.themes_publish(summit=summit, by=coordinator)
+    summit_transition(summit=summit, to=Summit.State.HELD)
+    client.post(f"/summits/{summit.pk}/themes/publish/")
+    theme.refresh_from_db()
+    assert theme.is_published
+    summit_transition(summit=summit, to=Summit.State.CLOSED)
+    late = Theme.objects.create(summit=summit, title="Late", client_id="late")
+    assert services.themes_publish(summit=summit, by=coordinator) == 1
+    late.refresh_from_db()
+    assert late.is_published
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_findings_reach_the_lessons_only_when_the_coordinator_publishes_them(setting, role):
+    """Findings belong to their council and the coordinator: saving them puts nothing on the region's
+    lessons-learnt page; ticking "publish as a lesson" does, and unticking it withdraws the lesson."""
+    summit = setting["summit"]
+    coordinator = as_(setting, "coordinator")
+    coordinator.post(
+        f"/summits/{summit.pk}/findings/{BIRMINGHAM}/",
+        {"key_findings": "Private finding for Birmingham", "recommendations": ""},
+    )
+    client = as_(setting, role)
+    lessons = client.get("/lessons/")
+    assert "Private finding for Birmingham" not in lessons.content.decode()
+    coordinator.post(
+        f"/summits/{summit.pk}/findings/{BIRMINGHAM}/",
+        {"key_findings": "Chosen lesson", "recommendations": "", "publish_as_lesson": "on"},
+    )
+    assert ("Chosen lesson" in client.get("/lessons/").content.decode()) == (role in REGION)
+    form = coordinator.get(f"/summits/{summit.pk}/findings/{BIRMINGHAM}/").content.decode()
+    assert 'name="publish_as_lesson" type="checkbox" checked' in form
+    coordinator.post(
+        f"/summits/{summit.pk}/findings/{BIRMINGHAM}/",
+        {"key_findings": "Chosen lesson", "recommendations": ""},
+    )
+    assert "Chosen lesson" not in client.get("/lessons/").content.decode()

@@ -92,7 +92,7 @@ def test_findings_and_six_month_follow_up(client_for, coordinator, west_midlands
 
 
 @pytest.mark.django_db
-def test_findings_feed_the_lessons_learnt_page(client_for, coordinator, west_midlands):
+def test_findings_become_a_lesson_only_when_published_as_one(client_for, coordinator, west_midlands):
     from councils.models import Council
     from peerchallenge.models import LessonLearnt
     from peerchallenge.services import summit_pair
@@ -102,10 +102,34 @@ def test_findings_feed_the_lessons_learnt_page(client_for, coordinator, west_mid
     summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2)
     summit_pair(summit=summit)
     services.finding_save(summit=summit, council=birmingham, key_findings="Good data use", recommendations=[])
+    assert not LessonLearnt.objects.exists()
+    services.finding_save(
+        summit=summit,
+        council=birmingham,
+        key_findings="Good data use",
+        recommendations=[],
+        publish_as_lesson=True,
+    )
     lesson = LessonLearnt.objects.get(summit=summit, host=birmingham)
     assert lesson.challenger == coventry and lesson.key_findings == "Good data use"
     services.finding_save(
-        summit=summit, council=birmingham, key_findings="Better data use", recommendations=[]
+        summit=summit,
+        council=birmingham,
+        key_findings="Better data use",
+        recommendations=[],
+        publish_as_lesson=True,
     )
     assert LessonLearnt.objects.get(summit=summit, host=birmingham).key_findings == "Better data use"
     assert "Better data use" in client_for("coordinator").get("/lessons/").content.decode()
+    services.finding_save(
+        summit=summit, council=birmingham, key_findings="Better data use", recommendations=[]
+    )
+    assert LessonLearnt.objects.exists()  # None: the lessons are left as they are
+    services.finding_save(
+        summit=summit,
+        council=birmingham,
+        key_findings="Better data use",
+        recommendations=[],
+        publish_as_lesson=False,
+    )
+    assert not LessonLearnt.objects.exists()

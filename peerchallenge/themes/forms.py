@@ -206,6 +206,12 @@ class FindingForm(GovUKMixin, forms.Form):
         help_text="One a line",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    publish_as_lesson = forms.BooleanField(
+        required=False,
+        label="Publish the key findings as a lesson learnt",
+        help_text="Lessons learnt are read by every DASS and delegate in the region. Leave this unticked to "
+        "keep the findings to this council and the coordinator.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -26,6 +26,9 @@ from scorecard import selectors as scorecard_selectors
 from scorecard.models import Domain, Measure
 from scorecard.periods import period_start_year
 
+# What a reader who sees only published themes sees: published themes of summits that are not drafts.
+READABLE_WHEN_PUBLISHED = Q(is_published=True) & ~Q(summit__state=Summit.State.DRAFT)
+
 
 def theme_measures(*, summit: Summit) -> QuerySet[Measure]:
     """The measures a theme of ``summit`` may link: the national frameworks' and the region's own local ones."""
@@ -41,7 +44,7 @@ def visible_summits(*, user) -> QuerySet[Summit]:  # type: ignore[no-untyped-def
     own = summits_for_user(user=user)
     if not getattr(user, "is_authenticated", False):
         return own
-    logged = Summit.objects.filter(theme_loggers__user=user)
+    logged = Summit.objects.filter(theme_loggers__user=user).exclude(state=Summit.State.DRAFT)
     return (
         Summit.objects.select_related("region")
         .filter(Q(pk__in=own.values("pk")) | Q(pk__in=logged.values("pk")))
@@ -57,7 +60,7 @@ def themes_for_summit(
     if not include_merged:
         qs = qs.filter(merged_into__isnull=True)
     if published_only:
-        qs = qs.filter(is_published=True)
+        qs = qs.filter(READABLE_WHEN_PUBLISHED)
     return list(
         qs.select_related("merged_into", "same_as__summit")
         .prefetch_related(
@@ -123,7 +126,7 @@ def region_theme_chains(*, region: Region, published_only: bool = False) -> dict
     linked explicitly with ``same_as``). Two queries."""
     qs = Theme.objects.filter(summit__region=region, merged_into__isnull=True).select_related("summit")
     if published_only:
-        qs = qs.filter(is_published=True)
+        qs = qs.filter(READABLE_WHEN_PUBLISHED)
     themes = list(qs.only("pk", "normalised_title", "same_as_id", "summit__date", "summit__region_id"))
     by_pk = {t.pk: t for t in themes}
     # Union-find over title matches and explicit links.
@@ -174,7 +177,7 @@ def region_themes_by_domain(*, region: Region, published_only: bool) -> RegionTh
     both; one without under "No domain")."""
     qs = Theme.objects.filter(summit__region=region, merged_into__isnull=True)
     if published_only:
-        qs = qs.filter(is_published=True)
+        qs = qs.filter(READABLE_WHEN_PUBLISHED)
     themes = list(
         qs.select_related("summit").prefetch_related("domains", "councils").order_by("summit__date", "title")
     )
@@ -299,6 +302,8 @@ def summit_themes_for_year(
     *, region: Region, year: int, published_only: bool
 ) -> list[tuple[Summit, list[Theme]]]:
     summits = Summit.objects.filter(region=region, date__year=year).order_by("date")
+    if published_only:
+        summits = summits.exclude(state=Summit.State.DRAFT)  # a draft summit is not shown beyond the region
     return [(s, themes_for_summit(summit=s, published_only=published_only)) for s in summits]
 
 

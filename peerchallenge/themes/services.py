@@ -350,9 +350,16 @@ def theme_split(*, theme: Theme, title: str, councils: Sequence[Council], by) ->
     return new
 
 
+# Themes come from the plenary: they are published once the summit has been held (or after it is closed).
+PUBLISHABLE_STATES = (Summit.State.HELD, Summit.State.CLOSED)
+
+
 @transaction.atomic
 def themes_publish(*, summit: Summit, by) -> int:  # type: ignore[no-untyped-def]
-    """Publish every current theme of the summit to the region's DASSs and delegates."""
+    """Publish every current theme of the summit to the region's DASSs and delegates (a held or closed
+    summit only: ThemeError otherwise)."""
+    if summit.state not in PUBLISHABLE_STATES:
+        raise ThemeError("Themes can be published once the summit has been held.")
     themes = list(summit.themes.filter(is_published=False, merged_into__isnull=True))
     for theme in themes:
         theme.is_published = True
@@ -464,30 +471,45 @@ def work_programme_publish(*, programme: WorkProgramme, published: bool = True) 
 
 @transaction.atomic
 def finding_save(
-    *, summit: Summit, council: Council, key_findings: str, recommendations: Sequence[str]
+    *,
+    summit: Summit,
+    council: Council,
+    key_findings: str,
+    recommendations: Sequence[str],
+    publish_as_lesson: bool | None = None,
 ) -> SessionFinding:
-    """Key findings and (new) recommendations for one challenged council's session."""
+    """Key findings and (new) recommendations for one challenged council's session.
+
+    Findings belong to their council and the coordinator: saving them never shows them to anyone else. The
+    region's lessons learnt are what the coordinator chooses to publish: ``publish_as_lesson`` True publishes
+    (or updates) the key findings as the lesson of this council's session, False withdraws that lesson, and
+    None leaves the lessons as they are."""
     finding, _ = SessionFinding.objects.get_or_create(
         summit=summit, council=council, defaults={"is_demo": summit.is_demo}
     )
     finding.key_findings = key_findings
     finding.save()
-    _feed_lessons(summit=summit, council=council, key_findings=key_findings)
+    if publish_as_lesson is not None:
+        lesson_from_finding_set(
+            summit=summit, council=council, key_findings=key_findings, publish=publish_as_lesson
+        )
     for text in recommendations:
         if text.strip():
             Recommendation.objects.create(finding=finding, text=text.strip(), is_demo=finding.is_demo)
     return finding
 
 
-def _feed_lessons(*, summit: Summit, council: Council, key_findings: str) -> None:
-    """The findings feed the lessons-learnt page: one lesson per challenged council and summit, with the
-    council that challenged it in the summit's pairing."""
+def lesson_from_finding_set(*, summit: Summit, council: Council, key_findings: str, publish: bool) -> None:
+    """Publish the key findings of ``council``'s session as the region's lesson (one per challenged council
+    and summit, with the council that challenged it in the summit's pairing), or withdraw it."""
     from peerchallenge.models import LessonLearnt
     from peerchallenge.selectors import group_councils, group_sessions, summit_groups
 
-    if not key_findings.strip():
-        return
     lesson = LessonLearnt.objects.filter(summit=summit, host=council).first()
+    if not publish or not key_findings.strip():
+        if lesson is not None:
+            lesson.delete()
+        return
     if lesson is not None:
         lesson.key_findings = key_findings
         lesson.save(update_fields=["key_findings"])

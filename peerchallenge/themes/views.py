@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from councils.exports import docx_response, export_response
 from councils.models import Council, Region
-from peerchallenge.models import Summit
+from peerchallenge.models import LessonLearnt, Summit
 from peerchallenge.themes import docx_export, exports, selectors, services
 from peerchallenge.themes.forms import (
     FindingForm,
@@ -111,6 +111,7 @@ def theme_list(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": themes,
             "can_log": request.user.has_perm("peerchallenge.log_themes", summit),
             "can_manage": can_manage,
+            "can_publish": can_manage and summit.state in services.PUBLISHABLE_STATES,
             "unpublished": sum(1 for t in themes if not t.is_published),
             "loggers": list(summit.theme_loggers.select_related("user")) if can_manage else [],
             "logger_form": LoggerForm(summit=summit) if can_manage else None,
@@ -265,7 +266,11 @@ def theme_to_work_item(request: HttpRequest, pk: int, theme_pk: int) -> HttpResp
 @require_POST
 def themes_publish(request: HttpRequest, pk: int) -> HttpResponse:
     summit = _summit(request, pk, perm="peerchallenge.manage_themes")
-    count = services.themes_publish(summit=summit, by=request.user)
+    try:
+        count = services.themes_publish(summit=summit, by=request.user)
+    except services.ThemeError as exc:
+        messages.error(request, str(exc))
+        return redirect("themes:theme-list", pk=summit.pk)
     messages.success(request, f"{count} theme{'' if count == 1 else 's'} published to the region's councils.")
     return redirect("themes:theme-list", pk=summit.pk)
 
@@ -582,8 +587,10 @@ def finding_edit(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
         raise PermissionDenied
     council = get_object_or_404(Council, gss_code=gss_code.strip().upper()[:12], summits=summit)
     finding = SessionFinding.objects.filter(summit=summit, council=council).first()
+    published = LessonLearnt.objects.filter(summit=summit, host=council).exists()
     form = FindingForm(
-        request.POST or None, initial={"key_findings": finding.key_findings if finding else ""}
+        request.POST or None,
+        initial={"key_findings": finding.key_findings if finding else "", "publish_as_lesson": published},
     )
     if request.method == "POST" and form.is_valid():
         services.finding_save(
@@ -591,6 +598,7 @@ def finding_edit(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
             council=council,
             key_findings=form.cleaned_data["key_findings"],
             recommendations=form.cleaned_data["recommendations"].splitlines(),
+            publish_as_lesson=form.cleaned_data["publish_as_lesson"],
         )
         messages.success(request, f"Findings for {council.name} saved.")
         return redirect("themes:findings", pk=summit.pk)
