@@ -76,8 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.HostileInputMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.HostileInputMiddleware",
     "config.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,16 +270,23 @@ if os.environ.get("STATIC_ROOT"):
 # Sessions: staff handle council data, so a session ends after SESSION_IDLE_TIMEOUT seconds without a
 # request (config.middleware.IdleTimeoutMiddleware) and when the browser closes.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
-SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# The stored session outlives the idle timeout (twice it), so the middleware, not the session's expiry, ends
+# an idle session and the sign-in page says why; a session cookie whose session has expired since is taken
+# for an idle one too (config.middleware). The cookie itself ends with the browser.
+SESSION_COOKIE_AGE = 2 * SESSION_IDLE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Sign-in throttling (django-axes), for the site sign-in and the admin: after AXES_FAILURE_LIMIT wrong
-# passwords for one account, or from one address, that account or address is locked out for
-# AXES_COOLOFF_TIME. Every failure, lockout and sign-in is recorded (AccessAttempt, AccessFailureLog,
+# passwords from one address (whatever the accounts), or for one account from one address, that address (or
+# that account from that address) is locked out for AXES_COOLOFF_TIME. An account is never locked for
+# everyone: anyone who knows a username could otherwise keep its owner out. Attempts during a lockout are
+# refused without being counted, so they cannot extend it: it ends AXES_COOLOFF_TIME after the failure that
+# set it. Every failure, lockout and sign-in is recorded (AccessAttempt, AccessFailureLog,
 # AccessLog; visible in the admin) and logged by the "axes" logger.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account AND per address
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]  # per address; per account and address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -33,11 +33,6 @@ class ScorecardConfig(AppConfig):
 
         rows_written.connect(bump_on_rows_written, dispatch_uid="scorecard-rows-written")
 
-        from councils.backends import register_user_version
-        from scorecard.cache import user_version
-
-        register_user_version(user_version)  # the signed-in user's row, kept per page version
-
         connect_page_models(
             page_models(apps.get_app_config("councils")) + page_models(self) + [Group, Permission]
         )

@@ -84,12 +84,6 @@ def versions() -> tuple[str, str]:
     return data, page
 
 
-def user_version() -> str:
-    """The page version, read with the data version in one round trip: the sign-in reads it first on every
-    request (``councils.backends``), and a page read then needs no second round trip."""
-    return versions()[1]
-
-
 def forget_version(**kwargs: Any) -> None:
     """Read the tokens afresh (connected to ``request_started``: every request sees the latest writes)."""
     _memo.tokens = None
@@ -163,14 +157,12 @@ def cached_read(name: str, *parts: object, compute: Any) -> Any:
 
 def local_clear() -> None:
     """Forget this process's copies (the tests empty the cache between tests)."""
-    from councils.backends import users_forget
     from scorecard import pagecache
 
     forget_version()
     with _LOCK:
         _LOCAL.clear()
     pagecache.local_clear()
-    users_forget()
 
 
 def bump_on_change(sender: Any, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from councils.models import Membership
 from peerchallenge.models import GroupMember, Summit, SummitGroup
 from peerchallenge.services import summit_swap, summit_transition
-from scorecard.cache import page_version, page_version_bump
+from scorecard.cache import page_version
 from tests.selfassessment_helpers import hand_made_values, make_cycle, submitted
 from tests.test_summits import make_summit
 
@@ -290,11 +290,11 @@ def test_plenary_theme_edits_keep_the_pages(west_midlands, birmingham):
 def test_a_password_change_signs_out_the_other_sessions(
     period, client_for, dass, django_assert_max_num_queries
 ):
-    """The signed-in user's row is kept per page version (councils.backends): a password change is still
-    seen by the next request of every other session, which is signed out (the session's auth hash)."""
+    """A password change is seen by the next request of every other session, which is signed out (the
+    session's auth hash), whatever page it asks for and however that page is kept."""
     client = client_for("dass")
     _get(client, COUNCIL_PAGE)
-    with django_assert_max_num_queries(1):  # the user row and the page both kept
+    with django_assert_max_num_queries(1):  # the page is kept; the user row is read afresh
         _get(client, COUNCIL_PAGE)
     dass.set_password("a-new-long-passphrase")
     dass.save()
@@ -302,20 +302,26 @@ def test_a_password_change_signs_out_the_other_sessions(
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_a_kept_user_row_is_a_copy_per_request(dass, django_assert_num_queries):
-    """What one request caches on its user object (memberships, permissions) is not seen by the next."""
-    from councils.backends import DemoAwareModelBackend
+@pytest.mark.parametrize("how", ["queryset update", "SQL"])
+def test_deactivation_by_a_set_based_write_signs_out_on_the_next_request(period, client_for, dass, how):
+    """No signal, no page-version bump: the user row is never kept, so the next request sees it."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
 
-    backend = DemoAwareModelBackend()
-    first = backend.get_user(dass.pk)
-    first._membership_cache = ["from the first request"]
-    with django_assert_num_queries(0):
-        second = backend.get_user(str(dass.pk))
-    assert second is not first and second.pk == dass.pk
-    assert not hasattr(second, "_membership_cache")
-    page_version_bump()
-    with django_assert_num_queries(1):
-        backend.get_user(dass.pk)
+    client = client_for("dass")
+    _get(client, COUNCIL_PAGE)
+    _get(client, COUNCIL_PAGE)  # kept
+    before = page_version()
+    if how == "SQL":
+        table = get_user_model()._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET is_active = %s WHERE id = %s", [False, dass.pk])  # noqa: S608
+    else:
+        get_user_model().objects.filter(pk=dass.pk).update(is_active=False)
+    assert page_version() == before  # nothing told the caches
+    response = client.get(COUNCIL_PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.get("/api/measures/").status_code == 401
 
 
 def test_a_new_release_renders_pages_and_reads_afresh(period, client_for, settings, monkeypatch):

@@ -4,6 +4,7 @@ The permission matrix and region-scoped writes are in tests/test_permission_matr
 tests/test_fuzz.py, backup and restore in tests/test_backup.py.
 """
 
+import datetime
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import OperationalError
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseForbidden
 from django.test import Client, RequestFactory
 
@@ -366,9 +368,38 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message_and_an_a
     assert response.status_code == 429 and "_auth_user_id" not in client.session
     assert AccessAttempt.objects.filter(username="dass.birmingham").exists()
     assert AccessFailureLog.objects.filter(username="dass.birmingham").count() >= settings.AXES_FAILURE_LIMIT
-    # Another address can still not sign in to the locked account.
+    # The account is locked from that address, not for its owner elsewhere.
     other = Client(REMOTE_ADDR="203.0.113.9")
-    assert _sign_in(other, "dass.birmingham", PASSWORD).status_code == 429
+    assert _sign_in(other, "dass.birmingham", PASSWORD).status_code == 302
+
+
+def test_no_one_can_keep_an_account_locked_for_its_owner(dass, settings):
+    """A guessable username must not let an attacker keep its owner out: the attacker's address is locked,
+    the owner (at another address) signs in whatever the attacker keeps doing."""
+    attacker = Client(REMOTE_ADDR="198.51.100.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT * 3):
+        _sign_in(attacker, "dass.birmingham", "guess")
+    assert _sign_in(attacker, "dass.birmingham", PASSWORD).status_code == 429
+    owner = Client(REMOTE_ADDR="203.0.113.20")
+    assert _sign_in(owner, "dass.birmingham", PASSWORD).status_code == 302
+
+
+def test_attempts_during_a_lockout_do_not_extend_it(dass, settings):
+    """The cool-off runs from the failure that set the lock: trying again while locked out restarts nothing."""
+    from axes.models import AccessAttempt
+
+    def minutes_pass(minutes: int) -> None:
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=minutes))
+
+    client = Client(REMOTE_ADDR="198.51.100.67")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "dass.birmingham", "guess")
+    cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes_pass(cool_off - 2)
+    assert _sign_in(client, "dass.birmingham", "guess again").status_code == 429  # still locked, not counted
+    assert _sign_in(client, "dass.birmingham", PASSWORD).status_code == 429
+    minutes_pass(3)
+    assert _sign_in(client, "dass.birmingham", PASSWORD).status_code == 302
 
 
 def test_repeated_failures_from_one_address_lock_that_address(dass, delegate, settings):
@@ -408,6 +439,26 @@ def test_session_ends_when_the_browser_closes(dass):
     cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
     assert cookie["expires"] == "" and cookie["max-age"] == ""
     assert django_settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+def test_a_session_that_expired_while_idle_says_why_on_the_sign_in_page(client_for, settings):
+    """However long the browser stayed away, a session that ended for idleness says so (not a bare sign-in
+    page): here the stored session has expired and been removed."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    client = client_for("dass")
+    assert client.get("/councils/").status_code == 200
+    assert django_settings.SESSION_COOKIE_AGE > settings.SESSION_IDLE_TIMEOUT  # the middleware ends it first
+    Session.objects.all().delete()
+    cache.clear()
+    response = client.get("/councils/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/accounts/login/")
+    assert "You were signed out because you had not used the service for 30 minutes" in (
+        response.content.decode()
+    )
+    client.cookies.clear()  # a new visitor sees no such message
+    assert "You were signed out" not in client.get("/councils/", follow=True).content.decode()
 
 
 def test_idle_sessions_are_signed_out(client_for, settings):
