@@ -1,9 +1,12 @@
 """Request safety nets, in the order they run (see ``MIDDLEWARE`` in config/settings.py).
 
+- :class:`SecurityHeadersMiddleware`: Content-Security-Policy and Permissions-Policy on every response,
+  the 400s of the next one included.
 - :class:`HostileInputMiddleware`: a NUL byte or other control character in the path or the query
-  string, or an overlong query string, is a 400 before any view or database sees it.
+  string, or an overlong query string, is a 400 before any view or database sees it; the text of every
+  posted form and JSON body is cleaned by one rule (``councils.text.text_clean``), and JSON nested too
+  deep is a 400.
 - :class:`ApiJsonErrorsMiddleware`: every error under ``/api/`` is JSON (``{"detail": ...}``).
-- :class:`SecurityHeadersMiddleware`: Content-Security-Policy and Permissions-Policy on every page.
 - :class:`LoginRequiredEverywhereMiddleware`: login is required everywhere except the public paths; it
   checks the path first, so ``/healthz`` never touches the session or the database through it.
 - :class:`IdleTimeoutMiddleware`: a signed-in session ends after ``SESSION_IDLE_TIMEOUT`` seconds
@@ -13,6 +16,7 @@
   synthetic demo rows are in the database (``manage.py remove_demo_data`` removes them).
 """
 
+import json
 import logging
 import re
 import time
@@ -23,8 +27,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+
+from councils.text import has_unwritable, json_clean, json_too_deep, text_clean
 
 logger = logging.getLogger(__name__)
 
@@ -39,24 +47,71 @@ def is_public(path: str) -> bool:
     return path.startswith(PUBLIC_PREFIXES)
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+KEPT_AS_TYPED = ("password", "csrfmiddlewaretoken")  # never reach a document; a password is compared as typed
+
+
 def _bad_request(request: HttpRequest, detail: str) -> HttpResponse:
     if request.path_info.startswith(API_PREFIX):
-        return JsonResponse({"detail": detail}, status=400)
-    body = render_to_string("400.html", {"detail": detail})
-    return HttpResponse(body, status=400)
+        response: HttpResponse = JsonResponse({"detail": detail}, status=400)
+    else:
+        response = HttpResponse(render_to_string("400.html", {"detail": detail}), status=400)
+    # Answered before XFrameOptionsMiddleware runs: the same framing rule as every other page.
+    response["X-Frame-Options"] = "DENY"
+    return response
+
+
+def _cleaned_form(post: QueryDict) -> QueryDict | None:
+    """The posted form with every text cleaned (``councils.text``), or None when nothing needed it."""
+    items = list(post.lists())
+    if not any(has_unwritable(key) or any(has_unwritable(v) for v in values) for key, values in items):
+        return None
+    cleaned = QueryDict(mutable=True)
+    for key, values in items:
+        if any(word in key for word in KEPT_AS_TYPED):
+            cleaned.setlist(key, values)
+        else:
+            cleaned.setlist(text_clean(key), [text_clean(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 class HostileInputMiddleware:
-    """Answer 400 to a path or query string holding control characters (NUL included) or too long.
+    """Refuse hostile addresses (400) and clean what is posted, once, before any view sees it.
 
-    Django decodes ``%00`` in the path and in query values to a real NUL, which PostgreSQL refuses in
-    any string literal (a 500 deep inside a query); no page needs a control character in its URL.
+    - A path or query string holding control characters (NUL included), or too long, is a 400. Django
+      decodes ``%00`` in the path and in query values to a real NUL, which PostgreSQL refuses in any
+      string literal (a 500 deep inside a query); no page needs a control character in its URL.
+    - Every text field of a posted form (and its name) goes through ``councils.text.text_clean``: control
+      characters and lone surrogates are removed (a vertical tab or form feed becomes a line break), so
+      nothing a document cannot hold is ever stored. Passwords are compared as typed.
+    - A JSON body under /api/ is checked for depth before it is parsed (deeper than
+      ``councils.text.MAX_JSON_DEPTH`` is a 400, not a RecursionError), and every string in it, keys
+      included, is cleaned by the same rule before the view reads ``request.body``.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = self._check_address(request)
+        if refused is not None:
+            return refused
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                refused = self._clean_body(request)
+            except (SuspiciousOperation, MultiPartParserError) as error:
+                detail = (
+                    "The request is too large."
+                    if isinstance(error, RequestDataTooBig)
+                    else "The request could not be read."
+                )
+                return _bad_request(request, detail)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _check_address(self, request: HttpRequest) -> HttpResponse | None:
         query = request.META.get("QUERY_STRING", "")
         if len(query) > MAX_QUERY_STRING:
             return _bad_request(request, "The address is too long.")
@@ -69,7 +124,34 @@ class HostileInputMiddleware:
         for key, values in items:
             if CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values):
                 return _bad_request(request, "The address contains a character that is not allowed.")
-        return self.get_response(request)
+        return None
+
+    def _clean_body(self, request: HttpRequest) -> HttpResponse | None:
+        if request.path_info.startswith(API_PREFIX):
+            return self._clean_json(request)
+        if request.content_type in FORM_TYPES:
+            cleaned = _cleaned_form(request.POST)
+            if cleaned is not None:
+                request.POST = cleaned
+        return None
+
+    def _clean_json(self, request: HttpRequest) -> HttpResponse | None:
+        """Clean a JSON body in place (the views read ``request.body``, which this reads first, so a form
+        posted to the API can still be parsed after it); leave anything that is not JSON to the view."""
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # the view says it is not JSON
+        if json_too_deep(text):
+            return _bad_request(request, "The JSON is nested too deeply.")
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return None
+        cleaned = json_clean(parsed)
+        if cleaned != parsed:
+            request._body = json.dumps(cleaned).encode()
+        return None
 
 
 class ApiJsonErrorsMiddleware:
@@ -108,7 +190,8 @@ class ApiJsonErrorsMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy (from settings) on every response."""
+    """Content-Security-Policy and Permissions-Policy (from settings) on every response, including the 400s
+    that :class:`HostileInputMiddleware` answers before any view (it runs inside this one)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -149,7 +232,26 @@ class LoginRequiredEverywhereMiddleware:
                 # API views check the token themselves.
                 return self.get_response(request)
             return JsonResponse({"detail": "Authentication required."}, status=401)
+        if _session_expired(request):
+            messages.info(request, idle_message())
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+
+
+def _session_expired(request: HttpRequest) -> bool:
+    """The browser sent a session cookie whose session no longer exists: it expired, and a stored session
+    expires only after ``SESSION_COOKIE_AGE`` without a request (signing out deletes the cookie)."""
+    session = getattr(request, "session", None)
+    if session is None or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
+    session.get(IDLE_KEY)  # loads it: a session that is not stored has no key afterwards
+    return session.session_key is None
+
+
+def idle_message() -> str:
+    return (
+        "You were signed out because you had not used the service for "
+        f"{int(settings.SESSION_IDLE_TIMEOUT) // 60} minutes."
+    )
 
 
 IDLE_KEY = "_last_activity"
@@ -177,10 +279,7 @@ class IdleTimeoutMiddleware:
             logout(request)
             if request.path.startswith(API_PREFIX):
                 return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
-            messages.info(
-                request,
-                f"You were signed out because you had not used the service for {timeout // 60} minutes.",
-            )
+            messages.info(request, idle_message())
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not isinstance(last, int) or now - last >= IDLE_RESOLUTION:
             request.session[IDLE_KEY] = now

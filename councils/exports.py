@@ -3,6 +3,8 @@
 - Numbers are written as numbers: ``Decimal("18.300000")`` becomes the number 18.3 (a numeric XLSX cell,
   "18.3" in a CSV), never the text "18.300000".
 - No markup: HTML a table renders for the page (links, tags) is reduced to its text.
+- Nothing a file cannot hold: control characters and lone surrogates are removed (``councils.text``), so
+  text stored before that rule was applied at the edge still exports.
 - Nothing a spreadsheet would run: a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
   carriage return is prefixed with a single quote (so ``=1+2`` is written as the text ``'=1+2``). Numbers
   stay numbers; a text that is just a negative number (``-4.2``) is left as it is.
@@ -32,6 +34,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from councils.text import text_clean
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = ("csv", "xlsx")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -56,7 +60,9 @@ def export_number(value: Decimal | int | float) -> int | float:
 
 
 def export_text(text: str) -> str:
-    """Text for a cell: markup removed, and a leading formula character neutralised with a quote."""
+    """Text for a cell: unwritable characters and markup removed, a leading formula character neutralised
+    with a quote."""
+    text = text_clean(text)
     if _MARKUP_RE.search(text):
         text = strip_tags(text)
     if text.startswith(FORMULA_PREFIXES) and not _NUMBER_RE.match(text):
@@ -172,7 +178,45 @@ def dict_rows(
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def docx_document() -> Any:
+class _CleanProperties:
+    """A document's core properties whose text (title, subject…) passes through ``text_clean``."""
+
+    def __init__(self, properties: Any) -> None:
+        object.__setattr__(self, "_properties", properties)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._properties, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._properties, name, text_clean(value) if isinstance(value, str) else value)
+
+
+class CleanDocument:
+    """A python-docx ``Document`` whose headings, paragraphs and properties take any stored text.
+
+    XML cannot hold control characters, and python-docx refuses them (ValueError): one stray U+0001 in a
+    title would make the whole file a 500. New text is cleaned at the edge; this cleans text on its way into
+    the document too, for text stored before (``councils.text``). Table cells go through :func:`docx_fill`.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self._document = document
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._document, name)
+
+    @property
+    def core_properties(self) -> _CleanProperties:
+        return _CleanProperties(self._document.core_properties)
+
+    def add_heading(self, text: str = "", level: int = 1) -> Any:
+        return self._document.add_heading(text_clean(text), level)
+
+    def add_paragraph(self, text: str = "", style: Any = None) -> Any:
+        return self._document.add_paragraph(text_clean(text), style)
+
+
+def docx_document() -> CleanDocument:
     """A new python-docx document in the house style (Arial 11: the GDS font is for gov.uk only)."""
     from docx import Document
     from docx.shared import Pt
@@ -180,13 +224,13 @@ def docx_document() -> Any:
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
-    return document
+    return CleanDocument(document)
 
 
 def docx_fill(cell: Any, text: str, *, bold: bool = False) -> None:
     """Put ``text`` in a table cell as typed (python-docx escapes it; nothing becomes a field code)."""
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(text_clean(text))
     run.bold = bold
 
 

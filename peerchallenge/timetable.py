@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from councils.text import text_clean
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ def build_timetable(
 
 
 def _cell(text: str) -> str:
-    """Never let a spreadsheet read a cell as a formula."""
+    """Never let a spreadsheet read a cell as a formula; nothing a file cannot hold (``councils.text``)."""
+    text = text_clean(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -154,8 +158,16 @@ def timetable_csv(timetable: Timetable) -> str:
 # --- iCalendar (RFC 5545), written by hand: CRLF line ends, folded at 75 octets, text escaped ---------------
 
 
+# Every line break a calendar program might honour: CRLF, a bare CR or LF, and the Unicode line and paragraph
+# separators (and NEL). Each becomes the escaped "\n" of RFC 5545 (3.3.11), so no text can start a line.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """TEXT per RFC 5545 3.3.11: backslash, semicolon and comma escaped, every line break as ``\\n``, and no
+    control character (the rule's CONTROL excludes them; ``councils.text`` removes them, tab kept)."""
+    text = text_clean(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _LINE_BREAK.sub("\\\\n", text)
 
 
 def _fold(line: str) -> str:

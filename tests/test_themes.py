@@ -100,7 +100,7 @@ def test_invalid_themes_are_json_400_with_field_errors(client_for, coordinator, 
     assert not Theme.objects.exists()
 
 
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"text"', '{"title": "a\\u0000b"}'])
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"text"', '{"title": "\\u0000"}'])
 def test_malformed_bodies_are_json_400(client_for, coordinator, summit, body):
     response = api(client_for("coordinator"), summit, body)
     assert response.status_code == 400 and response.json()["detail"]
