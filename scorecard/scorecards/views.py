@@ -3,6 +3,7 @@
 import hashlib
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -72,6 +73,10 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
         context["scorecard"] = self.scorecard
         context["shows_demo_data"] = self.scorecard.data_is_demo
         context["content_key"] = scorecard_content_key(self.scorecard)
+        # The kept content is shared by every viewer of this scorecard: its links carry only what shapes it
+        # (the period it shows), never the rest of one visitor's address.
+        period = self.scorecard.period
+        context["export_query"] = urlencode({"period": period.label}) if period else ""
         return context
 
 
