@@ -12,6 +12,7 @@ import csv
 import gc
 import hashlib
 import io
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -203,6 +204,15 @@ def decode_text(data: bytes, problems: Problems) -> str | None:
     if b"\x00" in sample or (sample and controls / len(sample) > 0.01):
         problems.add("is not a text (CSV) file: it contains binary data")
         return None
+    nul = data.find(b"\x00", len(sample))
+    if nul >= 0:  # text at first, then a NUL: a damaged file (or text and binary joined), never a figure
+        row = data.count(b"\n", 0, nul) + 1
+        problems.add(
+            f"contains a NUL character (a zero byte) at byte {nul + 1:,}: the file is damaged or is not "
+            "plain text; save it again as CSV (UTF-8)",
+            row=row,
+        )
+        return None
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding)
@@ -226,6 +236,10 @@ def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
     """
     if not text.strip():
         problems.add("the file is empty")
+        return None
+    limit = int(settings.IMPORT_MAX_ROWS)
+    if text.count("\n") > limit and _record_count(text, limit + 2) > limit + 1:
+        problems.add(f"the file has more than {limit:,} rows, over the limit for one import: split it")
         return None
     sep = max([",", ";", "\t"], key=_first_line(text).count)
     frame = _fast_frame(text, sep)
@@ -275,6 +289,19 @@ def csv_frame(text: str, problems: Problems) -> pd.DataFrame | None:
         frame = pd.DataFrame(columns=_unique_names(header), dtype=object)
     frame.columns = [str(name).lstrip("\ufeff").strip() for name in frame.columns]
     return tidy_frame(frame)
+
+
+def _record_count(text: str, most: int) -> int:
+    """How many CSV records ``text`` holds (a quoted field may span lines), counting no further than
+    ``most``: a cheap, bounded check before the file is parsed whole. A field too large for the csv module
+    stops the count there (the parse then names it)."""
+    count = 0
+    try:
+        for _ in itertools.islice(csv.reader(io.StringIO(text)), most):
+            count += 1
+    except csv.Error:
+        pass
+    return count
 
 
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')

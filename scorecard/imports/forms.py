@@ -42,6 +42,12 @@ class ImportUploadForm(forms.Form):
         "are counted and left out, instead of stopping the import.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = f"A CSV or Excel (.xlsx) file of up to {int(settings.IMPORT_MAX_ROWS):,} rows."
+
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
         limit = settings.IMPORT_MAX_BYTES
