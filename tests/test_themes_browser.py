@@ -47,7 +47,9 @@ def log_theme(page, title: str, councils: list[str]) -> None:  # type: ignore[no
     page.press("#id_title", "Enter")
 
 
-def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_server, held_summit):
+def test_coordinator_logs_themes_offline_merges_plans_and_downloads(
+    page, live_server, held_summit, coordinator
+):
     from peerchallenge.models import Theme, WorkItem
 
     summit = held_summit
@@ -79,7 +81,8 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     expect(themes).to_have_count(5)
     assert Theme.objects.filter(summit=summit).count() == 5
     assert Theme.objects.filter(title="Carers' breaks").count() == 1
-    assert page.evaluate(f"localStorage.getItem('sli-plenary-pending:{summit.pk}')") == "[]"
+    key = f"sli-plenary-pending:{coordinator.pk}:{summit.pk}"
+    assert page.evaluate(f"localStorage.getItem('{key}')") == "[]"
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"plenary-{suffix}")
@@ -158,7 +161,9 @@ def test_themes_logged_by_others_in_the_room_appear(page, live_server, held_summ
     assert themes.nth(1).locator(".govuk-tag").count() == 0  # "Saved" marks only this person's saves
 
 
-def test_a_theme_the_server_refuses_goes_back_into_the_form_to_be_corrected(page, live_server, held_summit):
+def test_a_theme_the_server_refuses_goes_back_into_the_form_to_be_corrected(
+    page, live_server, held_summit, coordinator
+):
     from peerchallenge.models import Theme
 
     summit = held_summit
@@ -186,5 +191,40 @@ def test_a_theme_the_server_refuses_goes_back_into_the_form_to_be_corrected(page
         theme.councils.values_list("name", flat=True)
     ) == ["Dudley"]
     assert saved.get_attribute("href") == f"/summits/{summit.pk}/themes/{theme.pk}/"  # the API gives the URL
-    assert page.evaluate(f"localStorage.getItem('sli-plenary-pending:{summit.pk}')") == "[]"
+    key = f"sli-plenary-pending:{coordinator.pk}:{summit.pk}"
+    assert page.evaluate(f"localStorage.getItem('{key}')") == "[]"
     assert axe_violations(page) == []
+
+
+def test_unsaved_themes_are_cleared_at_sign_out_and_never_sent_by_the_next_user(
+    page, live_server, held_summit, coordinator, admin
+):
+    """A theme kept offline in the browser belongs to the person who typed it: signing out removes it, and a
+    kept theme of an earlier user (signed out by the idle timeout, say) is dropped, never sent, when someone
+    else opens the plenary in the same browser."""
+    from peerchallenge.models import Theme
+
+    summit = held_summit
+    sign_in(page, live_server.url, "coordinator", PASSWORD)
+    page.goto(f"{live_server.url}/summits/{summit.pk}/plenary/")
+    page.context.set_offline(True)
+    log_theme(page, "Typed offline", ["Birmingham"])
+    page.locator("#pending li").wait_for()
+    page.route("**/api/summits/*/themes/", lambda route: route.abort())  # back online, still not sent
+    page.context.set_offline(False)
+    kept = "() => Object.keys(localStorage).filter(k => k.startsWith('sli-plenary-pending:'))"
+    assert page.evaluate(kept) == [f"sli-plenary-pending:{coordinator.pk}:{summit.pk}"]
+    page.goto(f"{live_server.url}/")  # sign out from any page
+    click_and_load(page, "form.app-sign-out button")
+    assert page.evaluate(kept) == []
+
+    # An earlier user's kept theme in this browser (their session ended without signing out).
+    page.unroute("**/api/summits/*/themes/")
+    sign_in(page, live_server.url, "admin.user", PASSWORD)
+    leftover = '[{"theme": {"title": "Left behind", "client_id": "left-1"}}]'
+    page.evaluate(f"localStorage.setItem('sli-plenary-pending:{coordinator.pk}:{summit.pk}', '{leftover}')")
+    page.goto(f"{live_server.url}/summits/{summit.pk}/plenary/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(kept) == [f"sli-plenary-pending:{admin.pk}:{summit.pk}"] or page.evaluate(kept) == []
+    assert page.locator("#pending-box").is_hidden()
+    assert not Theme.objects.filter(title="Left behind").exists()

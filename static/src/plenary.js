@@ -4,12 +4,37 @@
 // again. Each theme carries a client_id, so a retried save never makes a duplicate (the server answers
 // 200 with the theme already saved). Themes logged by the others in the room appear every 20 seconds.
 // Without JavaScript the form is an ordinary POST form.
+//
+// Unsaved themes belong to the person who typed them: they are kept under a key with that user's id, removed
+// when anyone signs out (this file is loaded on every signed-in page for that), and a page opened by another
+// user drops whatever an earlier user left in this browser (after an idle sign-out, say) instead of sending it.
 (function () {
   "use strict";
+  var PREFIX = "sli-plenary-pending:";
+
+  function forget(keep) {
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0 && !(keep && key.indexOf(keep) === 0)) {
+          window.localStorage.removeItem(key);
+        }
+      }
+    } catch (e) {
+      // Storage disabled: nothing was kept.
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form.app-sign-out"), function (signOut) {
+    signOut.addEventListener("submit", function () { forget(null); });
+  });
+
   var form = document.getElementById("theme-form");
   if (!form || !window.fetch || !window.JSON) return;
   var api = form.getAttribute("data-api");
-  var storeKey = "sli-plenary-pending:" + form.getAttribute("data-summit");
+  var userKey = PREFIX + form.getAttribute("data-user") + ":";
+  var storeKey = userKey + form.getAttribute("data-summit");
+  forget(userKey);
   var pendingBox = document.getElementById("pending-box");
   var pendingList = document.getElementById("pending");
   var pendingStatus = document.getElementById("pending-status");
