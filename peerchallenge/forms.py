@@ -133,11 +133,13 @@ class AvoidPairForm(SwapForm):
     reason = forms.CharField(max_length=200, required=False, help_text="For example: they share a DASS")
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The prefix must be known before the form reads its data (setting it afterwards read "first" and
+        # "second" while the page posts "avoid-first" and "avoid-second": every constraint was refused).
+        kwargs.setdefault("prefix", "avoid")
         super().__init__(*args, **kwargs)
         self.fields["first"].label = "Never pair"
         self.fields["second"].label = "with"
         self.fields["second"].error_messages["required"] = "Choose the second council"
-        self.prefix = "avoid"
 
 
 class LessonForm(GovUKMixin, forms.ModelForm):

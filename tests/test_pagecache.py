@@ -267,6 +267,24 @@ def test_made_up_addresses_are_rendered_and_not_kept(url, period, client_for):
     assert _queries(client, url) > HIT_QUERIES
 
 
+@pytest.mark.parametrize("url", PAGES)
+def test_no_request_detail_of_one_user_reaches_another(url, period, client_for):
+    """Whatever one visitor adds to an address (a tracking parameter, padding, markup), nothing of it is in
+    another visitor's page: kept pages are per user and address, and kept fragments hold only what shapes
+    them (the council scorecard's downloads used to copy the first visitor's query string for a day)."""
+    marker = "leakmarker" + "x" * 300
+    joiner = "&" if "?" in url else "?"
+    first = client_for("dass")
+    for extra in (f"utm_source={marker}", f"period=2023-24&utm={marker}", f"sort=name&q={marker}"):
+        first.get(f"{url}{joiner}{extra}")
+    second = client_for("other_dass")
+    for address in (url, f"{url}{joiner}period=2023-24"):
+        page = _get(second, address)
+        assert "leakmarker" not in page, address
+    links = re.findall(r'href="(\?[^"]*_export=[^"]*)"', _get(second, url))
+    assert links and all("utm" not in link and "leakmarker" not in link for link in links)
+
+
 def test_an_export_is_never_answered_with_the_kept_page(period, client_for):
     client = client_for("dass")
     _get(client, COUNCIL_PAGE)
