@@ -190,6 +190,7 @@ class ImportRecord(models.Model):
         WRITING = "writing", "Writing the figures"
         DONE = "done", "Done"
         FAILED = "failed", "Stopped by an error"
+        STOPPED = "stopped", "Stopped: its worker stopped"
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -213,6 +214,9 @@ class ImportRecord(models.Model):
     # checked plan and writes an APPLIED record whose ``preview_of`` is the preview.
     task_state = models.CharField(max_length=8, choices=TaskState.choices, blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(
+        max_length=200, blank=True, help_text="The process running its background work (host:pid:start)"
+    )
     stored_file = models.CharField(
         max_length=100,
         blank=True,

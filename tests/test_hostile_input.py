@@ -10,7 +10,6 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
@@ -152,7 +151,7 @@ def test_the_work_programme_summary_and_exports_take_any_stored_theme(client_for
         response = client.get(f"{base}export.{fmt}")
         assert response.status_code == 200, fmt
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert any("Plan" == str(cell.value) for row in sheet.iter_rows() for cell in row)
+    assert any(str(cell.value) == "Plan" for row in sheet.iter_rows() for cell in row)
 
 
 def test_a_self_assessment_with_a_stored_control_character_exports_to_word(client_for, birmingham, dass):

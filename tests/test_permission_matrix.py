@@ -166,6 +166,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "scorecard:import-confirm": Expect(
         lambda o: f"/imports/{o['record'].pk}/confirm/", everyone_signed_in(405), None
     ),
+    # Start again a preview whose worker stopped: the matrix's record is a failed one (a message, no task).
+    "scorecard:import-check-again": Expect(
+        lambda o: f"/imports/{o['record'].pk}/check-again/",
+        everyone_signed_in(405),
+        only(IMPORTERS, status=302),
+    ),
     "scorecard:measure-list": read_only(lambda o: "/measures/", everyone_signed_in()),
     "scorecard:measure-detail": read_only(lambda o: f"/measures/{o['measure'].key}/", everyone_signed_in()),
     "scorecard:council-scorecard": read_only(

@@ -114,6 +114,9 @@ class PackBuild(models.Model):
     total = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
     file_name = models.CharField(max_length=200, blank=True, help_text="The ZIP in the default storage")
+    worker = models.CharField(
+        max_length=200, blank=True, help_text="The process building the packs (host:pid:start)"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
+import socket
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -23,6 +26,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from councils.leases import TaskLease, worker_alive, worker_gone
 from councils.models import Council
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors
@@ -318,10 +322,17 @@ OFFER_AGAIN_AFTER = dt.timedelta(minutes=2)
 class PackWait:
     state: str  # "building" or "failed"
     since: float  # when the build was asked for (time.time())
+    worker: str = ""  # the process building it, once a worker has taken it (councils.leases)
 
 
 def pack_one_state(*, target: PackTarget) -> PackWait | None:
-    return cache.get(target.wait_key)
+    """The build on its way (or failed); a build whose worker died is reported as failed."""
+    wait = cache.get(target.wait_key)
+    building = wait is not None and wait.state == "building" and bool(wait.worker)
+    if building and worker_gone(key=target.wait_key, identity=wait.worker):
+        wait = PackWait(state="failed", since=wait.since)
+        cache.set(target.wait_key, wait, timeout=int(STALLED_AFTER.total_seconds()))
+    return wait
 
 
 def pack_one_start(*, target: PackTarget, again: bool = False) -> PackWait:
@@ -355,9 +366,14 @@ def pack_one_run(
         council=council, period=period, summit=summit, include_questions=include_questions
     ).wait_key
     try:
-        pack_files_get_or_build(
-            council=council, period=period, summit=summit, include_questions=include_questions
-        )
+        with TaskLease(key) as lease:
+            since = getattr(cache.get(key), "since", time.time())
+            cache.set(
+                key, PackWait("building", since, lease.worker), timeout=int(STALLED_AFTER.total_seconds())
+            )
+            pack_files_get_or_build(
+                council=council, period=period, summit=summit, include_questions=include_questions
+            )
     except Exception:  # the waiting page must say it failed, whatever the reason
         logger.exception("Pack build for council %s failed", council_id)
         since = getattr(cache.get(key), "since", time.time())
@@ -368,9 +384,30 @@ def pack_one_run(
 
 
 def _save(name: str, content: bytes) -> None:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    default_storage.save(name, ContentFile(content))
+    """Store a built file whole or not at all: on the local file system it is written beside its name and
+    renamed into place, so a worker killed mid-write leaves no truncated pack (only a ``.part`` file, which
+    ``pack_build_recover`` removes)."""
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:  # a remote storage writes each file in one request
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(content))
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    writer = f".{socket.gethostname()}~{os.getpid()}~"  # who writes it (packs_partial_remove)
+    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=writer, suffix=PART_SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
+
+
+PART_SUFFIX = ".part"
 
 
 def summit_pack_councils(*, summit: Summit) -> list[Council]:
@@ -406,6 +443,33 @@ def _build_in_worker(council_pk: int, summit_pk: int) -> PackFiles:
     return pack_files_get_or_build(council=council, summit=summit)
 
 
+def _pool_process_start(parent: int) -> None:
+    """In each forked pack builder: die with the process that forked it (the task's worker), whatever kills
+    that one. Linux signals the child when its parent ends (PR_SET_PDEATHSIG); elsewhere, and as a second
+    line, a thread sees the parent change. Then close the connections inherited from the parent."""
+    import ctypes
+    import signal
+    import threading
+
+    from django.db import connections
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch the parent", daemon=True).start()
+    connections.close_all()
+
+
 def _summit_packs_build_parallel(
     *, summit: Summit, councils: list[Council], progress: Callable[[int, int, str], None] | None, workers: int
 ) -> list[PackFiles]:
@@ -418,7 +482,7 @@ def _summit_packs_build_parallel(
     found: dict[int, PackFiles] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=connections.close_all
+        max_workers=workers, mp_context=context, initializer=_pool_process_start, initargs=(os.getpid(),)
     ) as pool:
         futures = {pool.submit(_build_in_worker, council.pk, summit.pk): council for council in councils}
         for done, future in enumerate(as_completed(futures), start=1):
@@ -457,7 +521,7 @@ def pack_build_start(*, summit: Summit, user=None) -> PackBuild:  # type: ignore
         state__in=[PackBuild.State.PENDING, PackBuild.State.RUNNING],
         updated_at__gte=timezone.now() - STALLED_AFTER,
     ).first()
-    if waiting is not None:
+    if waiting is not None and not pack_build_recover(build=waiting):
         return waiting
     build = PackBuild.objects.create(summit=summit, requested_by=user if getattr(user, "pk", None) else None)
     task = summit_packs_task.using(queue_name=settings.TASKS_QUEUE)
@@ -466,10 +530,20 @@ def pack_build_start(*, summit: Summit, user=None) -> PackBuild:  # type: ignore
 
 
 def pack_build_run(*, build_id: int) -> str:
-    """The task's body: build every pack, note progress in the record, write the ZIP."""
+    """The task's body: build every pack, note progress in the record, write the ZIP. It holds a lease and
+    names its process in the record, so a build whose worker dies is seen (``pack_build_recover``)."""
+    with TaskLease(_build_lease_key(build_id)) as lease:
+        return _pack_build(build_id, worker=lease.worker)
+
+
+def _build_lease_key(build_id: int) -> str:
+    return f"pack-build:{build_id}"
+
+
+def _pack_build(build_id: int, *, worker: str) -> str:
     build = PackBuild.objects.select_related("summit__region", "summit__cycle__period").get(pk=build_id)
     PackBuild.objects.filter(pk=build.pk).update(
-        state=PackBuild.State.RUNNING, message="Starting", updated_at=timezone.now()
+        state=PackBuild.State.RUNNING, message="Starting", updated_at=timezone.now(), worker=worker
     )
 
     def note(done: int, total: int, name: str) -> None:
@@ -497,7 +571,57 @@ def pack_build_run(*, build_id: int) -> str:
     return "done"
 
 
+WORKER_STOPPED = (
+    "The build stopped before it finished: the background worker running it stopped. "
+    "Build the packs again to start again."
+)
+
+
+def pack_build_recover(*, build: PackBuild) -> bool:
+    """If a running build lost its worker (killed, its machine gone), record that it failed and remove the
+    partly written files it left; True when it did (``build`` is updated). The packs it finished are kept:
+    each is stored whole under its version key, so building again reuses them."""
+    if build.state != PackBuild.State.RUNNING or not build.worker:
+        return False
+    if not worker_gone(key=_build_lease_key(build.pk), identity=build.worker):
+        return False
+    changed = PackBuild.objects.filter(
+        pk=build.pk, state=PackBuild.State.RUNNING, worker=build.worker
+    ).update(state=PackBuild.State.FAILED, message=WORKER_STOPPED, worker="")
+    if changed:
+        logger.warning("Pack build %s: its worker stopped", build.pk)
+        packs_partial_remove()
+    build.refresh_from_db()
+    return bool(changed)
+
+
+def packs_partial_remove(*, abandoned_after: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Remove the ``.part`` files under the packs folder whose writer is gone: its process (named in the file,
+    ``.<host>~<pid>~….part``) is not running on this machine, or (written elsewhere) nobody has written to it
+    for ``abandoned_after``. Return how many."""
+    try:
+        root = default_storage.path(PACK_DIR)
+    except NotImplementedError:
+        return 0
+    limit = time.time() - abandoned_after.total_seconds()
+    removed = 0
+    for folder, _dirs, names in os.walk(root):
+        for name in (name for name in names if name.endswith(PART_SUFFIX)):
+            path = os.path.join(folder, name)
+            host, _, rest = name[1:].partition("~")
+            alive = worker_alive(f"{host}:{rest.partition('~')[0]}:")
+            try:
+                if alive is False or (alive is None and os.stat(path).st_mtime < limit):
+                    os.unlink(path)
+                    removed += 1
+            except OSError:
+                continue
+    return removed
+
+
 def pack_build_status(*, build: PackBuild) -> dict:
+    """What the packs page shows of a build; a build whose worker died is reported as failed first."""
+    pack_build_recover(build=build)
     return {
         "state": build.state,
         "label": build.get_state_display(),

@@ -15,6 +15,12 @@ file. The state of an upload lives in real fields of :class:`~scorecard.models.I
 Uploaded files (and plans) are kept only while a record needs them: deleted once an import is applied
 or fails, and ``imports_expire`` deletes those of previews nobody confirmed within
 ``settings.IMPORT_UPLOAD_TTL_HOURS``.
+
+A worker can die mid-task (``kill -9``, a lost machine). Each task body holds a lease and writes which process
+runs it into the record (``councils.leases``); ``import_recover`` (run whenever the record is read for its
+state) sees a dead worker, says so in the record, removes its partial files, and offers to start again: a
+preview can be checked again (``import_preview_restart``), a confirm confirmed again (its transaction was
+rolled back by the database), an upload cut off while being stored uploaded again.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from councils.leases import TaskLease, task_finished, task_mark_failed, worker_gone
 from councils.models import Council
 from scorecard.imports import ascof as ascof_module
 from scorecard.imports import local as local_module
@@ -43,6 +50,14 @@ logger = logging.getLogger(__name__)
 
 UPLOAD_KINDS = (ImportRecord.Kind.ASCOF, ImportRecord.Kind.LOCAL)
 PROGRESS_EVERY = 0.25  # seconds between progress notes
+# An upload is stored and its preview queued within seconds of the request: a record still waiting for its
+# task after this long lost the request that was storing it (and a ".part" file this old, its writer).
+UPLOAD_STORED_WITHIN = datetime.timedelta(minutes=10)
+BUSY_STATES = (
+    ImportRecord.TaskState.QUEUED,
+    ImportRecord.TaskState.CHECKING,
+    ImportRecord.TaskState.WRITING,
+)
 
 
 # STORAGE ----------------------------------------------------------------------------------------------
@@ -77,12 +92,20 @@ def _progress_path(record_id: int) -> Path:
     return work_dir() / f"progress-{record_id}.json"
 
 
+def _partial_path(record_id: int) -> Path:
+    return upload_dir() / f"upload-{record_id}.part"
+
+
+def _lease_key(record_id: int) -> str:
+    return f"import:{record_id}"
+
+
 def _store_upload(upload: Any, record_id: int) -> tuple[str, str, int]:
     """Save an uploaded file as ``upload-<record>-<sha256><ext>``; return its name, hash and size."""
     digest = hashlib.sha256()
     size = 0
     suffix = Path(upload.name).suffix.lower()
-    partial = upload_dir() / f"upload-{record_id}.part"
+    partial = _partial_path(record_id)
     with partial.open("wb") as handle:
         for chunk in upload.chunks():
             digest.update(chunk)
@@ -114,8 +137,18 @@ def uploads_discard(*, record: ImportRecord) -> None:
 
 
 def imports_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete the uploads of previews not confirmed within IMPORT_UPLOAD_TTL_HOURS; return how many."""
+    """Delete the uploads of previews not confirmed within IMPORT_UPLOAD_TTL_HOURS; return how many. Also look
+    at every import still marked busy (``import_recover``) and delete ``.part`` files nobody is writing."""
     now = now or timezone.now()
+    for busy in ImportRecord.objects.filter(task_state__in=BUSY_STATES):
+        import_recover(record=busy, now=now)
+    stale = (now - UPLOAD_STORED_WITHIN).timestamp()
+    for partial in upload_dir().glob("upload-*.part"):
+        try:
+            if partial.stat().st_mtime < stale:
+                partial.unlink(missing_ok=True)
+        except OSError:
+            continue
     limit = now - datetime.timedelta(hours=float(settings.IMPORT_UPLOAD_TTL_HOURS))
     expired = ImportRecord.objects.filter(created_at__lt=limit, confirmed_at__isnull=True).exclude(
         stored_file=""
@@ -229,8 +262,15 @@ def import_upload_start(
 
 def import_preview_run(*, record_id: int) -> str:
     """The preview task: check the stored file and record what the import would do."""
+    with TaskLease(_lease_key(record_id)) as lease:
+        return _preview(record_id, worker=lease.worker)
+
+
+def _preview(record_id: int, *, worker: str) -> str:
     record = ImportRecord.objects.get(pk=record_id)
-    ImportRecord.objects.filter(pk=record.pk).update(task_state=ImportRecord.TaskState.CHECKING)
+    ImportRecord.objects.filter(pk=record.pk).update(
+        task_state=ImportRecord.TaskState.CHECKING, worker=worker
+    )
     path = _stored_path(record)
     progress = ProgressNote(record.pk, "preview")
     progress.save()
@@ -339,6 +379,12 @@ def import_confirm_start(*, record: ImportRecord, user: Any) -> bool:
 
 def import_confirm_run(*, record_id: int) -> str:
     """The confirm task: apply the checked plan, unless the file or the data changed since the preview."""
+    with TaskLease(_lease_key(record_id)) as lease:
+        ImportRecord.objects.filter(pk=record_id).update(worker=lease.worker)
+        return _confirm(record_id, worker=lease.worker)
+
+
+def _confirm(record_id: int, *, worker: str) -> str:
     preview = ImportRecord.objects.select_related("confirmed_by", "imported_by").get(pk=record_id)
     path = _stored_path(preview)
     if path is None or not path.exists() or _file_sha256(path) != preview.sha256:
@@ -355,7 +401,7 @@ def import_confirm_run(*, record_id: int) -> str:
             status=ImportRecord.Status.PENDING, confirmed_at=None, confirmed_by=None
         )
         preview.refresh_from_db()
-        import_preview_run(record_id=preview.pk)
+        _preview(preview.pk, worker=worker)
         ImportRecord.objects.filter(pk=preview.pk).update(
             notice="The figures in the service changed since this preview, so the file was checked again. "
             "Look at the new preview, then confirm again."
@@ -442,12 +488,10 @@ def applied_record_of(preview: ImportRecord) -> ImportRecord | None:
 
 
 def import_status(*, record: ImportRecord) -> dict[str, Any]:
-    """What the progress page shows: the state, rows checked and written, and where to go when done."""
-    busy = record.task_state in (
-        ImportRecord.TaskState.QUEUED,
-        ImportRecord.TaskState.CHECKING,
-        ImportRecord.TaskState.WRITING,
-    )
+    """What the progress page shows: the state, rows checked and written, and where to go when done. Work
+    whose worker died is found and reported first (``import_recover``)."""
+    import_recover(record=record)
+    busy = record.task_state in BUSY_STATES
     note = _read_progress(record.pk) if busy else {}
     applied = applied_record_of(record) if record.confirmed_at else None
     total = note.get("rows_total") or record.rows_read
@@ -461,4 +505,100 @@ def import_status(*, record: ImportRecord) -> dict[str, Any]:
         "rows_checked": note.get("rows_checked", record.rows_read if not busy else 0),
         "rows_written": note.get("rows_written", 0),
         "applied_record": applied.pk if applied else None,
+        "stopped": record.task_state == ImportRecord.TaskState.STOPPED,
     }
+
+
+# A WORKER THAT DIED -----------------------------------------------------------------------------------
+
+WORKER_STOPPED = "the background worker running it stopped"
+
+
+def _worker_died(record: ImportRecord, now: datetime.datetime) -> bool:
+    """Whether the work the record waits for will never finish: its worker died, or the task ended without
+    saying so, or (no task at all) the upload was cut off while it was being stored."""
+    if record.task_state == ImportRecord.TaskState.QUEUED and not record.task_id:
+        return record.created_at < now - UPLOAD_STORED_WITHIN
+    if task_finished(record.task_id):
+        return True
+    if record.task_state == ImportRecord.TaskState.QUEUED or not record.worker:
+        return False  # waiting for a worker to take it
+    return worker_gone(key=_lease_key(record.pk), identity=record.worker)
+
+
+def import_recover(*, record: ImportRecord, now: datetime.datetime | None = None) -> bool:
+    """If the record's background work lost its worker, say so in the record, remove what it left half done
+    and make it possible to start again; True when it did (``record`` is then refreshed).
+
+    Every write is conditional on the state that was read, so work that finishes meanwhile is never
+    overwritten. Nothing half-written remains in the database: the confirm writes in one transaction, which
+    the database rolls back when its connection dies."""
+    if record.task_state not in BUSY_STATES or not _worker_died(record, now or timezone.now()):
+        return False
+    seen = ImportRecord.objects.filter(pk=record.pk, task_state=record.task_state, worker=record.worker)
+    if record.confirmed_at is not None:
+        changed = _confirm_stopped(record, seen)
+    elif not record.task_id:
+        changed = seen.update(
+            status=ImportRecord.Status.FAILED,
+            task_state=ImportRecord.TaskState.FAILED,
+            notice="The upload was cut off before the file was stored. Upload it again.",
+        )
+        _partial_path(record.pk).unlink(missing_ok=True)
+        uploads_discard(record=record)
+    else:
+        changed = seen.update(
+            task_state=ImportRecord.TaskState.STOPPED,
+            worker="",
+            notice=f"Checking the file stopped before it finished: {WORKER_STOPPED}. Check it again.",
+        )
+    if not changed:
+        record.refresh_from_db()
+        return False
+    logger.warning("Import %s: its worker stopped during %s", record.pk, record.task_state)
+    task_mark_failed(record.task_id, reason=f"The worker running this task stopped ({record.task_state}).")
+    _progress_path(record.pk).unlink(missing_ok=True)
+    record.refresh_from_db()
+    return True
+
+
+def _confirm_stopped(record: ImportRecord, seen: Any) -> int:
+    """A confirm whose worker died: finished if its transaction committed, else ready to confirm again."""
+    if applied_record_of(record) is not None:  # it died after the figures were written: finish its work
+        changed = seen.update(task_state=ImportRecord.TaskState.DONE, worker="")
+        if changed:
+            uploads_discard(record=record)
+        return changed
+    return seen.update(
+        task_state=ImportRecord.TaskState.DONE,
+        worker="",
+        confirmed_at=None,
+        confirmed_by=None,
+        notice=f"The import stopped before it finished: {WORKER_STOPPED}, and nothing was written. "
+        "Confirm it again to start again.",
+    )
+
+
+def import_preview_restart(*, record: ImportRecord) -> bool:
+    """Check a stopped preview's file again (its upload is kept); False when it cannot be (not stopped, or
+    its file is gone: then it must be uploaded again)."""
+    from scorecard.imports.tasks import import_preview_task
+
+    path = _stored_path(record)
+    if record.task_state != ImportRecord.TaskState.STOPPED or path is None or not path.exists():
+        return False
+    claimed = ImportRecord.objects.filter(pk=record.pk, task_state=ImportRecord.TaskState.STOPPED).update(
+        task_state=ImportRecord.TaskState.QUEUED,
+        status=ImportRecord.Status.PENDING,
+        notice="",
+        task_id=RESTARTING,
+        worker="",
+    )
+    if claimed != 1:
+        return False
+    result = import_preview_task.using(queue_name=settings.TASKS_QUEUE).enqueue(record.pk)
+    ImportRecord.objects.filter(pk=record.pk, task_id=RESTARTING).update(task_id=str(result.id)[:64])
+    return True
+
+
+RESTARTING = "restarting"  # a task id until the queue gives one (no task yet is not an upload cut off)

@@ -156,6 +156,17 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scorecard:import-detail", pk=preview.pk)
 
 
+@require_http_methods(["POST"])
+def import_check_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start again a preview whose worker stopped (its upload was kept)."""
+    _require_import_permission(request)
+    record = get_object_or_404(ImportRecord, pk=pk)
+    services.import_recover(record=record)
+    if not services.import_preview_restart(record=record):
+        messages.error(request, "This file cannot be checked again here: upload it again.")
+    return redirect("scorecard:import-detail", pk=record.pk)
+
+
 @require_http_methods(["GET", "HEAD"])
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
