@@ -286,9 +286,13 @@ def reopen(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
             },
             status=400,
         )
-    services.self_assessment_reopen(
-        assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
-    )
+    try:
+        services.self_assessment_reopen(
+            assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.NotEditable as exc:  # reopened already (a second tab, a double click)
+        messages.error(request, str(exc))
+        return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
     messages.success(request, f"{council}'s self-assessment is reopened. {council} can change it again.")
     return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
 
