@@ -6,7 +6,8 @@ PostgreSQL cannot store NUL in text, and a lone surrogate cannot be encoded as U
 database, not for a response). None of them is anything a person typed on purpose, so:
 
 - at the edge (``config.middleware.HostileInputMiddleware``) every text a form posts and every string in a
-  JSON body is passed through :func:`text_clean` before any view, form or database sees it;
+  JSON body is passed through :func:`text_clean` before any view, form or database sees it, and so is the
+  text of an uploaded data file (``scorecard.imports``) before it is read;
 - on output (CSV/XLSX exports, Word documents, calendar files) text is passed through it again, so text
   stored before the rule (or loaded from a data file) never makes a download fail.
 
@@ -28,12 +29,13 @@ def _replace(match: re.Match[str]) -> str:
     return _LINE_BREAKS.get(match.group(0), "")
 
 
-def text_clean(value: str) -> str:
-    """``value`` without the characters no document can hold (vertical tab and form feed become a line
-    feed). Cheap when there is nothing to remove."""
+def text_clean(value: str, *, line_breaks: bool = True) -> str:
+    """``value`` without the characters no document can hold; a vertical tab or form feed becomes a line
+    feed (``line_breaks=False``: removed too, where a new line would change the text's structure, as in a
+    CSV file). Cheap when there is nothing to remove."""
     if not UNWRITABLE.search(value):
         return value
-    return UNWRITABLE.sub(_replace, value)
+    return UNWRITABLE.sub(_replace if line_breaks else "", value)
 
 
 def has_unwritable(value: str) -> bool:

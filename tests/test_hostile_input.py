@@ -227,3 +227,24 @@ def test_no_never_pair_constraint_changes_after_the_draft(client_for, coordinato
     assert AvoidPair.objects.exists()
     with pytest.raises(SummitError):
         avoid_pair_add(summit=summit, first=a, second=b)
+
+
+def test_the_text_of_an_uploaded_data_file_is_cleaned_by_the_same_rule(tmp_path):
+    """A data file is an edge too: its text reaches documents (a figure's note in an export). A CSV is the
+    way in (a workbook's XML cannot hold these characters); a vertical tab is removed, not made a new row."""
+    from pathlib import Path
+
+    from scorecard.imports import measures_import
+    from scorecard.models import Value
+
+    assert measures_import(path=Path(__file__).parent / "data" / "good" / "local_measures.xlsx").ok
+    csv = tmp_path / "values.csv"
+    csv.write_text(
+        "GSS code,Measure code,Period,Value,Note\n"
+        f"E08000025,WM-REV,2023-24,82.0,Final{CONTROL}\x1f\x0bcheck\n"
+        f"E08000027,WM-REV,2023-24,70.5,{'A long note. ' * 30}\n"  # a few stray characters, not binary
+    )
+    outcome = measures_import(path=csv)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert outcome.rows_read == 2
+    assert Value.objects.get(measure__key="local-wm-rev", area__key=BIRMINGHAM).note == "Finalcheck"

@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from councils.services import demo_neighbours_remove
+from councils.text import text_clean
 from scorecard.cache import data_version_bump
 from scorecard.models import Area, ImportRecord, Measure, Period, Unit, Value
 
@@ -195,7 +196,7 @@ def decode_text(data: bytes, problems: Problems) -> str | None:
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return text_clean(data.decode("utf-16"), line_breaks=False)
         except UnicodeDecodeError:
             problems.add("is not readable text (UTF-16 with errors)")
             return None
@@ -215,9 +216,10 @@ def decode_text(data: bytes, problems: Problems) -> str | None:
         return None
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return text_clean(text, line_breaks=False)  # the one rule for text (councils.text)
     problems.add("is not readable text")  # pragma: no cover (latin-1 decodes any bytes)
     return None
 

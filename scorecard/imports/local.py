@@ -23,6 +23,7 @@ import pandas as pd
 from django.conf import settings
 
 from councils.models import Council, Region
+from councils.text import text_clean
 from scorecard.areas import ENGLAND_CODE, area_for_council, area_for_england, area_for_region
 from scorecard.catalogue import measure_key
 from scorecard.imports.common import (
@@ -274,7 +275,7 @@ def _cell_text(value: Any) -> str:
         return format(value, ".15g")
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    return str(value)
+    return text_clean(str(value), line_breaks=False)  # the one rule for text (councils.text)
 
 
 def _validate(
