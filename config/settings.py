@@ -194,6 +194,9 @@ IMPORT_XLSX_MAX_SECONDS = float(os.environ.get("IMPORT_XLSX_MAX_SECONDS", "60"))
 # whose worker `make run` starts beside the web server (`manage.py db_worker`). TASKS_BACKEND=rq puts
 # the tasks on Redis (REDIS_URL) for deployments with several app servers (`manage.py rqworker <queue>`).
 TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+# A task renews a lease in the cache while it runs (councils/leases.py): a task on another machine that has not
+# renewed it for this long lost its worker (on this machine the worker's process is checked directly).
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "30"))
 # The release cached pages and cached reads are keyed by (config/release.py): a deploy serves nothing the
 # previous code rendered or shaped. Set RELEASE (e.g. the commit) to name it; empty: a hash of the source, computed
 # on first use (config.release.current_release).
