@@ -139,6 +139,8 @@ def test_a_preview_whose_worker_died_says_so_and_is_checked_again(worker, client
     assert client.get(reverse("scorecard:import-status", kwargs={"pk": record.pk})).json()["busy"] is True
 
     worker.killable.kill()
+    history = client.get(reverse("scorecard:import-list")).content.decode()
+    assert ">Stopped</strong>" in history and ">Checking</strong>" not in history  # not shown as running
     status = client.get(reverse("scorecard:import-status", kwargs={"pk": record.pk})).json()
     assert status["busy"] is False and status["stopped"] is True and status["state"] == "stopped"
     page = client.get(reverse("scorecard:import-detail", kwargs={"pk": record.pk})).content.decode()

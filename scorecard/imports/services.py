@@ -140,8 +140,7 @@ def imports_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete the uploads of previews not confirmed within IMPORT_UPLOAD_TTL_HOURS; return how many. Also look
     at every import still marked busy (``import_recover``) and delete ``.part`` files nobody is writing."""
     now = now or timezone.now()
-    for busy in ImportRecord.objects.filter(task_state__in=BUSY_STATES):
-        import_recover(record=busy, now=now)
+    imports_recover(now=now)
     stale = (now - UPLOAD_STORED_WITHIN).timestamp()
     for partial in upload_dir().glob("upload-*.part"):
         try:
@@ -524,6 +523,12 @@ def _worker_died(record: ImportRecord, now: datetime.datetime) -> bool:
     if record.task_state == ImportRecord.TaskState.QUEUED or not record.worker:
         return False  # waiting for a worker to take it
     return worker_gone(key=_lease_key(record.pk), identity=record.worker)
+
+
+def imports_recover(*, now: datetime.datetime | None = None) -> int:
+    """``import_recover`` for every import still marked busy; return how many had lost their worker."""
+    busy = ImportRecord.objects.filter(task_state__in=BUSY_STATES)
+    return sum(import_recover(record=record, now=now) for record in busy)
 
 
 def import_recover(*, record: ImportRecord, now: datetime.datetime | None = None) -> bool:

@@ -81,6 +81,10 @@ class ImportRecordTable(SafeExportMixin, tables.Table):
             ImportRecord.Status.FAILED: "govuk-tag--red",
             ImportRecord.Status.PREVIEWED: "govuk-tag--grey",
         }.get(record.status, "")
+        if (
+            record.task_state == ImportRecord.TaskState.STOPPED
+        ):  # its worker died: it waits to be started again
+            return format_html('<strong class="govuk-tag {}">{}</strong>', "govuk-tag--yellow", "Stopped")
         return format_html('<strong class="govuk-tag {}">{}</strong>', colour, record.get_status_display())
 
     def value_status(self, record: ImportRecord) -> str:

@@ -41,6 +41,7 @@ def _require_import_permission(request: HttpRequest) -> None:
 @require_http_methods(["GET", "HEAD"])
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
+    services.imports_recover()  # the history shows no work as still running whose worker died
     table = ImportRecordTable(ImportRecord.objects.select_related("imported_by"))
     RequestConfig(request, paginate={"per_page": 50, "paginator_class": BoundedPaginator}).configure(table)
     export_format = request.GET.get("_export")
