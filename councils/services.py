@@ -418,3 +418,13 @@ def demo_users_create(*, region_gss_code: str = "E12000005") -> list[tuple[DemoU
                 )
             created.append((spec, DEMO_PASSWORD))
     return created
+
+
+def sign_in_times_update(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """At sign-in, keep the sign-in before this one (``previous_login``: what changed since the last visit)
+    and stamp this one. Replaces Django's own ``update_last_login`` receiver, which would lose it."""
+    from django.utils import timezone
+
+    user.previous_login = user.last_login
+    user.last_login = timezone.now()
+    user.save(update_fields=["previous_login", "last_login"])
