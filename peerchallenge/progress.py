@@ -221,7 +221,7 @@ class Action:
 class Step:
     key: str
     title: str
-    status: str  # "done", "todo", "waiting" (cannot start yet)
+    status: str  # "done", "todo", "waiting" (cannot start yet), "skipped" (its time has passed)
     detail: str = ""
     action: Action | None = None
     is_next: bool = False
@@ -232,6 +232,8 @@ class Step:
             return "Done"
         if self.status == "waiting":
             return "Not yet"
+        if self.status == "skipped":
+            return "Skipped"
         return "Next" if self.is_next else "To do"
 
 
@@ -400,6 +402,10 @@ def _packs_step(summit: Summit | None) -> Step:
             "todo",
             "Building in the background.",
             Action("See how far it has got", packs),
+        )
+    if _state_at_least(summit, Summit.State.HELD):
+        return Step(
+            "packs", "Challenge packs built", "skipped", "Not built as one ZIP before the summit was held."
         )
     detail = (
         "The last build failed: build them again."

@@ -278,6 +278,11 @@ DEMO_FINDINGS = [
 ]
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """``day``, or the Monday after it when it falls on a weekend (summits are held on weekdays)."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 @transaction.atomic
 def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> DemoSummitSummary:
     """One past (held) summit with pairings and lessons, one upcoming published summit (idempotent)."""
@@ -287,8 +292,8 @@ def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> 
     if len(councils) < 2:
         raise SummitError(f"{region} needs at least two councils for demo summits.")
     created = 0
-    upcoming = today + dt.timedelta(days=56)
-    past = dt.date(today.year - 1, 11, 20)
+    upcoming = _weekday(today + dt.timedelta(days=56))
+    past = _weekday(dt.date(today.year - 1, 11, 20))
     specs = [
         (f"{region} peer challenge summit {past.year} (demo)", past, Summit.State.HELD, 7),
         (f"{region} peer challenge summit {upcoming:%B %Y} (demo)", upcoming, Summit.State.PUBLISHED, 11),
