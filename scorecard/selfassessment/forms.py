@@ -232,6 +232,25 @@ class SelfAssessmentForm(forms.Form):
         )
 
 
+class ReopenRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="What needs to change?",
+        help_text="The region's peer-challenge coordinator reads this and reopens the self-assessment",
+        max_length=RISK_LIMIT,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+        error_messages={
+            "required": "Say what needs to change in the self-assessment",
+            "max_length": _too_long("What needs to change", RISK_LIMIT),
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say what needs to change in the self-assessment")
+        return reason
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label="Why is it being reopened?",

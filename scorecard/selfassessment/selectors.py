@@ -193,6 +193,42 @@ def self_assessment_for(*, cycle: SelfAssessmentCycle, council: Council) -> Self
     )
 
 
+def self_assessment_missing(*, assessment: SelfAssessment | None) -> list[str]:
+    """What stops the self-assessment being submitted: domains without a rating, risks not given."""
+    if assessment is None:
+        return ["Nothing has been saved yet"]
+    rated = {d.domain_id for d in assessment.domains.all() if d.rating}
+    missing = [f"{d.name} has no rating" for d in Domain.objects.all() if d.pk not in rated]
+    for number, risk in enumerate(assessment.top_risks, start=1):
+        if not risk.strip():
+            missing.append(f"Risk {number} is not given")
+    return missing
+
+
+def domain_data_summaries(*, cycle: SelfAssessmentCycle, council: Council) -> dict[int, str]:
+    """Domain id → what the council's data for the cycle's period says, in one sentence, for the page where a
+    rating is chosen: the RAG counts of the domain's measures (the scorecard's, read once)."""
+    from scorecard.selectors import council_scorecard
+
+    card = council_scorecard(council=council, period=cycle.period)
+    result = {}
+    for section in card.domains:
+        if section.domain is None:
+            continue
+        s = section.summary
+        rated = s.green + s.amber + s.red
+        if not rated:
+            result[section.domain.pk] = (
+                f"Your data for {cycle.period}: no measure in this domain has a red, amber or green rating."
+            )
+            continue
+        result[section.domain.pk] = (
+            f"Your data for {cycle.period}: {s.green} green, {s.amber} amber and {s.red} red, of the "
+            f"{rated} measure{'s' if rated != 1 else ''} with a rating."
+        )
+    return result
+
+
 def _with_domains(queryset):  # type: ignore[no-untyped-def]
     return queryset.prefetch_related(
         Prefetch(
