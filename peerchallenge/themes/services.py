@@ -20,6 +20,7 @@ from peerchallenge.themes.models import (
     WorkItem,
     WorkItemUpdate,
     WorkProgramme,
+    normalise_title,
 )
 from peerchallenge.themes.selectors import theme_measures
 from scorecard.models import Domain, Measure
@@ -196,6 +197,32 @@ def theme_create(*, summit: Summit, data: ThemeInput, by, client_id: str = "") -
             raise
         return ThemeSaved(existing, False)
     return ThemeSaved(theme, True)
+
+
+THEMES_AT_ONCE = 50
+
+
+def themes_create_many(*, summit: Summit, titles: Sequence[str], by) -> list[ThemeSaved]:  # type: ignore[no-untyped-def]
+    """Log several themes at once, one per title (blank lines skipped). Idempotent: each title's client id is
+    made from the title, so sending the same list again saves nothing twice."""
+    import hashlib
+
+    wanted = [t.strip() for t in titles if t.strip()]
+    if len(wanted) > THEMES_AT_ONCE:
+        raise ThemeError(f"Log at most {THEMES_AT_ONCE} themes at once.")
+    inputs = []
+    for number, title in enumerate(wanted, start=1):
+        data, errors = theme_input_from_keys(summit=summit, title=title)
+        if data is None:
+            message = next(iter(errors.values()))[0]
+            raise ThemeError(f"Line {number}: {message}")
+        inputs.append(data)
+    saved = []
+    with transaction.atomic():
+        for data in inputs:
+            key = hashlib.sha256(normalise_title(data.title).encode()).hexdigest()[:32]
+            saved.append(theme_create(summit=summit, data=data, by=by, client_id=f"list-{key}"))
+    return saved
 
 
 @transaction.atomic
@@ -424,6 +451,13 @@ def work_item_from_theme(*, theme: Theme) -> WorkItem:
     if councils:
         why = (why + "\n\n" if why else "") + f"Raised by {len(councils)} councils: {', '.join(councils)}."
     return work_item_create(programme=programme, title=theme.title, why=why, themes=[theme])
+
+
+@transaction.atomic
+def work_items_from_themes(*, themes: Sequence[Theme]) -> list[WorkItem]:
+    """Turn several themes into proposed work-programme items at once (a theme already in it is not added
+    twice)."""
+    return [work_item_from_theme(theme=theme) for theme in themes]
 
 
 @transaction.atomic
