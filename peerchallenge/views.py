@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -185,7 +186,7 @@ def summit_state(request: HttpRequest, pk: int) -> HttpResponse:
         to in Summit.AFTER_THE_DAY or Summit.is_reopening(summit.state, to)
     )
     if asks_first:
-        return redirect("peerchallenge:summit-state-change", pk=summit.pk, to=to)
+        return redirect(reverse("peerchallenge:summit-state-change", kwargs={"pk": summit.pk, "to": to}))
     try:
         services.summit_transition(summit=summit, to=to, by=request.user)
     except services.SummitError as exc:
@@ -212,7 +213,7 @@ def summit_state_change(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     if to not in Summit.State.values:
         raise Http404("No such state")
     check = progress.state_change_check(summit=summit, to=to)
-    form = SummitReasonForm(request.POST or None, required=check.needs_reason)
+    form = SummitReasonForm(request.POST if request.method == "POST" else None, required=check.needs_reason)
     status = 200
     if request.method == "POST":
         if form.is_valid():

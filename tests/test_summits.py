@@ -165,7 +165,7 @@ def test_past_summits_are_avoided_within_the_look_back(west_midlands) -> None:
     past = make_summit(west_midlands, date=dt.date(2025, 3, 1), name="Last year")
     services.summit_pair(summit=past)
     services.summit_transition(summit=past, to=Summit.State.PUBLISHED)
-    services.summit_transition(summit=past, to=Summit.State.HELD)
+    services.summit_transition(summit=past, to=Summit.State.HELD, on=past.date)
     before = {frozenset(c.pk for c in g) for g in groups_of(past)}
     summit = make_summit(west_midlands, date=dt.date(2026, 3, 1), lookback_years=2)
     services.summit_pair(summit=summit)
@@ -223,10 +223,10 @@ def test_state_machine(west_midlands) -> None:
     with pytest.raises(services.SummitError, match="not been paired"):
         services.summit_transition(summit=summit, to=Summit.State.PUBLISHED)
     with pytest.raises(services.SummitError, match="cannot become held"):
-        services.summit_transition(summit=summit, to=Summit.State.HELD)
+        services.summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     services.summit_pair(summit=summit)
     for state in (Summit.State.PUBLISHED, Summit.State.HELD, Summit.State.CLOSED):
-        services.summit_transition(summit=summit, to=state)
+        services.summit_transition(summit=summit, to=state, on=summit.date)
     with pytest.raises(services.SummitError, match="re-paired"):
         services.summit_pair(summit=summit)
 

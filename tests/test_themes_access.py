@@ -191,8 +191,8 @@ def test_nobody_logs_or_edits_themes_once_the_summit_is_closed(setting):
     """A closed summit's themes are the record: the log page and the API refuse, the list offers no log
     button and the theme page no edit; reading them goes on."""
     summit = setting["summit"]
-    summit_transition(summit=summit, to=Summit.State.HELD)
-    summit_transition(summit=summit, to=Summit.State.CLOSED)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
+    summit_transition(summit=summit, to=Summit.State.CLOSED, on=summit.date)
     for role in ("coordinator", "logger"):
         client = Client()
         client.force_login(setting["users"][role])

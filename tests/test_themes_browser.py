@@ -36,7 +36,7 @@ def held_summit(reference, coordinator):  # type: ignore[no-untyped-def]
     summit = make_summit(region, councils=councils, rooms=2)
     summit_pair(summit=summit)
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
-    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     return summit
 
 
