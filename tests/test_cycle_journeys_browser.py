@@ -81,7 +81,7 @@ def _weekday_after(day: dt.date) -> dt.date:
 
 
 @pytest.fixture
-def region_ready(transactional_db, coordinator, dass):  # type: ignore[no-untyped-def]
+def region_ready(transactional_db, request):  # type: ignore[no-untyped-def]
     """The West Midlands with figures, an open self-assessment cycle with its returns, and last year's summit
     (closed): where a coordinator starts the next summit."""
     from councils.models import Region
@@ -97,6 +97,8 @@ def region_ready(transactional_db, coordinator, dass):  # type: ignore[no-untype
     demo_values_seed()
     self_assessment_demo_seed()
     region = Region.objects.get(gss_code="E12000005")
+    for persona in ("coordinator", "dass"):  # after the reference data they belong to
+        request.getfixturevalue(persona)
     last = Summit.objects.create(
         region=region,
         name="West Midlands peer challenge summit, last year",
