@@ -564,4 +564,4 @@ def test_seed_demo_summits_past_and_upcoming(db, settings, client) -> None:
     body = client.get("/").content.decode()
     assert "Birmingham challenges <strong>" in body
     reasons = " ".join(g.reasons for g in summit_groups(summit=summits[1]))
-    assert " is green on " in reasons and "not paired before" in reasons
+    assert "'s figures are mostly " in reasons and "not paired before" in reasons

@@ -14,7 +14,7 @@ DATA_EXTENSIONS = (".csv", ".xlsx")
 
 
 def possessive(name: str) -> str:
-    """"West Midlands'", "London's"."""
+    """ "West Midlands'", "London's"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
