@@ -166,15 +166,15 @@ def themes_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     """Act on the ticked themes at once: merge them (into the one raised by most councils), or add each to
     the region's work programme as a proposed item."""
     summit = _summit(request, pk)
+    may_log = request.user.has_perm("peerchallenge.log_themes", summit)
+    may_plan = request.user.has_perm("peerchallenge.change_work_programme", summit.region)
+    if not (may_log or may_plan):
+        raise PermissionDenied
     form = ThemeBulkForm(request.POST, summit=summit)
     if not form.is_valid():
         return _theme_list_page(request, summit, bulk_form=form, status=400)
     action = form.cleaned_data["action"]
-    if action == form.MERGE:
-        may = request.user.has_perm("peerchallenge.log_themes", summit)
-    else:
-        may = request.user.has_perm("peerchallenge.change_work_programme", summit.region)
-    if not may:
+    if not (may_log if action == form.MERGE else may_plan):
         raise PermissionDenied
     ids = form.cleaned_data["themes"]
     by_reach = {t.pk: t for t in selectors.themes_for_summit(summit=summit) if t.pk in ids}

@@ -71,7 +71,11 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region = region
         self.fields["name"].widget.attrs["class"] = "govuk-input"
-        self.fields["period"].queryset = Period.objects.order_by("-start_year")
+        from scorecard.selectors import periods_with_figures
+
+        with_figures = [p.pk for p in periods_with_figures()]
+        self.fields["period"].queryset = Period.objects.filter(pk__in=with_figures).order_by("-start_year")
+        self.fields["period"].help_text += " (only years with figures are listed)"
         self.domains = list(Domain.objects.all())
         for domain in self.domains:
             self.fields[f"prompt-{domain.slug}"] = forms.CharField(
