@@ -129,8 +129,6 @@ class CouncilSelfAssessment:
     def state(self) -> str:
         if self.assessment is None:
             return "Not started"
-        if self.assessment.has_reopen_request:
-            return "Submitted; you have asked for it to be reopened"
         return self.assessment.get_status_display()
 
     @property
