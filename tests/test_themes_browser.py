@@ -97,7 +97,9 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(page, live_s
     agency = Theme.objects.get(title="Agency social workers")
     duplicate = Theme.objects.get(title="Recruitment of social workers")
     page.goto(f"{live_server.url}/summits/{summit.pk}/themes/")
-    assert page.locator("#theme-table tbody tr td:has(a)").first.inner_text().startswith("Agency social workers")
+    assert (
+        page.locator("#theme-table tbody tr td:has(a)").first.inner_text().startswith("Agency social workers")
+    )
     assert axe_violations(page) == []
     page.click("#theme-table a:has-text('Agency social workers')")
     page.click("summary:has-text('Merge a duplicate')")
