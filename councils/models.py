@@ -118,6 +118,12 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         default=False, help_text="Demo users can sign in only while the service runs in demo mode."
     )
+    previous_login = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The sign-in before the last: 'since your last visit'",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -189,6 +189,11 @@ rules.add_perm(
     "scorecard.reopen_selfassessment",
     (is_admin | is_coordinator_of) & is_shared_beyond_council & ~is_editable_by_council,
 )
+# Ask for a submitted one to be reopened (the coordinator then reopens it): its DASS or delegate.
+rules.add_perm(
+    "scorecard.request_reopen_selfassessment",
+    is_member_of_council_of & is_shared_beyond_council & ~is_editable_by_council,
+)
 # Read the change history: its council and admins; the region's coordinator once it has been submitted.
 rules.add_perm(
     "scorecard.view_selfassessment_history",

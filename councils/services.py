@@ -245,8 +245,10 @@ class NeighboursImportResult:
     councils: int = 0
     neighbours: int = 0
     unchanged_councils: int = 0
+    new_councils: int = 0  # of ``councils``: those that had no group before
     skipped_councils: list[str] = field(default_factory=list)
     unknown_neighbours: list[str] = field(default_factory=list)
+    changes: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # code, before, after
 
     def summary(self) -> str:
         return (
@@ -268,20 +270,31 @@ def neighbours_import(*, path: Path, dry_run: bool = False) -> NeighboursImportR
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ImportFailed([f"{name}: cannot be read ({exc.strerror})"]) from exc
+    groups = neighbours_parse(data=raw, name=name)
+    with transaction.atomic():
+        result = neighbours_write(groups=groups)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def neighbours_parse(*, data: bytes, name: str) -> dict[str, list[str]]:
+    """The groups in a JSON map ``{gss_code: [gss_code, …]}`` (the council's own code left out of its list),
+    or ImportFailed with every problem (file, key, item)."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        parsed = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFailed([f"{name}: not UTF-8 text (byte {exc.start})"]) from exc
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             [f"{name}, line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})"]
         ) from exc
-    if not isinstance(data, dict):
+    if not isinstance(parsed, dict):
         raise ImportFailed([f"{name}: expected a JSON object mapping GSS codes to lists of GSS codes"])
 
     problems: list[str] = []
     groups: dict[str, list[str]] = {}
-    for key, codes in data.items():
+    for key, codes in parsed.items():
         code = str(key).strip().upper()
         if not GSS_RE.match(code):
             problems.append(f"{name}, key {key!r}: not a GSS code")
@@ -303,7 +316,12 @@ def neighbours_import(*, path: Path, dry_run: bool = False) -> NeighboursImportR
         problems.append(f"{name}: the file lists no councils")
     if problems:
         raise ImportFailed(problems)
+    return groups
 
+
+@transaction.atomic
+def neighbours_write(*, groups: dict[str, list[str]]) -> NeighboursImportResult:
+    """Replace the listed councils' groups (in one transaction); what changed, group by group."""
     councils = Council.objects.in_bulk(list(groups), field_name="gss_code")
     known_codes = set(Council.objects.values_list("gss_code", flat=True))
     existing: dict[int, list[str]] = {}
@@ -313,25 +331,25 @@ def neighbours_import(*, path: Path, dry_run: bool = False) -> NeighboursImportR
     result = NeighboursImportResult()
     result.skipped_councils = sorted(code for code in groups if code not in councils)
     result.unknown_neighbours = sorted({code for cs in groups.values() for code in cs} - known_codes)
-    with transaction.atomic():
-        for code, neighbour_codes in groups.items():
-            council = councils.get(code)
-            if council is None:
-                continue
-            if existing.get(council.pk, []) == neighbour_codes:
-                result.unchanged_councils += 1
-                continue
-            NearestNeighbour.objects.filter(council=council).delete()
-            NearestNeighbour.objects.bulk_create(
-                NearestNeighbour(council=council, position=position, neighbour_gss_code=neighbour)
-                for position, neighbour in enumerate(neighbour_codes, start=1)
-            )
-            result.councils += 1
-            result.neighbours += len(neighbour_codes)
-        if result.councils:
-            rows_written.send(sender=NearestNeighbour)  # bulk_create sends no model signal
-        if dry_run:
-            transaction.set_rollback(True)
+    for code, neighbour_codes in groups.items():
+        council = councils.get(code)
+        if council is None:
+            continue
+        before = existing.get(council.pk, [])
+        if before == neighbour_codes:
+            result.unchanged_councils += 1
+            continue
+        NearestNeighbour.objects.filter(council=council).delete()
+        NearestNeighbour.objects.bulk_create(
+            NearestNeighbour(council=council, position=position, neighbour_gss_code=neighbour)
+            for position, neighbour in enumerate(neighbour_codes, start=1)
+        )
+        result.councils += 1
+        result.new_councils += not before
+        result.neighbours += len(neighbour_codes)
+        result.changes.append((code, before, neighbour_codes))
+    if result.councils:
+        rows_written.send(sender=NearestNeighbour)  # bulk_create sends no model signal
     return result
 
 
@@ -418,3 +436,13 @@ def demo_users_create(*, region_gss_code: str = "E12000005") -> list[tuple[DemoU
                 )
             created.append((spec, DEMO_PASSWORD))
     return created
+
+
+def sign_in_times_update(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """At sign-in, keep the sign-in before this one (``previous_login``: what changed since the last visit)
+    and stamp this one. Replaces Django's own ``update_last_login`` receiver, which would lose it."""
+    from django.utils import timezone
+
+    user.previous_login = user.last_login
+    user.last_login = timezone.now()
+    user.save(update_fields=["previous_login", "last_login"])

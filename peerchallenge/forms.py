@@ -2,8 +2,10 @@ from django import forms
 
 from councils.models import Council, Region
 from peerchallenge.models import LessonLearnt, Summit
+from peerchallenge.progress import today
 from scorecard.models import Domain
 from scorecard.selfassessment.models import SelfAssessmentCycle
+from scorecard.selfassessment.selectors import open_cycle_for_region
 
 INPUT = {"class": "govuk-input"}
 SHORT = {"class": "govuk-input govuk-input--width-4"}
@@ -79,15 +81,62 @@ class SummitForm(GovUKMixin, forms.ModelForm):
         self.fields["cycle"].queryset = SelfAssessmentCycle.objects.filter(region__in=regions).order_by(
             "-closes_on"
         )
-        self.fields["cycle"].empty_label = "None yet"
+        self.fields["cycle"].empty_label = "No self-assessment cycle"
+        self.fields["name"].required = False
+        self.fields["name"].help_text = (
+            "Leave blank for the region's name and the month, for example "
+            "“West Midlands peer challenge summit, November 2027”"
+        )
+        self.fields["date"].help_text = "A weekday, today or later, for example 2027-11-12"
         if self.instance.pk:
             self.fields["region"].disabled = True
         elif not self.is_bound:
             first = regions.first()
             if first is not None:
-                self.initial.setdefault("region", first.pk)
-                self.initial.setdefault("participants", list(first.councils.values_list("pk", flat=True)))
+                self._defaults_for(first)
         self._style()
+
+    def _defaults_for(self, region: Region) -> None:
+        """A new summit starts from the region: every council, its open self-assessment cycle, and the venue,
+        rooms and timings of its last summit."""
+        self.initial.setdefault("region", region.pk)
+        self.initial.setdefault(
+            "participants",
+            list(region.councils.exclude(status=Council.Status.FORMER).values_list("pk", flat=True)),
+        )
+        cycle = open_cycle_for_region(region=region)
+        if cycle is not None:
+            self.initial.setdefault("cycle", cycle.pk)
+        last = Summit.objects.filter(region=region).order_by("-date", "-pk").first()
+        if last is not None:
+            for name in self.REUSED:
+                self.initial.setdefault(name, getattr(last, name))
+
+    # What a new summit takes from the region's last one.
+    REUSED = (
+        "venue",
+        "rooms",
+        "plenary_room",
+        "start_time",
+        "session_minutes",
+        "break_minutes",
+        "plenary_break_minutes",
+        "plenary_minutes",
+        "lookback_years",
+        "triads",
+    )
+
+    def clean_date(self):  # type: ignore[no-untyped-def]
+        date = self.cleaned_data.get("date")
+        if date is None or (self.instance.pk and date == self.instance.date):
+            return date  # an unchanged date is kept as it is
+        if date < today():
+            raise forms.ValidationError("The summit's date must be today or in the future")
+        if date.weekday() >= 5:
+            raise forms.ValidationError(
+                f"{date:%A} {date.day} {date:%B %Y} is a weekend: choose a weekday for the summit"
+            )
+        return date
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -101,7 +150,29 @@ class SummitForm(GovUKMixin, forms.ModelForm):
                 self.add_error("participants", f"{', '.join(outside)} is not in {region}")
             elif len(councils) < 2:
                 self.add_error("participants", "Choose at least two councils to pair")
+        if region and data.get("date") and not (data.get("name") or "").strip():
+            date = data["date"]
+            data["name"] = f"{region} peer challenge summit, {date:%B %Y}"
         return data
+
+
+class SummitReasonForm(GovUKMixin, forms.Form):
+    """The reason kept in the summit's history (needed to reopen a held or closed summit)."""
+
+    reason = forms.CharField(
+        label="Why are you reopening the summit?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the summit's history, with your name and the date",
+        error_messages={"max_length": "The reason must be 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, required: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        self.fields["reason"].error_messages["required"] = "Enter the reason for reopening the summit"
+        self._style()
 
 
 class SwapForm(GovUKMixin, forms.Form):

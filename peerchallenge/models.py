@@ -3,6 +3,7 @@
 import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -20,13 +21,18 @@ class Summit(models.Model):
         HELD = "held", "Held"
         CLOSED = "closed", "Closed"
 
-    # Which state may follow which (a published summit can go back to draft to be re-paired).
+    # Which state may follow which (a published summit can go back to draft to be re-paired; a held or
+    # closed summit can be reopened, one step back, with a reason kept in its history).
     TRANSITIONS = {
         State.DRAFT: (State.PUBLISHED,),
         State.PUBLISHED: (State.DRAFT, State.HELD),
-        State.HELD: (State.CLOSED,),
-        State.CLOSED: (),
+        State.HELD: (State.CLOSED, State.PUBLISHED),
+        State.CLOSED: (State.HELD,),
     }
+    # The steps forward, in order: a step back from a later state is a reopening.
+    ORDER = (State.DRAFT, State.PUBLISHED, State.HELD, State.CLOSED)
+    # States that only follow the summit's day.
+    AFTER_THE_DAY = (State.HELD, State.CLOSED)
     VISIBLE_TO_PARTICIPANTS = (State.PUBLISHED, State.HELD, State.CLOSED)
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="summits")
@@ -84,6 +90,12 @@ class Summit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("peerchallenge:summit-detail", kwargs={"pk": self.pk})
 
+    @classmethod
+    def is_reopening(cls, from_state: str, to_state: str) -> bool:
+        """A step back from a held or closed summit (it needs a reason)."""
+        order = [s.value for s in cls.ORDER]
+        return from_state in cls.AFTER_THE_DAY and order.index(to_state) < order.index(from_state)
+
     @property
     def is_visible_to_participants(self) -> bool:
         return self.state in self.VISIBLE_TO_PARTICIPANTS
@@ -100,6 +112,29 @@ class Summit(models.Model):
     @property
     def room_list(self) -> list[str]:
         return [line.strip() for line in self.rooms.splitlines() if line.strip()]
+
+
+class SummitChange(models.Model):
+    """One change of a summit's state: who, when, from what to what, and why (a reopening needs a reason)."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="changes")
+    from_state = models.CharField(max_length=16, choices=Summit.State.choices)
+    to_state = models.CharField(max_length=16, choices=Summit.State.choices)
+    reason = models.TextField(blank=True, max_length=1000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["summit", "-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.summit}: {self.from_state} → {self.to_state}"
+
+    @property
+    def is_reopening(self) -> bool:
+        return Summit.is_reopening(self.from_state, self.to_state)
 
 
 class AvoidPair(models.Model):
@@ -215,6 +250,7 @@ __all__ = [
     "Recommendation",
     "SessionFinding",
     "Summit",
+    "SummitChange",
     "SummitGroup",
     "SummitLogger",
     "Theme",

@@ -589,28 +589,48 @@ def explain_group(
             sentences.append(f"{_name(problem, a)} and {_name(problem, b)} not paired since {year}")
         else:
             sentences.append(f"{_name(problem, a)} and {_name(problem, b)} not paired before")
+    sentences.extend(_contrasts(problem, councils, profiles))
+    text = "; ".join(sentences)
+    return text[0].upper() + text[1:] + "."
+
+
+def _standing(problem: PairingProblem, code: str, domain: str, *, again: bool = False) -> str:
+    """Where a council stands on a domain, saying where each colour comes from: its figures (always, since
+    only domains with figures are cited) and, when it has one, its own rating."""
+    data = problem.data_scores[code][domain]
+    own = rating_score(problem.self_ratings.get(code, {}).get(domain))
+    text = f"{_name(problem, code)}'s {'are' if again else 'figures are'} mostly {score_word(data)}"
+    if own is not None:
+        text += f" (self-rated {score_word(own)})"
+    return text
+
+
+def _contrasts(
+    problem: PairingProblem, councils: Sequence[str], profiles: Mapping[str, Mapping[str, float]]
+) -> list[str]:
+    """Up to two domains where the group's councils complement each other, largest gap first. Only domains
+    with figures for both councils are cited; a self-rating is named as such, beside the figures."""
     contrasts: list[tuple[float, str]] = []
     for a, b in itertools.permutations(councils, 2):
+        da, db = problem.data_scores.get(a, {}), problem.data_scores.get(b, {})
         pa, pb = profiles.get(a, {}), profiles.get(b, {})
-        for domain in sorted(set(pa) & set(pb)):
+        for domain in sorted(set(da) & set(db)):
             gap = pa[domain] - pb[domain]
             if gap > 0 and score_word(pa[domain]) != score_word(pb[domain]):
                 contrasts.append(
                     (
                         gap,
-                        f"{_name(problem, a)} is {score_word(pa[domain])} on {domain} "
-                        f"where {_name(problem, b)} is {score_word(pb[domain])}",
+                        f"on {domain}, {_standing(problem, a, domain)} where "
+                        f"{_standing(problem, b, domain, again=True)}",
                     )
                 )
     contrasts.sort(key=lambda item: (-item[0], item[1]))
     if contrasts:
-        sentences.extend(text for _, text in contrasts[:2])
-    elif any(profiles.get(c) for c in councils):
-        sentences.append("their scorecards are alike, so no one domain stands out")
-    else:
-        sentences.append("no scorecard data to compare them on")
-    text = "; ".join(sentences)
-    return text[0].upper() + text[1:] + "."
+        return [text for _, text in contrasts[:2]]
+    with_figures = [c for c in councils if problem.data_scores.get(c)]
+    if len(with_figures) == len(councils):
+        return ["their figures are alike, so no one domain stands out"]
+    return ["no figures to compare them on"]
 
 
 def _diagnose(solver: _Solver, problem: PairingProblem) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -177,6 +177,14 @@ class HomeSummit:
     challenges: list[Council]
     challenged_by: list[Council]
     rows: list[tuple[tt.Item, str, tt.Session | None]]
+    # The question set the council prepares for each council it challenges: (challenged, questions, top five
+    # marked), ``questions`` None when it is not started yet.
+    question_sets: list[tuple[Council, int | None, int]] = field(default_factory=list)
+
+    @property
+    def session(self) -> tuple[tt.Item, tt.Session] | None:
+        """The session in which the council challenges (its time and room)."""
+        return next(((item, s) for item, role, s in self.rows if role == "challenging" and s), None)
 
 
 def home_summits_for_user(*, user, today: dt.date | None = None) -> list[HomeSummit]:  # type: ignore[no-untyped-def]
@@ -210,7 +218,39 @@ def home_summits_for_user(*, user, today: dt.date | None = None) -> list[HomeSum
                         rows=timetable.for_council(council.name),
                     )
                 )
+    _attach_question_sets(result)
     return result
+
+
+def _attach_question_sets(entries: list[HomeSummit]) -> None:
+    """Each entry's question sets: how many questions, how many marked top five (one query)."""
+    from django.db.models import Count
+
+    from peerchallenge.packs.models import QuestionSet
+
+    if not entries:
+        return
+    found = {
+        (q.summit_id, q.challenger_id, q.challenged_id): (q.questions_count, q.top_count)
+        for q in QuestionSet.objects.filter(summit__in={e.summit.pk for e in entries}).annotate(
+            questions_count=Count("questions"), top_count=Count("questions", filter=Q(questions__is_top=True))
+        )
+    }
+    for entry in entries:
+        for challenged in entry.challenges:
+            questions, top = found.get((entry.summit.pk, entry.council.pk, challenged.pk), (None, 0))
+            entry.question_sets.append((challenged, questions, top))
+
+
+def summit_changes_since(*, region: Region, since: dt.datetime):  # type: ignore[no-untyped-def]
+    """The region's summits' changes of state after ``since``, newest first."""
+    from peerchallenge.models import SummitChange
+
+    return list(
+        SummitChange.objects.filter(summit__region=region, at__gt=since)
+        .select_related("summit", "by")
+        .order_by("-at")[:10]
+    )
 
 
 def lessons_for(*, regions: Iterable[Region] | None, domain: Domain | None = None, year: int | None = None):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from councils.models import Council, Region
 from peerchallenge import pairing
-from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitGroup
+from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitChange, SummitGroup
 from peerchallenge.selectors import (
     domain_scores,
     group_councils,
@@ -21,6 +21,8 @@ from peerchallenge.selectors import (
 from scorecard.cache import page_version_bump
 from scorecard.models import Domain
 from scorecard.selfassessment.models import SelfAssessmentCycle
+
+REASON_LIMIT = 1000
 
 
 class SummitError(ValueError):
@@ -200,20 +202,36 @@ def summit_swap(*, summit: Summit, first: Council, second: Council) -> None:
 
 
 @transaction.atomic
-def summit_transition(*, summit: Summit, to: str) -> None:
-    allowed = Summit.TRANSITIONS.get(Summit.State(summit.state), ())
-    if to not in allowed:
-        raise SummitError(
-            f"A {summit.get_state_display().lower()} summit cannot become {Summit.State(to).label.lower()}."
-            if to in Summit.State.values
-            else "Unknown state."
-        )
-    if to == Summit.State.PUBLISHED:
-        problems = summit_problems(summit=summit)
-        if problems:
-            raise SummitError("Cannot publish: " + " ".join(problems))
+def summit_transition(
+    *, summit: Summit, to: str, by=None, reason: str = "", on: dt.date | None = None
+) -> SummitChange:  # type: ignore[no-untyped-def]
+    """Move the summit to state ``to`` and keep the change in its history.
+
+    Refused (SummitError) when the state cannot follow the current one, when a summit would be marked as held
+    or closed before its day, when it cannot be published yet, and when a reopening (a step back from held or
+    closed) has no reason.
+    """
+    from peerchallenge.progress import state_change_check
+
+    check = state_change_check(summit=summit, to=to, on=on)
+    if check.refusals:
+        prefix = "Cannot publish: " if to == Summit.State.PUBLISHED and not check.is_reopening else ""
+        raise SummitError(prefix + " ".join(check.refusals))
+    reason = (reason or "").strip()
+    if check.needs_reason and not reason:
+        raise SummitError("Give the reason for reopening the summit.")
+    if len(reason) > REASON_LIMIT:
+        raise SummitError(f"The reason must be {REASON_LIMIT:,} characters or fewer.")
+    change = SummitChange.objects.create(
+        summit=summit,
+        from_state=summit.state,
+        to_state=to,
+        reason=reason,
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
     summit.state = to
     summit.save(update_fields=["state", "updated_at"])
+    return change
 
 
 def _require_draft_constraints(summit: Summit) -> None:
@@ -275,6 +293,11 @@ DEMO_FINDINGS = [
 ]
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """``day``, or the Monday after it when it falls on a weekend (summits are held on weekdays)."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 @transaction.atomic
 def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> DemoSummitSummary:
     """One past (held) summit with pairings and lessons, one upcoming published summit (idempotent)."""
@@ -284,8 +307,8 @@ def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> 
     if len(councils) < 2:
         raise SummitError(f"{region} needs at least two councils for demo summits.")
     created = 0
-    upcoming = today + dt.timedelta(days=56)
-    past = dt.date(today.year - 1, 11, 20)
+    upcoming = _weekday(today + dt.timedelta(days=56))
+    past = _weekday(dt.date(today.year - 1, 11, 20))
     specs = [
         (f"{region} peer challenge summit {past.year} (demo)", past, Summit.State.HELD, 7),
         (f"{region} peer challenge summit {upcoming:%B %Y} (demo)", upcoming, Summit.State.PUBLISHED, 11),

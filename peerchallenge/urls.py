@@ -15,6 +15,7 @@ urlpatterns = [
     path("summits/<int:pk>/avoid/", views.avoid_add, name="avoid-add"),
     path("summits/<int:pk>/avoid/<int:avoid_pk>/delete/", views.avoid_delete, name="avoid-delete"),
     path("summits/<int:pk>/state/", views.summit_state, name="summit-state"),
+    path("summits/<int:pk>/state/<str:to>/", views.summit_state_change, name="summit-state-change"),
     path("summits/<int:pk>/timetable/", views.summit_timetable, name="summit-timetable"),
     path("summits/<int:pk>/timetable.csv", views.summit_timetable_csv, name="summit-timetable-csv"),
     path("summits/<int:pk>/councils/<str:gss_code>.ics", views.summit_council_ics, name="summit-council-ics"),

@@ -6,14 +6,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from councils.models import Council, Membership, Region
 from councils.rules import is_admin, user_memberships
-from peerchallenge import selectors, services
+from peerchallenge import progress, selectors, services
 from peerchallenge import timetable as tt
-from peerchallenge.forms import AvoidPairForm, LessonFilterForm, LessonForm, SummitForm, SwapForm
+from peerchallenge.forms import (
+    AvoidPairForm,
+    LessonFilterForm,
+    LessonForm,
+    SummitForm,
+    SummitReasonForm,
+    SwapForm,
+)
 from peerchallenge.models import AvoidPair, Summit
 
 GET = ["GET", "HEAD"]
@@ -90,6 +98,11 @@ def _detail(
         "transitions": [Summit.State(s) for s in Summit.TRANSITIONS[Summit.State(summit.state)]],
     }
     if can_edit:
+        context["checklist"] = progress.summit_checklist(region=summit.region, summit=summit)
+        context["changes"] = list(summit.changes.select_related("by"))
+        context["reopen_to"] = next(
+            (s for s in context["transitions"] if Summit.is_reopening(summit.state, s)), None
+        )
         context["avoid_pairs"] = list(summit.avoid_pairs.select_related("council_a", "council_b"))
         context["problems"] = services.summit_problems(summit=summit) if groups else []
         context["swap_form"] = swap_form or SwapForm(councils=participants)
@@ -173,14 +186,64 @@ def avoid_delete(request: HttpRequest, pk: int, avoid_pk: int) -> HttpResponse:
 
 @require_POST
 def summit_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish, or move back to draft, at once (both can be undone). Holding, closing and reopening are asked
+    on their own page first (``summit_state_change``)."""
     summit = _summit_for(request, pk, edit=True)
+    to = request.POST.get("to", "")
+    asks_first = to in Summit.State.values and (
+        to in Summit.AFTER_THE_DAY or Summit.is_reopening(summit.state, to)
+    )
+    if asks_first:
+        return redirect(reverse("peerchallenge:summit-state-change", kwargs={"pk": summit.pk, "to": to}))
     try:
-        services.summit_transition(summit=summit, to=request.POST.get("to", ""))
+        services.summit_transition(summit=summit, to=to, by=request.user)
     except services.SummitError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"The summit is now {summit.get_state_display().lower()}.")
+        messages.success(request, _STATE_MESSAGES.get(summit.state, "Summit saved."))
     return redirect(summit)
+
+
+_STATE_MESSAGES = {
+    Summit.State.PUBLISHED: "The summit is published: each council's DASS and delegates now see their session "
+    "and their pack. Build the packs next.",
+    Summit.State.DRAFT: "The summit is back in draft: DASSs no longer see it.",
+    Summit.State.HELD: "The summit is marked as held. Log and publish the plenary's themes next.",
+    Summit.State.CLOSED: "The summit is closed.",
+}
+
+
+@require_http_methods([*GET, "POST"])
+def summit_state_change(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+    """Check your answers before marking a summit as held, closing it or reopening it: what will change, what
+    is still missing; POST does it (a reopening with its reason)."""
+    summit = _summit_for(request, pk, edit=True)
+    if to not in Summit.State.values:
+        raise Http404("No such state")
+    check = progress.state_change_check(summit=summit, to=to)
+    form = SummitReasonForm(request.POST if request.method == "POST" else None, required=check.needs_reason)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.summit_transition(
+                    summit=summit, to=to, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except services.SummitError as exc:
+                form.add_error(None, str(exc))
+            else:
+                message = _STATE_MESSAGES.get(to, "Summit saved.")
+                if check.is_reopening:
+                    message = f"The summit is reopened: it is {summit.get_state_display().lower()} again."
+                messages.success(request, message)
+                return redirect(summit)
+        status = 400
+    return render(
+        request,
+        "peerchallenge/summit_state_change.html",
+        {"summit": summit, "check": check, "form": form},
+        status=status,
+    )
 
 
 @require_http_methods(GET)

@@ -175,6 +175,7 @@ class ImportRecord(models.Model):
     class Kind(models.TextChoices):
         ASCOF = "ascof", "ASCOF file"
         LOCAL = "local", "Local measures"
+        NEIGHBOURS = "neighbours", "Nearest-neighbour groups"
         DEMO = "demo", "Demo data"
 
     class Status(models.TextChoices):
@@ -192,7 +193,7 @@ class ImportRecord(models.Model):
         FAILED = "failed", "Stopped by an error"
         STOPPED = "stopped", "Stopped: its worker stopped"
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -228,6 +229,14 @@ class ImportRecord(models.Model):
     )
     year = models.CharField(max_length=9, blank=True)
     skip_unknown_measures = models.BooleanField(default=False)
+    only_region = models.ForeignKey(
+        "councils.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Load only this region's figures (its councils and the region) from a national file",
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

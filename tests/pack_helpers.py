@@ -46,10 +46,11 @@ def small_summit(
     summit_pair(summit=summit)
     if state != Summit.State.DRAFT:
         summit_transition(summit=summit, to=Summit.State.PUBLISHED)
+    # Held and closed as on the summit's day (a summit is not held before its date).
     if state in (Summit.State.HELD, Summit.State.CLOSED):
-        summit_transition(summit=summit, to=Summit.State.HELD)
+        summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     if state == Summit.State.CLOSED:
-        summit_transition(summit=summit, to=Summit.State.CLOSED)
+        summit_transition(summit=summit, to=Summit.State.CLOSED, on=summit.date)
     return summit
 
 

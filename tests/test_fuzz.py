@@ -94,6 +94,7 @@ def _samples(route: str, data: dict) -> dict[str, str]:
         "year": str(data["item"].programme.year),
         "item_pk": str(data["item"].pk),
         "fmt": "csv",
+        "to": "held",
         # Issue 14: a pack outside a summit, for the cycle's period.
         "period": data["cycle"].period.label,
     }

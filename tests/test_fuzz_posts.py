@@ -182,7 +182,7 @@ def held(objects):  # type: ignore[no-untyped-def]
     summit = make_summit(region, councils=councils, rooms=2, cycle=objects["cycle"], name="Held summit")
     summit_pair(summit=summit)
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
-    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     return summit
 
 

@@ -216,8 +216,8 @@ def test_no_never_pair_constraint_changes_after_the_draft(client_for, coordinato
     assert client.post(f"/summits/{summit.pk}/avoid/", form).status_code == 302  # the page's own form
     pair = AvoidPair.objects.get()
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
-    summit_transition(summit=summit, to=Summit.State.HELD)
-    summit_transition(summit=summit, to=Summit.State.CLOSED)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
+    summit_transition(summit=summit, to=Summit.State.CLOSED, on=summit.date)
     response = client.post(f"/summits/{summit.pk}/avoid/", {**form, "avoid-reason": "late"})
     assert (
         response.status_code == 400 and "only change while the summit is a draft" in response.content.decode()

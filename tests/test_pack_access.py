@@ -114,7 +114,7 @@ def test_a_question_set_is_shared_with_the_challenged_council_only_after_the_sum
         summit=summit, challenger=challenger, challenged=birmingham
     )
     if state == Summit.State.HELD:
-        summit_transition(summit=summit, to=Summit.State.HELD)
+        summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
         question_set.summit.refresh_from_db()
     challenger_role = {COVENTRY: "coventry_dass", DUDLEY: "dudley_dass"}.get(challenger.gss_code)
     for role, user in people["users"].items():
@@ -198,7 +198,7 @@ def test_the_question_edit_flow_through_the_page(people, settings, tmp_path):
     coordinator.force_login(people["users"]["wm_coordinator"])
     assert coordinator.get(url).status_code == 200
     assert coordinator.post(url, {"action": "add", "text": "x"}).status_code == 403
-    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     assert client.post(url, {"action": "add", "text": "Late"}).status_code == 403
 
 

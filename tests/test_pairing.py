@@ -119,7 +119,7 @@ def test_complementary_councils_are_paired_with_reasons() -> None:
     assert groups in ({frozenset("AC"), frozenset("BD")}, {frozenset("AD"), frozenset("BC")})
     reasons = next(g.reasons for g in result.groups if "A" in g.councils)
     assert "not paired since 2024" in reasons
-    assert "Coventry is green on Performance and Outcomes where" in reasons
+    assert "on Performance and Outcomes, Coventry's figures are mostly green where" in reasons
     assert result.complementarity == 2 * pairing.COMPLEMENT_MAX
 
 
@@ -138,6 +138,27 @@ def test_self_ratings_count_and_can_override_flat_data() -> None:
     assert pairing.rating_score("Requires improvement") == -0.5
     assert pairing.rating_score(3) == 1.0
     assert pairing.rating_score("unknown") is None
+
+
+def test_reasons_say_where_each_colour_comes_from_and_cite_only_domains_with_figures() -> None:
+    """A self-rating is named as one, beside the figures; a domain with no figures is never cited."""
+    scores = {"A": {"Outcomes": 1.0}, "B": {"Outcomes": -1.0}}
+    ratings = {"A": {"Outcomes": "amber", "Workforce": "green"}, "B": {"Workforce": "red"}}
+    problem = PairingProblem(
+        codes=["A", "B"], data_scores=scores, self_ratings=ratings, names={"A": "Coventry", "B": "Dudley"}
+    )
+    reasons = pairing.explain_group(problem, ["A", "B"])
+    assert (
+        "on Outcomes, Coventry's figures are mostly green (self-rated amber) where Dudley's are mostly red"
+        in reasons
+    )
+    assert "Workforce" not in reasons  # rated by both, but no figures for it
+    only_ratings = PairingProblem(
+        codes=["A", "B"], self_ratings=ratings, names={"A": "Coventry", "B": "Dudley"}
+    )
+    assert "no figures to compare them on" in pairing.explain_group(only_ratings, ["A", "B"])
+    alike = PairingProblem(codes=["A", "B"], data_scores={"A": {"O": 1.0}, "B": {"O": 1.0}})
+    assert "their figures are alike" in pairing.explain_group(alike, ["A", "B"])
 
 
 def test_profiles_average_data_and_self_rating() -> None:

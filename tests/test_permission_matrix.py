@@ -237,6 +237,17 @@ EXPECTATIONS: dict[str, Expect] = {
         everyone_signed_in(405),
         only(["admin", "wm_coordinator"], status=400),  # no reason given: the form with its error
     ),
+    "scorecard:selfassessment-check": Expect(
+        # Submitted, so there is nothing to check: readers are sent to the read-only page.
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/check/",
+        only(SA_READERS, status=302),
+        only(SA_READERS, status=302),
+    ),
+    "scorecard:selfassessment-reopen-request": Expect(
+        lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/reopen-request/",
+        everyone_signed_in(405),
+        only(["admin", "dass", "delegate"], status=400),  # no reason given: the page with its error
+    ),
     # Summits (issue 13): the region's lead and coordinator and admins; participants once published;
     # another region's users see nothing (404). Only the coordinator and admins change anything.
     "peerchallenge:summit-list": read_only(lambda o: "/summits/", everyone_signed_in()),
@@ -264,6 +275,11 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "peerchallenge:summit-state": Expect(
         lambda o: f"/summits/{o['summit'].pk}/state/", SUMMIT_GET_405, SUMMIT_WRITE(302)
+    ),
+    # Holding, closing and reopening are asked on their own page: the published summit cannot be closed,
+    # so a POST is refused with the page (400) for those who may change it.
+    "peerchallenge:summit-state-change": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/state/closed/", SUMMIT_WRITE(200), SUMMIT_WRITE(400)
     ),
     "peerchallenge:avoid-add": Expect(
         lambda o: f"/summits/{o['summit'].pk}/avoid/", SUMMIT_GET_405, SUMMIT_WRITE(400)
@@ -347,7 +363,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "themes:plenary": Expect(
         lambda o: f"/summits/{o['summit'].pk}/plenary/", SUMMIT_WRITE(200), SUMMIT_WRITE(400)
     ),
+    "themes:plenary-many": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/plenary/several/", SUMMIT_GET_405, SUMMIT_WRITE(400)
+    ),
     "themes:theme-list": read_only(lambda o: f"/summits/{o['summit'].pk}/themes/", SUMMIT_VIEW),
+    "themes:themes-bulk": Expect(
+        lambda o: f"/summits/{o['summit'].pk}/themes/ticked/", SUMMIT_GET_405, PLAN_WRITE(400)
+    ),
     "themes:themes-publish": Expect(
         lambda o: f"/summits/{o['summit'].pk}/themes/publish/", SUMMIT_GET_405, SUMMIT_WRITE(302)
     ),
@@ -784,10 +806,12 @@ UPLOAD_CASES = {
         lambda: _local_csv(f"{BIRMINGHAM},LDN-1,2023-24,50"),
         {"admin": PREVIEWED, "wm_lead": FAILED, "london_lead": FAILED},
     ),
+    # The national file: an admin loads all of it; an SLI lead loads only their own region's figures from it
+    # (the rest is skipped), as the upload form says before the upload.
     "national ASCOF data": (
         "ascof",
         lambda: SimpleUploadedFile("ascof.csv", ASCOF_CSV.encode(), content_type="text/csv"),
-        {"admin": PREVIEWED, "wm_lead": FAILED, "london_lead": FAILED},
+        {"admin": PREVIEWED, "wm_lead": PREVIEWED, "london_lead": PREVIEWED},
     ),
 }
 
@@ -813,6 +837,9 @@ def test_upload_writes_are_region_scoped(world, settings, tmp_path, role, case):
     if outcomes[role] == FAILED:
         problems = " ".join(problem["message"] for problem in record.problems)
         assert "your own region" in problems or "national ASCOF data" in problems or "region" in problems
+    if kind == "ascof":
+        led = {"wm_lead": WEST_MIDLANDS, "london_lead": LONDON}.get(role)
+        assert (record.only_region.gss_code if record.only_region else None) == led
     assert not Value.objects.exists()  # a preview never writes
 
 

@@ -78,7 +78,7 @@ def test_a_real_national_import_sets_aside_demo_groups_and_every_region_works(cl
     assert not card.data_is_demo and card.lacks_real_neighbours
     assert all(row.comparators["nearest_neighbours_median"].value is None for row in card.rows)
     assert all(row.commentary is None for row in card.rows)
-    assert "has no real comparator group" in page and "import_neighbours" in page
+    assert "has no real comparator group" in page and "nearest-neighbour groups" in page
     assert BANNER not in page
     for word in SYNTHETIC:
         assert word not in page, word

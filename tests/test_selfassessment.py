@@ -48,7 +48,20 @@ def test_draft_submit_reopen_journey(cycle, client_for, dass, coordinator, birmi
     assert assessment.top_risk_1 == "Risk A"
     assert assessment.domains.count() == Domain.objects.count()
 
-    response = client.post(EDIT, form_data(version=1, rating="green", action="submit"))
+    # Continue: every answer is checked and saved as a draft, then shown for checking; nothing is submitted.
+    response = client.post(EDIT, form_data(version=1, rating="green", action="check"))
+    assert response.status_code == 302 and response["Location"] == DETAIL + "check/"
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.version) == ("draft", 2)
+    check = client.get(DETAIL + "check/").content.decode()
+    assert "Check your answers before you submit" in check
+    assert "Submit the self-assessment" in check and 'name="version" value="2"' in check
+    # A check against an older version is refused (someone saved since), and submits nothing.
+    stale = client.post(DETAIL + "check/", {"version": "1"})
+    assert stale["Location"] == DETAIL + "check/"
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"
+    response = client.post(DETAIL + "check/", {"version": "2"})
     assert response.status_code == 302 and response["Location"] == DETAIL
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and assessment.submitted_by == dass
@@ -61,9 +74,19 @@ def test_draft_submit_reopen_journey(cycle, client_for, dass, coordinator, birmi
     assert assessment.status == "submitted" and assessment.domains.filter(rating="red").count() == 0
     assert "Change the self-assessment" not in client.get(DETAIL).content.decode()
 
-    # The council cannot reopen; the coordinator can, with a reason that is recorded.
+    # The council cannot reopen, but asks for it to be reopened; the coordinator sees the request.
     assert client.post(DETAIL + "reopen/", {"reason": "mine"}).status_code == 403
+    assert "Ask for it to be reopened" in client.get(DETAIL).content.decode()
+    assert client.post(DETAIL + "reopen-request/", {"reason": "  "}).status_code == 400
+    response = client.post(DETAIL + "reopen-request/", {"reason": "Wrong risk 2"})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.has_reopen_request and assessment.reopen_requested_by == dass
+    assert "You asked on" in client.get(DETAIL).content.decode()
     coordinator_client = client_for("coordinator")
+    assert "Wrong risk 2" in coordinator_client.get(DETAIL).content.decode()
+    cycle_page = coordinator_client.get(f"/regions/{WEST_MIDLANDS}/self-assessment/{cycle.slug}/")
+    assert "Asks to reopen" in cycle_page.content.decode()
     missing = coordinator_client.post(DETAIL + "reopen/", {"reason": "   "})
     assert missing.status_code == 400
     assert "Enter a reason for reopening the self-assessment" in missing.content.decode()
@@ -72,6 +95,7 @@ def test_draft_submit_reopen_journey(cycle, client_for, dass, coordinator, birmi
     assessment.refresh_from_db()
     assert assessment.status == "reopened" and assessment.reopen_reason == "Evidence for 2C is missing"
     assert assessment.reopened_by == coordinator
+    assert not assessment.has_reopen_request and assessment.reopen_request_reason == ""
     page = client.get(DETAIL).content.decode()
     assert "Evidence for 2C is missing" in page and "Change the self-assessment" in page
     assert client.get(EDIT).status_code == 200
@@ -222,6 +246,7 @@ def test_history_records_who_when_and_what_changed(cycle, client_for, dass, coor
             **{"culture-and-change-evidence": "Local account 2026"},
         ),
     )
+    client.post(DETAIL + "check/", {"version": "2"})
     client_for("coordinator").post(DETAIL + "reopen/", {"reason": "Please add evidence"})
     entries = selectors.self_assessment_history(assessment=SelfAssessment.objects.get())
     actions = [(e.what, e.action, e.who) for e in entries]

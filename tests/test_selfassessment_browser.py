@@ -76,7 +76,7 @@ def test_council_pages_are_accessible(page, live_server, demo, dass):
     page.evaluate(
         "document.querySelectorAll('input[name=\"culture-and-change-rating\"]').forEach(e => e.checked = false)"
     )
-    click_and_load(page, "button:has-text('Submit the self-assessment')")
+    click_and_load(page, "button:has-text('Continue to check your answers')")
     summary = page.locator(".govuk-error-summary")
     assert summary.count() == 1
     assert "Select a rating for Culture and Change" in summary.inner_text()

@@ -165,7 +165,7 @@ def test_past_summits_are_avoided_within_the_look_back(west_midlands) -> None:
     past = make_summit(west_midlands, date=dt.date(2025, 3, 1), name="Last year")
     services.summit_pair(summit=past)
     services.summit_transition(summit=past, to=Summit.State.PUBLISHED)
-    services.summit_transition(summit=past, to=Summit.State.HELD)
+    services.summit_transition(summit=past, to=Summit.State.HELD, on=past.date)
     before = {frozenset(c.pk for c in g) for g in groups_of(past)}
     summit = make_summit(west_midlands, date=dt.date(2026, 3, 1), lookback_years=2)
     services.summit_pair(summit=summit)
@@ -223,10 +223,10 @@ def test_state_machine(west_midlands) -> None:
     with pytest.raises(services.SummitError, match="not been paired"):
         services.summit_transition(summit=summit, to=Summit.State.PUBLISHED)
     with pytest.raises(services.SummitError, match="cannot become held"):
-        services.summit_transition(summit=summit, to=Summit.State.HELD)
+        services.summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     services.summit_pair(summit=summit)
     for state in (Summit.State.PUBLISHED, Summit.State.HELD, Summit.State.CLOSED):
-        services.summit_transition(summit=summit, to=state)
+        services.summit_transition(summit=summit, to=state, on=summit.date)
     with pytest.raises(services.SummitError, match="re-paired"):
         services.summit_pair(summit=summit)
 
@@ -367,24 +367,49 @@ def test_only_the_regions_coordinator_edits(
     )
     assert f"Swapped {birmingham} and {coventry}" in response.content.decode()
     response = coordinator.post(f"/summits/{draft.pk}/state/", {"to": "published"}, follow=True)
-    assert "The summit is now published" in response.content.decode()
+    assert "The summit is published" in response.content.decode()
     assert coordinator.post(f"/summits/{draft.pk}/state/", {"to": "nonsense"}, follow=True).status_code == 200
 
 
+def _next_weekday(after: dt.date, weekday: int) -> dt.date:
+    return after + dt.timedelta(days=(weekday - after.weekday()) % 7 or 7)
+
+
 def test_coordinator_plans_a_summit_with_clear_errors(client_for, west_midlands) -> None:
+    from tests.selfassessment_helpers import make_cycle
+
     client = client_for("coordinator")
+    today = dt.date.today()
+    closed = make_cycle(slug="last-years", closes_on=today - dt.timedelta(days=300))
+    closed.state = "closed"
+    closed.save()
+    cycle = make_cycle(slug="open-cycle", closes_on=today + dt.timedelta(days=30))
+    make_summit(west_midlands, name="Last year's summit", date=dt.date(2025, 11, 20), rooms=3)
     page = client.get("/summits/new/")
     assert page.status_code == 200
-    assert len(page.context["form"].initial["participants"]) == 14  # all of the region's by default
+    initial = page.context["form"].initial
+    assert len(initial["participants"]) == 14  # all of the region's by default
+    assert initial["cycle"] == cycle.pk  # the region's open cycle, not "none"
+    assert initial["venue"] == "Council House" and initial["rooms"] == "Room 1\nRoom 2\nRoom 3"
     response = client.post("/summits/new/", {"region": west_midlands.pk, "name": "", "date": "2026-02-30"})
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body
-    assert "Enter the summit&#x27;s name" in body and "Enter a real date" in body
+    assert "Enter a real date" in body and "Enter the venue" in body
+    assert "Enter the summit&#x27;s name" not in body  # a blank name is made from the region and date
+    saturday = _next_weekday(today, 5)
+    for day, error in (
+        (today - dt.timedelta(days=1), "The summit&#x27;s date must be today or in the future"),
+        (saturday, f"{saturday:%A} {saturday.day} {saturday:%B %Y} is a weekend: choose a weekday"),
+    ):
+        response = client.post("/summits/new/", {"region": west_midlands.pk, "date": day.isoformat()})
+        assert error in response.content.decode()
+    thursday = _next_weekday(today, 3)
     data = {
         "region": west_midlands.pk,
-        "name": "Autumn summit",
-        "date": "2026-10-01",
+        "name": "",
+        "date": thursday.isoformat(),
         "venue": "Wolverhampton",
+        "cycle": cycle.pk,
         "start_time": "09:30",
         "session_minutes": 60,
         "break_minutes": 15,
@@ -396,8 +421,14 @@ def test_coordinator_plans_a_summit_with_clear_errors(client_for, west_midlands)
         "participants": list(west_midlands.councils.values_list("pk", flat=True)[:4]),
     }
     response = client.post("/summits/new/", data)
-    summit = Summit.objects.get(name="Autumn summit")
-    assert response.status_code == 302 and summit.participants.count() == 4
+    summit = Summit.objects.get(name=f"West Midlands peer challenge summit, {thursday:%B %Y}")
+    assert response.status_code == 302 and summit.participants.count() == 4 and summit.cycle == cycle
+    # Editing keeps a date that has since passed, unchanged; a changed one is checked again.
+    Summit.objects.filter(pk=summit.pk).update(date=today - dt.timedelta(days=3))
+    edit = {**data, "name": "Renamed", "date": (today - dt.timedelta(days=3)).isoformat()}
+    assert client.post(f"/summits/{summit.pk}/edit/", edit).status_code == 302
+    edit["date"] = saturday.isoformat()
+    assert "is a weekend" in client.post(f"/summits/{summit.pk}/edit/", edit).content.decode()
     assert client_for("dass").get("/summits/new/").status_code == 403
     outside = CouncilFactory(region=Region.objects.get(gss_code="E12000004"))
     response = client.post("/summits/new/", {**data, "participants": [outside.pk]})
@@ -533,4 +564,4 @@ def test_seed_demo_summits_past_and_upcoming(db, settings, client) -> None:
     body = client.get("/").content.decode()
     assert "Birmingham challenges <strong>" in body
     reasons = " ".join(g.reasons for g in summit_groups(summit=summits[1]))
-    assert " is green on " in reasons and "not paired before" in reasons
+    assert "'s figures are mostly " in reasons and "not paired before" in reasons

@@ -33,7 +33,7 @@ def summit(west_midlands):
     summit = make_summit(west_midlands, councils=councils, rooms=2)
     summit_pair(summit=summit)
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
-    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     return summit
 
 

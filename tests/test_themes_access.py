@@ -52,7 +52,8 @@ def setting(west_midlands, coordinator, sli_lead, dass, delegate, other_dass, ad
     published = services.theme_create(
         summit=summit, data=services.ThemeInput(title="Published", councils=[birmingham]), by=coordinator
     ).theme
-    summit_transition(summit=summit, to=Summit.State.HELD)  # themes are published once the summit is held
+    # themes are published once the summit is held
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     services.themes_publish(summit=summit, by=coordinator)
     unpublished = services.theme_create(
         summit=summit, data=services.ThemeInput(title="Unpublished"), by=coordinator
@@ -192,7 +193,7 @@ def test_nobody_logs_or_edits_themes_once_the_summit_is_closed(setting):
     """A closed summit's themes are the record: the log page and the API refuse, the list offers no log
     button and the theme page no edit; reading them goes on."""
     summit = setting["summit"]
-    summit_transition(summit=summit, to=Summit.State.CLOSED)
+    summit_transition(summit=summit, to=Summit.State.CLOSED, on=summit.date)
     for role in ("coordinator", "logger"):
         client = Client()
         client.force_login(setting["users"][role])
@@ -275,11 +276,11 @@ def test_themes_are_published_only_once_the_summit_has_been_held(setting):
         assert not theme.is_published
         with pytest.raises(services.ThemeError):
             services.themes_publish(summit=summit, by=coordinator)
-    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     client.post(f"/summits/{summit.pk}/themes/publish/")
     theme.refresh_from_db()
     assert theme.is_published
-    summit_transition(summit=summit, to=Summit.State.CLOSED)
+    summit_transition(summit=summit, to=Summit.State.CLOSED, on=summit.date)
     late = Theme.objects.create(summit=summit, title="Late", client_id="late")
     assert services.themes_publish(summit=summit, by=coordinator) == 1
     late.refresh_from_db()

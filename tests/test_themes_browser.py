@@ -36,7 +36,7 @@ def held_summit(reference, coordinator):  # type: ignore[no-untyped-def]
     summit = make_summit(region, councils=councils, rooms=2)
     summit_pair(summit=summit)
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
-    summit_transition(summit=summit, to=Summit.State.HELD)
+    summit_transition(summit=summit, to=Summit.State.HELD, on=summit.date)
     return summit
 
 
@@ -100,9 +100,11 @@ def test_coordinator_logs_themes_offline_merges_plans_and_downloads(
     agency = Theme.objects.get(title="Agency social workers")
     duplicate = Theme.objects.get(title="Recruitment of social workers")
     page.goto(f"{live_server.url}/summits/{summit.pk}/themes/")
-    assert page.locator("#theme-table tbody tr").first.inner_text().startswith("Agency social workers")
+    assert (
+        page.locator("#theme-table tbody tr td:has(a)").first.inner_text().startswith("Agency social workers")
+    )
     assert axe_violations(page) == []
-    page.click("text=Agency social workers")
+    page.click("#theme-table a:has-text('Agency social workers')")
     page.click("summary:has-text('Merge a duplicate')")
     page.select_option("#id_source", str(duplicate.pk))
     click_and_load(page, "button:has-text('Merge')")

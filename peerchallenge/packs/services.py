@@ -183,6 +183,37 @@ def question_move(*, question: Question, up: bool, user=None) -> None:  # type: 
 
 
 @transaction.atomic
+def question_set_arrange(
+    *, question_set: QuestionSet, positions: dict[int, int], top: set[int], user=None
+) -> None:  # type: ignore[no-untyped-def]
+    """Reorder several questions and mark the top five in one go.
+
+    ``positions``: question id → the place typed for it (1 is first); a question moved to a place goes
+    before the one that was there, and questions not given a place keep theirs. ``top``: the ids of the
+    questions to mark (at most five; every other one is unmarked).
+    """
+    if len(top) > TOP_QUESTIONS:
+        raise QuestionSetError(
+            f"You ticked {len(top)} questions: only {TOP_QUESTIONS} can be in the top five."
+        )
+    ordered = list(question_set.questions.select_for_update().order_by("position", "pk"))
+    ids = {q.pk for q in ordered}
+    unknown = (set(positions) | top) - ids
+    if unknown:
+        raise QuestionSetError("Some of those questions are not in this set any more: reload the page.")
+    was = {q.pk: index for index, q in enumerate(ordered, start=1)}
+    place = {pk: positions.get(pk, old) for pk, old in was.items()}
+    moved = {pk for pk, typed in positions.items() if typed != was[pk]}
+    ordered.sort(key=lambda q: (place[q.pk], q.pk not in moved, was[q.pk]))
+    for question in ordered:
+        question.is_top = question.pk in top
+    for position, question in enumerate(ordered, start=1):
+        question.position = position
+    Question.objects.bulk_update(ordered, ["position", "is_top"])
+    _touch(question_set, user)
+
+
+@transaction.atomic
 def question_top_set(*, question: Question, top: bool, user=None) -> None:  # type: ignore[no-untyped-def]
     """Mark (or unmark) one of the top five; a sixth is refused."""
     if top and not question.is_top:
@@ -523,7 +554,11 @@ def pack_build_start(*, summit: Summit, user=None) -> PackBuild:  # type: ignore
     ).first()
     if waiting is not None and not pack_build_recover(build=waiting):
         return waiting
-    build = PackBuild.objects.create(summit=summit, requested_by=user if getattr(user, "pk", None) else None)
+    build = PackBuild.objects.create(
+        summit=summit,
+        requested_by=user if getattr(user, "pk", None) else None,
+        total=len(summit_pack_councils(summit=summit)),  # the page says "0 of 14", never "0 of 0"
+    )
     task = summit_packs_task.using(queue_name=settings.TASKS_QUEUE)
     transaction.on_commit(lambda: task.enqueue(build.pk))
     return build
@@ -622,11 +657,16 @@ def packs_partial_remove(*, abandoned_after: dt.timedelta = dt.timedelta(hours=1
 def pack_build_status(*, build: PackBuild) -> dict:
     """What the packs page shows of a build; a build whose worker died is reported as failed first."""
     pack_build_recover(build=build)
+    if build.total:
+        progress = f"{build.done} of {build.total} pack{'' if build.total == 1 else 's'} built."
+    else:
+        progress = "Counting the packs to build."
     return {
         "state": build.state,
         "label": build.get_state_display(),
         "done": build.done,
         "total": build.total,
+        "progress": progress,
         "message": build.message,
         "finished": build.state in (PackBuild.State.DONE, PackBuild.State.FAILED),
     }

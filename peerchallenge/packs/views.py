@@ -22,7 +22,14 @@ from councils.models import Council
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
 from peerchallenge.packs.forms import BankQuestionForm, PackOnDemandForm
-from peerchallenge.packs.models import QUESTION_LIMIT, PackBuild, Question, QuestionBankItem, QuestionSet
+from peerchallenge.packs.models import (
+    QUESTION_LIMIT,
+    TOP_QUESTIONS,
+    PackBuild,
+    Question,
+    QuestionBankItem,
+    QuestionSet,
+)
 from scorecard.models import Domain, Period
 
 GET = ["GET", "HEAD"]
@@ -315,7 +322,8 @@ def question_set(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
         except _BadRequest as error:
             return HttpResponse(str(error), status=400)
         except services.QuestionSetError as error:
-            errors.append(("text-new" if action == "add" else "text", str(error)))
+            field = {"add": "text-new", "arrange": "arrange"}.get(action, "text")
+            errors.append((field, str(error)))
         else:
             if message:
                 messages.success(request, message)
@@ -330,7 +338,28 @@ class _BadRequest(Exception):
     """A POST no form on the page sends (no question set yet, an unknown action): answered 400."""
 
 
-QUESTION_ACTIONS = {"start", "add", "edit", "delete", "up", "down", "top", "untop"}
+QUESTION_ACTIONS = {"start", "add", "edit", "delete", "up", "down", "top", "untop", "arrange"}
+POSITION_LIMIT = 999
+
+
+def _arrangement(post) -> tuple[dict[int, int], set[int]]:  # type: ignore[no-untyped-def]
+    """The places typed (``place-<id>``) and the questions ticked as top five (``top``), from a POST."""
+    positions = {}
+    for name, value in post.items():
+        if not name.startswith("place-"):
+            continue
+        key, typed = name.removeprefix("place-"), value.strip()
+        if not (key.isdigit() and len(key) <= 9):
+            raise _BadRequest("Unknown question.")
+        if not typed:
+            continue
+        if not (typed.isdigit() and 1 <= int(typed) <= POSITION_LIMIT):
+            raise services.QuestionSetError(
+                f"Type each question's place as a number, for example 1, not “{typed[:10]}”."
+            )
+        positions[int(key)] = int(typed)
+    top = {int(v) for v in post.getlist("top") if v.isdigit() and len(v) <= 9}
+    return positions, top
 
 
 def _question_set_change(request: HttpRequest, *, summit, session, current, action: str) -> str | None:  # type: ignore[no-untyped-def]
@@ -350,6 +379,10 @@ def _question_set_change(request: HttpRequest, *, summit, session, current, acti
         "evidence": post.get("evidence", ""),
         "domain": _domain(post.get("domain")),
     }
+    if action == "arrange":
+        positions, top = _arrangement(post)
+        services.question_set_arrange(question_set=current, positions=positions, top=top, user=user)
+        return f"Order saved; {len(top)} of 5 marked as your top five."
     if action == "add":
         services.question_add(question_set=current, user=user, **fields)
         return "Question added."
@@ -371,6 +404,7 @@ def _question_set_page(
     request: HttpRequest, *, summit, session, current, can_edit: bool, errors
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
     questions = selectors.questions_of(question_set=current) if current.pk else []
+    _arrange_values(questions, request.POST if errors else None)
     editing = None
     if can_edit and request.GET.get("edit"):
         editing = next((q for q in questions if str(q.pk) == request.GET.get("edit")), None)
@@ -386,6 +420,9 @@ def _question_set_page(
             "can_edit": can_edit,
             "editing": editing,
             "errors": errors,
+            "field_errors": {field.replace("-", "_"): message for field, message in errors},
+            "top_defaults": not any(q.is_top for q in questions),
+            "top_limit": TOP_QUESTIONS,
             "form_data": request.POST if errors else {},
             "domains": list(Domain.objects.all()),
             "limit": QUESTION_LIMIT,
@@ -395,6 +432,19 @@ def _question_set_page(
         },
         status=400 if errors else 200,
     )
+
+
+def _arrange_values(questions: list[Question], post) -> None:  # type: ignore[no-untyped-def]
+    """What the reorder form shows for each question: its place and whether it is ticked as top five (what
+    was sent, when the page comes back with an error; the first five ticked when none is marked yet)."""
+    none_marked = not any(q.is_top for q in questions)
+    for place, question in enumerate(questions, start=1):
+        if post is not None and post.get("action") == "arrange":
+            question.place_value = post.get(f"place-{question.pk}", str(place))[:10]
+            question.top_checked = str(question.pk) in post.getlist("top")
+        else:
+            question.place_value = str(place)
+            question.top_checked = question.is_top or (none_marked and place <= TOP_QUESTIONS)
 
 
 @require_http_methods([*GET, "POST"])

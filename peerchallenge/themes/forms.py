@@ -98,6 +98,50 @@ class ThemeForm(GovUKMixin, forms.Form):
         }
 
 
+class ThemeListForm(GovUKMixin, forms.Form):
+    """Several themes at once, one title a line (the plenary's notes typed or pasted in)."""
+
+    titles = forms.CharField(
+        label="Several themes at once",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One theme a line. You can add the councils, domains and measures to each afterwards.",
+        error_messages={"required": "Enter at least one theme, one a line"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.prefix = "many"
+        self._style()
+
+    def clean_titles(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["titles"].splitlines() if line.strip()]
+        if not lines:
+            raise forms.ValidationError("Enter at least one theme, one a line")
+        return lines
+
+
+class ThemeBulkForm(forms.Form):
+    """Themes ticked on the summit's theme list, and what to do with them."""
+
+    MERGE, PLAN = "merge", "plan"
+    themes = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Tick the themes first"}, widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(choices=[(MERGE, "Merge"), (PLAN, "Add to the work programme")])
+
+    def __init__(self, *args, summit: Summit, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        current = summit.themes.filter(merged_into__isnull=True).order_by("title")
+        self.fields["themes"].choices = [(t.pk, t.title) for t in current]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("action") == self.MERGE and len(cleaned.get("themes") or []) == 1:
+            self.add_error("themes", "Tick two or more themes to merge them")
+        return cleaned
+
+
 class MergeForm(GovUKMixin, forms.Form):
     source = forms.TypedChoiceField(
         coerce=int, label="Duplicate to merge into this theme", error_messages={"required": "Choose a theme"}

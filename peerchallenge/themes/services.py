@@ -20,6 +20,7 @@ from peerchallenge.themes.models import (
     WorkItem,
     WorkItemUpdate,
     WorkProgramme,
+    normalise_title,
 )
 from peerchallenge.themes.selectors import theme_measures
 from scorecard.models import Domain, Measure
@@ -198,6 +199,32 @@ def theme_create(*, summit: Summit, data: ThemeInput, by, client_id: str = "") -
     return ThemeSaved(theme, True)
 
 
+THEMES_AT_ONCE = 50
+
+
+def themes_create_many(*, summit: Summit, titles: Sequence[str], by) -> list[ThemeSaved]:  # type: ignore[no-untyped-def]
+    """Log several themes at once, one per title (blank lines skipped). Idempotent: each title's client id is
+    made from the title, so sending the same list again saves nothing twice."""
+    import hashlib
+
+    wanted = [t.strip() for t in titles if t.strip()]
+    if len(wanted) > THEMES_AT_ONCE:
+        raise ThemeError(f"Log at most {THEMES_AT_ONCE} themes at once.")
+    inputs = []
+    for number, title in enumerate(wanted, start=1):
+        data, errors = theme_input_from_keys(summit=summit, title=title)
+        if data is None:
+            message = next(iter(errors.values()))[0]
+            raise ThemeError(f"Line {number}: {message}")
+        inputs.append(data)
+    saved = []
+    with transaction.atomic():
+        for data in inputs:
+            key = hashlib.sha256(normalise_title(data.title).encode()).hexdigest()[:32]
+            saved.append(theme_create(summit=summit, data=data, by=by, client_id=f"list-{key}"))
+    return saved
+
+
 @transaction.atomic
 def theme_update(*, theme: Theme, data: ThemeInput, by) -> Theme:  # type: ignore[no-untyped-def]
     before = theme_snapshot(theme)
@@ -350,15 +377,11 @@ def theme_split(*, theme: Theme, title: str, councils: Sequence[Council], by) ->
     return new
 
 
-# Themes come from the plenary: they are published once the summit has been held (or after it is closed).
-PUBLISHABLE_STATES = (Summit.State.HELD, Summit.State.CLOSED)
-
-
 @transaction.atomic
 def themes_publish(*, summit: Summit, by) -> int:  # type: ignore[no-untyped-def]
     """Publish every current theme of the summit to the region's DASSs and delegates (a held or closed
-    summit only: ThemeError otherwise)."""
-    if summit.state not in PUBLISHABLE_STATES:
+    summit only: ThemeError otherwise). Themes come from the plenary, so they are published after the day."""
+    if summit.state not in Summit.AFTER_THE_DAY:
         raise ThemeError("Themes can be published once the summit has been held.")
     themes = list(summit.themes.filter(is_published=False, merged_into__isnull=True))
     for theme in themes:
@@ -431,6 +454,13 @@ def work_item_from_theme(*, theme: Theme) -> WorkItem:
     if councils:
         why = (why + "\n\n" if why else "") + f"Raised by {len(councils)} councils: {', '.join(councils)}."
     return work_item_create(programme=programme, title=theme.title, why=why, themes=[theme])
+
+
+@transaction.atomic
+def work_items_from_themes(*, themes: Sequence[Theme]) -> list[WorkItem]:
+    """Turn several themes into proposed work-programme items at once (a theme already in it is not added
+    twice)."""
+    return [work_item_from_theme(theme=theme) for theme in themes]
 
 
 @transaction.atomic

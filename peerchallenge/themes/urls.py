@@ -8,7 +8,9 @@ app_name = "themes"
 
 urlpatterns = [
     path("summits/<int:pk>/plenary/", views.plenary, name="plenary"),
+    path("summits/<int:pk>/plenary/several/", views.plenary_many, name="plenary-many"),
     path("summits/<int:pk>/themes/", views.theme_list, name="theme-list"),
+    path("summits/<int:pk>/themes/ticked/", views.themes_bulk, name="themes-bulk"),
     path("summits/<int:pk>/themes/publish/", views.themes_publish, name="themes-publish"),
     path("summits/<int:pk>/themes/<int:theme_pk>/", views.theme_detail, name="theme-detail"),
     path("summits/<int:pk>/themes/<int:theme_pk>/merge/", views.theme_merge, name="theme-merge"),

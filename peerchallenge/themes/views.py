@@ -24,7 +24,9 @@ from peerchallenge.themes.forms import (
     LoggerForm,
     MergeForm,
     SplitForm,
+    ThemeBulkForm,
     ThemeForm,
+    ThemeListForm,
     WorkItemForm,
     WorkUpdateForm,
 )
@@ -80,44 +82,121 @@ def plenary(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     else:
         status = 200
+    return render(request, "peerchallenge/themes/plenary.html", _plenary_context(summit, form), status=status)
+
+
+def _plenary_context(summit: Summit, form: ThemeForm, *, many_form: ThemeListForm | None = None) -> dict:
+    return {
+        "summit": summit,
+        "form": form,
+        "many_form": many_form or ThemeListForm(),
+        "themes": selectors.themes_for_summit(summit=summit),
+        "api_url": reverse("summits-api:summit-themes", kwargs={"pk": summit.pk}),
+        "shows_demo_data": summit.is_demo,
+    }
+
+
+@require_POST
+def plenary_many(request: HttpRequest, pk: int) -> HttpResponse:
+    """Several themes at once, one title a line; then their list, to merge, publish and plan them."""
+    summit = _summit(request, pk, perm="peerchallenge.log_themes")
+    form = ThemeListForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.themes_create_many(
+                summit=summit, titles=form.cleaned_data["titles"], by=request.user
+            )
+        except services.ThemeError as exc:
+            form.add_error("titles", str(exc))
+        else:
+            new = sum(s.created for s in saved)
+            again = len(saved) - new
+            messages.success(
+                request,
+                f"{new} theme{'' if new == 1 else 's'} saved"
+                + (f" ({again} already saved)" if again else "")
+                + ". Merge duplicates, then publish them and add them to the work programme.",
+            )
+            return redirect("themes:theme-list", pk=summit.pk)
     return render(
         request,
         "peerchallenge/themes/plenary.html",
-        {
-            "summit": summit,
-            "form": form,
-            "themes": selectors.themes_for_summit(summit=summit),
-            "api_url": reverse("summits-api:summit-themes", kwargs={"pk": summit.pk}),
-            "shows_demo_data": summit.is_demo,
-        },
-        status=status,
+        _plenary_context(summit, ThemeForm(summit=summit), many_form=form),
+        status=400,
     )
 
 
 @require_http_methods(GET)
 def theme_list(request: HttpRequest, pk: int) -> HttpResponse:
-    summit = _summit(request, pk)
+    return _theme_list_page(request, _summit(request, pk))
+
+
+def _theme_list_page(request: HttpRequest, summit: Summit, *, bulk_form=None, status=200) -> HttpResponse:  # type: ignore[no-untyped-def]
     published_only = _published_only(request, summit)
     themes = selectors.themes_for_summit(summit=summit, published_only=published_only)
     can_manage = request.user.has_perm("peerchallenge.manage_themes", summit)
     recurrences = selectors.region_theme_chains(region=summit.region, published_only=published_only)
     for theme in themes:
         theme.recurrence = recurrences.get(theme.pk)
+    can_log = request.user.has_perm("peerchallenge.log_themes", summit)
+    can_plan = request.user.has_perm("peerchallenge.change_work_programme", summit.region)
     return render(
         request,
         "peerchallenge/themes/theme_list.html",
         {
             "summit": summit,
             "themes": themes,
-            "can_log": request.user.has_perm("peerchallenge.log_themes", summit),
+            "can_log": can_log,
+            "can_plan": can_plan,
             "can_manage": can_manage,
-            "can_publish": can_manage and summit.state in services.PUBLISHABLE_STATES,
+            "can_publish": can_manage and summit.state in Summit.AFTER_THE_DAY,
+            "bulk_form": bulk_form,
+            "ticked": set(bulk_form["themes"].value() or []) if bulk_form is not None else set(),
             "unpublished": sum(1 for t in themes if not t.is_published),
             "loggers": list(summit.theme_loggers.select_related("user")) if can_manage else [],
             "logger_form": LoggerForm(summit=summit) if can_manage else None,
             "shows_demo_data": any(t.is_demo for t in themes),
         },
+        status=status,
     )
+
+
+@require_POST
+def themes_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Act on the ticked themes at once: merge them (into the one raised by most councils), or add each to
+    the region's work programme as a proposed item."""
+    summit = _summit(request, pk)
+    may_log = request.user.has_perm("peerchallenge.log_themes", summit)
+    may_plan = request.user.has_perm("peerchallenge.change_work_programme", summit.region)
+    if not (may_log or may_plan):
+        raise PermissionDenied
+    form = ThemeBulkForm(request.POST, summit=summit)
+    if not form.is_valid():
+        return _theme_list_page(request, summit, bulk_form=form, status=400)
+    action = form.cleaned_data["action"]
+    if not (may_log if action == form.MERGE else may_plan):
+        raise PermissionDenied
+    ids = form.cleaned_data["themes"]
+    by_reach = {t.pk: t for t in selectors.themes_for_summit(summit=summit) if t.pk in ids}
+    ordered = sorted(by_reach.values(), key=lambda t: (-t.reach, t.title, t.pk))
+    if action == form.MERGE:
+        target, sources = ordered[0], ordered[1:]
+        try:
+            services.theme_merge(target=target, sources=sources, by=request.user)
+        except services.ThemeError as exc:
+            form.add_error("themes", str(exc))
+            return _theme_list_page(request, summit, bulk_form=form, status=400)
+        names = ", ".join(f"“{t.title}”" for t in sources)
+        messages.success(request, f"Merged {names} into “{target.title}”. Its page can undo each merge.")
+        return redirect("themes:theme-list", pk=summit.pk)
+    items = services.work_items_from_themes(themes=ordered)
+    year = summit.date.year
+    messages.success(
+        request,
+        f"{len(items)} theme{'' if len(items) == 1 else 's'} in the {year} work programme as proposed items: "
+        "set each one's lead, priority and due date. Then record each council's findings.",
+    )
+    return redirect("themes:work-programme", gss_code=summit.region.gss_code, year=year)
 
 
 def _theme_page(
@@ -573,6 +652,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": rows,
             "can_edit": can_edit,
             "councils": list(summit.participants.order_by("name")) if can_edit else [],
+            "with_findings": {f.council_id for f in rows if f.key_findings.strip()},
             "shows_demo_data": any(f.is_demo for f in rows),
         },
     )

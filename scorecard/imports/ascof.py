@@ -155,8 +155,12 @@ def ascof_import(
     skip_unknown_measures: bool = False,
     allow_blanking: bool = False,
     into: ImportRecord | None = None,
+    only_region: Region | None = None,
 ) -> ImportOutcome:
     """Validate and import an official ASCOF CSV. See the module docstring.
+
+    ``only_region``: load only that region's figures (its councils and the region itself) from a national
+    file; rows for England, other regions and their councils are checked, then counted as skipped.
 
     A re-import that would turn published figures into blanks (missing, suppressed or not applicable)
     stops with a problem and the list of them unless ``allow_blanking``; a dry run only lists them.
@@ -176,6 +180,7 @@ def ascof_import(
             skip_unknown_measures=skip_unknown_measures,
             allow_blanking=allow_blanking,
             into=into,
+            only_region=only_region,
         )
 
 
@@ -190,11 +195,12 @@ def _ascof_import(
     skip_unknown_measures: bool,
     allow_blanking: bool,
     into: ImportRecord | None,
+    only_region: Region | None = None,
 ) -> ImportOutcome:
     name = file_name or path.name
     problems = Problems(name)
     counts = Counts()
-    import_scope_check(user=user, kind=ImportRecord.Kind.ASCOF, problems=problems)  # issue 16
+    import_scope_check(user=user, kind=ImportRecord.Kind.ASCOF, problems=problems, only_region=only_region)
     raw = read_raw(path, problems)
     plan: _Plan | None = None
     if raw is not None and not problems:
@@ -202,6 +208,8 @@ def _ascof_import(
         frame = csv_frame(text, problems) if text is not None else None
         if frame is not None:
             plan = _validate(frame, name, year, problems, counts, progress, skip_unknown_measures)
+    if plan is not None and only_region is not None:
+        plan = plan_for_region(plan, only_region, counts)
 
     return run_planned_import(
         kind=ImportRecord.Kind.ASCOF,
@@ -226,6 +234,32 @@ class _Plan:
     cassr: dict[str, int]  # council GSS → CASSR number to record where the council has none
     regions: dict[str, Region]
     values: dict[tuple[int, str, int, str], dict[str, Any]]  # (start year, area key, measure pk, breakdown)
+
+
+def plan_for_region(plan: _Plan, region: Region, counts: Counts) -> _Plan:
+    """The plan's figures for ``region``'s councils and the region itself; the rest are counted as skipped
+    (one row per figure and part: value, numerator, denominator)."""
+    mine = set(Council.objects.filter(region=region).values_list("gss_code", flat=True)) | {region.gss_code}
+    kept: dict[tuple[int, str, int, str], dict[str, Any]] = {}
+    outside = 0
+    for key, fields in plan.values.items():
+        if key[1] in mine:
+            kept[key] = fields
+        else:
+            outside += sum(1 for name in fields if name != "status")
+    if outside:
+        counts.skip(
+            f"outside {region.name}: England, the other regions and their councils (an administrator loads "
+            "them)",
+            outside,
+        )
+    return _Plan(
+        rows=plan.rows,
+        areas={k: spec for k, spec in plan.areas.items() if k in mine},
+        cassr={k: v for k, v in plan.cassr.items() if k in mine},
+        regions=plan.regions,
+        values=kept,
+    )
 
 
 def year_from_file_name(name: str) -> int | None:

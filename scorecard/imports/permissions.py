@@ -37,8 +37,12 @@ def import_scope_check(
     areas: Iterable[str] = (),
     measure_codes: Iterable[str] = (),
     new_measures: dict[str, dict[str, Any]] | None = None,
+    only_region: Region | None = None,
 ) -> bool:
     """Add a problem for everything in the import ``user`` may not write; True when all is allowed.
+
+    ``only_region``: an ASCOF file loaded for that region alone (its councils and the region): allowed to
+    whoever may write the region's figures, its SLI lead.
 
     ``areas``: GSS codes of the councils, regions or England the rows give figures for.
     ``measure_codes``: local measure codes the rows give values for. ``new_measures``: local measures the
@@ -49,9 +53,11 @@ def import_scope_check(
     if kind == ImportRecord.Kind.ASCOF:
         if user.has_perm("scorecard.import_national_data"):
             return True
+        if only_region is not None and user.has_perm("councils.write_area_data", only_region):
+            return True
         problems.add(
-            "you cannot load national ASCOF data: it covers every council in England, so only an "
-            "administrator can load it. Ask your administrator, or upload your region's local measures"
+            "you can load the ASCOF file only for your own region's councils: choose that on the upload "
+            "page (England's and the other regions' figures are loaded by an administrator)"
         )
         return False
     if user.has_perm("scorecard.import_national_data"):

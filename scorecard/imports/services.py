@@ -42,13 +42,14 @@ from councils.leases import TaskLease, task_finished, task_mark_failed, worker_g
 from councils.models import Council
 from scorecard.imports import ascof as ascof_module
 from scorecard.imports import local as local_module
+from scorecard.imports import neighbours as neighbours_module
 from scorecard.imports.common import Counts, ImportOutcome, Problems, RawFile, run_import
 from scorecard.imports.permissions import import_scope_check
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_KINDS = (ImportRecord.Kind.ASCOF, ImportRecord.Kind.LOCAL)
+UPLOAD_KINDS = (ImportRecord.Kind.ASCOF, ImportRecord.Kind.LOCAL, ImportRecord.Kind.NEIGHBOURS)
 PROGRESS_EVERY = 0.25  # seconds between progress notes
 # An upload is stored and its preview queued within seconds of the request: a record still waiting for its
 # task after this long lost the request that was storing it (and a ".part" file this old, its writer).
@@ -236,8 +237,10 @@ def import_upload_start(
     year: str | None,
     skip_unknown_measures: bool,
     user: Any,
+    only_region: Any = None,
 ) -> ImportRecord:
-    """Store an upload privately, write a PENDING record and enqueue its preview."""
+    """Store an upload privately, write a PENDING record and enqueue its preview. ``only_region``: load only
+    that region's figures from an ASCOF file."""
     from scorecard.imports.tasks import import_preview_task
 
     imports_expire()
@@ -248,6 +251,7 @@ def import_upload_start(
         imported_by=user if getattr(user, "pk", None) else None,
         year=year or "",
         skip_unknown_measures=skip_unknown_measures,
+        only_region=only_region,
         task_state=ImportRecord.TaskState.QUEUED,
     )
     name, sha256, size = _store_upload(upload, record.pk)
@@ -319,6 +323,15 @@ def _run(record: ImportRecord, *, path: Path, dry_run: bool, progress: Any) -> I
             progress=progress,
             skip_unknown_measures=record.skip_unknown_measures,
             allow_blanking=True,
+            into=record if dry_run else None,
+            only_region=record.only_region,
+        )
+    if record.kind == ImportRecord.Kind.NEIGHBOURS:
+        return neighbours_module.neighbours_import(
+            path=path,
+            file_name=record.file_name,
+            dry_run=dry_run,
+            user=record.imported_by,
             into=record if dry_run else None,
         )
     return local_module.measures_import(
@@ -410,27 +423,17 @@ def _confirm(record_id: int, *, worker: str) -> str:
     ImportRecord.objects.filter(pk=preview.pk).update(task_state=ImportRecord.TaskState.WRITING)
     progress = ProgressNote(preview.pk, "confirm", rows=preview.rows_read)
     progress.save()
-    module = ascof_module if preview.kind == ImportRecord.Kind.ASCOF else local_module
+    module = {
+        ImportRecord.Kind.ASCOF: ascof_module,
+        ImportRecord.Kind.NEIGHBOURS: neighbours_module,
+    }.get(ImportRecord.Kind(preview.kind), local_module)
     problems = Problems(preview.file_name)
     counts = Counts(rows_read=preview.rows_read)
     counts.skipped_reasons = dict((preview.summary or {}).get("skipped_reasons") or {})
     user = preview.confirmed_by or preview.imported_by
     # Issue 16: the plan was checked against the uploader's write scope; the one who confirms must be
     # allowed to write it too (another region's lead confirming an admin's preview writes nothing).
-    in_scope = import_scope_check(
-        user=user,
-        kind=preview.kind,
-        problems=problems,
-        **(
-            {}
-            if preview.kind == ImportRecord.Kind.ASCOF
-            else {
-                "areas": {key[1] for key in plan.values},
-                "measure_codes": {key[0] for key in plan.values},
-                "new_measures": plan.new_measures,
-            }
-        ),
-    )
+    in_scope = import_scope_check(user=user, kind=preview.kind, problems=problems, **_scope_of(preview, plan))
 
     def write(record: ImportRecord) -> None:
         module._write(plan, record, user, counts, progress, allow_blanking=True, problems=problems)
@@ -460,6 +463,19 @@ def _confirm(record_id: int, *, worker: str) -> str:
     ImportRecord.objects.filter(pk=preview.pk).update(task_state=ImportRecord.TaskState.DONE)
     uploads_discard(record=preview)
     return "applied" if outcome.ok else "failed"
+
+
+def _scope_of(preview: ImportRecord, plan: Any) -> dict[str, Any]:
+    """What the plan writes, as ``import_scope_check`` reads it."""
+    if preview.kind == ImportRecord.Kind.ASCOF:
+        return {"only_region": preview.only_region}
+    if preview.kind == ImportRecord.Kind.NEIGHBOURS:
+        return {"areas": set(plan.groups)}
+    return {
+        "areas": {key[1] for key in plan.values},
+        "measure_codes": {key[0] for key in plan.values},
+        "new_measures": plan.new_measures,
+    }
 
 
 def _reopen(preview: ImportRecord, message: str) -> None:

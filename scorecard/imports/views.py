@@ -54,7 +54,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
     if request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             start_year = form.cleaned_data["year"]
             record = services.import_upload_start(
@@ -63,10 +63,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 year=period_label(start_year) if start_year else None,
                 skip_unknown_measures=form.cleaned_data["skip_unknown_measures"],
                 user=request.user,
+                only_region=form.only_region(),
             )
             return redirect("scorecard:import-detail", pk=record.pk)
     else:
-        form = ImportUploadForm()
+        form = ImportUploadForm(user=request.user)
     context = {"form": form, "max_size": filesizeformat(settings.IMPORT_MAX_BYTES)}
     return render(request, "scorecard/imports/import_upload.html", context)
 
@@ -74,7 +75,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_import_permission(request)
-    record = get_object_or_404(ImportRecord.objects.select_related("imported_by", "preview_of"), pk=pk)
+    record = get_object_or_404(
+        ImportRecord.objects.select_related("imported_by", "preview_of", "only_region"), pk=pk
+    )
     summary = record.summary or {}
     status = services.import_status(record=record)
     context = {
@@ -87,6 +90,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "applied_record": services.applied_record_of(record) if record.confirmed_at else None,
         "year": record.year,
         "demo_values_deleted": summary.get("demo_values_deleted") or 0,
+        "neighbour_changes": summary.get("neighbour_changes") or [],
+        "unknown_neighbours": summary.get("unknown_neighbours") or [],
         "changes": (record.changes or [])[:CHANGES_SHOWN],
         "more_changes": max(len(record.changes or []) - CHANGES_SHOWN, 0),
     }

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 from councils.exports import SafeExportMixin, dict_rows, export_response
 from scorecard.models import Measure, Unit
-from scorecard.scoring import format_short, ordinal
+from scorecard.scoring import format_short
 from scorecard.selectors import (
     COUNCIL_TYPE,
     ENGLAND,
@@ -509,10 +509,14 @@ class HeatCell(tables.Column):
 
     def render(self, value: Any) -> SafeString:
         rag = value.rag.value.capitalize() if value.rag else "No RAG"
-        rank = f", {ordinal(value.rank)}" if value.rank else ""
         if value.value is None:
             return format_html('<span class="govuk-body-s">{}</span>', value.formatted)
-        return format_html('{}<br><span class="govuk-body-s">{}{}</span>', short_value(value), rag, rank)
+        if not value.rank:
+            return format_html('{}<br><span class="govuk-body-s">{}</span>', short_value(value), rag)
+        # The rank on a line of its own ("12th of 14", as every page words it): the column stays narrow.
+        return format_html(
+            '{}<br><span class="govuk-body-s">{}<br>{}</span>', short_value(value), rag, value.rank_label
+        )
 
     def value(self, value: Any) -> Any:  # the export: the number itself
         return value.value

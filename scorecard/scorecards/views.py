@@ -243,7 +243,7 @@ class CompareView(PermissionRequiredMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         period = period_from_request(request)
         all_councils = list(Council.objects.select_related("region").order_by("name"))
-        periods = list(Period.objects.order_by("start_year"))
+        periods = selectors.periods_with_figures()
         submitted = "councils" in request.GET
         query = request.GET.copy()
         if period is not None:

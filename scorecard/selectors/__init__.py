@@ -48,6 +48,7 @@ from scorecard.selectors.base import (
     OverviewCell,
     PeriodStats,
     period_stats,
+    periods_with_figures,
 )
 from scorecard.selectors.compare import (
     Comparison,
@@ -103,5 +104,6 @@ __all__ = [
     "councils_comparison",
     "measure_values",
     "period_stats",
+    "periods_with_figures",
     "region_overview",
 ]

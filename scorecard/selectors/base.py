@@ -59,6 +59,11 @@ class OverviewCell:
     quartile_england: int | None
     rag: scoring.RAG | None
 
+    @property
+    def rank_label(self) -> str:
+        """ "12th of 14", as every page words a rank ("" when unranked)."""
+        return scoring.ordinal_of(self.rank, self.rank_of)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -160,6 +165,15 @@ def catalogue() -> tuple[list[Period], list[Domain], list[Measure]]:
         return list(Period.objects.order_by("start_year")), domains, measures
 
     return cached_read("catalogue", compute=compute)
+
+
+def periods_with_figures() -> list[Period]:
+    """The years with at least one figure, oldest first (once per data version): what year lists offer."""
+
+    def compute() -> list[Period]:
+        return list(Period.objects.filter(values__isnull=False).distinct().order_by("start_year"))
+
+    return cached_read("periods_with_figures", compute=compute)
 
 
 def measures_for_period(

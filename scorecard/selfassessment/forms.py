@@ -71,7 +71,11 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region = region
         self.fields["name"].widget.attrs["class"] = "govuk-input"
-        self.fields["period"].queryset = Period.objects.order_by("-start_year")
+        from scorecard.selectors import periods_with_figures
+
+        with_figures = [p.pk for p in periods_with_figures()]
+        self.fields["period"].queryset = Period.objects.filter(pk__in=with_figures).order_by("-start_year")
+        self.fields["period"].help_text += " (only years with figures are listed)"
         self.domains = list(Domain.objects.all())
         for domain in self.domains:
             self.fields[f"prompt-{domain.slug}"] = forms.CharField(
@@ -230,6 +234,25 @@ class SelfAssessmentForm(forms.Form):
             },
             top_risks=[data.get(f"top_risk_{n}") or "" for n in (1, 2, 3)],
         )
+
+
+class ReopenRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="What needs to change?",
+        help_text="The region's peer-challenge coordinator reads this and reopens the self-assessment",
+        max_length=RISK_LIMIT,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+        error_messages={
+            "required": "Say what needs to change in the self-assessment",
+            "max_length": _too_long("What needs to change", RISK_LIMIT),
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say what needs to change in the self-assessment")
+        return reason
 
 
 class ReopenForm(forms.Form):

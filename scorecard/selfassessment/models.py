@@ -86,6 +86,12 @@ class SelfAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.TextField(blank=True, max_length=RISK_LIMIT)
+    # The council's own request to reopen it (its DASS or delegate asks; the coordinator reopens).
+    reopen_requested_at = models.DateTimeField(null=True, blank=True)
+    reopen_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopen_request_reason = models.TextField(blank=True, max_length=RISK_LIMIT)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -118,6 +124,11 @@ class SelfAssessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status != self.Status.SUBMITTED
+
+    @property
+    def has_reopen_request(self) -> bool:
+        """Its council has asked for it to be reopened, and it is still submitted."""
+        return self.status == self.Status.SUBMITTED and self.reopen_requested_at is not None
 
     @property
     def top_risks(self) -> list[str]:

@@ -89,6 +89,16 @@ def cycle_for_region(*, region: Region, slug: str | None = None) -> SelfAssessme
     return cycles.order_by("-closes_on", "-pk").first()
 
 
+def open_cycle_for_region(*, region: Region) -> SelfAssessmentCycle | None:
+    """The region's open cycle (the one closing last, should several be open)."""
+    return (
+        SelfAssessmentCycle.objects.filter(region=region, state=SelfAssessmentCycle.State.OPEN)
+        .select_related("period", "region")
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
+
+
 def previous_cycle(*, cycle: SelfAssessmentCycle) -> SelfAssessmentCycle | None:
     return (
         SelfAssessmentCycle.objects.filter(region_id=cycle.region_id, closes_on__lt=cycle.closes_on)
@@ -118,6 +128,60 @@ def cycle_statuses(*, cycle: SelfAssessmentCycle) -> list[CycleRow]:
     return [CycleRow(c, by_council.get(c.pk)) for c in councils]
 
 
+@dataclass
+class CycleReturns:
+    """Where the councils' returns stand in a cycle: submitted, in draft (or reopened), not started, and the
+    submitted ones whose council asks for them to be reopened."""
+
+    cycle: SelfAssessmentCycle
+    rows: list[CycleRow]
+
+    def _councils(self, *statuses: str) -> list[Council]:
+        return [r.council for r in self.rows if r.assessment is not None and r.assessment.status in statuses]
+
+    @property
+    def submitted(self) -> list[Council]:
+        return self._councils(SelfAssessment.Status.SUBMITTED)
+
+    @property
+    def in_progress(self) -> list[Council]:
+        """Drafts and reopened ones: started, not (or no longer) submitted."""
+        return self._councils(SelfAssessment.Status.DRAFT, SelfAssessment.Status.REOPENED)
+
+    @property
+    def not_started(self) -> list[Council]:
+        return [r.council for r in self.rows if r.assessment is None]
+
+    @property
+    def reopen_requests(self) -> list[SelfAssessment]:
+        return [
+            r.assessment for r in self.rows if r.assessment is not None and r.assessment.has_reopen_request
+        ]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.rows) and len(self.submitted) == len(self.rows)
+
+
+def cycle_returns(*, cycle: SelfAssessmentCycle, councils: list[Council] | None = None) -> CycleReturns:
+    """The returns of ``councils`` (default: the region's current councils) in ``cycle``: one query more."""
+    if councils is None:
+        councils = list(
+            Council.objects.filter(region_id=cycle.region_id)
+            .exclude(status=Council.Status.FORMER)
+            .select_related("region")
+            .order_by("name")
+        )
+    by_council = {
+        a.council_id: a
+        for a in SelfAssessment.objects.filter(
+            cycle=cycle, council__in=[c.pk for c in councils]
+        ).select_related("reopen_requested_by")
+    }
+    rows = [CycleRow(c, by_council.get(c.pk)) for c in sorted(councils, key=lambda c: c.name)]
+    return CycleReturns(cycle=cycle, rows=rows)
+
+
 # --- One self-assessment ----------------------------------------------------------------------------
 
 
@@ -127,6 +191,42 @@ def self_assessment_for(*, cycle: SelfAssessmentCycle, council: Council) -> Self
         .select_related("cycle__period", "cycle__region", "council__region", "submitted_by", "reopened_by")
         .first()
     )
+
+
+def self_assessment_missing(*, assessment: SelfAssessment | None) -> list[str]:
+    """What stops the self-assessment being submitted: domains without a rating, risks not given."""
+    if assessment is None:
+        return ["Nothing has been saved yet"]
+    rated = {d.domain_id for d in assessment.domains.all() if d.rating}
+    missing = [f"{d.name} has no rating" for d in Domain.objects.all() if d.pk not in rated]
+    for number, risk in enumerate(assessment.top_risks, start=1):
+        if not risk.strip():
+            missing.append(f"Risk {number} is not given")
+    return missing
+
+
+def domain_data_summaries(*, cycle: SelfAssessmentCycle, council: Council) -> dict[int, str]:
+    """Domain id → what the council's data for the cycle's period says, in one sentence, for the page where a
+    rating is chosen: the RAG counts of the domain's measures (the scorecard's, read once)."""
+    from scorecard.selectors import council_scorecard
+
+    card = council_scorecard(council=council, period=cycle.period)
+    result = {}
+    for section in card.domains:
+        if section.domain is None:
+            continue
+        s = section.summary
+        rated = s.green + s.amber + s.red
+        if not rated:
+            result[section.domain.pk] = (
+                f"Your data for {cycle.period}: no measure in this domain has a red, amber or green rating."
+            )
+            continue
+        result[section.domain.pk] = (
+            f"Your data for {cycle.period}: {s.green} green, {s.amber} amber and {s.red} red, of the "
+            f"{rated} measure{'s' if rated != 1 else ''} with a rating."
+        )
+    return result
 
 
 def _with_domains(queryset):  # type: ignore[no-untyped-def]

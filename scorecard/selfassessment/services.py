@@ -27,6 +27,10 @@ class NotEditable(Exception):
     """The self-assessment is submitted, or its cycle is closed."""
 
 
+class Incomplete(ValueError):
+    """A domain without a rating, or fewer than three risks: it cannot be submitted yet."""
+
+
 @dataclass
 class DomainInput:
     rating: str = ""
@@ -175,8 +179,66 @@ def self_assessment_reopen(*, assessment: SelfAssessment, user, reason: str) -> 
     locked.reopened_at = timezone.now()
     locked.reopened_by = user
     locked.reopen_reason = reason
+    locked.reopen_requested_at = None  # the council's request, if any, is answered
+    locked.reopen_requested_by = None
+    locked.reopen_request_reason = ""
     locked.version += 1
     locked._history_user = user
     locked._change_reason = f"Reopened: {reason}"
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def self_assessment_reopen_request(*, assessment: SelfAssessment, user, reason: str) -> SelfAssessment:  # type: ignore[no-untyped-def]
+    """The council asks for its submitted self-assessment to be reopened; the region's coordinator sees the
+    request (on the cycle's page, the self-assessment and their home page) and reopens it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say what needs to change.")
+    locked = SelfAssessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    if locked.status != SelfAssessment.Status.SUBMITTED:
+        raise NotEditable("Only a submitted self-assessment can be reopened.")
+    if not locked.cycle.is_open:
+        raise NotEditable("The cycle is closed, so its self-assessments can no longer be changed.")
+    locked.reopen_requested_at = timezone.now()
+    locked.reopen_requested_by = user
+    locked.reopen_request_reason = reason
+    locked._history_user = user
+    locked._change_reason = f"Asked to reopen: {reason}"
+    locked.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_request_reason"])
+    return locked
+
+
+@transaction.atomic
+def self_assessment_submit(*, assessment: SelfAssessment, user, expected_version: int) -> SelfAssessment:  # type: ignore[no-untyped-def]
+    """Submit the saved draft the editor has checked (``expected_version``: the version they checked).
+
+    Raises NotEditable (submitted already, or the cycle is closed), Incomplete (what is missing) or
+    EditConflict (someone saved it since it was checked).
+    """
+    from scorecard.selfassessment.selectors import self_assessment_missing
+
+    cycle = assessment.cycle
+    if not cycle.is_open:
+        raise NotEditable("the cycle is closed.")
+    current = SelfAssessment.objects.get(pk=assessment.pk)
+    if not current.is_editable:
+        raise NotEditable("it has been submitted already.")
+    missing = self_assessment_missing(assessment=current)
+    if missing:
+        raise Incomplete("; ".join(missing) + ".")
+    locked = _claim_version(
+        cycle=cycle, council=assessment.council, expected_version=expected_version, user=user
+    )
+    locked.status = SelfAssessment.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    locked.updated_by = user
+    locked.reopen_requested_at = None
+    locked.reopen_requested_by = None
+    locked.reopen_request_reason = ""
+    locked._history_user = user
+    locked._change_reason = "Submitted"
     locked.save()
     return locked

@@ -19,9 +19,17 @@ urlpatterns = [
     path("councils/<str:gss_code>/self-assessment/<slug:slug>/", views.detail, name="selfassessment-detail"),
     path("councils/<str:gss_code>/self-assessment/<slug:slug>/edit/", views.edit, name="selfassessment-edit"),
     path(
+        "councils/<str:gss_code>/self-assessment/<slug:slug>/check/", views.check, name="selfassessment-check"
+    ),
+    path(
         "councils/<str:gss_code>/self-assessment/<slug:slug>/reopen/",
         views.reopen,
         name="selfassessment-reopen",
+    ),
+    path(
+        "councils/<str:gss_code>/self-assessment/<slug:slug>/reopen-request/",
+        views.reopen_request,
+        name="selfassessment-reopen-request",
     ),
     path(
         "councils/<str:gss_code>/self-assessment/<slug:slug>/history/",

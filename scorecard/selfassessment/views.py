@@ -17,12 +17,13 @@ from councils.models import Council, Region
 from scorecard.models import Domain
 from scorecard.selfassessment import selectors, services
 from scorecard.selfassessment.docx_export import self_assessment_docx
-from scorecard.selfassessment.forms import CycleForm, ReopenForm, SelfAssessmentForm
+from scorecard.selfassessment.forms import CycleForm, ReopenForm, ReopenRequestForm, SelfAssessmentForm
 from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 
 VIEW = "scorecard.view_selfassessment"
 CHANGE = "scorecard.change_selfassessment"
 REOPEN = "scorecard.reopen_selfassessment"
+REQUEST_REOPEN = "scorecard.request_reopen_selfassessment"
 HISTORY = "scorecard.view_selfassessment_history"
 ADD_CYCLE = "scorecard.add_selfassessmentcycle"
 VIEW_CYCLES = "scorecard.view_selfassessmentcycle"
@@ -156,6 +157,13 @@ def council_latest(request: HttpRequest, gss_code: str) -> HttpResponse:
 def detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
     council, cycle, assessment = _assessment_at(gss_code, slug)
     _require(request, VIEW, assessment)
+    return _detail_page(request, council, cycle, assessment)
+
+
+def _detail_page(
+    request: HttpRequest, council, cycle, assessment, *, reopen_form=None, request_form=None, status=200
+) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The self-assessment page, with the reopen form (coordinator) or the reopening request (council)."""
     view = selectors.self_assessment_view(cycle=cycle, council=council)
     if view.previous_assessment is not None and not request.user.has_perm(VIEW, view.previous_assessment):
         view.previous_assessment = None
@@ -171,12 +179,16 @@ def detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
             "assessment": view.assessment,
             "can_edit": cycle.is_open and request.user.has_perm(CHANGE, assessment),
             "can_reopen": request.user.has_perm(REOPEN, assessment),
+            "can_request_reopen": cycle.is_open and request.user.has_perm(REQUEST_REOPEN, assessment),
             "can_history": assessment.pk is not None and request.user.has_perm(HISTORY, assessment),
-            "reopen_form": ReopenForm(),
+            "reopen_form": reopen_form
+            or ReopenForm(initial={"reason": assessment.reopen_request_reason if assessment.pk else ""}),
+            "request_form": request_form or ReopenRequestForm(),
             "past_cycles": [
                 c for c in selectors.cycles_for_region(region=council.region) if c.pk != cycle.pk
             ],
         },
+        status=status,
     )
 
 
@@ -185,8 +197,10 @@ def _edit_context(
 ) -> dict[str, Any]:
     prompts = cycle.prompts or {}
     groups = form.domain_groups()
+    data = selectors.domain_data_summaries(cycle=cycle, council=council)
     for group in groups:
         group["prompt"] = prompts.get(group["domain"].slug, "")
+        group["data"] = data.get(group["domain"].pk)
         chosen = group["measures"].value() or []
         group["selected"] = {int(v) for v in chosen if str(v).isdigit()}
     return {"form": form, "council": council, "cycle": cycle, "groups": groups, **extra}
@@ -206,7 +220,9 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
             initial=SelfAssessmentForm.initial_for(assessment.pk and assessment), **kwargs
         )
     else:
-        submitting = request.POST.get("action") == "submit"
+        # "Continue" (or an older page's "submit") checks every answer, saves them as a draft, and shows them
+        # for checking: the self-assessment is submitted from that page only.
+        submitting = request.POST.get("action") in ("check", "submit")
         form = SelfAssessmentForm(request.POST, submitting=submitting, **kwargs)
         if form.is_valid():
             saved, conflict = _edit_save(
@@ -250,7 +266,7 @@ def _edit_save(request: HttpRequest, *, form, council, cycle, submitting: bool):
             data=form.to_input(),
             user=request.user,
             expected_version=form.cleaned_data["version"],
-            submit=submitting,
+            submit=False,
         )
     except services.EditConflict:
         return None, selectors.self_assessment_for(cycle=cycle, council=council)
@@ -258,10 +274,54 @@ def _edit_save(request: HttpRequest, *, form, council, cycle, submitting: bool):
         messages.error(request, f"Your changes were not saved: {exc}")
         return None, None
     if submitting:
-        messages.success(request, f"{council}'s self-assessment for {cycle.name} is submitted.")
-        return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug), None
+        return redirect("scorecard:selfassessment-check", council.gss_code, cycle.slug), None
     messages.success(request, "Draft saved.")
     return redirect("scorecard:selfassessment-edit", council.gss_code, cycle.slug), None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    """Check your answers: the saved draft, each rating beside the data, what is still missing; POST submits."""
+    council, cycle, assessment = _assessment_at(gss_code, slug)
+    refused = _edit_refused(request, council=council, cycle=cycle, assessment=assessment)
+    if refused is not None:
+        return refused
+    if assessment.pk is None:
+        return redirect("scorecard:selfassessment-edit", council.gss_code, cycle.slug)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.self_assessment_submit(
+                assessment=assessment, user=request.user, expected_version=_int(request.POST.get("version"))
+            )
+        except services.EditConflict:
+            messages.error(
+                request, "Someone else saved this self-assessment since you checked it: check it again."
+            )
+            return redirect("scorecard:selfassessment-check", council.gss_code, cycle.slug)
+        except (services.NotEditable, services.Incomplete) as exc:
+            messages.error(request, f"The self-assessment was not submitted: {exc}")
+            status = 400
+        else:
+            messages.success(request, f"{council}'s self-assessment for {cycle.name} is submitted.")
+            return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+    view = selectors.self_assessment_view(cycle=cycle, council=council, include_previous=False)
+    return render(
+        request,
+        "scorecard/selfassessment/check.html",
+        {
+            "council": council,
+            "cycle": cycle,
+            "view": view,
+            "assessment": view.assessment,
+            "missing": selectors.self_assessment_missing(assessment=view.assessment),
+        },
+        status=status,
+    )
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) <= 9 else -1
 
 
 @require_http_methods(["POST"])
@@ -270,22 +330,7 @@ def reopen(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
     _require(request, REOPEN, assessment)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        view = selectors.self_assessment_view(cycle=cycle, council=council)
-        return render(
-            request,
-            "scorecard/selfassessment/detail.html",
-            {
-                "council": council,
-                "cycle": cycle,
-                "view": view,
-                "assessment": view.assessment,
-                "can_reopen": True,
-                "can_history": request.user.has_perm(HISTORY, assessment),
-                "reopen_form": form,
-                "past_cycles": [],
-            },
-            status=400,
-        )
+        return _detail_page(request, council, cycle, assessment, reopen_form=form, status=400)
     try:
         services.self_assessment_reopen(
             assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
@@ -294,6 +339,29 @@ def reopen(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
     messages.success(request, f"{council}'s self-assessment is reopened. {council} can change it again.")
+    return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
+
+
+@require_http_methods(["POST"])
+def reopen_request(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
+    """The council asks the coordinator to reopen its submitted self-assessment."""
+    council, cycle, assessment = _assessment_at(gss_code, slug)
+    _require(request, REQUEST_REOPEN, assessment)
+    form = ReopenRequestForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, council, cycle, assessment, request_form=form, status=400)
+    try:
+        services.self_assessment_reopen_request(
+            assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.NotEditable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "Your request is sent: the region's peer-challenge coordinator sees it and can reopen the "
+            "self-assessment.",
+        )
     return redirect("scorecard:selfassessment-detail", council.gss_code, cycle.slug)
 
 
