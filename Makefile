@@ -29,7 +29,7 @@ setup: venv assets bytecode
 # from source at every start of a command (~50 ms of `manage.py import_ascof`). Quick when up to date;
 # a stale file is ignored by Python (it checks the source's time and size).
 bytecode: venv
-	$(PY) -m compileall -q config councils scorecard peerchallenge manage.py
+	$(PY) -m compileall -q core config councils scorecard peerchallenge manage.py
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -90,9 +90,11 @@ serve: setup  ## Production-style: gunicorn + whitenoise (needs SECRET_KEY and A
 	  --max-requests $(WEB_MAX_REQUESTS) --max-requests-jitter 100 \
 	  --limit-request-line 8190 --access-logfile - --error-logfile -
 
-lint: setup
+lint: setup  ## ruff (complexity included), the import graph (no cycle, one-way layers) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PY) .ci/import_graph.py
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format .

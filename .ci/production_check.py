@@ -1,4 +1,4 @@
-"""Probe a running production server (`make serve`) over HTTP, as a browser would (issue 16).
+"""Probe a running production server (`make serve`) over HTTP, as a browser would.
 
 Usage: production_check.py BASE_URL USERNAME PASSWORD
 

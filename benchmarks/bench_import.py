@@ -10,10 +10,10 @@ The project's own database is never touched: SQLite runs in a temporary director
 database named after DATABASE_URL's with ``_bench`` appended, created afresh and dropped at the end.
 Production settings (DEBUG off), so no SQL is logged. Prints each time and its ratio to the median of
 three bare ``pandas.read_csv`` of the file, measured in the same run. As ``pandas`` is imported before
-``read_csv`` is timed, the import command's modules are loaded before the import is timed. Targets
-(issue 10): the first import at most 5x read_csv and 10 s; a re-import that changes nothing at most 3x.
+``read_csv`` is timed, the import command's modules are loaded before the import is timed. Targets:
+the first import at most 5x read_csv and 10 s; a re-import that changes nothing at most 3x.
 
-It then measures the same two things as commands, the way a user runs them and the way the issue's first
+It then measures the same two things as commands, the way a user runs them and the way the first
 figures were taken (read_csv at 0.8-1.0 s is a fresh ``python`` importing pandas and reading the file): the
 wall time of ``python -c "import pandas; pandas.read_csv(FILE)"`` (median of six) against
 ``python manage.py import_ascof FILE`` into a fresh, migrated database (one run), then again unchanged

@@ -1,4 +1,4 @@
-"""Benchmark: challenge packs (issue 14). Targets: one pack ≤ 1.5 s, the 14 packs of a summit ≤ 10 s.
+"""Benchmark: challenge packs. Targets: one pack ≤ 1.5 s, the 14 packs of a summit ≤ 10 s.
 
 Builds a throwaway SQLite database with the West Midlands demo data (14 councils, every ASCOF measure of
 each year, demo self-assessments and the demo summits), then times, with nothing cached:

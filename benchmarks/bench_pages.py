@@ -1,4 +1,4 @@
-"""Benchmark: server time of the main pages at national scale (issue 11).
+"""Benchmark: server time of the main pages at national scale.
 
 The synthetic national file (``make_national_file.py``: 152 councils, 9 regions, 7 years, every measure) is
 imported with the real import service into a kept benchmark database (``national_db.py``), then each page is
@@ -8,9 +8,9 @@ with production settings (DEBUG off). For every page, the median of ``--runs`` r
 - **new data**: the data version bumped before each, so the period statistics are computed afresh (the first
   view after an import);
 - **first view**: the page version bumped before each, so the page is rendered for the viewer (selectors,
-  permissions, template) while what depends only on the period's data is kept, as the issue's goal states it
-  (computed once per data version, then kept): another user's first view of the page;
-- **kept**: the usual case, the viewer's page served whole from the page cache (``scorecard/pagecache.py``);
+  permissions, template) while what depends only on the period's data is kept (computed once per data
+  version, then kept): another user's first view of the page;
+- **kept**: the usual case, the viewer's page served whole from the page cache (``core/pagecache.py``);
 
 with the query counts, and the ratio of the first-view median to the goal.
 
@@ -76,7 +76,7 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
 
-    from scorecard.cache import data_version_bump, page_version_bump
+    from core.cache import data_version_bump, page_version_bump
 
     summary = national_db.ensure_loaded()
     client = Client()

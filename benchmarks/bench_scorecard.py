@@ -45,22 +45,23 @@ def main() -> int:
     print(f"Built {counts} in {time.perf_counter() - started:.1f} s ({db_path})")
 
     from councils.models import Council, Region
-    from scorecard import selectors
+    from scorecard.measures.selectors import measure_values
     from scorecard.models import Measure
+    from scorecard.scorecards.selectors import council_scorecard, region_overview
 
     birmingham = Council.objects.select_related("region").get(gss_code="E08000025")
     region = Region.objects.get(gss_code="E12000005")
     measure = Measure.objects.get(key="ascof-2023-2c")
-    card = selectors.council_scorecard(council=birmingham)
+    card = council_scorecard(council=birmingham)
     print(
         f"Scorecard: {birmingham.name} {card.period}, {len(card.rows)} rows, "
         f"{sum(1 for r in card.rows if r.value is not None)} with values"
     )
 
     results = {
-        "council_scorecard": time_it(lambda: selectors.council_scorecard(council=birmingham), args.runs),
-        "region_overview": time_it(lambda: selectors.region_overview(region=region), args.runs),
-        "measure_values (England)": time_it(lambda: selectors.measure_values(measure=measure), args.runs),
+        "council_scorecard": time_it(lambda: council_scorecard(council=birmingham), args.runs),
+        "region_overview": time_it(lambda: region_overview(region=region), args.runs),
+        "measure_values (England)": time_it(lambda: measure_values(measure=measure), args.runs),
     }
     page = page_timer(birmingham.gss_code)
     if page is not None:

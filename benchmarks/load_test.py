@@ -1,4 +1,4 @@
-"""Load test: signed-in clients over the main pages on gunicorn + PostgreSQL + Redis (issue 11).
+"""Load test: signed-in clients over the main pages on gunicorn + PostgreSQL + Redis.
 
 Starts gunicorn on the loopback (``--port``, default 8110) with production settings against the benchmark
 database of ``national_db.py`` (the synthetic national file, imported), Django's Redis cache (``CACHE_URL``,

@@ -92,7 +92,7 @@ def ensure_loaded() -> str:
     if not Value.objects.exists():
         if not NATIONAL_FILE.exists():
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_national_file.py")], check=True)
-        from scorecard.imports import ascof_import
+        from scorecard.imports.ascof import ascof_import
 
         started = time.perf_counter()
         outcome = ascof_import(path=NATIONAL_FILE)

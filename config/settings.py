@@ -14,6 +14,7 @@ Everything that differs between a laptop and production comes from environment v
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -68,17 +69,18 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "councils",
     "scorecard",
     "peerchallenge",
-    "axes",  # sign-in throttling (issue 16): keep last, see PRODUCTION HARDENING below
+    "axes",  # sign-in throttling: keep last, see PRODUCTION HARDENING below
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
-    "config.middleware.HostileInputMiddleware",
-    "config.middleware.ApiJsonErrorsMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.HostileInputMiddleware",
+    "core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,10 +89,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "config.middleware.LoginRequiredEverywhereMiddleware",
-    "config.middleware.IdleTimeoutMiddleware",
-    "config.middleware.PrivateCacheMiddleware",
-    "config.middleware.DemoDataGuardMiddleware",
+    "core.middleware.LoginRequiredEverywhereMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
+    "core.middleware.DemoDataGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -132,7 +134,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # AUTH -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "councils.User"
 AUTHENTICATION_BACKENDS = [
-    "councils.backends.SignInThrottleBackend",  # django-axes: must come first (issue 16)
+    "councils.backends.SignInThrottleBackend",  # django-axes: must come first
     "rules.permissions.ObjectPermissionBackend",
     "councils.backends.DemoAwareModelBackend",
 ]
@@ -158,7 +160,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Built files (challenge packs, issue 14) go to the default storage; they are downloaded through views that
+# Built files (challenge packs) go to the default storage; they are downloaded through views that
 # check permissions, never served from MEDIA_URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
@@ -194,12 +196,12 @@ IMPORT_XLSX_MAX_SECONDS = float(os.environ.get("IMPORT_XLSX_MAX_SECONDS", "60"))
 # whose worker `make run` starts beside the web server (`manage.py db_worker`). TASKS_BACKEND=rq puts
 # the tasks on Redis (REDIS_URL) for deployments with several app servers (`manage.py rqworker <queue>`).
 TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
-# A task renews a lease in the cache while it runs (councils/leases.py): a task on another machine that has not
+# A task renews a lease in the cache while it runs (core/leases.py): a task on another machine that has not
 # renewed it for this long lost its worker (on this machine the worker's process is checked directly).
 TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "30"))
-# The release cached pages and cached reads are keyed by (config/release.py): a deploy serves nothing the
+# The release cached pages and cached reads are keyed by (core/release.py): a deploy serves nothing the
 # previous code rendered or shaped. Set RELEASE (e.g. the commit) to name it; empty: a hash of the source, computed
-# on first use (config.release.current_release).
+# on first use (core.release.current_release).
 RELEASE = os.environ.get("RELEASE", "").strip()
 # A summit's packs are built by this many processes side by side (WeasyPrint is CPU-bound Python): by
 # default the machine's CPUs, up to 4. Used by the background build and as `build_packs --workers`' default.
@@ -216,12 +218,13 @@ elif TASKS_BACKEND in ("database", "db", ""):
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}")
 
-# CACHE (issue 11) --------------------------------------------------------------------------------------
-# Reads that depend only on a period's data are cached per data version (scorecard/cache.py). With CACHE_URL
+# CACHE ------------------------------------------------------------------------------------------------
+# Reads that depend only on a period's data are cached per data version (core/cache.py). With CACHE_URL
 # (or REDIS_URL) set: Django's built-in Redis cache, shared by every app server and worker, so one import
 # invalidates them all. Embedded default: files under var/cache (CACHE_DIR), shared by the processes of one
 # machine. The tests use memory (config/test_settings.py).
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
@@ -233,7 +236,7 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     # Files, not this process's memory: `make run` and `make serve` run a task worker (imports) and `make
     # serve` several gunicorn workers beside each other, and a write in any of them must reach the others'
-    # data version (scorecard/cache.py). Each process still keeps its own copy of the latest reads.
+    # data version (core/cache.py). Each process still keeps its own copy of the latest reads.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -241,6 +244,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# Signed-in pages seen before are kept whole per viewer (core/pagecache.py); PAGE_CACHE=0 renders every view
+# (the load test's comparison in docs/PERFORMANCE.md).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # Sessions are read from the cache, written through to the database (a cache flush signs nobody out).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -262,7 +268,7 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself (see README, "Production").
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# PRODUCTION HARDENING (issue 16) ------------------------------------------------------------------------
+# PRODUCTION HARDENING --------------------------------------------------------------------------------
 # See docs/SECURITY.md. Middleware order and the axes backend are set in MIDDLEWARE and
 # AUTHENTICATION_BACKENDS above; everything else is here.
 
@@ -271,11 +277,11 @@ if os.environ.get("STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
 
 # Sessions: staff handle council data, so a session ends after SESSION_IDLE_TIMEOUT seconds without a
-# request (config.middleware.IdleTimeoutMiddleware) and when the browser closes.
+# request (core.middleware.IdleTimeoutMiddleware) and when the browser closes.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 # The stored session outlives the idle timeout (twice it), so the middleware, not the session's expiry, ends
 # an idle session and the sign-in page says why; a session cookie whose session has expired since is taken
-# for an idle one too (config.middleware). The cookie itself ends with the browser.
+# for an idle one too (core.middleware). The cookie itself ends with the browser.
 SESSION_COOKIE_AGE = 2 * SESSION_IDLE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -295,6 +301,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "councils.backends.client_ip_address"
+# No "AXES: BEGIN …" banner at every start of every command (commands print their own output only); failures,
+# lockouts and sign-ins are still logged.
+AXES_VERBOSE = False
 # Behind N reverse proxies that each append to X-Forwarded-For, set TRUSTED_PROXY_COUNT=N so the
 # client's address (not the proxy's) is throttled; leave 0 when gunicorn faces the clients.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -314,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in ("camera", "geolocation", "microphone", "payment", "usb", "accelerometer", "gyroscope")
 }

@@ -17,8 +17,9 @@ STORAGES = {
 }
 # Built packs go to a temporary folder, never into the checkout.
 import tempfile as _tempfile  # noqa: E402
+from pathlib import Path as _Path  # noqa: E402
 
-MEDIA_ROOT = os.path.join(_tempfile.gettempdir(), f"sli-test-media-{os.getpid()}")
+MEDIA_ROOT = _Path(_tempfile.gettempdir()) / f"sli-test-media-{os.getpid()}"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config.views import healthz, home
+from config.views import home
+from core.views import healthz
 from councils.forms import SignInForm
 
 admin.site.site_header = "SLI Scorecard administration"

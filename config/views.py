@@ -1,46 +1,59 @@
-import logging
+import datetime as dt
 
-from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from councils.models import Membership
+from councils.models import Council, Membership, Region
 from councils.rules import user_memberships
-from councils.views import home as councils_home
+from councils.selectors import home_council_for_user, home_region_for_user
 from peerchallenge.progress import coordinator_checklists
 from peerchallenge.selectors import home_summits_for_user, summit_changes_since
-from scorecard.home import Change, council_self_assessment, lead_home
-
-logger = logging.getLogger(__name__)
+from scorecard.home import Change, LeadHome, council_self_assessment, lead_home
 
 
 @require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
-    """The councils' home page plus what each role does next, from apps councils may not import: the
+    """A landing page that fits the user's roles and says what each does next: their council and region, the
     coordinator's summits as checklists of the cycle, the SLI lead's figures and returns, a DASS's
-    self-assessment, session, pack and questions."""
-    response = councils_home(request)
+    self-assessment, session, pack and questions. Project-level, as it gathers every app's panels."""
     user = request.user
     memberships = user_memberships(user)
     by_role = {role: [m for m in memberships if m.role == role] for role in Membership.Role}
-    context = response.context_data  # type: ignore[attr-defined]
-    context["home_summits"] = home_summits_for_user(user=user)
-    context["checklists"] = coordinator_checklists(
-        regions=[m.region for m in by_role[Membership.Role.COORDINATOR]]
-    )
-    context["lead_homes"] = [
-        _lead_home(m.region, user.previous_login) for m in by_role[Membership.Role.SLI_LEAD]
-    ]
-    councils = {m.council for m in memberships if m.role in Membership.COUNCIL_ROLES}
-    context["self_assessments"] = [
-        found for c in sorted(councils, key=lambda c: c.name) if (found := council_self_assessment(council=c))
-    ]
-    return response
+    region = home_region_for_user(user=user)
+    roles = {m.role for m in memberships}
+    councils = {m.council for m in memberships if m.role in Membership.COUNCIL_ROLES and m.council}
+    context = {
+        "memberships": memberships,
+        "council": home_council_for_user(user=user),
+        "region": region,
+        "is_regional": bool(roles & set(Membership.REGION_ROLES)),
+        "is_council": bool(roles & set(Membership.COUNCIL_ROLES)),
+        "is_admin": user.is_staff or user.is_superuser,
+        "region_councils": list(region.councils.exclude(status=Council.Status.FORMER).order_by("name"))
+        if region
+        else [],
+        "can_import": user.has_perm("councils.import_data"),
+        "home_summits": home_summits_for_user(user=user),
+        "checklists": coordinator_checklists(
+            regions=[m.region for m in by_role[Membership.Role.COORDINATOR] if m.region]
+        ),
+        "lead_homes": [
+            _lead_home(m.region, getattr(user, "previous_login", None))
+            for m in by_role[Membership.Role.SLI_LEAD]
+            if m.region
+        ],
+        "self_assessments": [
+            found
+            for c in sorted(councils, key=lambda c: c.name)
+            if (found := council_self_assessment(council=c))
+        ],
+    }
+    return render(request, "councils/home.html", context)
 
 
-def _lead_home(region, since):  # type: ignore[no-untyped-def]
+def _lead_home(region: Region, since: dt.datetime | None) -> LeadHome:
+    """The SLI lead's panel, with the region's summits' changes since ``since`` among its changes."""
     home = lead_home(region=region, since=since)
     if since is not None:
         for change in summit_changes_since(region=region, since=since):
@@ -50,30 +63,3 @@ def _lead_home(region, since):  # type: ignore[no-untyped-def]
             )
         home.changes.sort(key=lambda c: c.when, reverse=True)
     return home
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers; needs no login."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except DatabaseError:
-        logger.exception("Health check: database unavailable")
-        database = "unavailable"
-    checks = {"database": database}
-    if database == "ok" and not settings.DEMO_MODE:
-        # Outside demo mode, demo rows keep the service out of rotation (see DemoDataGuardMiddleware).
-        from scorecard.demo import demo_rows_present
-
-        try:
-            checks["demo_data"] = "present" if demo_rows_present() else "none"
-        except DatabaseError:
-            logger.exception("Health check: database unavailable")
-            checks["database"] = "unavailable"
-    healthy = checks["database"] == "ok" and checks.get("demo_data", "none") == "none"
-    status = "ok" if healthy else "error"
-    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)

@@ -35,7 +35,7 @@ class MembershipInline(admin.TabularInline):
 class SliUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_demo")
     list_filter = (*UserAdmin.list_filter, "is_demo")
-    fieldsets = (*UserAdmin.fieldsets, ("Demo", {"fields": ("is_demo",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Demo", {"fields": ("is_demo",)}))
     inlines = [MembershipInline]
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from councils.models import Council, Membership, NearestNeighbour, Region, User
@@ -57,7 +58,7 @@ def region_people(*, region: Region) -> list[Membership]:
     )
 
 
-def home_region_for_user(*, user: User) -> Region | None:
+def home_region_for_user(*, user: User | AnonymousUser) -> Region | None:
     """The region a user works in: their regional role's region, else their council's region."""
     for membership in user_memberships(user):
         if membership.region is not None:
@@ -68,7 +69,7 @@ def home_region_for_user(*, user: User) -> Region | None:
     return None
 
 
-def region_for_user(*, user: User, gss_code: str | None = None) -> Region | None:
+def region_for_user(*, user: User | AnonymousUser, gss_code: str | None = None) -> Region | None:
     """The region a page should show: ``gss_code`` if it names one, else the user's home region, else
     ``settings.DEFAULT_REGION``, else the first region by name."""
     if gss_code:
@@ -82,7 +83,7 @@ def region_for_user(*, user: User, gss_code: str | None = None) -> Region | None
     )
 
 
-def home_council_for_user(*, user: User) -> Council | None:
+def home_council_for_user(*, user: User | AnonymousUser) -> Council | None:
     for membership in user_memberships(user):
         if membership.council is not None:
             return membership.council

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from core.cache import rows_written
 from councils.models import Council, Membership, NearestNeighbour, Region, User
-from councils.signals import rows_written
 
 GSS_RE = re.compile(r"^E\d{8}$")
 COUNCIL_GSS_RE = re.compile(r"^E(06|08|09|10)\d{6}$")
@@ -116,38 +117,7 @@ def reference_data_load(
     cassr_seen: dict[str, str] = {}
     for line, row in council_rows:
         where = f"{councils_path.name}, row {line}"
-        if not COUNCIL_GSS_RE.match(row["gss_code"]):
-            problems.append(
-                f"{where}, column gss_code: {row['gss_code']!r} is not an English council GSS code"
-            )
-        if row["gss_code"] in seen:
-            problems.append(f"{where}, column gss_code: {row['gss_code']} appears twice")
-        seen.add(row["gss_code"])
-        if not row["name"]:
-            problems.append(f"{where}, column name: the council has no name")
-        if row["council_type"] not in Council.CouncilType.values:
-            problems.append(
-                f"{where}, column council_type: {row['council_type']!r} is not one of "
-                + ", ".join(Council.CouncilType.values)
-            )
-        if row["region_gss_code"] not in region_codes:
-            problems.append(f"{where}, column region_gss_code: unknown region {row['region_gss_code']!r}")
-        if row["cassr_code"] and not row["cassr_code"].isdigit():
-            problems.append(f"{where}, column cassr_code: {row['cassr_code']!r} is not a number")
-        elif row["cassr_code"] in cassr_seen:
-            problems.append(
-                f"{where}, column cassr_code: {row['cassr_code']} is also {cassr_seen[row['cassr_code']]}'s"
-            )
-        elif row["cassr_code"]:
-            cassr_seen[row["cassr_code"]] = row["gss_code"]
-        row["status"] = row.get("status") or Council.Status.CURRENT
-        if row["status"] not in Council.Status.values:
-            problems.append(f"{where}, column status: {row['status']!r} is not current or former")
-        successors = (row.get("replaced_by") or "").split()
-        for code in successors:
-            if code not in known_codes or code == row["gss_code"]:
-                problems.append(f"{where}, column replaced_by: {code!r} is not another council in the file")
-        row["successors"] = successors  # type: ignore[assignment]
+        problems += _council_row_problems(where, row, region_codes, known_codes, seen, cassr_seen)
     if problems:
         raise ImportFailed(problems)
 
@@ -171,28 +141,7 @@ def reference_data_load(
             }
             for _, row in council_rows
         }
-        # Slugs and CASSR codes are unique: a council a national import created may hold the slug or
-        # code another council of the file should have (two "Dorset"s). Free them first.
-        existing = {c.gss_code: c for c in council_model.objects.all()}
-        taken_slugs = {c.slug: code for code, c in existing.items() if code not in wanted}
-        taken_cassr = {
-            c.cassr_code: code for code, c in existing.items() if code not in wanted and c.cassr_code
-        }
-        for code, fields in wanted.items():
-            if fields["slug"] in taken_slugs:
-                fields["slug"] = f"{fields['slug']}-{code.lower()}"
-            if fields["cassr_code"] in taken_cassr:
-                result.warnings.append(
-                    f"CASSR code {fields['cassr_code']} is held by {taken_cassr[fields['cassr_code']]}; "
-                    f"{code} was loaded without it"
-                )
-                fields["cassr_code"] = None
-            council = existing.get(code)
-            if council is not None and (
-                council.slug != fields["slug"] or council.cassr_code != fields["cassr_code"]
-            ):
-                council.slug, council.cassr_code = f"tmp-{code.lower()}", None
-                council.save(update_fields=["slug", "cassr_code"])
+        _free_slugs_and_cassr_codes(council_model, wanted, result)
         councils = {}
         for _, row in council_rows:
             region = regions.get(row["region_gss_code"]) or region_model.objects.get(
@@ -216,6 +165,75 @@ def reference_data_load(
                         council_model.objects.filter(gss_code__in=sorted(wanted_successors))
                     )
     return result
+
+
+def _council_row_problems(
+    where: str,
+    row: dict[str, Any],
+    region_codes: set[str],
+    known_codes: set[str],
+    seen: set[str],
+    cassr_seen: dict[str, str],
+) -> list[str]:
+    """What is wrong with one row of the councils file (``seen`` and ``cassr_seen`` carry the rows before);
+    fills in the row's ``status`` and ``successors``."""
+    problems = []
+    if not COUNCIL_GSS_RE.match(row["gss_code"]):
+        problems.append(f"{where}, column gss_code: {row['gss_code']!r} is not an English council GSS code")
+    if row["gss_code"] in seen:
+        problems.append(f"{where}, column gss_code: {row['gss_code']} appears twice")
+    seen.add(row["gss_code"])
+    if not row["name"]:
+        problems.append(f"{where}, column name: the council has no name")
+    if row["council_type"] not in Council.CouncilType.values:
+        problems.append(
+            f"{where}, column council_type: {row['council_type']!r} is not one of "
+            + ", ".join(Council.CouncilType.values)
+        )
+    if row["region_gss_code"] not in region_codes:
+        problems.append(f"{where}, column region_gss_code: unknown region {row['region_gss_code']!r}")
+    if row["cassr_code"] and not row["cassr_code"].isdigit():
+        problems.append(f"{where}, column cassr_code: {row['cassr_code']!r} is not a number")
+    elif row["cassr_code"] in cassr_seen:
+        problems.append(
+            f"{where}, column cassr_code: {row['cassr_code']} is also {cassr_seen[row['cassr_code']]}'s"
+        )
+    elif row["cassr_code"]:
+        cassr_seen[row["cassr_code"]] = row["gss_code"]
+    row["status"] = row.get("status") or Council.Status.CURRENT
+    if row["status"] not in Council.Status.values:
+        problems.append(f"{where}, column status: {row['status']!r} is not current or former")
+    successors = (row.get("replaced_by") or "").split()
+    for code in successors:
+        if code not in known_codes or code == row["gss_code"]:
+            problems.append(f"{where}, column replaced_by: {code!r} is not another council in the file")
+    row["successors"] = successors
+    return problems
+
+
+def _free_slugs_and_cassr_codes(
+    council_model: Any, wanted: dict[str, dict[str, Any]], result: LoadResult
+) -> None:
+    """Slugs and CASSR codes are unique: a council a national import created may hold the slug or code
+    another council of the file should have (two "Dorset"s). Free them first."""
+    existing = {c.gss_code: c for c in council_model.objects.all()}
+    taken_slugs = {c.slug: code for code, c in existing.items() if code not in wanted}
+    taken_cassr = {c.cassr_code: code for code, c in existing.items() if code not in wanted and c.cassr_code}
+    for code, fields in wanted.items():
+        if fields["slug"] in taken_slugs:
+            fields["slug"] = f"{fields['slug']}-{code.lower()}"
+        if fields["cassr_code"] in taken_cassr:
+            result.warnings.append(
+                f"CASSR code {fields['cassr_code']} is held by {taken_cassr[fields['cassr_code']]}; "
+                f"{code} was loaded without it"
+            )
+            fields["cassr_code"] = None
+        council = existing.get(code)
+        if council is not None and (
+            council.slug != fields["slug"] or council.cassr_code != fields["cassr_code"]
+        ):
+            council.slug, council.cassr_code = f"tmp-{code.lower()}", None
+            council.save(update_fields=["slug", "cassr_code"])
 
 
 def _read_csv(path: Path, required: list[str], problems: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -349,7 +367,7 @@ def neighbours_write(*, groups: dict[str, list[str]]) -> NeighboursImportResult:
         result.neighbours += len(neighbour_codes)
         result.changes.append((code, before, neighbour_codes))
     if result.councils:
-        rows_written.send(sender=NearestNeighbour)  # bulk_create sends no model signal
+        rows_written(NearestNeighbour)  # bulk_create sends no model signal
     return result
 
 
@@ -358,14 +376,14 @@ def demo_neighbours_remove() -> int:
     compared only with a real group. Councils are left with no group until ``import_neighbours`` loads
     one (their pages say so). Returns the number of comparator rows removed.
 
-    One statement and one bump of the pages' versions (``rows_written``): the ORM's delete signalled each
+    One statement and one bump of the kept reads and pages (``rows_written``): the ORM's delete signalled each
     row, and each signal wrote a new page version to the cache."""
     table = connection.ops.quote_name(NearestNeighbour._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE is_demo = %s", [True])  # noqa: S608 (a model's table)
         deleted = cursor.rowcount
     if deleted:
-        rows_written.send(sender=NearestNeighbour)
+        rows_written(NearestNeighbour)
     return deleted
 
 
@@ -441,8 +459,6 @@ def demo_users_create(*, region_gss_code: str = "E12000005") -> list[tuple[DemoU
 def sign_in_times_update(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
     """At sign-in, keep the sign-in before this one (``previous_login``: what changed since the last visit)
     and stamp this one. Replaces Django's own ``update_last_login`` receiver, which would lose it."""
-    from django.utils import timezone
-
     user.previous_login = user.last_login
     user.last_login = timezone.now()
     user.save(update_fields=["previous_login", "last_login"])

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from councils.exports import SafeExportMixin
+from core.exports import SafeExportMixin
 from councils.models import Council
 
 

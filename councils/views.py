@@ -1,42 +1,16 @@
-from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.pagination import BoundedPaginator
 from councils import selectors
 from councils.filters import CouncilFilter
 from councils.mixins import RegionFromURLMixin
 from councils.models import Council, Membership, Region
-from councils.pagination import BoundedPaginator
-from councils.rules import user_memberships
 from councils.tables import CouncilTable
-
-
-@require_http_methods(["GET", "HEAD"])
-def home(request: HttpRequest) -> HttpResponse:
-    """A landing page that fits the user's roles (a TemplateResponse: config.views.home adds panels)."""
-    memberships = user_memberships(request.user)
-    council = selectors.home_council_for_user(user=request.user)
-    region = selectors.home_region_for_user(user=request.user)
-    roles = {m.role for m in memberships}
-    context = {
-        "memberships": memberships,
-        "council": council,
-        "region": region,
-        "is_regional": bool(roles & set(Membership.REGION_ROLES)),
-        "is_council": bool(roles & set(Membership.COUNCIL_ROLES)),
-        "is_admin": request.user.is_staff or request.user.is_superuser,
-        "region_councils": list(region.councils.exclude(status=Council.Status.FORMER).order_by("name"))
-        if region
-        else [],
-        "can_import": request.user.has_perm("councils.import_data"),
-    }
-    return TemplateResponse(request, "councils/home.html", context)
 
 
 class CouncilListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):

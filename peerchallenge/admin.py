@@ -40,7 +40,7 @@ class LessonLearntAdmin(admin.ModelAdmin):
     list_filter = ["region", "domain"]
 
 
-# Challenge packs and question sets (issue 14). Until the bank has its own page, a region's question bank is kept
+# Challenge packs and question sets. Until the bank has its own page, a region's question bank is kept
 # here (per self-assessment cycle and domain).
 @admin.register(QuestionBankItem)
 class QuestionBankItemAdmin(admin.ModelAdmin):

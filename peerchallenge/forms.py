@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from councils.models import Council, Region
@@ -11,6 +13,12 @@ INPUT = {"class": "govuk-input"}
 SHORT = {"class": "govuk-input govuk-input--width-4"}
 
 
+CSS_BY_WIDGET: dict[type[forms.Widget], str] = {
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+}
+
+
 class GovUKMixin:
     """GOV.UK classes on widgets and an error class on fields with errors."""
 
@@ -19,10 +27,7 @@ class GovUKMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 continue
-            css = {
-                forms.Select: "govuk-select",
-                forms.Textarea: "govuk-textarea",
-            }.get(type(widget), "govuk-input")
+            css = CSS_BY_WIDGET.get(type(widget), "govuk-input")
             if (css == "govuk-input" and name.endswith("minutes")) or name in ("lookback_years", "seed"):
                 css += " govuk-input--width-4"
             if self.errors.get(name):  # type: ignore[attr-defined]
@@ -76,12 +81,14 @@ class SummitForm(GovUKMixin, forms.ModelForm):
 
     def __init__(self, *args, regions, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["participants"].queryset = Council.objects.filter(region__in=regions).order_by("name")
-        self.fields["cycle"].queryset = SelfAssessmentCycle.objects.filter(region__in=regions).order_by(
-            "-closes_on"
-        )
-        self.fields["cycle"].empty_label = "No self-assessment cycle"
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        cast(forms.ModelChoiceField, self.fields["participants"]).queryset = Council.objects.filter(
+            region__in=regions
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["cycle"]).queryset = SelfAssessmentCycle.objects.filter(
+            region__in=regions
+        ).order_by("-closes_on")
+        cast(forms.ModelChoiceField, self.fields["cycle"]).empty_label = "No self-assessment cycle"
         self.fields["name"].required = False
         self.fields["name"].help_text = (
             "Leave blank for the region's name and the month, for example "
@@ -139,7 +146,8 @@ class SummitForm(GovUKMixin, forms.ModelForm):
         return date
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         region, councils = data.get("region"), data.get("participants")
         cycle = data.get("cycle")
         if region and cycle and cycle.region_id != region.pk:
@@ -189,12 +197,13 @@ class SwapForm(GovUKMixin, forms.Form):
 
     def __init__(self, *args, councils, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["first"].queryset = councils
-        self.fields["second"].queryset = councils
+        cast(forms.ModelChoiceField, self.fields["first"]).queryset = councils
+        cast(forms.ModelChoiceField, self.fields["second"]).queryset = councils
         self._style()
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("first") and data.get("first") == data.get("second"):
             self.add_error("second", "Choose a different council to swap with")
         return data
@@ -231,17 +240,18 @@ class LessonForm(GovUKMixin, forms.ModelForm):
 
     def __init__(self, *args, regions, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["region"].empty_label = None
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        cast(forms.ModelChoiceField, self.fields["region"]).empty_label = None
         councils = Council.objects.filter(region__in=regions).order_by("name")
-        self.fields["host"].queryset = councils
-        self.fields["challenger"].queryset = councils
-        self.fields["domain"].queryset = Domain.objects.all()
-        self.fields["domain"].empty_label = "Not one domain"
+        cast(forms.ModelChoiceField, self.fields["host"]).queryset = councils
+        cast(forms.ModelChoiceField, self.fields["challenger"]).queryset = councils
+        cast(forms.ModelChoiceField, self.fields["domain"]).queryset = Domain.objects.all()
+        cast(forms.ModelChoiceField, self.fields["domain"]).empty_label = "Not one domain"
         self._style()
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         region, host, challenger = data.get("region"), data.get("host"), data.get("challenger")
         if host and challenger and host == challenger:
             self.add_error("challenger", "A council cannot challenge itself")
@@ -259,6 +269,8 @@ class LessonFilterForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All years")] + [(y, str(y)) for y in years]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", "All years")] + [
+            (y, str(y)) for y in years
+        ]
         self.fields["domain"].widget.attrs["class"] = "govuk-select"
         self.fields["year"].widget.attrs["class"] = "govuk-select"

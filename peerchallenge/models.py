@@ -9,6 +9,20 @@ from django.db import models
 from django.urls import reverse
 
 from councils.models import Council, Region
+
+# Challenge packs and question sets, plenary themes, the work programme and follow-up live in their feature
+# packages; importing them here makes them models of this app (one app, one migration chain).
+from peerchallenge.packs.models import PackBuild, Question, QuestionBankItem, QuestionSet
+from peerchallenge.themes.models import (
+    Recommendation,
+    SessionFinding,
+    SummitLogger,
+    Theme,
+    ThemeChange,
+    WorkItem,
+    WorkItemUpdate,
+    WorkProgramme,
+)
 from scorecard.models import Domain
 
 
@@ -106,7 +120,7 @@ class Summit(models.Model):
 
     @cached_property
     def participating_council_ids(self) -> set[int]:
-        """Read by the permission rules (duck-typed: councils never imports this app)."""
+        """Read by the permission rules (peerchallenge/rules.py)."""
         return set(self.participants.values_list("pk", flat=True))
 
     @property
@@ -216,28 +230,6 @@ class LessonLearnt(models.Model):
     def __str__(self) -> str:
         return f"{self.host} challenged by {self.challenger} ({self.date})"
 
-
-# Challenge packs and question sets live in their feature package; importing them here makes them models
-# of this app (as scorecard/models.py does for self-assessments).
-from peerchallenge.packs.models import (  # noqa: E402
-    PackBuild,
-    Question,
-    QuestionBankItem,
-    QuestionSet,
-)
-
-# Plenary themes, work programme and follow-up (issue 15) live in their feature package; importing them here
-# makes them peerchallenge models.
-from peerchallenge.themes.models import (  # noqa: E402
-    Recommendation,
-    SessionFinding,
-    SummitLogger,
-    Theme,
-    ThemeChange,
-    WorkItem,
-    WorkItemUpdate,
-    WorkProgramme,
-)
 
 __all__ = [
     "AvoidPair",

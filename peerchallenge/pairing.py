@@ -243,13 +243,7 @@ class _Solver:
         self.budget = problem.node_budget
         self.rng = random.Random(problem.seed)
         # Partners of each council by weight, best first (ties by index for determinism).
-        self.partners = [
-            sorted(
-                (j for j in range(self.n) if j != i and (i, j) not in self.avoid),
-                key=lambda j, i=i: (-self.w[i][j], j),
-            )
-            for i in range(self.n)
-        ]
+        self.partners = [self._partners_by_weight(i) for i in range(self.n)]
         # Best share a council can get from any triad (weight / 3), used by the bound when triads remain.
         self.triad_share = [float("-inf")] * self.n
         if self.n_triads:
@@ -258,6 +252,13 @@ class _Solver:
                     share = (self.w[i][j] + self.w[j][k] + self.w[i][k]) / 3
                     for x in (i, j, k):
                         self.triad_share[x] = max(self.triad_share[x], share)
+
+    def _partners_by_weight(self, i: int) -> list[int]:
+        """Partners of council ``i`` by weight, best first (ties by index for determinism)."""
+        return sorted(
+            (j for j in range(self.n) if j != i and (i, j) not in self.avoid),
+            key=lambda j: (-self.w[i][j], j),
+        )
 
     def _options(self, i: int, is_free: Callable[[int], bool]) -> tuple[int, int]:
         """How freely council ``i`` can still be grouped: (free partners not met recently, all free partners)."""
@@ -476,10 +477,40 @@ class _Solver:
 
         return best
 
+    def free_bound(self, free: list[bool], triads_left: int) -> float:
+        """An upper bound on what the free councils can still add: each its best half-pair or triad share
+        (-inf when one of them can go nowhere)."""
+        total = 0.0
+        for i in range(self.n):
+            if not free[i]:
+                continue
+            share = float("-inf")
+            for j in self.partners[i]:
+                if free[j]:
+                    share = self.w[i][j] / 2
+                    break
+            if triads_left:
+                share = max(share, self.triad_share[i])
+            if share == float("-inf"):
+                return share
+            total += share
+        return total
+
+    def most_constrained(self, free: list[bool]) -> int | None:
+        """The free council with the fewest valid free partners (ties: lowest index), None when all are
+        placed: a council that can go almost nowhere is placed first, which finds valid groupings fast."""
+        first, fewest = None, None
+        for i in range(self.n):
+            if free[i]:
+                count = self._options(i, free.__getitem__)
+                if fewest is None or count < fewest:
+                    first, fewest = i, count
+        return first
+
     def exact(self, incumbent: list[list[int]] | None) -> tuple[list[list[int]] | None, bool, int]:
         limit = EXACT_LIMIT_TRIADS if self.n_triads > 1 else EXACT_LIMIT
         dp = self.subset_dp() if self.n <= limit else None
-        best = [incumbent] if incumbent is not None else [None]
+        best: list[list[list[int]] | None] = [incumbent]
         best_score = [self.total(incumbent) if incumbent is not None else None]
         nodes = [0]
         complete = [True]
@@ -488,21 +519,7 @@ class _Solver:
         def bound(triads_left: int) -> float:
             if dp is not None:
                 return dp(sum(0 if f else 1 << i for i, f in enumerate(free)), triads_left)
-            total = 0.0
-            for i in range(self.n):
-                if not free[i]:
-                    continue
-                share = float("-inf")
-                for j in self.partners[i]:
-                    if free[j]:
-                        share = self.w[i][j] / 2
-                        break
-                if triads_left:
-                    share = max(share, self.triad_share[i])
-                if share == float("-inf"):
-                    return share
-                total += share
-            return total
+            return self.free_bound(free, triads_left)
 
         def search(groups: list[list[int]], score: int, pairs_left: int, triads_left: int) -> None:
             if not complete[0]:
@@ -511,14 +528,7 @@ class _Solver:
             if nodes[0] > self.budget:
                 complete[0] = False
                 return
-            # Branch on the free council with the fewest valid free partners (ties: lowest index): a
-            # council that can go almost nowhere is placed first, which finds valid groupings fast.
-            first, fewest = None, None
-            for i in range(self.n):
-                if free[i]:
-                    count = self._options(i, free.__getitem__)
-                    if fewest is None or count < fewest:
-                        first, fewest = i, count
+            first = self.most_constrained(free)
             if first is None:
                 better = best_score[0] is None or score > best_score[0]
                 if better and self.signature(groups) not in self.exclude:

@@ -22,6 +22,8 @@ from django.utils import timezone
 from councils.models import Council, Region
 from peerchallenge.models import Summit
 from peerchallenge.packs.models import PackBuild, QuestionSet
+from peerchallenge.packs.selectors import summit_sessions
+from peerchallenge.selectors import summit_problems
 from peerchallenge.themes.models import SessionFinding, Theme, WorkItem
 from scorecard.selfassessment.models import SelfAssessmentCycle
 from scorecard.selfassessment.selectors import CycleReturns, cycle_returns, open_cycle_for_region
@@ -86,8 +88,6 @@ REOPEN_TITLES = {
 
 
 def _challengers_without_questions(summit: Summit) -> list[Council]:
-    from peerchallenge.packs.selectors import summit_sessions
-
     started = set(QuestionSet.objects.filter(summit=summit).values_list("challenger_id", "challenged_id"))
     return [
         s.challenger
@@ -197,8 +197,6 @@ def state_change_check(*, summit: Summit, to: str, on: dt.date | None = None) ->
         verb = "marked as held" if target == Summit.State.HELD else "closed"
         check.refusals.append(f"The summit is on {long_date(summit.date)}: it can be {verb} from that day.")
     if target == Summit.State.PUBLISHED and not reopening:
-        from peerchallenge.services import summit_problems
-
         check.refusals.extend(summit_problems(summit=summit))
     _changes_and_missing(check)
     return check
@@ -347,8 +345,6 @@ def _planning_steps(region: Region, summit: Summit | None) -> list[Step]:
     elif not groups:
         published = Step("published", "Published to participants", "waiting", "Once the councils are paired.")
     else:
-        from peerchallenge.services import summit_problems
-
         problems = summit_problems(summit=summit)
         if problems:
             published = Step(
@@ -597,7 +593,7 @@ def summits_in_progress(*, region: Region) -> list[Summit]:
 
 def coordinator_checklists(*, regions: list[Region], on: dt.date | None = None) -> list[Checklist]:
     """For each region: a checklist per summit in progress, or one for the next summit when none is."""
-    result = []
+    result: list[Checklist] = []
     for region in regions:
         summits = summits_in_progress(region=region)
         result.extend(summit_checklist(region=region, summit=s, on=on) for s in summits)

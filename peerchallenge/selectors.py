@@ -9,15 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from councils.models import Council, Membership, Region
 from councils.rules import is_admin, user_memberships
+from peerchallenge import pairing
 from peerchallenge import timetable as tt
-from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitGroup
+from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitChange, SummitGroup
+from peerchallenge.packs.models import QuestionSet
 from scorecard import scoring
 from scorecard.models import Domain
-from scorecard.selectors import region_overview
+from scorecard.scorecards.selectors import region_overview
 from scorecard.selfassessment.selectors import self_ratings_for_cycle
 
 LONDON = ZoneInfo("Europe/London")
@@ -48,6 +50,34 @@ def summit_groups(*, summit: Summit) -> list[SummitGroup]:
 
 def group_councils(group: SummitGroup) -> list[Council]:
     return [m.council for m in group.members.all()]
+
+
+def summit_problems(*, summit: Summit) -> list[str]:
+    """What stops the summit being published: grouping checks, hard constraints and room count."""
+    groups = summit_groups(summit=summit)
+    if not groups:
+        return ["The councils have not been paired yet."]
+    participants = list(summit.participants.all())
+    names = {c.gss_code: c.name for c in participants}
+    for g in groups:
+        for c in group_councils(g):
+            names.setdefault(c.gss_code, c.name)
+    avoid = [
+        (a.council_a.gss_code, a.council_b.gss_code)
+        for a in summit.avoid_pairs.select_related("council_a", "council_b")
+    ]
+    problems = pairing.check_grouping(
+        [[c.gss_code for c in group_councils(g)] for g in groups],
+        codes=[c.gss_code for c in participants],
+        avoid=avoid,
+        names=names,
+    )
+    rooms = summit.room_list
+    if len(rooms) < len(groups):
+        problems.append(
+            f"There are {len(groups)} groups but {len(rooms)} room{'s' if len(rooms) != 1 else ''}: add a room per group."
+        )
+    return problems
 
 
 def group_sessions(councils: list[Council]) -> list[tuple[Council, Council, Council | None]]:
@@ -105,7 +135,7 @@ def domain_scores(*, councils: Iterable[Council]) -> tuple[dict[str, dict[str, f
     by_region: dict[int, list[Council]] = defaultdict(list)
     regions: dict[int, Region] = {}
     for council in councils:
-        if council.region_id is not None:
+        if council.region_id is not None and council.region is not None:
             by_region[council.region_id].append(council)
             regions[council.region_id] = council.region
     scores: dict[str, dict[str, float]] = {}
@@ -131,43 +161,13 @@ def summit_self_ratings(*, summit: Summit) -> dict[str, dict[str, object]]:
 
     Keyed by domain name, as :func:`domain_scores` is, so the pairing can set the two side by side.
     """
-    if summit.cycle_id is None:
+    if summit.cycle_id is None or summit.cycle is None:
         return {}
     names = dict(Domain.objects.values_list("slug", "name"))
     return {
         code: {names.get(slug, slug): rating for slug, rating in ratings.items()}
         for code, ratings in self_ratings_for_cycle(cycle=summit.cycle).items()
     }
-
-
-def is_assigned_challenger(user: object, self_assessment: object) -> bool:
-    """Whether ``user`` is a DASS or delegate of a council that challenges ``self_assessment.council`` in a
-    published (or held, or closed) summit using ``self_assessment.cycle``.
-
-    Registered with ``councils.rules.register_challenger_check`` by this app's ``AppConfig.ready()``, so a
-    published pairing widens who may read a submitted self-assessment without scorecard importing this app.
-    """
-    if not getattr(user, "is_authenticated", False):
-        return False
-    council_ids = {
-        m.council_id for m in user_memberships(user) if m.role in Membership.COUNCIL_ROLES and m.council_id
-    }
-    cycle_id = getattr(self_assessment, "cycle_id", None)
-    target_id = getattr(self_assessment, "council_id", None)
-    if not council_ids or cycle_id is None or target_id is None:
-        return False
-    groups = SummitGroup.objects.filter(
-        summit__cycle_id=cycle_id,
-        summit__state__in=Summit.VISIBLE_TO_PARTICIPANTS,
-        members__council_id=target_id,
-    ).prefetch_related("members")
-    for group in groups:
-        order = [m.council_id for m in sorted(group.members.all(), key=lambda m: m.position)]
-        index = order.index(target_id)
-        challenger = order[index - 1]  # rotation: each member challenges the next, the last the first
-        if challenger in council_ids and challenger != target_id:
-            return True
-    return False
 
 
 @dataclass
@@ -224,10 +224,6 @@ def home_summits_for_user(*, user, today: dt.date | None = None) -> list[HomeSum
 
 def _attach_question_sets(entries: list[HomeSummit]) -> None:
     """Each entry's question sets: how many questions, how many marked top five (one query)."""
-    from django.db.models import Count
-
-    from peerchallenge.packs.models import QuestionSet
-
     if not entries:
         return
     found = {
@@ -242,10 +238,8 @@ def _attach_question_sets(entries: list[HomeSummit]) -> None:
             entry.question_sets.append((challenged, questions, top))
 
 
-def summit_changes_since(*, region: Region, since: dt.datetime):  # type: ignore[no-untyped-def]
+def summit_changes_since(*, region: Region, since: dt.datetime) -> list[SummitChange]:
     """The region's summits' changes of state after ``since``, newest first."""
-    from peerchallenge.models import SummitChange
-
     return list(
         SummitChange.objects.filter(summit__region=region, at__gt=since)
         .select_related("summit", "by")

@@ -5,20 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
+from core.cache import rows_written
 from councils.models import Council, Region
 from peerchallenge import pairing
 from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitChange, SummitGroup
+from peerchallenge.progress import state_change_check
 from peerchallenge.selectors import (
     domain_scores,
     group_councils,
     pair_history,
     summit_groups,
+    summit_problems,
     summit_self_ratings,
 )
-from scorecard.cache import page_version_bump
 from scorecard.models import Domain
 from scorecard.selfassessment.models import SelfAssessmentCycle
 
@@ -40,12 +43,17 @@ def pairing_problem_build(
     self_ratings: dict[str, dict[str, object]] | None = None,
     exclude: Sequence[frozenset[frozenset[str]]] = (),
 ) -> pairing.PairingProblem:
-    """A pairing problem with the scorecard's domain summaries for every code that is a known council.
+    """A pairing problem with the scorecard's domain summaries of the councils ``codes`` name.
 
-    Codes that are not in the database take part with no data. ``self_ratings`` (code → domain →
-    rating) are combined with the data when the self-assessment cycle provides them.
+    A code that is not a council's is refused by name (:class:`SummitError`). ``self_ratings`` (code →
+    domain → rating) are combined with the data when the self-assessment cycle provides them.
     """
     councils = list(Council.objects.filter(gss_code__in=list(codes)).select_related("region"))
+    unknown = sorted(set(codes) - {council.gss_code for council in councils})
+    if len(unknown) == 1:
+        raise SummitError(f"{unknown[0]} is not the GSS code of a council loaded here.")
+    if unknown:
+        raise SummitError(f"{', '.join(unknown)} are not the GSS codes of councils loaded here.")
     scores, _ = domain_scores(councils=councils)
     return pairing.PairingProblem(
         codes=list(codes),
@@ -105,7 +113,7 @@ def _save_groups(summit: Summit, groups: Sequence[Sequence[Council]], reasons: S
         GroupMember.objects.bulk_create(
             GroupMember(group=group, council=c, position=i) for i, c in enumerate(members, start=1)
         )
-    page_version_bump()  # bulk_create sends no signal; the pairing decides which self-ratings challengers see
+    rows_written(GroupMember)  # the pairing decides which self-ratings challengers see
 
 
 def _require_draft(summit: Summit) -> None:
@@ -139,34 +147,6 @@ def summit_pair(*, summit: Summit, another: bool = False) -> pairing.PairingResu
     return result
 
 
-def summit_problems(*, summit: Summit) -> list[str]:
-    """What stops the summit being published: grouping checks, hard constraints and room count."""
-    groups = summit_groups(summit=summit)
-    if not groups:
-        return ["The councils have not been paired yet."]
-    participants = list(summit.participants.all())
-    names = {c.gss_code: c.name for c in participants}
-    for g in groups:
-        for c in group_councils(g):
-            names.setdefault(c.gss_code, c.name)
-    avoid = [
-        (a.council_a.gss_code, a.council_b.gss_code)
-        for a in summit.avoid_pairs.select_related("council_a", "council_b")
-    ]
-    problems = pairing.check_grouping(
-        [[c.gss_code for c in group_councils(g)] for g in groups],
-        codes=[c.gss_code for c in participants],
-        avoid=avoid,
-        names=names,
-    )
-    rooms = summit.room_list
-    if len(rooms) < len(groups):
-        problems.append(
-            f"There are {len(groups)} groups but {len(rooms)} room{'s' if len(rooms) != 1 else ''}: add a room per group."
-        )
-    return problems
-
-
 @transaction.atomic
 def summit_swap(*, summit: Summit, first: Council, second: Council) -> None:
     """Swap two councils between groups (or within a group, which reverses who goes first).
@@ -185,7 +165,7 @@ def summit_swap(*, summit: Summit, first: Council, second: Council) -> None:
     GroupMember.objects.filter(pk=a.pk).update(position=0, group_id=b_group)
     GroupMember.objects.filter(pk=b.pk).update(group_id=a_group, position=a_pos)
     GroupMember.objects.filter(pk=a.pk).update(position=b_pos)
-    page_version_bump()  # set-based: no signal; the pairing decides which self-ratings challengers see
+    rows_written(GroupMember)  # the pairing decides which self-ratings challengers see
     broken = [p for p in summit_problems(summit=summit) if "never be paired" in p]
     if broken:
         transaction.set_rollback(True)
@@ -203,16 +183,14 @@ def summit_swap(*, summit: Summit, first: Council, second: Council) -> None:
 
 @transaction.atomic
 def summit_transition(
-    *, summit: Summit, to: str, by=None, reason: str = "", on: dt.date | None = None
-) -> SummitChange:  # type: ignore[no-untyped-def]
+    *, summit: Summit, to: str, by: Any = None, reason: str = "", on: dt.date | None = None
+) -> SummitChange:
     """Move the summit to state ``to`` and keep the change in its history.
 
     Refused (SummitError) when the state cannot follow the current one, when a summit would be marked as held
     or closed before its day, when it cannot be published yet, and when a reopening (a step back from held or
     closed) has no reason.
     """
-    from peerchallenge.progress import state_change_check
-
     check = state_change_check(summit=summit, to=to, on=on)
     if check.refusals:
         prefix = "Cannot publish: " if to == Summit.State.PUBLISHED and not check.is_reopening else ""

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from councils.text import text_clean
+from core.text import text_clean
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def build_timetable(
 
 
 def _cell(text: str) -> str:
-    """Never let a spreadsheet read a cell as a formula; nothing a file cannot hold (``councils.text``)."""
+    """Never let a spreadsheet read a cell as a formula; nothing a file cannot hold (``core.text``)."""
     text = text_clean(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -165,7 +165,7 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 def _escape(text: str) -> str:
     """TEXT per RFC 5545 3.3.11: backslash, semicolon and comma escaped, every line break as ``\\n``, and no
-    control character (the rule's CONTROL excludes them; ``councils.text`` removes them, tab kept)."""
+    control character (the rule's CONTROL excludes them; ``core.text`` removes them, tab kept)."""
     text = text_clean(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return _LINE_BREAK.sub("\\\\n", text)
 
@@ -174,7 +174,8 @@ def _fold(line: str) -> str:
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for ch in line:
         b = ch.encode("utf-8")
         if len(current) + len(b) > (75 if not parts else 74):

@@ -1,6 +1,7 @@
-"""Thin views over the peerchallenge selectors and services. Permissions come from councils/rules.py."""
+"""Thin views over the peerchallenge selectors and services. Permissions come from peerchallenge/rules.py."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -82,27 +83,26 @@ def summit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "peerchallenge/summit_form.html", {"form": form, "summit": summit})
 
 
-def _detail(
+def _detail(  # type: ignore[no-untyped-def]
     request: HttpRequest, summit: Summit, *, swap_form=None, avoid_form=None, status: int = 200
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+) -> HttpResponse:
     groups = selectors.summit_groups(summit=summit)
     can_edit = request.user.has_perm("peerchallenge.change_summit", summit)
     participants = summit.participants.order_by("name")
-    context = {
+    transitions = [Summit.State(s) for s in Summit.TRANSITIONS[Summit.State(summit.state)]]
+    context: dict[str, Any] = {
         "summit": summit,
         "groups": [
             (g, cs, selectors.group_sessions(cs)) for g in groups for cs in [selectors.group_councils(g)]
         ],
         "participants": list(participants),
         "can_edit": can_edit,
-        "transitions": [Summit.State(s) for s in Summit.TRANSITIONS[Summit.State(summit.state)]],
+        "transitions": transitions,
     }
     if can_edit:
         context["checklist"] = progress.summit_checklist(region=summit.region, summit=summit)
         context["changes"] = list(summit.changes.select_related("by"))
-        context["reopen_to"] = next(
-            (s for s in context["transitions"] if Summit.is_reopening(summit.state, s)), None
-        )
+        context["reopen_to"] = next((s for s in transitions if Summit.is_reopening(summit.state, s)), None)
         context["avoid_pairs"] = list(summit.avoid_pairs.select_related("council_a", "council_b"))
         context["problems"] = services.summit_problems(summit=summit) if groups else []
         context["swap_form"] = swap_form or SwapForm(councils=participants)
@@ -204,7 +204,7 @@ def summit_state(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(summit)
 
 
-_STATE_MESSAGES = {
+_STATE_MESSAGES: dict[str, str] = {
     Summit.State.PUBLISHED: "The summit is published: each council's DASS and delegates now see their session "
     "and their pack. Build the packs next.",
     Summit.State.DRAFT: "The summit is back in draft: DASSs no longer see it.",

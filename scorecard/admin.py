@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from scorecard.cache import data_version_bump
+from core.cache import rows_written
 from scorecard.models import Area, Domain, ImportRecord, Measure, Period, Value
 
 
@@ -66,15 +66,15 @@ class ValueAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
 
-    # A deleted figure must leave the pages at once: values have no delete signal (imports and demo data
-    # delete in bulk and bump the data version themselves), so the admin's deletes bump it too.
+    # A deleted figure must leave the pages at once: values have no delete signal (they are deleted in bulk,
+    # scorecard.apps), so the admin's deletes say so as every bulk writer does.
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
-        data_version_bump()
+        rows_written(Value)
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         super().delete_queryset(request, queryset)
-        data_version_bump()
+        rows_written(Value)
 
 
 @admin.register(ImportRecord)

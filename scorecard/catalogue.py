@@ -26,7 +26,8 @@ def framework_for_start_year(start_year: int) -> str:
 
 
 def measure_key(framework: str, code: str) -> str:
-    prefix = {Framework.ASCOF_2014: "ascof-2014", Framework.ASCOF_2023: "ascof-2023"}.get(framework, "local")
+    prefixes: dict[str, str] = {Framework.ASCOF_2014: "ascof-2014", Framework.ASCOF_2023: "ascof-2023"}
+    prefix = prefixes.get(framework, "local")
     return f"{prefix}-{code.lower()}"
 
 

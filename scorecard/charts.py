@@ -12,6 +12,7 @@ the table, so nothing is told by colour alone.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import plotly.graph_objects as go
 from django.http import HttpResponse
@@ -19,8 +20,10 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from councils.exports import export_response
+from core.exports import export_response
 from scorecard.periods import period_label, period_start_year
+
+T = TypeVar("T")
 
 # GOV.UK Design System colours.
 BLUE = "#1d70b8"
@@ -316,10 +319,10 @@ def trend_chart(
             else:
                 color, dash, marker = COMPARATOR_STYLES[comparator_index % len(COMPARATOR_STYLES)]
                 comparator_index += 1
-            width = 3
+            width = 3.0
             role = "comparator"
         elif line.highlight:
-            color, marker, width, dash = DARK_BLUE, "circle", 4, "solid"
+            color, marker, width, dash = DARK_BLUE, "circle", 4.0, "solid"
             role = "focus"
         elif focused:
             color, marker, width, dash = MUTED_LINE, "circle", 1.5, "solid"
@@ -399,17 +402,18 @@ def _trend_years(
     years = [period_start_year(label) for label in periods]
     end = period_start_year(end_period) if end_period else None
     keep = [i for i, year in enumerate(years) if end is None or year is None or year <= end]
-    if all(years[i] is not None for i in keep) and keep:
-        first, last = years[keep[0]], years[keep[-1]]
+    known = [year for i in keep if (year := years[i]) is not None]
+    if keep and len(known) == len(keep):
+        first, last = known[0], known[-1]
         index_of = {years[i]: i for i in keep}
-        full = list(range(first, last + 1))  # type: ignore[arg-type]
+        full = list(range(first, last + 1))
         labels = [periods[index_of[y]] if y in index_of else period_label(y) for y in full]
         picks: list[int | None] = [index_of.get(y) for y in full]
     else:
         labels = [periods[i] for i in keep]
         picks = list(keep)
 
-    def take(values: Sequence, blank: object) -> list:  # type: ignore[type-arg]
+    def take(values: Sequence[T], blank: T) -> list[T]:
         return [blank if i is None or i >= len(values) else values[i] for i in picks]
 
     lines = [

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
-from councils.models import Council, NearestNeighbour, Region
+from core.cache import rows_written
+from core.demo import demo_models
+from councils.models import Council, NearestNeighbour, Region, User
 from scorecard.areas import area_for_council, area_for_england, area_for_region
-from scorecard.cache import data_version_bump
 from scorecard.catalogue import demo_ranges, framework_for_start_year
 from scorecard.models import ImportRecord, Measure, Period, Value
 from scorecard.periods import period_get_or_create
@@ -121,7 +123,7 @@ def demo_values_seed(*, region_gss_code: str = "E12000005") -> DemoSeedSummary:
             return summary
         summary.neighbour_groups_created = demo_neighbours_seed(councils=councils)
         _seed_values(region=region, councils=councils, summary=summary)
-        data_version_bump()
+        rows_written(Value, NearestNeighbour)
     return summary
 
 
@@ -245,43 +247,6 @@ def demo_neighbours_seed(*, councils: list[Council]) -> int:
     return made
 
 
-# PRODUCTION SAFETY (issue 16) -------------------------------------------------------------------------
-# With DEMO_MODE off the service refuses to serve pages while demo figures exist
-# (config.middleware.DemoDataGuardMiddleware); `manage.py remove_demo_data` deletes them.
-
-
-def _other_demo_models() -> list:  # type: ignore[type-arg]
-    """Every other model with an ``is_demo`` flag (self-assessments, summits, lessons, …), found through the
-    app registry so this module never imports the apps that build on it."""
-    from django.apps import apps
-
-    from councils.models import User
-
-    skip = {Value, NearestNeighbour, User}
-    return [
-        model
-        for model in apps.get_models()
-        if model not in skip
-        and any(f.name == "is_demo" for f in model._meta.concrete_fields)
-        and not model._meta.label.lower().startswith(("scorecard.historical", "councils.historical"))
-        and not model.__name__.startswith("Historical")
-    ]
-
-
-def demo_rows_present() -> bool:
-    """True when the database holds synthetic demo rows: values, nearest neighbours, or any other row flagged
-    ``is_demo`` (demo self-assessments, summits, lessons learnt).
-
-    Demo users do not count: they cannot sign in outside demo mode (councils.backends), and
-    ``remove_demo_data`` deletes them with the figures.
-    """
-    return (
-        Value.objects.filter(is_demo=True).exists()
-        or NearestNeighbour.objects.filter(is_demo=True).exists()
-        or any(model._base_manager.filter(is_demo=True).exists() for model in _other_demo_models())
-    )
-
-
 @dataclass
 class DemoRemovalSummary:
     values: int = 0
@@ -297,14 +262,10 @@ def demo_data_remove() -> DemoRemovalSummary:
 
     Real rows are never touched: a row is real when ``is_demo`` is false, whatever its import.
     """
-    from django.db.models import ProtectedError
-
-    from councils.models import User
-
     summary = DemoRemovalSummary()
     with transaction.atomic():
         # Dependants before what they protect (e.g. a summit before the self-assessment cycle it uses).
-        pending = _other_demo_models()
+        pending = [model for model in demo_models() if model not in (Value, NearestNeighbour)]
         while pending:
             blocked = []
             for model in pending:
@@ -323,5 +284,5 @@ def demo_data_remove() -> DemoRemovalSummary:
         records = ImportRecord.objects.filter(kind=ImportRecord.Kind.DEMO).exclude(values__is_demo=False)
         summary.import_records = records.count()
         records.delete()
-        data_version_bump()
+        rows_written(Value, NearestNeighbour)
     return summary

@@ -91,7 +91,7 @@ def _self_assessment_changes(region: Region, since: dt.datetime) -> list[Change]
             changes.append(Change(a.submitted_at, f"{a.council} submitted its self-assessment", url))
         if a.reopened_at and a.reopened_at > since:
             changes.append(Change(a.reopened_at, f"{a.council}'s self-assessment was reopened", url))
-        if a.has_reopen_request and a.reopen_requested_at > since:
+        if a.has_reopen_request and a.reopen_requested_at and a.reopen_requested_at > since:
             changes.append(
                 Change(a.reopen_requested_at, f"{a.council} asks for its self-assessment to be reopened", url)
             )
@@ -138,10 +138,11 @@ class CouncilSelfAssessment:
 
 def council_self_assessment(*, council: Council) -> CouncilSelfAssessment | None:
     """The council's self-assessment in its region's open cycle (else the latest cycle), or None."""
-    if council.region_id is None:
+    region = council.region
+    if region is None:
         return None
-    cycle = open_cycle_for_region(region=council.region) or (
-        SelfAssessmentCycle.objects.filter(region_id=council.region_id).order_by("-closes_on", "-pk").first()
+    cycle = open_cycle_for_region(region=region) or (
+        SelfAssessmentCycle.objects.filter(region=region).order_by("-closes_on", "-pk").first()
     )
     if cycle is None:
         return None

@@ -8,6 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Region
 
+# Self-assessment models live in their feature package; importing them here makes them scorecard models. They
+# name this module's models by label ("scorecard.Domain"), so that package never imports this module.
+from scorecard.selfassessment.models import DomainAssessment, Rating, SelfAssessment, SelfAssessmentCycle
+
 
 class Domain(models.Model):
     """A balanced-scorecard domain (the six West Midlands self-assessment / TEASC risk domains).
@@ -210,7 +214,7 @@ class ImportRecord(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="The first problems found")
     summary = models.JSONField(default=dict, blank=True)
-    # The preview → confirm state of an upload (issue 10). An upload is checked by a background task
+    # The preview → confirm state of an upload. An upload is checked by a background task
     # (a PENDING record becomes PREVIEWED or FAILED); confirming it runs a second task that applies the
     # checked plan and writes an APPLIED record whose ``preview_of`` is the preview.
     task_state = models.CharField(max_length=8, choices=TaskState.choices, blank=True, default="")
@@ -301,14 +305,6 @@ class Value(models.Model):
     def __str__(self) -> str:
         return f"{self.measure.code} {self.period} {self.area}: {self.value}"
 
-
-# Self-assessment models live in their feature package; importing them here makes them scorecard models.
-from scorecard.selfassessment.models import (  # noqa: E402
-    DomainAssessment,
-    Rating,
-    SelfAssessment,
-    SelfAssessmentCycle,
-)
 
 __all__ = [
     "Area",

@@ -156,15 +156,6 @@ def quartile_values(values: Mapping[K, Number | None], *, polarity: str | None) 
     }
 
 
-def quartile_in_group(
-    value: Number | None, group: Iterable[Number | None], *, polarity: str | None
-) -> int | None:
-    if not has_polarity(polarity):
-        return None
-    rank = rank_in_group(value, group, polarity=polarity)
-    return quartile_from_rank(rank.rank, rank.rank_of)
-
-
 class RAG(StrEnum):
     GREEN = "green"
     AMBER = "amber"
@@ -489,7 +480,7 @@ def format_short(value: Number | None, *, unit: str, decimal_places: int | None 
     if unit in (PERCENT, CURRENCY):
         return format_value(value, unit=unit, decimal_places=decimal_places)
     places = DEFAULT_DECIMAL_PLACES.get(unit, 1) if decimal_places is None else decimal_places
-    return format_number(value, decimal_places=places)
+    return format_number(value, decimal_places=places)  # type: ignore[arg-type]  # not None: checked above
 
 
 # --- View against data (self-assessment) ------------------------------------------------------------

@@ -18,7 +18,7 @@ def _fresh_cache():
     """The test database is rolled back after every test; the cache (data-version reads) is emptied too."""
     from django.core.cache import cache
 
-    from scorecard.cache import local_clear
+    from core.cache import local_clear
 
     cache.clear()
     local_clear()
@@ -112,7 +112,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def page(page):
-    """pytest-playwright's page, failing the test on any Content-Security-Policy violation (issue 16)."""
+    """pytest-playwright's page, failing the test on any Content-Security-Policy violation."""
     from tests.browser import csp_violations_in_page, watch_csp
 
     violations = watch_csp(page)

@@ -12,7 +12,7 @@ from docx import Document
 from councils.models import Council, Region
 from peerchallenge.models import Summit
 from peerchallenge.services import summit_pair, summit_transition
-from scorecard import selectors as sc
+from scorecard.scorecards.selectors import CouncilScorecard
 
 WEST_MIDLANDS = "E12000005"
 BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL = "E08000025", "E08000026", "E08000027", "E08000028"
@@ -88,7 +88,7 @@ def measure_line(text: str, code: str) -> str:
     raise AssertionError(f"no row for {code} in section 3")
 
 
-def assert_pack_matches_scorecard(text: str, card: sc.CouncilScorecard) -> int:
+def assert_pack_matches_scorecard(text: str, card: CouncilScorecard) -> int:
     """Every measure's value, rank and RAG in the pack equal the selector's; returns how many rows."""
     count = 0
     for row in card.rows:

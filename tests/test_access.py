@@ -186,7 +186,6 @@ def test_permission_rules(
 ):
     from councils import rules as r
 
-    assert r.is_dass_of(dass, birmingham) and not r.is_dass_of(delegate, birmingham)
     assert r.is_council_member_of(delegate, birmingham) and not r.is_council_member_of(other_dass, birmingham)
     assert r.is_regional_member_of(sli_lead, birmingham) and r.is_regional_member_of(
         coordinator, west_midlands

@@ -1,4 +1,4 @@
-"""Backup and restore across engines (issue 16): SQLite → PostgreSQL → SQLite, nothing lost or changed.
+"""Backup and restore across engines: SQLite → PostgreSQL → SQLite, nothing lost or changed.
 
 Runs the real commands in subprocesses against scratch databases (an SQLite file and a PostgreSQL
 database created for the test on 127.0.0.1:5432, or RESTORE_POSTGRES_URL), whichever engine the suite

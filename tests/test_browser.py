@@ -88,7 +88,7 @@ def test_upload_preview_confirm_journey_with_the_real_ascof_file(
 ):
     """An admin loads the real published extract through the web and sees its figures on the scorecard.
 
-    National ASCOF data is loaded by admins only (issue 16, docs/SECURITY.md)."""
+    National ASCOF data is loaded by admins only (docs/SECURITY.md)."""
     import csv
     from decimal import Decimal
 

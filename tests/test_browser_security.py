@@ -1,4 +1,4 @@
-"""Browser checks for issue 16: the lockout page, and that a CSP violation fails a browser test."""
+"""Browser checks for sign-in security: the lockout page, and that a CSP violation fails a browser test."""
 
 import pytest
 

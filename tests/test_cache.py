@@ -1,5 +1,5 @@
-"""Issue 11: a council's page does work in proportion to its own measures, what depends only on a period's data
-is computed once per data version (scorecard/cache.py), and every write that changes a page makes it read afresh."""
+"""A council's page does work in proportion to its own measures, what depends only on a period's data
+is computed once per data version (core/cache.py), and every write that changes a page makes it read afresh."""
 
 import json
 from decimal import Decimal
@@ -8,17 +8,19 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from core.cache import data_version, data_version_bump
 from councils.models import Council, NearestNeighbour, Region
 from councils.services import neighbours_import
-from scorecard import selectors
+from scorecard import figures as selectors_base
 from scorecard.areas import area_for_council
-from scorecard.cache import data_version, data_version_bump
 from scorecard.catalogue import framework_for_start_year
 from scorecard.demo import demo_data_remove, demo_values_seed
-from scorecard.imports import ascof_import
+from scorecard.figures import GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
+from scorecard.imports.ascof import ascof_import
+from scorecard.measures.selectors import measure_values
 from scorecard.models import Area, Measure, Period, Value
 from scorecard.periods import period_get_or_create
-from scorecard.selectors import base as selectors_base
+from scorecard.scorecards.selectors import council_scorecard, councils_comparison, region_overview
 from tests import selfassessment_helpers as sa
 
 pytestmark = pytest.mark.django_db
@@ -106,11 +108,11 @@ def test_a_council_page_reads_only_its_own_values_once_the_period_is_computed(mo
     real = selectors_base.period_values
     monkeypatch.setattr(selectors_base, "period_values", lambda **kw: calls.append(kw) or real(**kw))
 
-    first = selectors.council_scorecard(council=birmingham)
+    first = council_scorecard(council=birmingham)
     assert len(calls) == 1  # every council's values of the period, read once
 
     with CaptureQueriesContext(connection) as context:
-        again = selectors.council_scorecard(council=birmingham)
+        again = council_scorecard(council=birmingham)
     assert len(calls) == 1  # the cache hit: no read of every council's values
     value_reads = [q["sql"] for q in context.captured_queries if '"scorecard_value"' in q["sql"]]
     assert len(value_reads) == 1  # the council's own values only: as many rows as it has figures
@@ -120,13 +122,13 @@ def test_a_council_page_reads_only_its_own_values_once_the_period_is_computed(mo
     ]
 
     other = Council.objects.get(gss_code="E08000026")
-    selectors.council_scorecard(council=other)
-    selectors.region_overview(region=birmingham.region)
-    selectors.councils_comparison(councils=[birmingham, other])
+    council_scorecard(council=other)
+    region_overview(region=birmingham.region)
+    councils_comparison(councils=[birmingham, other])
     assert len(calls) == 1  # one computation serves every council, the region and compare pages
 
     data_version_bump()
-    selectors.council_scorecard(council=birmingham)
+    council_scorecard(council=birmingham)
     assert len(calls) == 2  # a new data version: computed afresh
 
 
@@ -218,8 +220,8 @@ def test_a_measure_change_shows_at_once(client_for):
 
     def ranks() -> tuple[int | None, int | None]:
         """The scorecard's rank (cached period read) and the measure read's (uncached) for Birmingham."""
-        row = next(r for r in selectors.council_scorecard(council=birmingham).rows if r.key == measure.key)
-        values = selectors.measure_values(measure=measure, region=birmingham.region)
+        row = next(r for r in council_scorecard(council=birmingham).rows if r.key == measure.key)
+        values = measure_values(measure=measure, region=birmingham.region)
         return row.rank, next(r.rank for r in values.rows if r.council == birmingham)
 
     client.get(PAGE)
@@ -236,15 +238,15 @@ def test_neighbour_import_shows_at_once(client_for, tmp_path):
     _values(west_midlands, [2023])
     client = client_for("dass")
     assert 'id="no-comparator-group"' in client.get(PAGE).content.decode()
-    before = selectors.council_scorecard(council=Council.objects.get(gss_code=BIRMINGHAM))
-    assert before.neighbour_group == selectors.GROUP_NONE
+    before = council_scorecard(council=Council.objects.get(gss_code=BIRMINGHAM))
+    assert before.neighbour_group == GROUP_NONE
     path = tmp_path / "neighbours.json"
     path.write_text(json.dumps({BIRMINGHAM: [c.gss_code for c in west_midlands if c.gss_code != BIRMINGHAM]}))
     neighbours_import(path=path)
     assert NearestNeighbour.objects.filter(council__gss_code=BIRMINGHAM).count() == 13
-    after = selectors.council_scorecard(council=Council.objects.get(gss_code=BIRMINGHAM))
-    assert after.neighbour_group == selectors.GROUP_REAL
-    assert all(r.comparators[selectors.NEAREST_NEIGHBOURS].count == 13 for r in after.rows)
+    after = council_scorecard(council=Council.objects.get(gss_code=BIRMINGHAM))
+    assert after.neighbour_group == GROUP_REAL
+    assert all(r.comparators[NEAREST_NEIGHBOURS].count == 13 for r in after.rows)
     assert 'id="no-comparator-group"' not in client.get(PAGE).content.decode()
 
 
@@ -281,7 +283,7 @@ def test_an_applied_import_analyses_the_tables(tmp_path, monkeypatch):
 def test_a_bump_by_another_process_is_seen_by_the_next_request(client_for):
     from django.core.cache import cache
 
-    from scorecard.cache import VERSION_KEY
+    from core.cache import VERSION_KEY
 
     client = client_for("dass")
     client.get(PAGE)
@@ -308,7 +310,7 @@ def test_the_embedded_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
     )
     script = (
         "import django; django.setup()\n"
-        "from scorecard import cache\n"
+        "from core import cache\n"
         "if {bump}: cache.data_version_bump()\n"
         "print(cache.data_version())\n"
     )

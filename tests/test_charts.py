@@ -149,7 +149,7 @@ def test_sparkline_ends_at_the_year_shown_and_breaks_at_a_gap():
 
 
 def test_no_template_has_a_multi_line_hash_comment():
-    """Django's {# #} is one line only: a multi-line one prints as text (issue 9)."""
+    """Django's {# #} is one line only: a multi-line one prints as text."""
     offenders = []
     for path in Path(settings.BASE_DIR, "templates").rglob("*.html"):
         for number, line in enumerate(path.read_text().splitlines(), 1):

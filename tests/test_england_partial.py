@@ -9,7 +9,7 @@ from pathlib import Path
 
 from councils.models import Council
 from scorecard.demo import demo_values_seed
-from scorecard.imports import ascof_import
+from scorecard.imports.ascof import ascof_import
 from scorecard.models import Measure, Value
 
 REAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ascof_2018-19_to_2019-20.csv"

@@ -1,4 +1,4 @@
-"""Fuzz: every page × every query parameter (and every path parameter) × hostile values (issue 16).
+"""Fuzz: every page × every query parameter (and every path parameter) × hostile values.
 
 No input may take the service down: a NUL byte or another control character is a 400 before any
 database sees it (PostgreSQL refuses NUL in a string literal), and nothing else is ever a 500. The
@@ -87,7 +87,7 @@ def _samples(route: str, data: dict) -> dict[str, str]:
         "avoid_pk": str(data["avoid"].pk),
         "build_pk": str(data["pack_build"].pk),
         "slug": data["cycle"].slug,
-        # Issue 15: themes, loggers, recommendations and the work programme.
+        # Themes, loggers, recommendations and the work programme.
         "theme_pk": str(data["theme"].pk),
         "user_pk": str(data["user"].pk),
         "rec_pk": str(data["recommendation"].pk),
@@ -95,7 +95,7 @@ def _samples(route: str, data: dict) -> dict[str, str]:
         "item_pk": str(data["item"].pk),
         "fmt": "csv",
         "to": "held",
-        # Issue 14: a pack outside a summit, for the cycle's period.
+        # A pack outside a summit, for the cycle's period.
         "period": data["cycle"].period.label,
     }
 
@@ -155,7 +155,7 @@ def data(db):
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
     dudley, sandwell = (Council.objects.get(gss_code=code) for code in ("E08000027", "E08000028"))
     avoid = AvoidPair.objects.create(summit=summit, council_a=dudley, council_b=sandwell)
-    pack_build = PackBuild.objects.create(summit=summit)  # a pack build still waiting (issue 14)
+    pack_build = PackBuild.objects.create(summit=summit)  # a pack build still waiting
     theme = theme_create(
         summit=summit, data=ThemeInput(title="Fuzz theme", councils=[birmingham]), by=None
     ).theme

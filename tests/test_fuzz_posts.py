@@ -22,8 +22,8 @@ from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
+from core.text import has_unwritable
 from councils.models import Council, Region
-from councils.text import has_unwritable
 from peerchallenge.models import Summit
 from peerchallenge.services import summit_pair, summit_transition
 from tests.test_fuzz import _fill, _pages, _samples, data  # noqa: F401 (the objects every page shows)

@@ -1,7 +1,7 @@
 """Hostile text: one rule at the edge, and documents that never fail on what was stored before it.
 
 Control characters (U+0000–U+001F but tab and line breaks) and lone surrogates are removed from every posted
-form and JSON body (``councils.text``, ``config.middleware.HostileInputMiddleware``); every CSV, XLSX, Word and
+form and JSON body (``core.text``, ``core.middleware.HostileInputMiddleware``); every CSV, XLSX, Word and
 calendar file cleans its text again on the way out. JSON nested too deep is a 400, and the 400 page carries the
 same security headers as any other.
 """
@@ -13,8 +13,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from core.text import json_too_deep, text_clean
 from councils.models import Council
-from councils.text import json_too_deep, text_clean
 from peerchallenge.models import Question, QuestionSet, Summit, Theme
 from peerchallenge.services import summit_transition
 from peerchallenge.themes import services as theme_services
@@ -234,7 +234,7 @@ def test_the_text_of_an_uploaded_data_file_is_cleaned_by_the_same_rule(tmp_path)
     way in (a workbook's XML cannot hold these characters); a vertical tab is removed, not made a new row."""
     from pathlib import Path
 
-    from scorecard.imports import measures_import
+    from scorecard.imports.local import measures_import
     from scorecard.models import Value
 
     assert measures_import(path=Path(__file__).parent / "data" / "good" / "local_measures.xlsx").ok

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from councils.models import Council
 from scorecard.areas import area_for_council
-from scorecard.imports import ascof_import, year_from_file_name
+from scorecard.imports.ascof import ascof_import, year_from_file_name
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 from scorecard.periods import period_get_or_create
 
@@ -292,9 +292,9 @@ def test_real_import_replaces_demo_values(db):
     assert removed.history_change_reason == "Demo figure removed: real figures imported"
 
 
-def test_real_import_sets_demo_neighbour_groups_aside_with_one_page_bump(db, monkeypatch):
+def test_real_import_sets_demo_neighbour_groups_aside_with_one_bump(db, monkeypatch):
+    from core import cache
     from councils.models import NearestNeighbour
-    from scorecard import cache
 
     walsall = Council.objects.get(gss_code="E08000030")
     for position, code in enumerate(("E08000025", "E08000026", "E08000027"), start=1):
@@ -302,14 +302,15 @@ def test_real_import_sets_demo_neighbour_groups_aside_with_one_page_bump(db, mon
             council=walsall, position=position, neighbour_gss_code=code, is_demo=True
         )
     bumps = []
-    original = cache._bump_pages
-    monkeypatch.setattr(cache, "_bump_pages", lambda: (bumps.append(1), original())[1])
-    before = cache.page_version()
+    original = cache._bump_data
+    monkeypatch.setattr(cache, "_bump_data", lambda: (bumps.append(1), original())[1])
+    before = cache.data_version()
     outcome = ascof_import(path=GOOD / "utf8_bom_valid.csv")
     assert outcome.ok and outcome.record.summary["demo_neighbours_deleted"] == 3
     assert not NearestNeighbour.objects.filter(is_demo=True).exists()
-    # One bump for the period the file adds, one for the three rows at once (row by row it was four).
-    assert cache.page_version() != before and len(bumps) == 2
+    # Comparator groups change figures (the data version): one bump for the period the file adds, one for the
+    # three rows at once (row by row it was four), one for the import's own write.
+    assert cache.data_version() != before and len(bumps) == 3
 
 
 def test_dry_run_writes_only_a_preview_record(db):

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from councils.models import Council
-from scorecard.imports import ascof_import, measures_import
+from scorecard.imports.ascof import ascof_import
+from scorecard.imports.local import measures_import
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 
 DATA = Path(__file__).parent / "data"

@@ -1,4 +1,4 @@
-"""Issue 10 in headless Chromium: a national-size upload shows its progress, then its result, and the
+"""In headless Chromium: a national-size upload shows its progress, then its result, and the
 real database-backed task worker does the work beside the live server (no request waits for it)."""
 
 import threading

@@ -1,4 +1,4 @@
-"""Issue 10: a large first load checks the value table's foreign keys once (PostgreSQL), keeps them all,
+"""A large first load checks the value table's foreign keys once (PostgreSQL), keeps them all,
 and falls back to row-by-row checks when it cannot take the locks. On SQLite the keys are never touched;
 the same assertions hold."""
 

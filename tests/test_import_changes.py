@@ -1,4 +1,4 @@
-"""Issue 10: a re-import never changes or blanks a published figure without saying so."""
+"""A re-import never changes or blanks a published figure without saying so."""
 
 from decimal import Decimal
 from io import StringIO
@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from scorecard.imports import ascof_import
+from scorecard.imports.ascof import ascof_import
 from scorecard.models import ImportRecord, Value
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The fast paths of the ASCOF import (issue 10) give exactly what the reference paths give.
+"""The fast paths of the ASCOF import give exactly what the reference paths give.
 
 The column-wise validation must produce the same plan, skips, counts and problems as the row-by-row
 validation (which it hands every file with a problem to), and pandas' C parser must be used only for

@@ -4,7 +4,8 @@ file is named as such, wherever it is (the binary check reads only the first 64 
 import pytest
 from django.urls import reverse
 
-from scorecard.imports import ascof_import, measures_import
+from scorecard.imports.ascof import ascof_import
+from scorecard.imports.local import measures_import
 from scorecard.models import ImportRecord, Value
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,11 @@
-"""Issue 10: a row with fewer or more fields than the header is refused, never silently blanked."""
+"""A row with fewer or more fields than the header is refused, never silently blanked."""
 
 from pathlib import Path
 
 import pytest
 
-from scorecard.imports import ascof_import, measures_import
+from scorecard.imports.ascof import ascof_import
+from scorecard.imports.local import measures_import
 from scorecard.models import ImportRecord, Value
 
 pytestmark = pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_the_real_national_file_loads_for_the_leads_region_and_nowhere_else(clie
 
 def test_the_whole_national_file_stays_an_administrators(sli_lead, admin):
     from scorecard.imports.common import Problems
-    from scorecard.imports.permissions import import_scope_check
+    from scorecard.imports.rules import import_scope_check
 
     problems = Problems("national.csv")
     assert not import_scope_check(user=sli_lead, kind=ImportRecord.Kind.ASCOF, problems=problems)

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from councils.models import Council
-from scorecard.imports import measures_import, measures_template_xlsx
+from scorecard.imports.local import measures_import, measures_template_xlsx
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 
 GOOD = Path(__file__).parent / "data" / "good"

@@ -74,7 +74,7 @@ def test_anonymous_user_is_sent_to_sign_in(client):
 
 
 def test_upload_preview_confirm_happy_path(client_for, admin, upload_dir):
-    client = client_for("admin")  # national ASCOF data: admins only (issue 16)
+    client = client_for("admin")  # national ASCOF data: admins only
     response = _upload(client)
     assert response.status_code == 302
     preview = ImportRecord.objects.get()

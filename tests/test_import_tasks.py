@@ -1,4 +1,4 @@
-"""Issue 10: previews and confirms run as Django Tasks, on a real worker; a preview is imported once.
+"""Previews and confirms run as Django Tasks, on a real worker; a preview is imported once.
 
 The backend is the database backend (django-tasks-db, its real ``db_worker``) unless the environment
 says ``TASKS_TEST_BACKEND=rq``: then the same tests run on RQ (Redis at TASKS_TEST_REDIS_URL, a queue
@@ -18,7 +18,8 @@ from django.db import connection
 from django.urls import reverse
 
 from scorecard.imports import ascof as ascof_module
-from scorecard.imports import ascof_import, services
+from scorecard.imports import services
+from scorecard.imports.ascof import ascof_import
 from scorecard.models import ImportRecord, Value
 
 # The worker commits as a real one does: no test transaction around it (see reference_data).

@@ -1,4 +1,4 @@
-"""Issue 16 (taken over by issue 10): workbook uploads are bounded before and while they are read."""
+"""Workbook uploads are bounded before and while they are read."""
 
 import io
 import zipfile
@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from scorecard.imports import measures_import
+from scorecard.imports.local import measures_import
 from scorecard.models import ImportRecord, Value
 
 pytestmark = pytest.mark.django_db

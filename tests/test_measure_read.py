@@ -1,4 +1,4 @@
-"""Issue 8: the measure page reads through selectors.measure_values, with the documented rules (docs/SCORING.md):
+"""The measure page reads through measure_values, with the documented rules (docs/SCORING.md):
 ranked in England, the period's own framework preferred, one set of words for missing values, comparators
 published else computed, and the nearest-neighbour median line on the trend chart."""
 
@@ -9,11 +9,13 @@ from decimal import Decimal
 import pytest
 
 from councils.models import Council
-from scorecard import selectors
 from scorecard.areas import area_for_council
 from scorecard.demo import demo_values_seed
+from scorecard.figures import NEAREST_NEIGHBOURS
+from scorecard.measures.selectors import measure_values
 from scorecard.models import Measure, Value
 from scorecard.periods import period_get_or_create
+from scorecard.scorecards.selectors import council_scorecard
 from scorecard.scoring import status_words
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +61,7 @@ def test_the_period_s_own_framework_is_preferred_when_a_series_has_both(demo, bi
         value=Decimal("1.0"),
         is_demo=True,
     )
-    result = selectors.measure_values(measure=old, period=period)
+    result = measure_values(measure=old, period=period)
     row = next(r for r in result.rows if r.council == birmingham)
     assert result.measure == new and row.value == own.value and row.code == "2C"
 
@@ -69,12 +71,12 @@ def test_one_set_of_words_for_missing_values(demo, birmingham, client_for):
     Value.objects.filter(measure__key="ascof-2023-1a", period=period, area__key=birmingham.gss_code).update(
         status=Value.Status.SUPPRESSED, value=None
     )
-    result = selectors.measure_values(measure=Measure.objects.get(key="ascof-2023-1a"), period=period)
+    result = measure_values(measure=Measure.objects.get(key="ascof-2023-1a"), period=period)
     row = next(r for r in result.rows if r.council == birmingham)
     assert (
         (row.formatted, row.status_text) == ("[c]", status_words("suppressed")) == ("[c]", "[c] Suppressed")
     )
-    card = selectors.council_scorecard(council=birmingham, period=period)
+    card = council_scorecard(council=birmingham, period=period)
     assert next(r for r in card.rows if r.key == "ascof-2023-1a").formatted == "[c]"  # the same words
 
 
@@ -95,6 +97,6 @@ def test_trend_chart_has_the_council_s_nearest_neighbour_median(demo, client_for
 def test_a_real_figure_never_gets_a_demo_neighbour_line(demo, birmingham):
     measure = Measure.objects.get(key="ascof-2014-1a")
     Value.objects.filter(measure__series=measure.series, area__key=birmingham.gss_code).update(is_demo=False)
-    result = selectors.measure_values(measure=measure, council=birmingham)
-    line = result.comparator_trends[selectors.NEAREST_NEIGHBOURS]
+    result = measure_values(measure=measure, council=birmingham)
+    line = result.comparator_trends[NEAREST_NEIGHBOURS]
     assert all(c.value is None for c in line)  # Birmingham's figures are real, its group is a demo one

@@ -1,13 +1,14 @@
-"""Who sees which pack and question set (issue 14), for every role, through the rules and the pages."""
+"""Who sees which pack and question set, for every role, through the rules and the pages."""
 
 import pytest
 from django.test import Client
 
 from councils.models import Council, Membership, Region
+from peerchallenge.challengers import challenged_council_ids
 from peerchallenge.models import Summit
 from peerchallenge.packs import services
 from peerchallenge.packs.models import Question
-from peerchallenge.packs.selectors import PackSubject, challenged_council_ids
+from peerchallenge.packs.selectors import PackSubject
 from peerchallenge.services import summit_transition
 from tests.factories import MembershipFactory, UserFactory
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL, small_summit

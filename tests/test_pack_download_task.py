@@ -1,4 +1,4 @@
-"""Issue 14: a download never waits for a build. A pack not built yet is built by a real task worker
+"""A download never waits for a build. A pack not built yet is built by a real task worker
 (the database backend, or RQ when TASKS_TEST_BACKEND=rq) while its page waits and refreshes itself."""
 
 import pytest

@@ -1,12 +1,12 @@
-"""Issue 14: packs outside a summit, from the web ("also for any council and period on demand"): who may
+"""Packs outside a summit, from the web ("also for any council and period on demand"): who may
 choose which council, the period honoured, the files named as on the command line, bad choices explained."""
 
 import pytest
 from django.test import Client
 
 from councils.models import Council, Membership, Region
-from scorecard import selectors as sc
 from scorecard.models import Period
+from scorecard.scorecards.selectors import council_scorecard
 from tests.factories import MembershipFactory, UserFactory
 from tests.pack_helpers import (
     BIRMINGHAM,
@@ -72,7 +72,7 @@ def test_the_coordinator_makes_a_pack_on_any_council_of_the_region_for_an_older_
     for title in SECTIONS:
         assert title in text, title
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
-    card = sc.council_scorecard(council=birmingham, period=older)
+    card = council_scorecard(council=birmingham, period=older)
     assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
     paragraphs, _ = docx_text(download(client, docx_url))
     assert any("Demo data" in t for _, t in paragraphs)

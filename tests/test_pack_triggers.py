@@ -1,4 +1,4 @@
-"""The risk-trigger rules (pure, hand-made facts) and one pass through the database (issue 14)."""
+"""The risk-trigger rules (pure, hand-made facts) and one pass through the database."""
 
 from decimal import Decimal as D
 

@@ -1,4 +1,4 @@
-"""Challenge packs (issue 14): the PDF and DOCX opened and checked against the scorecard selectors.
+"""Challenge packs: the PDF and DOCX opened and checked against the scorecard selectors.
 
 Demo data and the real ASCOF extract in ../shared/data (imported through the import command, read at test
 time, never copied here). PDFs are read with pdftotext, DOCX files with python-docx.
@@ -14,8 +14,8 @@ from councils.models import Council
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
 from peerchallenge.packs.models import Question, QuestionSet
-from scorecard import selectors as sc
 from scorecard.models import Period
+from scorecard.scorecards.selectors import council_scorecard
 from tests.pack_helpers import (
     BIRMINGHAM,
     COVENTRY,
@@ -89,7 +89,7 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
         assert f"Page {number} of {total}" in page, number
     assert "DEMO DATA (synthetic)" in pages[2]
     # Every measure's value, rank, quartile and RAG as the scorecard selector gives them.
-    card = sc.council_scorecard(council=birmingham, period=demo_summit.cycle.period)
+    card = council_scorecard(council=birmingham, period=demo_summit.cycle.period)
     assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
     # The self-assessment, triggers and the edited question set (top five marked).
     assert "has not submitted a self-assessment" not in text
@@ -136,7 +136,7 @@ def test_packs_are_cached_by_version_and_rebuilt_when_something_changes(storage,
     value.save()
     assert services.pack_files_get_or_build(council=birmingham, summit=demo_summit).built
     # So does a change to the self-assessment (which does not move the data version).
-    from scorecard.cache import data_version
+    from core.cache import data_version
     from scorecard.selfassessment.models import SelfAssessment
     from scorecard.selfassessment.services import self_assessment_reopen
 
@@ -165,7 +165,7 @@ def test_the_real_extract_pack_equals_the_scorecard(storage):
     assert files.pdf_download_name == f"{BIRMINGHAM}-2019-20.pdf"
     pages = pdf_pages(read(files.pdf))
     text = "\n".join(pages)
-    card = sc.council_scorecard(council=birmingham, period=period)
+    card = council_scorecard(council=birmingham, period=period)
     assert not card.data_is_demo
     assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
     assert "Demo data" not in text and "DEMO DATA" not in text

@@ -1,4 +1,4 @@
-"""Issue 11: the viewer-keyed page cache (scorecard/pagecache.py). A signed-in page seen before in this data and
+"""The viewer-keyed page cache (core/pagecache.py). A signed-in page seen before in this data and
 page version is served from the cache at the cost of the request's own stack; nothing that decides what the
 viewer may see or what the page shows can leave a stale or foreign page behind, and no CSRF token is shared."""
 
@@ -12,10 +12,10 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client, RequestFactory
 
+from core.cache import page_version
 from councils.models import Membership
 from peerchallenge.models import GroupMember, Summit, SummitGroup
 from peerchallenge.services import summit_swap, summit_transition
-from scorecard.cache import page_version
 from tests.selfassessment_helpers import hand_made_values, make_cycle, submitted
 from tests.test_summits import make_summit
 
@@ -344,7 +344,7 @@ def test_deactivation_by_a_set_based_write_signs_out_on_the_next_request(period,
 
 def test_a_new_release_renders_pages_and_reads_afresh(period, client_for, settings, monkeypatch):
     """After a deploy (another RELEASE) no page the old code rendered, and no read it cached, is served."""
-    from scorecard import cache as scorecard_cache
+    from core import cache as scorecard_cache
 
     client = client_for("dass")
     _get(client, COUNCIL_PAGE)
@@ -375,7 +375,7 @@ def test_a_new_release_renders_pages_and_reads_afresh(period, client_for, settin
 
 
 def test_the_release_is_a_hash_of_the_source(tmp_path):
-    from config.release import source_fingerprint
+    from core.release import source_fingerprint
 
     (tmp_path / "templates").mkdir()
     page = tmp_path / "templates" / "page.html"
@@ -396,7 +396,7 @@ def test_the_release_is_a_hash_of_the_source(tmp_path):
 def test_the_release_is_named_by_the_deploy_or_else_the_source_hash(settings):
     """RELEASE names the release; left empty, the source's hash is, computed on first use only (a command
     that caches nothing never reads the source files)."""
-    from config import release
+    from core import release
 
     settings.RELEASE = ""
     release._fingerprint.cache_clear()  # once per process: the source may have changed since (a checkout)

@@ -1,4 +1,4 @@
-"""The permission matrix: every URL pattern the resolver knows × every role, reads and writes (issue 16).
+"""The permission matrix: every URL pattern the resolver knows × every role, reads and writes.
 
 ``EXPECTATIONS`` lists every named URL pattern with who may GET it and what a POST does. The first test
 walks the URL resolver, so a new view that is not in the table fails with a message saying to add it:
@@ -98,7 +98,7 @@ def read_only(path: Callable[[dict], str], get: dict[str, int], anonymous_post: 
     )
 
 
-# Who may read what in the new areas (issues 12 and 13).
+# Who may read what in the new areas.
 WM_ROLES = ["admin", "wm_lead", "wm_coordinator", "dass", "delegate", "other_dass"]
 SA_READERS = WM_ROLES  # Birmingham's submitted self-assessment: Coventry reads it as its challenger
 SUMMIT_EDITORS = ["admin", "wm_coordinator", "london_coordinator"]  # a coordinator of some region
@@ -187,12 +187,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "councils:region-people": read_only(
         lambda o: f"/regions/{WEST_MIDLANDS}/people/", only(["admin", "wm_lead", "wm_coordinator"])
     ),
-    # Imports (issue 10): progress and change list answer exactly who may read the import record.
+    # Imports: progress and change list answer exactly who may read the import record.
     "scorecard:import-status": read_only(lambda o: f"/imports/{o['record'].pk}/status.json", only(IMPORTERS)),
     "scorecard:import-changes": read_only(
         lambda o: f"/imports/{o['record'].pk}/changes.csv", only(IMPORTERS)
     ),
-    # Self-assessments (issue 12). Birmingham's is submitted: its council, the region's lead and
+    # Self-assessments. Birmingham's is submitted: its council, the region's lead and
     # coordinator, admins, and Coventry (its challenger in the published summit). Nobody else.
     "api:council-self-assessment": read_only(
         lambda o: f"/api/councils/{BIRMINGHAM}/self-assessment/", only(SA_READERS, anonymous=401), 401
@@ -248,7 +248,7 @@ EXPECTATIONS: dict[str, Expect] = {
         everyone_signed_in(405),
         only(["admin", "dass", "delegate"], status=400),  # no reason given: the page with its error
     ),
-    # Summits (issue 13): the region's lead and coordinator and admins; participants once published;
+    # Summits: the region's lead and coordinator and admins; participants once published;
     # another region's users see nothing (404). Only the coordinator and admins change anything.
     "peerchallenge:summit-list": read_only(lambda o: "/summits/", everyone_signed_in()),
     "peerchallenge:summit-create": Expect(
@@ -289,7 +289,7 @@ EXPECTATIONS: dict[str, Expect] = {
         SUMMIT_GET_405,
         SUMMIT_WRITE(302),
     ),
-    # Challenge packs (issue 14): Birmingham's pack in the published summit. Its own council, the region's
+    # Challenge packs: Birmingham's pack in the published summit. Its own council, the region's
     # lead and coordinator, admins and Coventry (its challenger) download it; other regions learn nothing.
     "peerchallenge:summit-packs": read_only(lambda o: f"/summits/{o['summit'].pk}/packs/", SUMMIT_VIEW),
     "peerchallenge:pack-pdf": read_only(
@@ -351,7 +351,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "peerchallenge:lesson-create": Expect(
         lambda o: "/lessons/new/", only(SUMMIT_EDITORS), only(SUMMIT_EDITORS)
     ),
-    # Plenary themes, work programme and follow-up (issue 15). The region's coordinator (and loggers they
+    # Plenary themes, work programme and follow-up. The region's coordinator (and loggers they
     # name, tests/test_themes_access.py) logs and edits themes; the SLI lead reads everything and edits the
     # work programme; the region's DASSs and delegates read what is published; other regions get 404.
     "summits-api:summit-list": read_only(lambda o: "/api/summits/", everyone_signed_in(anonymous=401), 401),
@@ -624,11 +624,11 @@ def world(db):
     record = ImportRecord.objects.create(
         kind=ImportRecord.Kind.LOCAL, status=ImportRecord.Status.FAILED, file_name="old.csv"
     )
-    # Self-assessments (issue 12): Birmingham's submitted, Coventry's a draft, in the region's cycle.
+    # Self-assessments: Birmingham's submitted, Coventry's a draft, in the region's cycle.
     cycle = make_cycle()
     submitted(cycle=cycle, council=birmingham)
     drafted(cycle=cycle, council=coventry)
-    # Summits (issue 13): a published West Midlands summit pairing Birmingham and Coventry (each challenges
+    # Summits: a published West Midlands summit pairing Birmingham and Coventry (each challenges
     # the other, so Coventry's DASS may read Birmingham's submitted self-assessment), and a draft one.
     summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2, cycle=cycle)
     summit_pair(summit=summit)
@@ -650,10 +650,10 @@ def world(db):
     finding_save(
         summit=draft_summit, council=birmingham, key_findings="Draft summit finding", recommendations=[]
     )
-    # A finished pack build of the published summit (issue 14), its ZIP in the default storage.
+    # A finished pack build of the published summit, its ZIP in the default storage.
     zip_name = default_storage.save("packs/matrix.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
     pack_build = PackBuild.objects.create(summit=summit, state=PackBuild.State.DONE, file_name=zip_name)
-    # Issue 15: a published theme and an unpublished one, a published work programme with one item, an
+    # A published theme and an unpublished one, a published work programme with one item, an
     # unpublished one, and Birmingham's findings with a recommendation.
     theme = theme_create(
         summit=summit, data=ThemeInput(title="Workforce", councils=[birmingham]), by=None

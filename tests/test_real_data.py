@@ -1,4 +1,4 @@
-"""Issue 7: the scorecard on real data — every English council and region, no synthetic comparator beside
+"""The scorecard on real data — every English council and region, no synthetic comparator beside
 a real figure, the demo banner true page by page, and downloads an analyst can use."""
 
 import csv
@@ -9,13 +9,13 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from core.cache import page_version_bump
 from councils.models import Council, NearestNeighbour, Region
 from councils.services import reference_data_load
-from scorecard import selectors
 from scorecard.areas import area_for_council
-from scorecard.cache import page_version_bump
 from scorecard.demo import demo_neighbours_seed, demo_values_seed
 from scorecard.models import Measure, Period, Value
+from scorecard.scorecards.selectors import council_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_real_national_import_sets_aside_demo_groups_and_every_region_works(cl
     }
     for region in Region.objects.all():
         council = Council.objects.filter(region=region, status="current").order_by("name").first()
-        card = selectors.council_scorecard(council=council, period=Period.objects.get(label="2019-20"))
+        card = council_scorecard(council=council, period=Period.objects.get(label="2019-20"))
         ranked = [row for row in card.rows if row.rank is not None]
         assert ranked, f"{council} ({region}) has no region rank"
         assert all(row.rank_of > 1 for row in ranked)
@@ -170,7 +170,7 @@ def test_a_real_figure_is_never_compared_with_a_demo_group_even_if_one_is_left(c
         )
     demo_neighbours_seed(councils=councils)
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
-    card = selectors.council_scorecard(council=birmingham, period=period)
+    card = council_scorecard(council=birmingham, period=period)
     row = next(r for r in card.rows if r.code == "2A2")
     assert row.comparators["nearest_neighbours_median"].value is None and row.commentary is None
     assert card.lacks_real_neighbours and not card.data_is_demo
@@ -191,9 +191,7 @@ def test_commentary_the_rules_cannot_word_shows_the_numbers_not_a_finding(db):
         NearestNeighbour.objects.create(
             council=birmingham, position=position, neighbour_gss_code=council.gss_code
         )
-    row = next(
-        r for r in selectors.council_scorecard(council=birmingham, period=period).rows if r.code == "2A2"
-    )
+    row = next(r for r in council_scorecard(council=birmingham, period=period).rows if r.code == "2A2")
     assert row.commentary is not None and row.commentary.needs_manual  # identical group: no scale to word it
     assert "by hand" not in row.commentary.text and "worse" not in row.commentary.text
     assert (
@@ -287,7 +285,7 @@ def test_inner_and_outer_london_get_their_published_council_type_comparator(clie
         area=area_for_council_type(name="Inner London"),
         value=Decimal("321.5"),
     )
-    row = next(r for r in selectors.council_scorecard(council=camden, period=period).rows if r.code == "2A2")
+    row = next(r for r in council_scorecard(council=camden, period=period).rows if r.code == "2A2")
     assert row.comparators["council_type"].published and row.comparators["council_type"].value == Decimal(
         "321.5"
     )
@@ -387,7 +385,7 @@ def test_exports_cannot_attack_the_spreadsheet(client_for, admin):
 
 
 def test_the_export_helper_rules():
-    from councils.exports import export_cell
+    from core.exports import export_cell
 
     assert export_cell(Decimal("18.300000")) == 18.3 and isinstance(export_cell(Decimal("18.300000")), float)
     assert export_cell(Decimal("512.000000")) == 512 and isinstance(export_cell(Decimal("512.000000")), int)

@@ -1,4 +1,4 @@
-"""Production that works and holds (issue 16): one test (or more) per finding.
+"""Production that works and holds: one test (or more) per finding.
 
 The permission matrix and region-scoped writes are in tests/test_permission_matrix.py, the fuzz test in
 tests/test_fuzz.py, backup and restore in tests/test_backup.py.
@@ -22,9 +22,9 @@ from django.db.models import F
 from django.http import HttpResponse, HttpResponseForbidden
 from django.test import Client, RequestFactory
 
-from config.middleware import IDLE_KEY, ApiJsonErrorsMiddleware
+from core.middleware import IDLE_KEY, ApiJsonErrorsMiddleware
 from councils.models import Council, Membership, Region
-from scorecard.imports import measures_import
+from scorecard.imports.local import measures_import
 from scorecard.models import Framework, Measure, Value
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory
@@ -143,7 +143,7 @@ def test_api_errors_are_json(client_for, client, monkeypatch):
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("scorecard.api.views.selectors.council_scorecard", broken)
+    monkeypatch.setattr("scorecard.api.views.scorecard_selectors.council_scorecard", broken)
     signed_in.raise_request_exception = False
     response = signed_in.get(f"/api/councils/{BIRMINGHAM}/scorecard/")
     assert (response.status_code, response["Content-Type"]) == (500, "application/json")
@@ -276,7 +276,7 @@ def test_a_regional_lead_cannot_write_another_regions_council_or_measure(sli_lea
 
 
 def test_only_admins_load_national_ascof_data(sli_lead, admin):
-    from scorecard.imports import ascof_import
+    from scorecard.imports.ascof import ascof_import
 
     real = BASE_DIR.parent / "shared/data"
     files = sorted(real.glob("meas-from-asc-of-eng-*.csv")) or sorted(
@@ -295,7 +295,7 @@ def test_only_admins_load_national_ascof_data(sli_lead, admin):
 def test_a_lead_of_several_regions_cannot_create_an_ownerless_measure(west_midlands):
     from councils.rules import led_regions
     from scorecard.imports.common import Problems
-    from scorecard.imports.permissions import import_scope_check
+    from scorecard.imports.rules import import_scope_check
 
     lead = MembershipFactory(role=Membership.Role.SLI_LEAD, region=west_midlands).user
     MembershipFactory(
@@ -533,8 +533,8 @@ def test_every_page_has_a_csp_without_inline_script_and_a_permissions_policy(
 def test_demo_self_assessments_and_summits_count_as_demo_data_and_are_removed(settings, west_midlands):
     """Demo rows of the apps built on the scorecard (found by their ``is_demo`` flag) keep a production site
     closed until removed, and ``remove_demo_data`` removes them, summits before the cycles they use."""
+    from core.demo import demo_rows_present
     from peerchallenge.models import Summit
-    from scorecard.demo import demo_rows_present
     from scorecard.selfassessment.models import SelfAssessmentCycle
     from tests.selfassessment_helpers import hand_made_values, make_cycle
     from tests.test_summits import make_summit

@@ -6,13 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.cache import data_version_bump
 from councils.models import Council, NearestNeighbour, Region
-from scorecard import selectors
 from scorecard.areas import area_for_council, area_for_council_type, area_for_england, area_for_region
-from scorecard.cache import data_version_bump
 from scorecard.catalogue import framework_for_start_year
+from scorecard.measures.selectors import measure_values
 from scorecard.models import Area, Domain, Framework, Measure, Period, Polarity, Unit, Value
 from scorecard.periods import period_get_or_create
+from scorecard.scorecards.selectors import CouncilScorecard, ScorecardRow, council_scorecard, region_overview
 from scorecard.scoring import RAG, Band, Direction
 
 # docs/SCORING.md worked example; council A–G are these West Midlands councils.
@@ -91,7 +92,7 @@ def build_example(*, is_demo: bool = False) -> dict:
     return {"previous": previous, "current": current, "birmingham": birmingham, "region": west_midlands}
 
 
-def row_for(scorecard: selectors.CouncilScorecard, code: str) -> selectors.ScorecardRow:
+def row_for(scorecard: CouncilScorecard, code: str) -> ScorecardRow:
     (row,) = [row for row in scorecard.rows if row.code == code]
     return row
 
@@ -105,7 +106,7 @@ def example(db):
 
 
 def test_higher_is_better_row_matches_worked_example(example):
-    card = selectors.council_scorecard(council=example["birmingham"])
+    card = council_scorecard(council=example["birmingham"])
     assert card.period == example["current"]
     row = row_for(card, "2A")
     assert row.value == Decimal("85.0")
@@ -128,7 +129,7 @@ def test_higher_is_better_row_matches_worked_example(example):
 
 
 def test_lower_is_better_row_matches_worked_example(example):
-    card = selectors.council_scorecard(council=example["birmingham"], period=example["current"])
+    card = council_scorecard(council=example["birmingham"], period=example["current"])
     row = row_for(card, "2C")
     assert row.key == "ascof-2023-2c"
     assert (row.rank, row.rank_of) == (2, 7)
@@ -146,7 +147,7 @@ def test_lower_is_better_row_matches_worked_example(example):
 
 def test_worst_quartile_and_worst_movers(example):
     wolverhampton = Council.objects.get(gss_code=EXAMPLE_COUNCILS["G"])
-    card = selectors.council_scorecard(council=wolverhampton)
+    card = council_scorecard(council=wolverhampton)
     admissions = row_for(card, "2C")
     assert (admissions.rank, admissions.quartile_england, admissions.rag) == (7, 4, RAG.RED)
     assert admissions.direction is Direction.WORSENING
@@ -162,18 +163,18 @@ def test_worst_quartile_and_worst_movers(example):
 
 
 def test_codes_follow_the_periods_framework(example):
-    old = selectors.council_scorecard(council=example["birmingham"], period=example["previous"])
+    old = council_scorecard(council=example["birmingham"], period=example["previous"])
     assert old.framework == Framework.ASCOF_2014
     assert row_for(old, "2A2").value == Decimal("530.0")
     assert all(row.measure.framework == Framework.ASCOF_2014 for row in old.rows)
-    new = selectors.council_scorecard(council=example["birmingham"], period=example["current"])
+    new = council_scorecard(council=example["birmingham"], period=example["current"])
     assert {row.code for row in new.rows} >= {"2C", "2A", "2D1"}
     assert "2A2" not in {row.code for row in new.rows}
     assert all(row.measure.framework == Framework.ASCOF_2023 for row in new.rows)
 
 
 def test_every_domain_is_listed_in_order_with_summary(example):
-    card = selectors.council_scorecard(council=example["birmingham"])
+    card = council_scorecard(council=example["birmingham"])
     assert [s.domain for s in card.domains] == list(Domain.objects.order_by("position"))
     governance = card.domains[1]
     assert governance.domain.slug == "governance-and-leadership"
@@ -210,24 +211,24 @@ def test_local_measures_of_the_councils_region_only(example):
         series="nw-x",
         owner_region=Region.objects.exclude(pk=example["region"].pk).first(),
     )
-    card = selectors.council_scorecard(council=example["birmingham"])
+    card = council_scorecard(council=example["birmingham"])
     assert [row.measure for row in card.domains[1].rows] == [ours]
 
 
 def test_demo_values_are_flagged(db):
     data = build_example(is_demo=True)
-    assert selectors.council_scorecard(council=data["birmingham"]).data_is_demo is True
+    assert council_scorecard(council=data["birmingham"]).data_is_demo is True
 
 
 def test_council_without_data(db):
     council = Council.objects.get(gss_code="E06000019")
-    card = selectors.council_scorecard(council=council)
+    card = council_scorecard(council=council)
     assert card.periods == []
     assert all(row.value is None for row in card.rows)
 
 
 def test_region_overview_matrix(example):
-    overview = selectors.region_overview(region=example["region"])
+    overview = region_overview(region=example["region"])
     assert overview.period == example["current"]
     assert len(overview.rows) == 14
     index = [m.code for m in overview.measures].index("2C")
@@ -238,17 +239,15 @@ def test_region_overview_matrix(example):
     assert cells["E06000019"].value is None
     assert overview.region_comparators[index].published is True
     outcomes = Domain.objects.get(slug="performance-and-outcomes")
-    filtered = selectors.region_overview(region=example["region"], domain=outcomes)
+    filtered = region_overview(region=example["region"], domain=outcomes)
     assert {m.domain_id for m in filtered.measures} == {outcomes.pk}
 
 
 def test_measure_values_ranked_with_trend(example):
     old_measure = measure("ascof_2014", "2A2")
-    # Issue 8, one default for the page and the API: without a period, the measure's own latest year.
-    assert selectors.measure_values(measure=old_measure).period == example["previous"]
-    result = selectors.measure_values(
-        measure=old_measure, region=example["region"], period=example["current"]
-    )
+    # One default for the page and the API: without a period, the measure's own latest year.
+    assert measure_values(measure=old_measure).period == example["previous"]
+    result = measure_values(measure=old_measure, region=example["region"], period=example["current"])
     assert result.measure.code == "2C"  # latest period's counterpart of 2A2
     assert result.period == example["current"]
     assert [row.council.gss_code for row in result.rows[:3]] == [
@@ -262,7 +261,7 @@ def test_measure_values_ranked_with_trend(example):
     assert result.comparators["region"].value == REGION_PUBLISHED_2C
     assert result.comparators["england"].value == Decimal("598.3")
     assert len(result.rows) == 14
-    older = selectors.measure_values(measure=old_measure, period=example["previous"])
+    older = measure_values(measure=old_measure, period=example["previous"])
     assert older.measure.code == "2A2"
     assert older.rows[0].value == Decimal("455.1")
 
@@ -300,7 +299,7 @@ def add_national_councils(count: int) -> None:
                     )
                 )
     Value.objects.bulk_create(values, batch_size=2000)
-    data_version_bump()  # a set-based write, as the import services do (scorecard/cache.py)
+    data_version_bump()  # a set-based write, as the import services do (core/cache.py)
     for c in councils[:20]:
         NearestNeighbour.objects.bulk_create(
             NearestNeighbour(council=c, position=p, neighbour_gss_code=n.gss_code)
@@ -318,15 +317,15 @@ def test_query_count_is_small_and_constant(example, django_assert_max_num_querie
     birmingham, region = example["birmingham"], example["region"]
     m = measure("ascof_2023", "2C")
     with django_assert_max_num_queries(12):
-        selectors.council_scorecard(council=birmingham)
+        council_scorecard(council=birmingham)
     with django_assert_max_num_queries(12):
-        selectors.region_overview(region=region)
+        region_overview(region=region)
     with django_assert_max_num_queries(12):
-        selectors.measure_values(measure=m, region=region)
+        measure_values(measure=m, region=region)
     small = [
-        count_queries(selectors.council_scorecard, council=birmingham),
-        count_queries(selectors.region_overview, region=region),
-        count_queries(selectors.measure_values, measure=m, region=region),
+        count_queries(council_scorecard, council=birmingham),
+        count_queries(region_overview, region=region),
+        count_queries(measure_values, measure=m, region=region),
     ]
 
     add_national_councils(138)
@@ -336,16 +335,16 @@ def test_query_count_is_small_and_constant(example, django_assert_max_num_querie
             council=birmingham, position=100 + c.pk, neighbour_gss_code=c.gss_code
         )
     with django_assert_max_num_queries(12):
-        card = selectors.council_scorecard(council=birmingham)
+        card = council_scorecard(council=birmingham)
         assert {row.measure.domain.slug for row in card.rows}  # domains come with the measures
     with django_assert_max_num_queries(12):
-        overview = selectors.region_overview(region=region)
+        overview = region_overview(region=region)
     with django_assert_max_num_queries(12):
-        values = selectors.measure_values(measure=m)
+        values = measure_values(measure=m)
     large = [
-        count_queries(selectors.council_scorecard, council=birmingham),
-        count_queries(selectors.region_overview, region=region),
-        count_queries(selectors.measure_values, measure=m, region=region),
+        count_queries(council_scorecard, council=birmingham),
+        count_queries(region_overview, region=region),
+        count_queries(measure_values, measure=m, region=region),
     ]
     assert large == small
     # England is now 152 councils: Birmingham's 2C 512.0 is no longer in the top quarter of England.

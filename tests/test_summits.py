@@ -244,14 +244,14 @@ def test_impossible_pairing_is_explained(west_midlands, birmingham) -> None:
 
 
 def test_pair_councils_command_prints_json(db, capsys) -> None:
-    codes = ["E08000025", "E08000026", "E08000027", "XX1", "XX2"]
+    codes = ["E08000025", "E08000026", "E08000027", "E08000028", "E08000029"]
     call_command(
         "pair_councils",
         *codes,
         "--avoid",
         "E08000025:E08000026",
         "--recent",
-        "E08000027:XX1",
+        "E08000027:E08000028",
         "--seed",
         "4",
         "--json",
@@ -267,23 +267,24 @@ def test_pair_councils_command_prints_json(db, capsys) -> None:
 
 
 def test_pair_councils_command_fails_with_the_reason(db) -> None:
-    with pytest.raises(CommandError, match="A must never be paired"):
+    birmingham, others = "E08000025", ["E08000026", "E08000027", "E08000028"]
+    with pytest.raises(CommandError, match="Birmingham must never be paired"):
         call_command(
             "pair_councils",
-            "A",
-            "B",
-            "C",
-            "D",
-            "--avoid",
-            "A:B",
-            "--avoid",
-            "A:C",
-            "--avoid",
-            "A:D",
+            birmingham,
+            *others,
+            *[f"--avoid={birmingham}:{other}" for other in others],
             "--json",
         )
     with pytest.raises(CommandError, match="is not a pair"):
-        call_command("pair_councils", "A", "B", "--avoid", "AB")
+        call_command("pair_councils", birmingham, others[0], "--avoid", "AB")
+
+
+def test_pair_councils_command_refuses_an_unknown_code_by_name(db) -> None:
+    with pytest.raises(CommandError, match=r"^E99999999 is not the GSS code of a council loaded here"):
+        call_command("pair_councils", "E08000025", "E08000026", "E99999999")
+    with pytest.raises(CommandError, match=r"^E99999998, E99999999 are not the GSS codes"):
+        call_command("pair_councils", "E99999999", "E08000026", "E99999998")
 
 
 # --- Pages and permissions ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.leases import TaskLease, worker_alive, worker_gone, worker_identity
+from core.leases import TaskLease, worker_alive, worker_gone, worker_identity
 from peerchallenge.models import PackBuild
 from peerchallenge.packs import services as pack_services
 from scorecard.models import ImportRecord, Value

@@ -1,4 +1,4 @@
-"""Plenary themes (issue 15): the JSON API, two people logging at once, retried saves, merge/split/undo with
+"""Plenary themes: the JSON API, two people logging at once, retried saves, merge/split/undo with
 history, recurring themes and the no-JavaScript plenary form."""
 
 import datetime as dt

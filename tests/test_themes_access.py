@@ -1,4 +1,4 @@
-"""Who may do what with themes, the work programme and findings (issue 15), role by role.
+"""Who may do what with themes, the work programme and findings, role by role.
 
 Coordinator: everything for their region. Loggers they name: log and edit that summit's themes. SLI lead:
 reads everything, edits the work programme. DASSs and delegates: published themes and work programme of

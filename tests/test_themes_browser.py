@@ -1,4 +1,4 @@
-"""The plenary page in headless Chromium (issue 15): five themes logged in a row, one while offline (kept
+"""The plenary page in headless Chromium: five themes logged in a row, one while offline (kept
 in the page as "not saved yet" and sent when the connection returns), a merge, a work-programme item and
 the DOCX summary downloaded. Screenshots at 1280 and 390 px and in print; no axe-core violations."""
 

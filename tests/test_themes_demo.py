@@ -1,4 +1,4 @@
-"""Demo themes, work programme and follow-up for the past demo summit (issue 15), and the follow-up pages."""
+"""Demo themes, work programme and follow-up for the past demo summit, and the follow-up pages."""
 
 import pytest
 from django.core.management import call_command
@@ -43,7 +43,7 @@ def test_seed_demo_summits_adds_themes_and_a_work_programme_deterministically(se
     response = client.get(f"/regions/{past.region.gss_code}/work-programme/{past.date.year}/")
     assert response.status_code == 200 and response.context["shows_demo_data"]
     assert "Reliance on agency social workers" in response.content.decode()
-    # A theme linked to a measure shows its councils' figures then and now (read through scorecard.selectors).
+    # A theme linked to a measure shows its councils' figures then and now (read through the measure page's selector).
     theme = themes.exclude(measures=None).order_by("title").first()
     page = client.get(f"/summits/{past.pk}/themes/{theme.pk}/")
     assert page.status_code == 200 and page.context["shows_demo_data"]

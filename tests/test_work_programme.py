@@ -1,4 +1,4 @@
-"""The regional work programme (issue 15): from theme to item, the status workflow with dated updates,
+"""The regional work programme: from theme to item, the status workflow with dated updates,
 and the CSV, XLSX and DOCX exports opened and read back."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Challenge packs and pro-forma question sets (issue 14).
+"""Challenge packs and pro-forma question sets.
 
 ``models`` (imported by ``peerchallenge/models.py``), ``triggers`` (pure risk-trigger rules, no ORM;
 ``docs/TRIGGERS.md``), ``selectors`` (reads: the pack's content from the scorecard selectors, who may see

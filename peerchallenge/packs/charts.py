@@ -20,8 +20,14 @@ import base64
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING, TypeVar
 
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from peerchallenge.packs.selectors import RankingBar
+
+B = TypeVar("B", bound="RankingBar")
 
 INK = "#0b0c0c"
 GREY = "#b1b4b6"
@@ -96,7 +102,7 @@ def trend_svg(
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
-def ranking_widths(bars: Sequence) -> list[tuple[object, float | None]]:
+def ranking_widths(bars: Sequence[B]) -> list[tuple[B, float | None]]:
     """Each bar with its length in percent of the bar column (``None`` where there is no figure).
 
     The ranking chart is drawn as bars inside its own data table (rank, council, value, bar): one object

@@ -6,7 +6,7 @@ written as typed (python-docx escapes it); nothing is ever a field code or formu
 
 from __future__ import annotations
 
-from councils.exports import docx_bytes, docx_document, docx_label_table
+from core.exports import docx_bytes, docx_document, docx_label_table
 from peerchallenge.packs.selectors import Pack
 
 

@@ -1,5 +1,7 @@
 """The coordinator's question bank form."""
 
+from typing import cast
+
 from django import forms
 
 from peerchallenge.forms import GovUKMixin
@@ -51,10 +53,10 @@ class PackOnDemandForm(GovUKMixin, forms.Form):
 
     def __init__(self, *args, councils, periods, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["council"].choices = [("", "Choose a council")] + [
+        cast(forms.ChoiceField, self.fields["council"]).choices = [("", "Choose a council")] + [
             (c.gss_code, f"{c.name} ({c.gss_code})") for c in councils
         ]
-        self.fields["period"].choices = [(p.label, p.label) for p in periods]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(p.label, p.label) for p in periods]
         if periods:
             self.fields["period"].initial = periods[0].label
         self._style()

@@ -1,4 +1,4 @@
-"""Question banks, pro-forma question sets and summit pack builds (issue 14)."""
+"""Question banks, pro-forma question sets and summit pack builds."""
 
 from django.conf import settings
 from django.db import models
@@ -36,7 +36,7 @@ class QuestionBankItem(models.Model):
 class QuestionSet(models.Model):
     """The questions one council's DASS prepares to ask the council it challenges at a summit.
 
-    Duck-typed for ``councils/rules.py``: ``council`` (the challenged council), ``challenger``, ``region``,
+    Duck-typed for ``packs/rules.py``: ``council`` (the challenged council), ``challenger``, ``region``,
     ``is_shared`` (the summit has been held: the challenged council may read it) and ``is_editable``.
     """
 

@@ -1,7 +1,7 @@
 """Reads for challenge packs and question sets.
 
 Every figure in a pack comes from the scorecard selectors the web pages use: the council's balanced
-scorecard (``scorecard.selectors.council_scorecard``), its region's ranking (``region_overview``) and the
+scorecard (``scorecard.scorecards.selectors.council_scorecard``), its region's ranking (``region_overview``) and the
 self-assessment beside its data (``scorecard.selfassessment.selectors.self_assessment_view``). Nothing here
 reads ``Value`` rows for display; ``pack_version`` only reads timestamps and counts to know when a pack
 must be built again.
@@ -18,14 +18,24 @@ from django.db import models
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from core.cache import data_version as scorecard_data_version
 from councils.models import Council, Membership, NearestNeighbour, Region
 from councils.rules import user_memberships
-from peerchallenge.models import Summit, SummitGroup
+from peerchallenge.challengers import challenged_council_ids, council_ids_of
+from peerchallenge.models import Summit
 from peerchallenge.packs import triggers as tr
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
-from scorecard import selectors as sc
-from scorecard.cache import data_version as scorecard_data_version
+from peerchallenge.selectors import group_councils, group_sessions, summit_groups, summit_timetable
+from scorecard.figures import GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
 from scorecard.models import Period
+from scorecard.scorecards.selectors import (
+    CouncilScorecard,
+    DomainSummary,
+    RegionOverview,
+    ScorecardRow,
+    council_scorecard,
+    region_overview,
+)
 from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
@@ -64,7 +74,7 @@ class RankingBar:
 
 @dataclass
 class MeasureBlock:
-    row: sc.ScorecardRow
+    row: ScorecardRow
     domain: str
     ranking: list[RankingBar]  # the region's councils, best first (missing last)
 
@@ -81,7 +91,7 @@ class PackQuestion:
 @dataclass
 class DomainLine:
     name: str
-    summary: sc.DomainSummary
+    summary: DomainSummary
     rating: str  # the submitted self-rating ("" without one)
     flag: str  # the view-against-data text when the rating and the data disagree
 
@@ -92,7 +102,7 @@ class Pack:
     period: Period | None
     summit: Summit | None
     session: Session | None
-    card: sc.CouncilScorecard
+    card: CouncilScorecard
     cycle: SelfAssessmentCycle | None
     self_assessment: SelfAssessmentView | None  # None when no submitted self-assessment is readable
     blocks: list[MeasureBlock]
@@ -138,7 +148,6 @@ class Pack:
 
 def summit_sessions(*, summit: Summit) -> list[Session]:
     """Every (challenger → challenged) session of the summit, with its start time and room."""
-    from peerchallenge.selectors import group_councils, group_sessions, summit_groups, summit_timetable
 
     groups = summit_groups(summit=summit)
     starts: dict[tuple[str, str], tuple[dt.datetime, str]] = {}
@@ -157,50 +166,6 @@ def summit_sessions(*, summit: Summit) -> list[Session]:
 
 def session_for(*, summit: Summit, challenged: Council) -> Session | None:
     return next((s for s in summit_sessions(summit=summit) if s.challenged.pk == challenged.pk), None)
-
-
-def _council_ids(user) -> set[int]:  # type: ignore[no-untyped-def]
-    return {
-        m.council_id for m in user_memberships(user) if m.role in Membership.COUNCIL_ROLES and m.council_id
-    }
-
-
-def challenged_council_ids(*, user, summit: Summit | None = None) -> set[int]:  # type: ignore[no-untyped-def]
-    """Councils the user's council challenges in published (or held, closed) summits (or in ``summit``)."""
-    mine = _council_ids(user)
-    if not mine:
-        return set()
-    memo = getattr(user, "_challenged_memo", None)  # set by packs_for_user while it checks a page of rows
-    key = summit.pk if summit is not None else None
-    if memo is not None and key in memo:
-        return memo[key]
-    groups = SummitGroup.objects.filter(
-        summit__state__in=Summit.VISIBLE_TO_PARTICIPANTS, members__council_id__in=mine
-    )
-    if summit is not None:
-        groups = groups.filter(summit=summit)
-    found: set[int] = set()
-    for group in groups.distinct().prefetch_related("members"):
-        order = [m.council_id for m in sorted(group.members.all(), key=lambda m: m.position)]
-        for index, council_id in enumerate(order):
-            challenger = order[index - 1]
-            if challenger in mine and council_id != challenger:
-                found.add(council_id)
-    if memo is not None:
-        memo[key] = found
-    return found
-
-
-def is_pack_challenger(user, subject) -> bool:  # type: ignore[no-untyped-def]
-    """Registered with ``councils.rules.register_pack_challenger_check``: the user's council challenges
-    ``subject.council`` in ``subject.summit`` (or, without a summit, in any published summit)."""
-    council = getattr(subject, "council", None)
-    if not getattr(user, "is_authenticated", False) or council is None:
-        return False
-    summit = getattr(subject, "summit", None)
-    if summit is not None and summit.state not in Summit.VISIBLE_TO_PARTICIPANTS:
-        return False
-    return council.pk in challenged_council_ids(user=user, summit=summit)
 
 
 def packs_for_user(*, user, summit: Summit) -> list[Session]:  # type: ignore[no-untyped-def]
@@ -228,7 +193,7 @@ def pack_councils_for_user(*, user) -> list[Council]:  # type: ignore[no-untyped
     if not (user.is_superuser or user.is_staff):
         memberships = user_memberships(user)
         regions = {m.region_id for m in memberships if m.role in Membership.REGION_ROLES}
-        wanted = _council_ids(user) | challenged_council_ids(user=user)
+        wanted = council_ids_of(user) | challenged_council_ids(user=user)
         councils = councils.filter(models.Q(region_id__in=regions) | models.Q(pk__in=wanted))
     user._challenged_memo = {}
     try:
@@ -240,7 +205,7 @@ def pack_councils_for_user(*, user) -> list[Council]:  # type: ignore[no-untyped
 def pack_data_is_demo(*, council: Council, period: Period | None) -> bool:
     """A pack outside a summit on ``council`` for ``period`` shows synthetic figures: the scorecard's own
     answer (its figures or comparators), as the pack's cover says."""
-    return sc.council_scorecard(council=council, period=period).data_is_demo
+    return council_scorecard(council=council, period=period).data_is_demo
 
 
 def pack_periods() -> list[Period]:
@@ -298,14 +263,14 @@ def cycle_for(
     return cycles.order_by("-closes_on").first()
 
 
-def measure_facts(card: sc.CouncilScorecard) -> list[tr.MeasureFacts]:
+def measure_facts(card: CouncilScorecard) -> list[tr.MeasureFacts]:
     """The scorecard's rows as the facts the trigger rules read."""
     facts = []
     until = card.period.label if card.period else ""
     for section in card.domains:
         for row in section.rows:
             commentary = row.commentary
-            median = row.comparators.get(sc.NEAREST_NEIGHBOURS)
+            median = row.comparators.get(NEAREST_NEIGHBOURS)
             facts.append(
                 tr.MeasureFacts(
                     code=row.code,
@@ -344,7 +309,7 @@ def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
     ]
 
 
-def pack_triggers(card: sc.CouncilScorecard, view: SelfAssessmentView | None) -> list[tr.Trigger]:
+def pack_triggers(card: CouncilScorecard, view: SelfAssessmentView | None) -> list[tr.Trigger]:
     return tr.triggers_find(
         measures=measure_facts(card), domains=domain_facts(view), self_assessed=view is not None
     )
@@ -353,7 +318,7 @@ def pack_triggers(card: sc.CouncilScorecard, view: SelfAssessmentView | None) ->
 def council_triggers(*, council: Council, cycle: SelfAssessmentCycle | None) -> list[tr.Trigger]:
     """The triggers for the question generator, the same as the pack prints: the scorecard for the cycle's
     period (the latest without a cycle) and the submitted (or reopened) self-assessment."""
-    card = sc.council_scorecard(council=council, period=cycle.period if cycle else None)
+    card = council_scorecard(council=council, period=cycle.period if cycle else None)
     return pack_triggers(card, submitted_view(cycle=cycle, council=council))
 
 
@@ -371,7 +336,7 @@ def submitted_view(*, cycle: SelfAssessmentCycle | None, council: Council) -> Se
     return self_assessment_view(cycle=cycle, council=council, include_previous=False)
 
 
-def _ranking(overview: sc.RegionOverview | None, council: Council) -> dict[int, list[RankingBar]]:
+def _ranking(overview: RegionOverview | None, council: Council) -> dict[int, list[RankingBar]]:
     """Measure id → the region's councils for that measure, best first (from ``region_overview``)."""
     if overview is None:
         return {}
@@ -399,7 +364,7 @@ CHARTS_MAX = 6
 
 
 def _chart_blocks(
-    *, card: sc.CouncilScorecard, triggers: list[tr.Trigger], ranking: dict[int, list[RankingBar]]
+    *, card: CouncilScorecard, triggers: list[tr.Trigger], ranking: dict[int, list[RankingBar]]
 ) -> tuple[list[MeasureBlock], list[str]]:
     """Charts for the measures that raised a risk trigger (worst quartile, worsening), at most
     ``CHARTS_MAX``: those that raised both rules first, then in the scorecard's order; the charts are
@@ -455,12 +420,9 @@ def _pack_questions(
 
 
 def data_version(*, council: Council) -> str:
-    """A short key that changes whenever the figures could have changed: the scorecard's data version
-    (``scorecard.cache``: imports, value and reference-data writes) and the council's comparator group
-    (its import lives in ``councils``, which cannot bump the scorecard's version)."""
-    neighbours = NearestNeighbour.objects.filter(council=council).aggregate(n=Count("pk"), top=Max("pk"))
-    parts = [scorecard_data_version(), neighbours]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+    """A short key that changes whenever the figures could have changed: the data version (``core.cache``:
+    imports, value, reference-data and comparator-group writes)."""
+    return scorecard_data_version()
 
 
 def pack_version(
@@ -524,19 +486,19 @@ def pack_build_data(
     cycle = cycle_for(council=council, period=period, summit=summit) if summit is not None else None
     if period is None and cycle is not None:
         period = cycle.period
-    card = sc.council_scorecard(council=council, period=period)
+    card = council_scorecard(council=council, period=period)
     period = card.period
     if summit is None:  # the cycle that compares the figures shown (the latest period's, when none was asked)
         cycle = cycle_for(council=council, period=period, summit=None)
     view = submitted_view(cycle=cycle, council=council)
     found = pack_triggers(card, view)
     overview = None
-    if council.region_id is not None:
+    if council.region_id is not None and council.region is not None:
         key = (council.region_id, period.pk if period else None)
         if overview_cache is not None and key in overview_cache:
             overview = overview_cache[key]
         else:
-            overview = sc.region_overview(region=council.region, period=period)
+            overview = region_overview(region=council.region, period=period)
             if overview_cache is not None:
                 overview_cache[key] = overview
     ranking = _ranking(overview, council)
@@ -545,7 +507,7 @@ def pack_build_data(
     session = session_for(summit=summit, challenged=council) if summit is not None else None
     question_set = (
         question_set_get(summit=summit, challenger=session.challenger, challenged=council)
-        if session is not None
+        if summit is not None and session is not None
         else None
     )
     bank = question_bank(cycle=cycle) if cycle is not None else []
@@ -575,17 +537,17 @@ def pack_build_data(
 
 
 NEIGHBOUR_SOURCES = {
-    sc.GROUP_REAL: "A real comparator group loaded with import_neighbours (the nearest-neighbour model the "
+    GROUP_REAL: "A real comparator group loaded with import_neighbours (the nearest-neighbour model the "
     "region uses, e.g. CIPFA's).",
-    sc.GROUP_DEMO: "A synthetic demo group (demo mode only): not a real comparator group.",
-    sc.GROUP_NONE: "No comparator group is loaded: there is no nearest-neighbour median or commentary.",
+    GROUP_DEMO: "A synthetic demo group (demo mode only): not a real comparator group.",
+    GROUP_NONE: "No comparator group is loaded: there is no nearest-neighbour median or commentary.",
 }
 
 
 def neighbour_group(*, council: Council, group: str) -> tuple[list[str], str]:
     """The names (or GSS codes) of the council's comparator group as the scorecard uses it, and its source."""
     rows = list(
-        NearestNeighbour.objects.filter(council=council, is_demo=group == sc.GROUP_DEMO)
+        NearestNeighbour.objects.filter(council=council, is_demo=group == GROUP_DEMO)
         .order_by("position")
         .values_list("neighbour_gss_code", flat=True)
     )

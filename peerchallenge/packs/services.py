@@ -17,6 +17,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,10 +27,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from councils.leases import TaskLease, worker_alive, worker_gone
+from core.leases import TaskLease, worker_alive, worker_gone
 from councils.models import Council
 from peerchallenge.models import Summit
-from peerchallenge.packs import selectors
+from peerchallenge.packs import docx_export, pdf, selectors
 from peerchallenge.packs.models import (
     QUESTION_LIMIT,
     TOP_QUESTIONS,
@@ -77,9 +78,9 @@ def _clean(text: str) -> str:
 
 
 @transaction.atomic
-def question_set_get_or_create(
+def question_set_get_or_create(  # type: ignore[no-untyped-def]
     *, summit: Summit, challenger: Council, challenged: Council, user=None
-) -> QuestionSet:  # type: ignore[no-untyped-def]
+) -> QuestionSet:
     """The session's question set; a new one starts with the generated questions (risk triggers, then the
     cycle's question bank), in that order."""
     question_set, created = QuestionSet.objects.get_or_create(
@@ -131,9 +132,9 @@ def _renumber(question_set: QuestionSet, ordered: list[Question]) -> None:
 
 
 @transaction.atomic
-def question_add(
+def question_add(  # type: ignore[no-untyped-def]
     *, question_set: QuestionSet, text: str, evidence: str = "", domain: Domain | None = None, user=None
-) -> Question:  # type: ignore[no-untyped-def]
+) -> Question:
     position = (question_set.questions.aggregate(p=Max("position"))["p"] or 0) + 1
     question = Question.objects.create(
         question_set=question_set,
@@ -148,9 +149,9 @@ def question_add(
 
 
 @transaction.atomic
-def question_edit(
+def question_edit(  # type: ignore[no-untyped-def]
     *, question: Question, text: str, evidence: str, domain: Domain | None, user=None
-) -> Question:  # type: ignore[no-untyped-def]
+) -> Question:
     question.text = _clean(text)
     if len((evidence or "").strip()) > QUESTION_LIMIT:
         raise QuestionSetError(f"Evidence must be {QUESTION_LIMIT} characters or fewer.")
@@ -184,8 +185,8 @@ def question_move(*, question: Question, up: bool, user=None) -> None:  # type: 
 
 @transaction.atomic
 def question_set_arrange(
-    *, question_set: QuestionSet, positions: dict[int, int], top: set[int], user=None
-) -> None:  # type: ignore[no-untyped-def]
+    *, question_set: QuestionSet, positions: dict[int, int], top: set[int], user: Any = None
+) -> None:
     """Reorder several questions and mark the top five in one go.
 
     ``positions``: question id → the place typed for it (1 is first); a question moved to a place goes
@@ -319,9 +320,6 @@ def pack_files_get_or_build(
     overview_cache: dict | None = None,
 ) -> PackFiles:
     """The pack's PDF and pro-forma DOCX in the default storage, built only when the version changed."""
-    from peerchallenge.packs.docx_export import pro_forma_docx
-    from peerchallenge.packs.pdf import pack_pdf
-
     target = pack_target(council=council, period=period, summit=summit, include_questions=include_questions)
     found = pack_files_get(target=target)
     if found is not None:
@@ -333,8 +331,8 @@ def pack_files_get_or_build(
         include_questions=include_questions,
         overview_cache=overview_cache,
     )
-    _save(target.pdf_name, pack_pdf(pack=pack))
-    _save(target.docx_name, pro_forma_docx(pack=pack))
+    _save(target.pdf_name, pdf.pack_pdf(pack=pack))
+    _save(target.docx_name, docx_export.pro_forma_docx(pack=pack))
     return PackFiles(council, target.label, target.pdf_name, target.docx_name, built=True)
 
 
@@ -353,7 +351,7 @@ OFFER_AGAIN_AFTER = dt.timedelta(minutes=2)
 class PackWait:
     state: str  # "building" or "failed"
     since: float  # when the build was asked for (time.time())
-    worker: str = ""  # the process building it, once a worker has taken it (councils.leases)
+    worker: str = ""  # the process building it, once a worker has taken it (core.leases)
 
 
 def pack_one_state(*, target: PackTarget) -> PackWait | None:
@@ -368,6 +366,7 @@ def pack_one_state(*, target: PackTarget) -> PackWait | None:
 
 def pack_one_start(*, target: PackTarget, again: bool = False) -> PackWait:
     """Enqueue the build of one pack unless it is already on its way (``again``: after a failure)."""
+    # Here, not at the top: the task module imports this one to run what the task does.
     from peerchallenge.packs.tasks import pack_task
 
     waiting = PackWait(state="building", since=time.time())
@@ -545,6 +544,7 @@ def pack_build_start(*, summit: Summit, user=None) -> PackBuild:  # type: ignore
     """Record a build and enqueue it (``tasks.summit_packs_task``) on the project's task queue, as imports
     do. A build already waiting is reused, unless it has shown no progress for ``STALLED_AFTER`` (its worker
     was stopped or killed): then a new one starts."""
+    # Here, not at the top: the task module imports this one to run what the task does.
     from peerchallenge.packs.tasks import summit_packs_task
 
     waiting = PackBuild.objects.filter(

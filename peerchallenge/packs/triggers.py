@@ -1,7 +1,7 @@
 """Risk triggers: the pure rules that turn a council's scorecard and self-assessment into open questions.
 
 No ORM here: :mod:`peerchallenge.packs.selectors` turns the scorecard selector results
-(``scorecard.selectors.council_scorecard``) and the self-assessment's view against data
+(``scorecard.scorecards.selectors.council_scorecard``) and the self-assessment's view against data
 (``scorecard.selfassessment.selectors.divergence_flags``) into the plain facts below, and these rules read
 only those facts and :mod:`scorecard.scoring` (also pure). The rules and their wording are written down
 in ``docs/TRIGGERS.md``; keep the two in step.

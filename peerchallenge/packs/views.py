@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from councils.exports import DOCX_CONTENT_TYPE
+from core.exports import DOCX_CONTENT_TYPE
 from councils.models import Council
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
@@ -111,7 +113,7 @@ def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
     summit = _summit(request, pk)
     session = _session(summit, gss_code)
     subject = selectors.PackSubject(council=session.challenged, summit=summit)
-    if not request.user.has_perm("peerchallenge.view_pack", subject):
+    if not request.user.has_perm("peerchallenge.view_pack", subject):  # type: ignore[arg-type]  # rules: any object
         raise PermissionDenied
     include = request.user.has_perm("peerchallenge.view_questionset", _question_set_object(summit, session))
     target = services.pack_target(council=session.challenged, summit=summit, include_questions=include)
@@ -122,7 +124,8 @@ def _pack_request(request: HttpRequest, pk: int, gss_code: str) -> _PackRequest:
 def _pack_on_demand_request(request: HttpRequest, gss_code: str, period: str) -> _PackRequest:
     """A pack outside a summit: its questions are the ones generated from the triggers and the bank."""
     council = get_object_or_404(Council.objects.select_related("region"), gss_code=gss_code)
-    if not request.user.has_perm("peerchallenge.view_pack", selectors.PackSubject(council=council)):
+    subject = selectors.PackSubject(council=council)
+    if not request.user.has_perm("peerchallenge.view_pack", subject):  # type: ignore[arg-type]  # rules: any object
         raise PermissionDenied
     found = get_object_or_404(Period, label=period)
     target = services.pack_target(council=council, period=found)
@@ -130,7 +133,7 @@ def _pack_on_demand_request(request: HttpRequest, gss_code: str, period: str) ->
     return _PackRequest(council, None, target, "council-pack", kwargs)
 
 
-def _pack_or_wait(wanted: _PackRequest, kind: str) -> HttpResponse:
+def _pack_or_wait(wanted: _PackRequest, kind: str) -> HttpResponseBase:
     """The file when the pack is built; otherwise its build is enqueued and the waiting page shown."""
     files = services.pack_files_get(target=wanted.target)
     if files is None:
@@ -151,12 +154,12 @@ def _download(name: str, download_name: str, content_type: str) -> FileResponse:
 
 
 @require_http_methods(GET)
-def pack_pdf(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
+def pack_pdf(request: HttpRequest, pk: int, gss_code: str) -> HttpResponseBase:
     return _pack_or_wait(_pack_request(request, pk, gss_code), "pdf")
 
 
 @require_http_methods(GET)
-def pack_docx(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse:
+def pack_docx(request: HttpRequest, pk: int, gss_code: str) -> HttpResponseBase:
     return _pack_or_wait(_pack_request(request, pk, gss_code), "docx")
 
 
@@ -213,7 +216,7 @@ def packs_on_demand(request: HttpRequest) -> HttpResponse:
     form = PackOnDemandForm(
         request.GET if "council" in request.GET else None, councils=councils, periods=periods
     )
-    context = {"form": form, "chosen": None, "councils": councils, "periods": periods}
+    context: dict[str, Any] = {"form": form, "chosen": None, "councils": councils, "periods": periods}
     if form.is_bound and form.is_valid():
         council = next(c for c in councils if c.gss_code == form.cleaned_data["council"])
         period = next(p for p in periods if p.label == form.cleaned_data["period"])
@@ -223,12 +226,12 @@ def packs_on_demand(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(GET)
-def council_pack_pdf(request: HttpRequest, gss_code: str, period: str) -> HttpResponse:
+def council_pack_pdf(request: HttpRequest, gss_code: str, period: str) -> HttpResponseBase:
     return _pack_or_wait(_pack_on_demand_request(request, gss_code, period), "pdf")
 
 
 @require_http_methods(GET)
-def council_pack_docx(request: HttpRequest, gss_code: str, period: str) -> HttpResponse:
+def council_pack_docx(request: HttpRequest, gss_code: str, period: str) -> HttpResponseBase:
     return _pack_or_wait(_pack_on_demand_request(request, gss_code, period), "docx")
 
 
@@ -374,21 +377,17 @@ def _question_set_change(request: HttpRequest, *, summit, session, current, acti
         return "Question set started from the data and the question bank."
     if current.pk is None:
         raise _BadRequest("Start the question set first.")
-    fields = {
-        "text": post.get("text", ""),
-        "evidence": post.get("evidence", ""),
-        "domain": _domain(post.get("domain")),
-    }
+    text, evidence, domain = post.get("text", ""), post.get("evidence", ""), _domain(post.get("domain"))
     if action == "arrange":
         positions, top = _arrangement(post)
         services.question_set_arrange(question_set=current, positions=positions, top=top, user=user)
         return f"Order saved; {len(top)} of 5 marked as your top five."
     if action == "add":
-        services.question_add(question_set=current, user=user, **fields)
+        services.question_add(question_set=current, user=user, text=text, evidence=evidence, domain=domain)
         return "Question added."
     question = _question(current, post.get("question"))
     if action == "edit":
-        services.question_edit(question=question, user=user, **fields)
+        services.question_edit(question=question, user=user, text=text, evidence=evidence, domain=domain)
         return "Question saved."
     if action == "delete":
         services.question_delete(question=question, user=user)
@@ -400,9 +399,9 @@ def _question_set_change(request: HttpRequest, *, summit, session, current, acti
     return None
 
 
-def _question_set_page(
+def _question_set_page(  # type: ignore[no-untyped-def]
     request: HttpRequest, *, summit, session, current, can_edit: bool, errors
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+) -> HttpResponse:
     questions = selectors.questions_of(question_set=current) if current.pk else []
     _arrange_values(questions, request.POST if errors else None)
     editing = None
@@ -428,7 +427,7 @@ def _question_set_page(
             "limit": QUESTION_LIMIT,
             "top_count": sum(q.is_top for q in questions),
             "shows_demo_data": summit.is_demo,
-            "pack_subject_visible": request.user.has_perm("peerchallenge.view_pack", subject),
+            "pack_subject_visible": request.user.has_perm("peerchallenge.view_pack", subject),  # type: ignore[arg-type]
         },
         status=400 if errors else 200,
     )
@@ -439,12 +438,13 @@ def _arrange_values(questions: list[Question], post) -> None:  # type: ignore[no
     was sent, when the page comes back with an error; the first five ticked when none is marked yet)."""
     none_marked = not any(q.is_top for q in questions)
     for place, question in enumerate(questions, start=1):
+        # Attributes for the template only, never saved: set by name, as the model does not declare them.
         if post is not None and post.get("action") == "arrange":
-            question.place_value = post.get(f"place-{question.pk}", str(place))[:10]
-            question.top_checked = str(question.pk) in post.getlist("top")
+            setattr(question, "place_value", post.get(f"place-{question.pk}", str(place))[:10])  # noqa: B010
+            setattr(question, "top_checked", str(question.pk) in post.getlist("top"))  # noqa: B010
         else:
-            question.place_value = str(place)
-            question.top_checked = question.is_top or (none_marked and place <= TOP_QUESTIONS)
+            setattr(question, "place_value", str(place))  # noqa: B010
+            setattr(question, "top_checked", question.is_top or (none_marked and place <= TOP_QUESTIONS))  # noqa: B010
 
 
 @require_http_methods([*GET, "POST"])

@@ -1,1 +1,1 @@
-"""Plenary themes, the regional work programme and the follow-up of each challenged council (issue 15)."""
+"""Plenary themes, the regional work programme and the follow-up of each challenged council."""

@@ -9,7 +9,7 @@
   duplicate); 400 ``{"detail", "errors": {field: [messages]}}`` when it is not valid.
 
 POST needs a signed-in session and the CSRF token (``X-CSRFToken`` header): an API token only reads.
-Errors are ``{"detail": ...}``; config.middleware.ApiJsonErrorsMiddleware turns CSRF failures into JSON too.
+Errors are ``{"detail": ...}``; core.middleware.ApiJsonErrorsMiddleware turns CSRF failures into JSON too.
 """
 
 from __future__ import annotations

@@ -142,12 +142,12 @@ def seed_demo_themes(*, summit: Summit) -> DemoThemesSummary:
                 else f"{challenged.name}: clear leadership; workforce pressures. (Demo finding, not a real review.)",
                 recommendations=[text for text, _ in DEMO_RECOMMENDATIONS],
             )
-            for recommendation, (_, status) in zip(
+            for recommendation, (_, follow_up) in zip(
                 finding.recommendations.order_by("pk"), DEMO_RECOMMENDATIONS, strict=False
             ):
                 services.recommendation_follow_up(
                     recommendation=recommendation,
-                    status=status,
+                    status=follow_up,
                     note="Demo follow-up.",
                     on=summit.date + dt.timedelta(days=182),
                 )

@@ -1,5 +1,5 @@
 """The summary for directors as a Word document: "Common themes from the <year> summit and what the region
-will do" (python-docx, in the house style of councils.exports.docx_document).
+will do" (python-docx, in the house style of core.exports.docx_document).
 
 Text is written as typed (python-docx escapes it); nothing is ever a field code or formula.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from councils.exports import docx_bytes, docx_document, docx_fill, docx_label_table
+from core.exports import docx_bytes, docx_document, docx_fill, docx_label_table
 from councils.models import Region
 from peerchallenge.models import Summit
 from peerchallenge.themes.models import Theme, WorkItem

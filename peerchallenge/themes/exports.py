@@ -1,4 +1,4 @@
-"""Rows of a work programme for the CSV and XLSX exports (written by councils/exports.py: never formulas)."""
+"""Rows of a work programme for the CSV and XLSX exports (written by core/exports.py: never formulas)."""
 
 from __future__ import annotations
 

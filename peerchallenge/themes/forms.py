@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -48,15 +49,17 @@ class ThemeForm(GovUKMixin, forms.Form):
     def __init__(self, *args, summit: Summit, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.summit = summit
-        self.fields["councils"].choices = [
+        cast(forms.ChoiceField, self.fields["councils"]).choices = [
             (c.gss_code, c.name) for c in summit.region.councils.order_by("name")
         ]
-        self.fields["domains"].choices = [(d.slug, d.name) for d in Domain.objects.order_by("position")]
-        self.fields["measures"].choices = [
+        cast(forms.ChoiceField, self.fields["domains"]).choices = [
+            (d.slug, d.name) for d in Domain.objects.order_by("position")
+        ]
+        cast(forms.ChoiceField, self.fields["measures"]).choices = [
             (m.key, f"{m.code} {m.title}") for m in theme_measures(summit=summit)
         ]
         groups = summit.groups.prefetch_related("members__council").order_by("position")
-        self.fields["sessions"].choices = [
+        cast(forms.ChoiceField, self.fields["sessions"]).choices = [
             (str(g.position), f"Group {g.position}: " + ", ".join(m.council.name for m in g.members.all()))
             for g in groups
         ]
@@ -65,8 +68,9 @@ class ThemeForm(GovUKMixin, forms.Form):
         self._style()
         _multi_select(self.fields["measures"], size=8)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         data, errors = services.theme_input_from_keys(
@@ -133,10 +137,13 @@ class ThemeBulkForm(forms.Form):
     def __init__(self, *args, summit: Summit, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         current = summit.themes.filter(merged_into__isnull=True).order_by("title")
-        self.fields["themes"].choices = [(t.pk, t.title) for t in current]
+        cast(forms.TypedMultipleChoiceField, self.fields["themes"]).choices = [
+            (t.pk, t.title) for t in current
+        ]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") == self.MERGE and len(cleaned.get("themes") or []) == 1:
             self.add_error("themes", "Tick two or more themes to merge them")
         return cleaned
@@ -150,7 +157,9 @@ class MergeForm(GovUKMixin, forms.Form):
     def __init__(self, *args, theme: Theme, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         others = theme.summit.themes.filter(merged_into__isnull=True).exclude(pk=theme.pk).order_by("title")
-        self.fields["source"].choices = [("", "Choose a theme")] + [(t.pk, t.title) for t in others]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "Choose a theme")] + [
+            (t.pk, t.title) for t in others
+        ]
         self._style()
 
 
@@ -170,7 +179,7 @@ class LinkForm(GovUKMixin, forms.Form):
             .select_related("summit")
             .order_by("-summit__date", "title")
         )
-        self.fields["earlier"].choices = [("", "Not linked")] + [
+        cast(forms.ChoiceField, self.fields["earlier"]).choices = [("", "Not linked")] + [
             (t.pk, f"{t.title} ({t.summit.date.year})") for t in earlier
         ]
         self._style()
@@ -186,7 +195,9 @@ class SplitForm(GovUKMixin, forms.Form):
 
     def __init__(self, *args, theme: Theme, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["councils"].choices = [(c.gss_code, c.name) for c in theme.councils.order_by("name")]
+        cast(forms.ChoiceField, self.fields["councils"]).choices = [
+            (c.gss_code, c.name) for c in theme.councils.order_by("name")
+        ]
         self._style()
 
 
@@ -200,7 +211,7 @@ class LoggerForm(GovUKMixin, forms.Form):
             Q(memberships__region=region, memberships__role__in=Membership.REGION_ROLES)
             | Q(memberships__council__region=region, memberships__role__in=Membership.COUNCIL_ROLES)
         )
-        self.fields["user"].choices = [("", "Choose a person")] + [
+        cast(forms.ChoiceField, self.fields["user"]).choices = [("", "Choose a person")] + [
             (u.pk, u.get_full_name() or u.username) for u in users.distinct().order_by("username")
         ]
         self._style()
@@ -218,7 +229,7 @@ class WorkItemForm(GovUKMixin, forms.ModelForm):
 
     def __init__(self, *args, themes, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = themes
+        cast(forms.ModelChoiceField, self.fields["themes"]).queryset = themes
         self.fields["themes"].required = False
         self.fields["themes"].help_text = "Hold Ctrl (or Cmd) to choose more than one"
         self.fields["title"].error_messages["required"] = "Enter a title"
@@ -235,9 +246,9 @@ class WorkUpdateForm(GovUKMixin, forms.Form):
     def __init__(self, *args, item: WorkItem, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         allowed = WorkItem.TRANSITIONS[WorkItem.Status(item.status)]
-        self.fields["status"].choices = [("", f"No change ({item.get_status_display().lower()})")] + [
-            (s.value, s.label) for s in allowed
-        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", f"No change ({item.get_status_display().lower()})")
+        ] + [(s.value, s.label) for s in allowed]
         self._style()
 
 

@@ -54,6 +54,7 @@ class Theme(models.Model):
         Council, blank=True, related_name="+", help_text="Councils that raised it or to which it applies"
     )
     measures = models.ManyToManyField(Measure, blank=True, related_name="+")
+    recurrence: object = None  # not a field: set by the theme pages (themes.selectors.region_theme_chains)
     sessions = models.ManyToManyField(
         "peerchallenge.SummitGroup", blank=True, related_name="themes", help_text="Sessions it came from"
     )

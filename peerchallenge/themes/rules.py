@@ -1,7 +1,7 @@
-"""Who may log themes, read them, edit the work programme and read a council's findings (issue 15).
+"""Who may log themes, read them, edit the work programme and read a council's findings.
 
-The predicates build on councils/rules.py; they live here because loggers are a peerchallenge model.
-Objects: a Summit (themes), a Region (work programme) and a SessionFinding (findings and follow-up).
+The predicates build on the role predicates of councils/rules.py. Objects: a Summit (themes), a Region (work
+programme) and a SessionFinding (findings and follow-up).
 
 - Coordinator of the region: everything, and names the loggers of a summit.
 - Loggers named for a summit: log and edit its themes once it is published (nobody logs or edits themes once

@@ -22,7 +22,7 @@ from peerchallenge.themes.models import (
     WorkItemUpdate,
     WorkProgramme,
 )
-from scorecard import selectors as scorecard_selectors
+from scorecard.measures.selectors import measure_values
 from scorecard.models import Domain, Measure
 from scorecard.periods import period_start_year
 
@@ -113,14 +113,6 @@ class Recurrence:
         return "Raised in " + (", ".join(years[:-1]) + " and " + years[-1])
 
 
-def _root(theme: Theme, by_pk: dict[int, Theme]) -> int:
-    seen = set()
-    while theme.same_as_id and theme.same_as_id in by_pk and theme.pk not in seen:
-        seen.add(theme.pk)
-        theme = by_pk[theme.same_as_id]
-    return theme.pk
-
-
 def region_theme_chains(*, region: Region, published_only: bool = False) -> dict[int, Recurrence]:
     """Theme pk → the years the same theme was raised at the region's summits (same normalised title, or
     linked explicitly with ``same_as``). Two queries."""
@@ -185,14 +177,15 @@ def region_themes_by_domain(*, region: Region, published_only: bool) -> RegionTh
     domains = list(Domain.objects.order_by("position"))
     grid: dict[int | None, dict[int, list[Theme]]] = defaultdict(lambda: defaultdict(list))
     for theme in themes:
-        keys = [d.pk for d in theme.domains.all()] or [None]
+        keys: list[int | None] = [d.pk for d in theme.domains.all()] or [None]
         for key in keys:
             grid[key][theme.summit.date.year].append(theme)
     recurrences = region_theme_chains(region=region, published_only=published_only)
     for theme in themes:
         theme.recurrence = recurrences.get(theme.pk)
-    keys = [d for d in domains if d.pk in grid] + ([None] if None in grid else [])
-    rows = [DomainYears(d, [(y, grid[d.pk if d else None].get(y, [])) for y in years]) for d in keys]
+    shown: list[Domain | None] = [d for d in domains if d.pk in grid]
+    shown += [None] if None in grid else []
+    rows = [DomainYears(d, [(y, grid[d.pk if d else None].get(y, [])) for y in years]) for d in shown]
     return RegionThemes(
         region=region,
         years=years,
@@ -222,11 +215,11 @@ def _formatted(measure: Measure, value: Decimal | None) -> str:
 
 def theme_measure_movement(*, theme: Theme) -> list[MeasureMovement]:
     """For each measure linked to the theme: each linked council's figure for the last year published
-    before the summit, and its latest figure (read through scorecard.selectors.measure_values)."""
+    before the summit, and its latest figure (read through scorecard.measures.selectors.measure_values)."""
     councils = {c.pk for c in theme.councils.all()}
     out = []
     for measure in theme.measures.all():
-        result = scorecard_selectors.measure_values(measure=measure, region=theme.summit.region)
+        result = measure_values(measure=measure, region=theme.summit.region)
         movement = MeasureMovement(measure=result.measure, raised_period=None, latest_period=None)
         for row in result.rows:
             if councils and row.council.pk not in councils:

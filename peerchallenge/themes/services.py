@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from councils.models import Council, Region
-from peerchallenge.models import Summit, SummitGroup
+from peerchallenge.models import LessonLearnt, Summit, SummitGroup
+from peerchallenge.selectors import group_councils, group_sessions, summit_groups
 from peerchallenge.themes.models import (
     Recommendation,
     SessionFinding,
@@ -140,9 +141,9 @@ def theme_snapshot(theme: Theme) -> dict:
     }
 
 
-def _record(
+def _record(  # type: ignore[no-untyped-def]
     *, theme: Theme, action: str, by, summary: str = "", other: Theme | None = None, added: dict | None = None
-) -> ThemeChange:  # type: ignore[no-untyped-def]
+) -> ThemeChange:
     return ThemeChange.objects.create(
         theme=theme,
         action=action,
@@ -304,7 +305,7 @@ def theme_merge_undo(*, source: Theme, by) -> Theme:  # type: ignore[no-untyped-
     )
     if merge is not None:
         still_merged = target.merged_from.exclude(pk=source.pk)
-        keep = {name: set() for name in LINKS}
+        keep: dict[str, set[int]] = {name: set() for name in LINKS}
         for other in still_merged:
             for name, pks in _link_keys(other).items():
                 keep[name] |= pks
@@ -464,9 +465,9 @@ def work_items_from_themes(*, themes: Sequence[Theme]) -> list[WorkItem]:
 
 
 @transaction.atomic
-def work_item_update(
+def work_item_update(  # type: ignore[no-untyped-def]
     *, item: WorkItem, text: str, status: str = "", by, date: dt.date | None = None
-) -> WorkItemUpdate:  # type: ignore[no-untyped-def]
+) -> WorkItemUpdate:
     """A dated update; with ``status`` it also moves the item (only along WorkItem.TRANSITIONS)."""
     if status and status != item.status:
         allowed = WorkItem.TRANSITIONS[WorkItem.Status(item.status)]
@@ -532,9 +533,6 @@ def finding_save(
 def lesson_from_finding_set(*, summit: Summit, council: Council, key_findings: str, publish: bool) -> None:
     """Publish the key findings of ``council``'s session as the region's lesson (one per challenged council
     and summit, with the council that challenged it in the summit's pairing), or withdraw it."""
-    from peerchallenge.models import LessonLearnt
-    from peerchallenge.selectors import group_councils, group_sessions, summit_groups
-
     lesson = LessonLearnt.objects.filter(summit=summit, host=council).first()
     if not publish or not key_findings.strip():
         if lesson is not None:

@@ -1,4 +1,4 @@
-"""Plenary themes, the region's work programme and follow-up (issue 15)."""
+"""Plenary themes, the region's work programme and follow-up."""
 
 from django.urls import path
 

@@ -5,6 +5,8 @@ Another region's users learn nothing (404); people who may read but not write ge
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from councils.exports import docx_response, export_response
+from core.exports import docx_response, export_response
 from councils.models import Council, Region
 from peerchallenge.models import LessonLearnt, Summit
 from peerchallenge.themes import docx_export, exports, selectors, services
@@ -178,7 +180,7 @@ def themes_bulk(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     ids = form.cleaned_data["themes"]
     by_reach = {t.pk: t for t in selectors.themes_for_summit(summit=summit) if t.pk in ids}
-    ordered = sorted(by_reach.values(), key=lambda t: (-t.reach, t.title, t.pk))
+    ordered = sorted(by_reach.values(), key=lambda t: (-getattr(t, "reach", 0), t.title, t.pk))
     if action == form.MERGE:
         target, sources = ordered[0], ordered[1:]
         try:
@@ -199,7 +201,7 @@ def themes_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("themes:work-programme", gss_code=summit.region.gss_code, year=year)
 
 
-def _theme_page(
+def _theme_page(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     summit: Summit,
     theme: Theme,
@@ -208,9 +210,9 @@ def _theme_page(
     merge_form=None,
     split_form=None,
     status=200,
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+) -> HttpResponse:
     can_log = request.user.has_perm("peerchallenge.log_themes", summit) and theme.merged_into_id is None
-    context = {
+    context: dict[str, Any] = {
         "summit": summit,
         "theme": theme,
         "reach": theme.councils.count(),

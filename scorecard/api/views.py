@@ -19,9 +19,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from councils.models import ApiToken, Council
-from scorecard import selectors
+from scorecard.figures import ENGLAND, ComparatorValue
+from scorecard.measures import selectors as measure_selectors
+from scorecard.measures.selectors import AreaValue, MeasureValueRow
 from scorecard.models import Measure, Period
 from scorecard.periods import UnknownPeriod, period_from_query
+from scorecard.scorecards import selectors as scorecard_selectors
+from scorecard.scorecards.selectors import DomainSection, ScorecardRow
+from scorecard.selfassessment import selectors as sa_selectors
+from scorecard.selfassessment.models import SelfAssessment
 
 TOKEN_SCHEMES = ("Token", "Bearer")
 
@@ -51,6 +57,7 @@ def api_authenticate(
     request (``refuse_key_writes``, when given, refuses a token any write); otherwise the session's user
     must be signed in (401).
     """
+    response: HttpResponse
     if request.method not in methods:
         response = api_error(405, not_allowed.format(method=request.method))
         response["Allow"] = ", ".join(methods)
@@ -78,7 +85,7 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     Any other method is a JSON 405 with an ``Allow`` header (OPTIONS answers 204 with it). The view is
     CSRF-exempt only so that a POST meets that 405 rather than a CSRF page: it never changes state.
     Every API view must use this decorator (tests/test_security.py checks that each one answers POST
-    with a JSON 405); config.middleware.ApiJsonErrorsMiddleware makes any other error JSON too.
+    with a JSON 405); core.middleware.ApiJsonErrorsMiddleware makes any other error JSON too.
     """
 
     @csrf_exempt
@@ -106,7 +113,7 @@ def _period_param(request: HttpRequest) -> tuple[Period | None, JsonResponse | N
         return None, api_error(400, str(exc))
 
 
-def _comparator(value: selectors.ComparatorValue) -> dict[str, Any]:
+def _comparator(value: ComparatorValue) -> dict[str, Any]:
     return {"value": _number(value.value), "published": value.published}
 
 
@@ -121,7 +128,7 @@ def _council_json(council: Council) -> dict[str, Any]:
     }
 
 
-def _scorecard_row_json(row: selectors.ScorecardRow, section: selectors.DomainSection) -> dict[str, Any]:
+def _scorecard_row_json(row: ScorecardRow, section: DomainSection) -> dict[str, Any]:
     measure = row.measure
     return {
         "code": row.code,
@@ -147,7 +154,7 @@ def _scorecard_row_json(row: selectors.ScorecardRow, section: selectors.DomainSe
     }
 
 
-def _value_row_json(row: selectors.MeasureValueRow) -> dict[str, Any]:
+def _value_row_json(row: MeasureValueRow) -> dict[str, Any]:
     return {
         "gss_code": row.council.gss_code,
         "name": row.council.name,
@@ -167,7 +174,7 @@ def _value_row_json(row: selectors.MeasureValueRow) -> dict[str, Any]:
     }
 
 
-def _area_json(area: selectors.AreaValue) -> dict[str, Any]:
+def _area_json(area: AreaValue) -> dict[str, Any]:
     return {
         "key": area.key,
         "kind": area.kind,
@@ -200,7 +207,7 @@ def council_scorecard(request: HttpRequest, gss_code: str) -> HttpResponse:
     period, error = _period_param(request)
     if error is not None:
         return error
-    card = selectors.council_scorecard(council=council, period=period)
+    card = scorecard_selectors.council_scorecard(council=council, period=period)
     measures = [_scorecard_row_json(row, section) for section in card.domains for row in section.rows]
     return JsonResponse(
         {
@@ -249,7 +256,7 @@ def measure_values(request: HttpRequest, key: str) -> HttpResponse:
     period, error = _period_param(request)
     if error is not None:
         return error
-    result = selectors.measure_values(measure=measure, period=period)
+    result = measure_selectors.measure_values(measure=measure, period=period)
     used = result.measure
     if used.pk != measure.pk:
         used = Measure.objects.select_related("domain", "replaces", "owner_region").get(pk=used.pk)
@@ -262,7 +269,7 @@ def measure_values(request: HttpRequest, key: str) -> HttpResponse:
             "periods": [p.label for p in result.periods],
             "data_is_demo": result.data_is_demo,
             "values": [_value_row_json(row) for row in result.rows],
-            "england": _comparator(result.comparators[selectors.ENGLAND]),
+            "england": _comparator(result.comparators[ENGLAND]),
             "comparators": [_area_json(area) for area in result.published_areas],
         }
     )
@@ -272,8 +279,6 @@ def measure_values(request: HttpRequest, key: str) -> HttpResponse:
 def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse:
     """A council's self-assessment (``?cycle=<slug>``; the latest cycle without it), each domain beside
     its data. Same permission rules as the page: 403 when the user may not read it, never the content."""
-    from scorecard.selfassessment import selectors as sa_selectors
-    from scorecard.selfassessment.models import SelfAssessment
 
     council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
     if council is None:
@@ -292,7 +297,7 @@ def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse
     if found is None:
         return api_error(404, f"{council.name} has not started its self-assessment for {cycle.name}.")
     view = sa_selectors.self_assessment_view(cycle=cycle, council=council, include_previous=False)
-    assessment = view.assessment
+    assessment = view.assessment or found
     return JsonResponse(
         {
             "council": {"name": council.name, "gss_code": council.gss_code},

@@ -55,7 +55,7 @@ from scorecard.imports.common import (
     scan_formulas,
     upsert_values,
 )
-from scorecard.imports.permissions import import_scope_check
+from scorecard.imports.rules import import_scope_check
 from scorecard.models import Area, Framework, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
@@ -370,97 +370,153 @@ def _validate_rows(
     skip_unknown_measures: bool,
 ) -> _Plan | None:
     """Row-by-row validation: the reference behaviour, used for files with problems (see _validate_columns)."""
-    codes_by_framework: dict[str, set[str]] = {}
-    for framework, code in measures:
-        codes_by_framework.setdefault(framework, set()).add(code)
-
-    def column(field: str) -> list[str]:
-        return frame[columns[field]].tolist() if field in columns else [""] * len(frame)
-
-    years, ons_codes, geo_codes = column("year"), column("ons"), column("geo_code")
-    descriptions, levels, groups = column("geo_desc"), column("geo_level"), column("group")
-    ascof_codes, raw_values = column("ascof_code"), column("value")
-    disaggs, mtypes = column("disagg"), column("mtype")
-
-    # Most columns repeat a few texts thousands of times: each distinct text (or combination) is
-    # interpreted once and cached, so the per-row work is dictionary look-ups (profiled: issue 10).
-    year_cache: dict[str, int | None] = {}
-    code_cache: dict[tuple[str, str, str], tuple[str, str, str, Measure | None]] = {}
-    breakdown_cache: dict[tuple[str, str], str] = {}
-    area_cache: dict[tuple[str, str, str], tuple[AreaSpec | None, list[tuple[str, str | None]]]] = {}
-    value_cache: dict[str, tuple[str, Decimal | None] | None] = {}
-    areas: dict[str, AreaSpec] = {}
-    cassr: dict[str, int] = {}
-    cassr_rows: dict[str, int] = {}
-    seen: dict[tuple[int, str, int, str, str], tuple[Any, int]] = {}
-    values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
+    validator = _RowsValidator(
+        frame, columns, col_name, fixed_year, measures, regions, problems, counts, skip_unknown_measures
+    )
     rows = frame.index.tolist()
     total = len(rows)
     tick = max(1, total // 20)
-    framework_of: dict[int, str] = {}
-    safe_bounds: dict[int, tuple[Decimal, Decimal]] = {}
-
     for i, row in enumerate(rows):
         if progress and i % tick == 0:
             report_progress(progress, i, total * 2)
-        count_before = problems.count
+        validator.check_row(i, row)
+    _check_cassr(validator.cassr, validator.cassr_rows, problems, col_name["geo_code"])
+    report_progress(progress, total, total * 2)
+    if problems:
+        return None
+    return _Plan(
+        rows=total, areas=validator.areas, cassr=validator.cassr, regions=regions, values=validator.values
+    )
 
-        # Year
-        if fixed_year is not None:
-            start = fixed_year
-        else:
-            text = years[i]
-            if text not in year_cache:
-                parsed = period_start_year(text)
-                year_cache[text] = parsed if parsed is not None and _year_supported(parsed) else None
-            start = year_cache[text]
-            if start is None:
-                problems.add(
-                    f"{text!r} is not a financial year this service imports (2014-15 on)"
-                    if text
-                    else "the year is blank",
-                    row=row,
-                    column=col_name["year"],
-                )
-                continue
-        framework = framework_of.get(start)
+
+class _RowsValidator:
+    """One row at a time, in the order the checks run; each check returns None when the row stops there (its
+    problem or skip recorded).
+
+    Most columns repeat a few texts thousands of times: each distinct text (or combination) is interpreted
+    once and cached, so the per-row work is dictionary look-ups.
+    """
+
+    def __init__(
+        self,
+        frame: Any,
+        columns: dict[str, str],
+        col_name: dict[str, str],
+        fixed_year: int | None,
+        measures: dict[tuple[str, str], Measure],
+        regions: dict[str, Region],
+        problems: Problems,
+        counts: Counts,
+        skip_unknown_measures: bool,
+    ) -> None:
+        self.col_name, self.fixed_year, self.measures, self.regions = col_name, fixed_year, measures, regions
+        self.problems, self.counts, self.skip_unknown_measures = problems, counts, skip_unknown_measures
+        self.codes_by_framework: dict[str, set[str]] = {}
+        for framework, code in measures:
+            self.codes_by_framework.setdefault(framework, set()).add(code)
+
+        def column(field: str) -> list[str]:
+            return frame[columns[field]].tolist() if field in columns else [""] * len(frame)
+
+        self.years, self.ons_codes, self.geo_codes = column("year"), column("ons"), column("geo_code")
+        self.descriptions, self.levels, self.groups = column("geo_desc"), column("geo_level"), column("group")
+        self.ascof_codes, self.raw_values = column("ascof_code"), column("value")
+        self.disaggs, self.mtypes = column("disagg"), column("mtype")
+        self.year_cache: dict[str, int | None] = {}
+        self.code_cache: dict[tuple[str, str, str], tuple[str, str, str, Measure | None]] = {}
+        self.breakdown_cache: dict[tuple[str, str], str] = {}
+        self.area_cache: dict[tuple[str, str, str], tuple[AreaSpec | None, list[tuple[str, str | None]]]] = {}
+        self.value_cache: dict[str, tuple[str, Decimal | None] | None] = {}
+        self.framework_of: dict[int, str] = {}
+        self.safe_bounds: dict[int, tuple[Decimal, Decimal]] = {}
+        self.areas: dict[str, AreaSpec] = {}
+        self.cassr: dict[str, int] = {}
+        self.cassr_rows: dict[str, int] = {}
+        self.seen: dict[tuple[int, str, int, str, str], tuple[Any, int]] = {}
+        self.values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
+
+    def check_row(self, i: int, row: int) -> None:
+        count_before = self.problems.count
+        start = self.start_year(i, row)
+        if start is None:
+            return
+        found = self.measure(i, row, start)
+        if found is None:
+            return
+        measure, suffix = found
+        breakdown = self.breakdown(i, row, suffix)
+        if breakdown is None:
+            return
+        part = self.measure_type(i)
+        if part is None:
+            return
+        spec = self.area(i, row)
+        if spec is None:
+            return
+        parsed = self.value(i, row, measure, part)
+        if parsed is None or self.problems.count != count_before:
+            return
+        self.keep(row, (start, spec.key, measure.pk, breakdown), part, parsed)
+
+    def start_year(self, i: int, row: int) -> int | None:
+        if self.fixed_year is not None:
+            return self.fixed_year
+        text = self.years[i]
+        if text not in self.year_cache:
+            parsed = period_start_year(text)
+            self.year_cache[text] = parsed if parsed is not None and _year_supported(parsed) else None
+        start = self.year_cache[text]
+        if start is None:
+            self.problems.add(
+                f"{text!r} is not a financial year this service imports (2014-15 on)"
+                if text
+                else "the year is blank",
+                row=row,
+                column=self.col_name["year"],
+            )
+        return start
+
+    def measure(self, i: int, row: int, start: int) -> tuple[Measure, str] | None:
+        """The row's measure in the framework of its year, and the breakdown suffix of an older code."""
+        framework = self.framework_of.get(start)
         if framework is None:
-            framework = framework_of[start] = framework_for_start_year(start)
-
-        # Measure code and breakdown
-        code_key = (framework, groups[i], ascof_codes[i])
-        cached_code = code_cache.get(code_key)
+            framework = self.framework_of[start] = framework_for_start_year(start)
+        code_key = (framework, self.groups[i], self.ascof_codes[i])
+        cached_code = self.code_cache.get(code_key)
         if cached_code is None:
-            group = _clean_code(groups[i])
-            ascof_code = _clean_code(ascof_codes[i])
-            known = codes_by_framework.get(framework, set())
+            group = _clean_code(self.groups[i])
+            ascof_code = _clean_code(self.ascof_codes[i])
             suffix = ""
             if group:
-                code, code_column = group, col_name["group"]
+                code, code_column = group, self.col_name["group"]
                 if ascof_code.startswith(group):
                     suffix = ascof_code[len(group) :]
             else:
-                code, suffix = _split_code(ascof_code, known)
-                code_column = col_name["ascof_code"]
-            cached_code = code_cache[code_key] = (code, suffix, code_column, measures.get((framework, code)))
+                code, suffix = _split_code(ascof_code, self.codes_by_framework.get(framework, set()))
+                code_column = self.col_name["ascof_code"]
+            measure = self.measures.get((framework, code))
+            cached_code = self.code_cache[code_key] = (code, suffix, code_column, measure)
         code, suffix, code_column, measure = cached_code
         if not code:
-            problems.add("the measure code is blank", row=row, column=code_column)
-            continue
-        if measure is None and skip_unknown_measures:
-            counts.skip(f"measure {code} is not in the catalogue ({period_label(start)})")
-            continue
+            self.problems.add("the measure code is blank", row=row, column=code_column)
+            return None
+        if measure is None and self.skip_unknown_measures:
+            self.counts.skip(f"measure {code} is not in the catalogue ({period_label(start)})")
+            return None
         if measure is None:
-            problems.add(
+            self.problems.add(
                 f"{code!r} is not a measure code of the "
                 f"{Framework(framework).label} framework used for {period_label(start)} "
                 "(if the framework has gained a measure, an administrator can add it to the catalogue)",
                 row=row,
                 column=code_column,
             )
-            continue
-        disagg = disaggs[i]
-        breakdown = breakdown_cache.get((disagg, suffix))
+            return None
+        return measure, suffix
+
+    def breakdown(self, i: int, row: int, suffix: str) -> str | None:
+        disagg = self.disaggs[i]
+        breakdown = self.breakdown_cache.get((disagg, suffix))
         if breakdown is None:
             if disagg.lower() not in TOTAL_LABELS:
                 breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
@@ -468,107 +524,105 @@ def _validate_rows(
                 breakdown = CODE_SUFFIXES.get(suffix, suffix)
             else:
                 breakdown = Value.TOTAL
-            breakdown_cache[(disagg, suffix)] = breakdown
+            self.breakdown_cache[(disagg, suffix)] = breakdown
         if len(breakdown) > 64:
-            problems.add(
-                "the breakdown label is longer than 64 characters", row=row, column=col_name["disagg"]
+            self.problems.add(
+                "the breakdown label is longer than 64 characters", row=row, column=self.col_name["disagg"]
             )
-            continue
+            return None
+        return breakdown
 
-        # Measure type
-        mtype_text = mtypes[i]
+    def measure_type(self, i: int) -> str | None:
+        """The Value field the row fills (types not stored are skipped)."""
+        mtype_text = self.mtypes[i]
         part = MEASURE_TYPES.get(mtype_text.lower())
         if part is None:
             part = MEASURE_TYPES.get(re.sub(r"\s+", " ", mtype_text.lower()))
         if part is None:
-            counts.skip(f"measure type {mtype_text!r} not stored")
-            continue
+            self.counts.skip(f"measure type {mtype_text!r} not stored")
+        return part
 
-        # Area
-        area_key = (levels[i], ons_codes[i], descriptions[i])
-        cached_area = area_cache.get(area_key)
+    def area(self, i: int, row: int) -> AreaSpec | None:
+        """The row's area, and a council's CASSR number (the first given; a different one is a problem)."""
+        area_key = (self.levels[i], self.ons_codes[i], self.descriptions[i])
+        cached_area = self.area_cache.get(area_key)
         if cached_area is None:
             found = _Found()
-            spec = _area_spec(0, *area_key, regions, found, col_name)  # type: ignore[arg-type]
-            cached_area = area_cache[area_key] = (spec, found.items)
+            spec = _area_spec(0, *area_key, self.regions, found, self.col_name)  # type: ignore[arg-type]
+            cached_area = self.area_cache[area_key] = (spec, found.items)
         spec, area_problems = cached_area
         if spec is None:
             for message, column_name in area_problems:
-                problems.add(message, row=row, column=column_name)
-            continue
-        if spec.key not in areas:
-            areas[spec.key] = AreaSpec(spec.kind, spec.key, spec.name, row)
-        if spec.kind == "council" and geo_codes[i]:
-            number = geo_codes[i]
-            if number.isdigit():
-                previous = cassr.get(spec.key)
-                if previous is not None and previous != int(number):
-                    problems.add(
-                        f"CASSR code {number} differs from {previous} given for {spec.key} "
-                        f"in row {cassr_rows[spec.key]}",
-                        row=row,
-                        column=col_name["geo_code"],
-                    )
-                elif previous is None:
-                    cassr[spec.key] = int(number)
-                    cassr_rows.setdefault(spec.key, row)
+                self.problems.add(message, row=row, column=column_name)
+            return None
+        if spec.key not in self.areas:
+            self.areas[spec.key] = AreaSpec(spec.kind, spec.key, spec.name, row)
+        number = self.geo_codes[i]
+        if spec.kind == "council" and number and number.isdigit():
+            previous = self.cassr.get(spec.key)
+            if previous is not None and previous != int(number):
+                self.problems.add(
+                    f"CASSR code {number} differs from {previous} given for {spec.key} "
+                    f"in row {self.cassr_rows[spec.key]}",
+                    row=row,
+                    column=self.col_name["geo_code"],
+                )
+            elif previous is None:
+                self.cassr[spec.key] = int(number)
+                self.cassr_rows.setdefault(spec.key, row)
+        return spec
 
-        # Value
-        raw_value = raw_values[i]
-        if raw_value in value_cache:
-            parsed = value_cache[raw_value]
+    def value(self, i: int, row: int, measure: Measure, part: str) -> tuple[str, Decimal | None] | None:
+        """The cell's status and number, checked against the measure's bounds."""
+        raw_value = self.raw_values[i]
+        if raw_value in self.value_cache:
+            parsed = self.value_cache[raw_value]
         else:
-            parsed = value_cache[raw_value] = parse_value_cell(raw_value)
+            parsed = self.value_cache[raw_value] = parse_value_cell(raw_value)
         if parsed is None:
-            problems.add(f"{raw_value!r} is not a number", row=row, column=col_name["value"])
-            continue
-        status, number = parsed
-        if number is not None:
-            bounds = safe_bounds.get(measure.pk)
-            if bounds is None:
-                bounds = safe_bounds[measure.pk] = _safe_bounds(measure)
-            if part == "value" and bounds[0] <= number <= bounds[1]:
-                message = None  # inside every bound: no need to ask which rule it breaks
-            else:
-                message = check_number_size(number)
-                if message is None and part == "value":
-                    message = range_problem(measure, number)
-                elif message is None and number < 0:
-                    message = f"{number} is negative, which is impossible for a {mtype_text.lower()}"
-            if message:
-                problems.add(message, row=row, column=col_name["value"])
-                continue
-        if problems.count != count_before:
-            continue
+            self.problems.add(f"{raw_value!r} is not a number", row=row, column=self.col_name["value"])
+            return None
+        number = parsed[1]
+        if number is None:
+            return parsed
+        bounds = self.safe_bounds.get(measure.pk)
+        if bounds is None:
+            bounds = self.safe_bounds[measure.pk] = _safe_bounds(measure)
+        if part == "value" and bounds[0] <= number <= bounds[1]:
+            return parsed  # inside every bound: no need to ask which rule it breaks
+        message = check_number_size(number)
+        if message is None and part == "value":
+            message = range_problem(measure, number)
+        elif message is None and number < 0:
+            message = f"{number} is negative, which is impossible for a {self.mtypes[i].lower()}"
+        if message:
+            self.problems.add(message, row=row, column=self.col_name["value"])
+            return None
+        return parsed
 
-        # Duplicates: identical rows are accepted once; different values for one key are a problem.
-        dedup_key = (start, spec.key, measure.pk, breakdown, part)
-        number = quantize(number)
-        previous_row = seen.get(dedup_key)
+    def keep(self, row: int, key: tuple[int, str, int, str], part: str, parsed: tuple[str, Any]) -> None:
+        """Into the plan; identical rows are accepted once, different values for one key are a problem."""
+        status, number = parsed[0], quantize(parsed[1])
+        dedup_key = (*key, part)
+        previous_row = self.seen.get(dedup_key)
         if previous_row is not None:
             if previous_row[0] == (status, number):
-                counts.skip("identical duplicate row")
+                self.counts.skip("identical duplicate row")
             else:
-                problems.add(
+                self.problems.add(
                     f"row {previous_row[1]} has a different value for the same year, area, measure, "
                     f"breakdown and measure type",
                     row=row,
-                    column=col_name["value"],
+                    column=self.col_name["value"],
                 )
-            continue
-        seen[dedup_key] = ((status, number), row)
-        entry = values.setdefault((start, spec.key, measure.pk, breakdown), {})
+            return
+        self.seen[dedup_key] = ((status, number), row)
+        entry = self.values.setdefault(key, {})
         if part == "value":
             entry["value"] = number
             entry["status"] = status
         else:
             entry[part] = number
-
-    _check_cassr(cassr, cassr_rows, problems, col_name["geo_code"])
-    report_progress(progress, total, total * 2)
-    if problems:
-        return None
-    return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
 
 
 class _CloserLook(Exception):
@@ -602,7 +656,7 @@ def _validate_columns(
     progress: Progress | None,
     skip_unknown_measures: bool,
 ) -> _Plan | None:
-    """Column-wise validation of a file (issue 10): each distinct text, or combination of texts, is
+    """Column-wise validation of a file: each distinct text, or combination of texts, is
     interpreted once with the same rules as the row-by-row pass, and rows are then selected with numpy
     masks; only the building of the plan walks the rows. Returns the same plan, skips and counts as
     ``_validate_rows``, or None when the file has any problem: the row-by-row pass then names them all.
@@ -626,20 +680,55 @@ def _columns_plan(
     progress: Progress | None,
     skip_unknown_measures: bool,
 ) -> _Plan:
-    total = len(frame)
-    report_progress(progress, 0, total * 2)
-    row_numbers = frame.index.to_numpy()
-    blank = np.full(total, "", dtype=object)
+    planner = _ColumnsPlanner(frame, columns, col_name, measures, regions, skip_unknown_measures)
+    report_progress(progress, 0, planner.total * 2)
+    planner.read_years(fixed_year)
+    planner.read_measure_codes()
+    planner.read_breakdowns()
+    planner.read_measure_types()
+    planner.read_areas()
+    planner.read_cassr_numbers()
+    planner.read_values()
+    planner.skip_identical_duplicates()
+    for _first_at, reason, size in sorted(planner.skips):
+        counts.skip(reason, size)
+    report_progress(progress, planner.total // 2, planner.total * 2)
+    values = planner.plan_values()
+    report_progress(progress, planner.total, planner.total * 2)
+    return _Plan(rows=planner.total, areas=planner.areas, cassr=planner.cassr, regions=regions, values=values)
 
-    def column(field: str) -> np.ndarray:
-        return frame[columns[field]].to_numpy(dtype=object) if field in columns else blank
 
-    codes_by_framework: dict[str, set[str]] = {}
-    for framework, code in measures:
-        codes_by_framework.setdefault(framework, set()).add(code)
-    skips: list[tuple[int, str, int]] = []  # (first row index, reason, rows) in the order the rows give them
+class _ColumnsPlanner:
+    """The column-wise pass, one column (or combination of columns) at a time, in the order the checks run.
 
-    def skip(mask: np.ndarray, reason_of: Any, ids: np.ndarray) -> None:
+    ``active`` holds the rows still in the plan; ``skips`` the rows left out, with their reasons. Anything the
+    row-by-row pass would call a problem raises :class:`_CloserLook`.
+    """
+
+    def __init__(
+        self,
+        frame: Any,
+        columns: dict[str, str],
+        col_name: dict[str, str],
+        measures: dict[tuple[str, str], Measure],
+        regions: dict[str, Region],
+        skip_unknown_measures: bool,
+    ) -> None:
+        self.frame, self.columns, self.col_name = frame, columns, col_name
+        self.measures, self.regions = measures, regions
+        self.skip_unknown_measures = skip_unknown_measures
+        self.total = len(frame)
+        self.row_numbers = frame.index.to_numpy()
+        self.blank = np.full(self.total, "", dtype=object)
+        self.active = np.ones(self.total, dtype=bool)
+        self.skips: list[tuple[int, str, int]] = []  # (first row index, reason, rows) in the rows' order
+        self.areas: dict[str, AreaSpec] = {}
+        self.cassr: dict[str, int] = {}
+
+    def column(self, field: str) -> np.ndarray:
+        return self.frame[self.columns[field]].to_numpy(dtype=object) if field in self.columns else self.blank
+
+    def skip(self, mask: np.ndarray, reason_of: Any, ids: np.ndarray) -> None:
         """Count the rows in ``mask`` as skipped, with a reason per group ``ids``."""
         if not mask.any():
             return
@@ -650,221 +739,246 @@ def _columns_plan(
             entry = reasons.setdefault(reason_of(group), [int(where[first_at]), 0])
             entry[0] = min(entry[0], int(where[first_at]))
             entry[1] += size
-        skips.extend((first_at, reason, size) for reason, (first_at, size) in reasons.items())
+        self.skips.extend((first_at, reason, size) for reason, (first_at, size) in reasons.items())
 
-    # Year → start year and framework
-    if fixed_year is not None:
-        starts = np.full(total, fixed_year, dtype=np.int64)
-    else:
-        year_codes, year_texts = pd.factorize(column("year"))
-        parsed_years = []
-        for text in year_texts:
-            parsed = period_start_year(text)
-            if parsed is None or not _year_supported(parsed):
+    def read_years(self, fixed_year: int | None) -> None:
+        """Year → start year and framework."""
+        if fixed_year is not None:
+            self.starts = np.full(self.total, fixed_year, dtype=np.int64)
+        else:
+            year_codes, year_texts = pd.factorize(self.column("year"))
+            parsed_years = []
+            for text in year_texts:
+                parsed = period_start_year(text)
+                if parsed is None or not _year_supported(parsed):
+                    raise _CloserLook
+                parsed_years.append(parsed)
+            if (year_codes < 0).any():
                 raise _CloserLook
-            parsed_years.append(parsed)
-        if (year_codes < 0).any():
-            raise _CloserLook
-        starts = np.asarray(parsed_years, dtype=np.int64)[year_codes]
-    start_codes, start_values = pd.factorize(starts)
-    frameworks = np.asarray([framework_for_start_year(int(start)) for start in start_values], dtype=object)
-    row_frameworks = frameworks[start_codes]
-
-    # Measure code (and the breakdown suffix of the older codes)
-    groups_col, ascof_col = column("group"), column("ascof_code")
-    code_ids, code_first = _groups(row_frameworks, groups_col, ascof_col)
-    code_info = []
-    for i in code_first.tolist():
-        framework = row_frameworks[i]
-        group, ascof_code = _clean_code(groups_col[i]), _clean_code(ascof_col[i])
-        suffix = ""
-        if group:
-            code = group
-            if ascof_code.startswith(group):
-                suffix = ascof_code[len(group) :]
-        else:
-            code, suffix = _split_code(ascof_code, codes_by_framework.get(framework, set()))
-        if not code:
-            raise _CloserLook
-        code_info.append((code, suffix, measures.get((framework, code))))
-    known = np.asarray([info[2] is not None for info in code_info], dtype=bool)[code_ids]
-    active = np.ones(total, dtype=bool)
-    if not known.all():
-        if not skip_unknown_measures:
-            raise _CloserLook
-        reason_ids, reason_first = _groups(code_ids, starts)
-        reason_rows = reason_first.tolist()
-        skip(
-            ~known,
-            lambda group: (
-                f"measure {code_info[code_ids[reason_rows[group]]][0]} is not in the catalogue "
-                f"({period_label(int(starts[reason_rows[group]]))})"
-            ),
-            reason_ids,
+            self.starts = np.asarray(parsed_years, dtype=np.int64)[year_codes]
+        start_codes, start_values = pd.factorize(self.starts)
+        frameworks = np.asarray(
+            [framework_for_start_year(int(start)) for start in start_values], dtype=object
         )
-        active &= known
-    measure_pks = np.asarray([info[2].pk if info[2] else 0 for info in code_info], dtype=np.int64)[code_ids]
-    suffixes = np.asarray([info[1] for info in code_info], dtype=object)[code_ids]
+        self.row_frameworks = frameworks[start_codes]
 
-    # Breakdown
-    disaggs = column("disagg")
-    breakdown_ids, breakdown_first = _groups(disaggs, suffixes)
-    breakdown_texts = []
-    for i in breakdown_first.tolist():
-        disagg, suffix = disaggs[i], suffixes[i]
-        if disagg.lower() not in TOTAL_LABELS:
-            breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
-        elif suffix:
-            breakdown = CODE_SUFFIXES.get(suffix, suffix)
-        else:
-            breakdown = Value.TOTAL
-        breakdown_texts.append(breakdown)
-    too_long = np.asarray([len(text) > 64 for text in breakdown_texts], dtype=bool)[breakdown_ids]
-    if (too_long & active).any():
-        raise _CloserLook
-    breakdowns = np.asarray(breakdown_texts, dtype=object)[breakdown_ids]
+    def read_measure_codes(self) -> None:
+        """Measure code (and the breakdown suffix of the older codes); unknown ones skipped when asked."""
+        codes_by_framework: dict[str, set[str]] = {}
+        for framework, code in self.measures:
+            codes_by_framework.setdefault(framework, set()).add(code)
+        groups_col, ascof_col = self.column("group"), self.column("ascof_code")
+        code_ids, code_first = _groups(self.row_frameworks, groups_col, ascof_col)
+        code_info = []
+        for i in code_first.tolist():
+            framework = self.row_frameworks[i]
+            group, ascof_code = _clean_code(groups_col[i]), _clean_code(ascof_col[i])
+            suffix = ""
+            if group:
+                code = group
+                if ascof_code.startswith(group):
+                    suffix = ascof_code[len(group) :]
+            else:
+                code, suffix = _split_code(ascof_code, codes_by_framework.get(framework, set()))
+            if not code:
+                raise _CloserLook
+            code_info.append((code, suffix, self.measures.get((framework, code))))
+        known = np.asarray([info[2] is not None for info in code_info], dtype=bool)[code_ids]
+        if not known.all():
+            if not self.skip_unknown_measures:
+                raise _CloserLook
+            starts = self.starts
+            reason_ids, reason_first = _groups(code_ids, starts)
+            reason_rows = reason_first.tolist()
+            self.skip(
+                ~known,
+                lambda group: (
+                    f"measure {code_info[code_ids[reason_rows[group]]][0]} is not in the catalogue "
+                    f"({period_label(int(starts[reason_rows[group]]))})"
+                ),
+                reason_ids,
+            )
+            self.active &= known
+        self.code_ids, self.code_info = code_ids, code_info
+        self.measure_pks = np.asarray([info[2].pk if info[2] else 0 for info in code_info], dtype=np.int64)[
+            code_ids
+        ]
+        self.suffixes = np.asarray([info[1] for info in code_info], dtype=object)[code_ids]
 
-    # Measure type → the Value field the row fills
-    mtype_codes, mtype_texts = pd.factorize(column("mtype"))
-    parts_of_type = []
-    for text in mtype_texts:
-        part = MEASURE_TYPES.get(text.lower())
-        if part is None:
-            part = MEASURE_TYPES.get(re.sub(r"\s+", " ", text.lower()))
-        parts_of_type.append(part)
-    stored = np.asarray([part is not None for part in parts_of_type], dtype=bool)[mtype_codes]
-    if not (stored | ~active).all():
-        skip(active & ~stored, lambda group: f"measure type {mtype_texts[group]!r} not stored", mtype_codes)
-        active &= stored
-    parts = np.asarray(parts_of_type, dtype=object)[mtype_codes]
+    def read_breakdowns(self) -> None:
+        disaggs = self.column("disagg")
+        breakdown_ids, breakdown_first = _groups(disaggs, self.suffixes)
+        breakdown_texts = []
+        for i in breakdown_first.tolist():
+            disagg, suffix = disaggs[i], self.suffixes[i]
+            if disagg.lower() not in TOTAL_LABELS:
+                breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
+            elif suffix:
+                breakdown = CODE_SUFFIXES.get(suffix, suffix)
+            else:
+                breakdown = Value.TOTAL
+            breakdown_texts.append(breakdown)
+        too_long = np.asarray([len(text) > 64 for text in breakdown_texts], dtype=bool)[breakdown_ids]
+        if (too_long & self.active).any():
+            raise _CloserLook
+        self.breakdowns = np.asarray(breakdown_texts, dtype=object)[breakdown_ids]
 
-    # Area
-    levels, ons_codes, descriptions = column("geo_level"), column("ons"), column("geo_desc")
-    area_ids, area_first = _groups(levels, ons_codes, descriptions)
-    specs = []
-    for i in area_first.tolist():
-        found = _Found()
-        spec = _area_spec(0, levels[i], ons_codes[i], descriptions[i], regions, found, col_name)  # type: ignore[arg-type]
-        specs.append(spec)
-    has_spec = np.asarray([spec is not None for spec in specs], dtype=bool)[area_ids]
-    if not (has_spec | ~active).all():
-        raise _CloserLook
-    area_keys = np.asarray([spec.key if spec else "" for spec in specs], dtype=object)[area_ids]
-    is_council = np.asarray([bool(spec and spec.kind == "council") for spec in specs], dtype=bool)[area_ids]
-    areas: dict[str, AreaSpec] = {}
-    where = np.flatnonzero(active)
-    for j in np.sort(np.unique(area_ids[where], return_index=True)[1]).tolist():
-        spec = specs[area_ids[where[j]]]
-        if spec.key not in areas:
-            areas[spec.key] = AreaSpec(spec.kind, spec.key, spec.name, int(row_numbers[where[j]]))
+    def read_measure_types(self) -> None:
+        """Measure type → the Value field the row fills; types not stored are skipped."""
+        mtype_codes, mtype_texts = pd.factorize(self.column("mtype"))
+        parts_of_type = []
+        for text in mtype_texts:
+            part = MEASURE_TYPES.get(text.lower())
+            if part is None:
+                part = MEASURE_TYPES.get(re.sub(r"\s+", " ", text.lower()))
+            parts_of_type.append(part)
+        stored = np.asarray([part is not None for part in parts_of_type], dtype=bool)[mtype_codes]
+        if not (stored | ~self.active).all():
+            self.skip(
+                self.active & ~stored,
+                lambda group: f"measure type {mtype_texts[group]!r} not stored",
+                mtype_codes,
+            )
+            self.active &= stored
+        self.parts = np.asarray(parts_of_type, dtype=object)[mtype_codes]
 
-    # CASSR numbers of councils (the first given; a different one later is a problem)
-    cassr: dict[str, int] = {}
-    cassr_rows: dict[str, int] = {}
-    geo_codes = column("geo_code")
-    if "geo_code" in columns:
-        with_code = active & is_council & (geo_codes != "")
-        if with_code.any():
+    def read_areas(self) -> None:
+        levels, ons_codes, descriptions = (
+            self.column("geo_level"),
+            self.column("ons"),
+            self.column("geo_desc"),
+        )
+        area_ids, area_first = _groups(levels, ons_codes, descriptions)
+        specs = []
+        for i in area_first.tolist():
+            found = _Found()
+            spec = _area_spec(0, levels[i], ons_codes[i], descriptions[i], self.regions, found, self.col_name)  # type: ignore[arg-type]
+            specs.append(spec)
+        has_spec = np.asarray([spec is not None for spec in specs], dtype=bool)[area_ids]
+        if not (has_spec | ~self.active).all():
+            raise _CloserLook
+        self.area_keys = np.asarray([spec.key if spec else "" for spec in specs], dtype=object)[area_ids]
+        self.is_council = np.asarray([bool(spec and spec.kind == "council") for spec in specs], dtype=bool)[
+            area_ids
+        ]
+        where = np.flatnonzero(self.active)
+        for j in np.sort(np.unique(area_ids[where], return_index=True)[1]).tolist():
+            spec = specs[area_ids[where[j]]]
+            if spec.key not in self.areas:
+                self.areas[spec.key] = AreaSpec(
+                    spec.kind, spec.key, spec.name, int(self.row_numbers[where[j]])
+                )
+
+    def read_cassr_numbers(self) -> None:
+        """CASSR numbers of councils (the first given; a different one later is a problem)."""
+        cassr_rows: dict[str, int] = {}
+        geo_codes = self.column("geo_code")
+        with_code = self.active & self.is_council & (geo_codes != "")
+        if "geo_code" in self.columns and with_code.any():
             where = np.flatnonzero(with_code)
-            _, pair_first = _groups(area_keys[where], geo_codes[where])
+            _, pair_first = _groups(self.area_keys[where], geo_codes[where])
             for j in pair_first.tolist():
                 number = geo_codes[where[j]]
                 if not number.isdigit():
                     continue
-                key = area_keys[where[j]]
-                previous = cassr.get(key)
+                key = self.area_keys[where[j]]
+                previous = self.cassr.get(key)
                 if previous is not None and previous != int(number):
                     raise _CloserLook
                 if previous is None:
-                    cassr[key] = int(number)
-                    cassr_rows[key] = int(row_numbers[where[j]])
-    probe = Problems("")
-    _check_cassr(cassr, cassr_rows, probe, col_name["geo_code"])
-    if probe:
-        raise _CloserLook
-
-    # Values: each distinct cell text parsed once; numbers checked against the measure's bounds
-    value_codes, value_texts = pd.factorize(column("value"))
-    parsed_values = [parse_value_cell(text) for text in value_texts]
-    unreadable = [k for k, parsed in enumerate(parsed_values) if parsed is None]
-    if unreadable and (active & np.isin(value_codes, unreadable)).any():
-        raise _CloserLook
-    statuses_of = np.asarray([p[0] if p else "" for p in parsed_values], dtype=object)
-    numbers_of = [p[1] if p else None for p in parsed_values]
-    quantized_of = np.asarray([quantize(number) for number in numbers_of], dtype=object)
-    floats_of = np.asarray([float(n) if n is not None else np.nan for n in numbers_of], dtype=np.float64)
-    row_floats = floats_of[value_codes]
-    has_number = ~np.isnan(row_floats) & active
-    headline = parts == "value"
-    measure_objects = {info[2].pk: info[2] for info in code_info if info[2] is not None}
-    bounds_of = {pk: _safe_bounds(measure) for pk, measure in measure_objects.items()}
-    code_bounds = np.asarray(
-        [[float(x) for x in bounds_of[info[2].pk]] if info[2] else [0.0, 0.0] for info in code_info],
-        dtype=np.float64,
-    ).reshape(-1, 2)
-    # a base, numerator, denominator or margin of error is never negative
-    low = np.where(headline, code_bounds[code_ids, 0], 0.0)
-    high = np.where(headline, code_bounds[code_ids, 1], float(MAX_ABS))
-    # float(Decimal) rounds monotonically, so a value strictly inside the float bounds is inside the
-    # exact ones; values on or beyond a bound are checked exactly, as the row-by-row pass does.
-    for i in np.flatnonzero(has_number & ~((row_floats > low) & (row_floats < high))).tolist():
-        number = numbers_of[value_codes[i]]
-        measure = measure_objects[int(measure_pks[i])]
-        if headline[i]:
-            low_bound, high_bound = bounds_of[measure.pk]
-            if low_bound <= number <= high_bound:
-                continue
-            message = check_number_size(number) or range_problem(measure, number)
-        else:
-            message = check_number_size(number) or (number < 0 and "negative")
-        if message:
+                    self.cassr[key] = int(number)
+                    cassr_rows[key] = int(self.row_numbers[where[j]])
+        probe = Problems("")
+        _check_cassr(self.cassr, cassr_rows, probe, self.col_name["geo_code"])
+        if probe:
             raise _CloserLook
 
-    # Duplicates: identical rows are accepted once; different values for one key are a problem.
-    where = np.flatnonzero(active)
-    key_ids, key_first = _groups(
-        starts[where], area_keys[where], measure_pks[where], breakdowns[where], parts[where]
-    )
-    if len(key_first) < len(where):
+    def read_values(self) -> None:
+        """Each distinct cell text parsed once; numbers checked against the measure's bounds."""
+        value_codes, value_texts = pd.factorize(self.column("value"))
+        parsed_values = [parse_value_cell(text) for text in value_texts]
+        unreadable = [k for k, parsed in enumerate(parsed_values) if parsed is None]
+        if unreadable and (self.active & np.isin(value_codes, unreadable)).any():
+            raise _CloserLook
+        self.value_codes, self.value_count = value_codes, len(value_texts)
+        self.statuses_of = np.asarray([p[0] if p else "" for p in parsed_values], dtype=object)
+        numbers_of = [p[1] if p else None for p in parsed_values]
+        self.quantized_of = np.asarray([quantize(number) for number in numbers_of], dtype=object)
+        floats_of = np.asarray([float(n) if n is not None else np.nan for n in numbers_of], dtype=np.float64)
+        row_floats = floats_of[value_codes]
+        has_number = ~np.isnan(row_floats) & self.active
+        headline = self.parts == "value"
+        measure_objects = {info[2].pk: info[2] for info in self.code_info if info[2] is not None}
+        bounds_of = {pk: _safe_bounds(measure) for pk, measure in measure_objects.items()}
+        code_bounds = np.asarray(
+            [[float(x) for x in bounds_of[info[2].pk]] if info[2] else [0.0, 0.0] for info in self.code_info],
+            dtype=np.float64,
+        ).reshape(-1, 2)
+        # a base, numerator, denominator or margin of error is never negative
+        low = np.where(headline, code_bounds[self.code_ids, 0], 0.0)
+        high = np.where(headline, code_bounds[self.code_ids, 1], float(MAX_ABS))
+        # float(Decimal) rounds monotonically, so a value strictly inside the float bounds is inside the
+        # exact ones; values on or beyond a bound are checked exactly, as the row-by-row pass does.
+        for i in np.flatnonzero(has_number & ~((row_floats > low) & (row_floats < high))).tolist():
+            number = numbers_of[value_codes[i]]
+            measure = measure_objects[int(self.measure_pks[i])]
+            if headline[i]:
+                low_bound, high_bound = bounds_of[measure.pk]
+                if low_bound <= number <= high_bound:
+                    continue
+                message = check_number_size(number) or range_problem(measure, number)
+            else:
+                message = check_number_size(number) or (number < 0 and "negative")
+            if message:
+                raise _CloserLook
+
+    def skip_identical_duplicates(self) -> None:
+        """Identical rows are accepted once; different values for one key are a problem."""
+        where = np.flatnonzero(self.active)
+        key_ids, key_first = _groups(
+            self.starts[where],
+            self.area_keys[where],
+            self.measure_pks[where],
+            self.breakdowns[where],
+            self.parts[where],
+        )
+        if len(key_first) == len(where):
+            return
         repeated = np.ones(len(where), dtype=bool)
         repeated[key_first] = False
-        first_value = value_codes[where[key_first]][key_ids]
-        outcome = [(statuses_of[k], quantized_of[k]) for k in range(len(value_texts))]
+        first_value = self.value_codes[where[key_first]][key_ids]
+        outcome = [(self.statuses_of[k], self.quantized_of[k]) for k in range(self.value_count)]
         for j in np.flatnonzero(repeated).tolist():
-            if outcome[value_codes[where[j]]] != outcome[first_value[j]]:
+            if outcome[self.value_codes[where[j]]] != outcome[first_value[j]]:
                 raise _CloserLook
-        duplicate = np.zeros(total, dtype=bool)
+        duplicate = np.zeros(self.total, dtype=bool)
         duplicate[where[repeated]] = True
-        skip(duplicate, lambda group: "identical duplicate row", np.zeros(total, dtype=np.int64))
-        active &= ~duplicate
+        self.skip(duplicate, lambda group: "identical duplicate row", np.zeros(self.total, dtype=np.int64))
+        self.active &= ~duplicate
 
-    for _first_at, reason, size in sorted(skips):
-        counts.skip(reason, size)
-    report_progress(progress, total // 2, total * 2)
-
-    # The plan: one entry per (year, area, measure, breakdown), in the order of the rows
-    values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
-    rows = np.flatnonzero(active)
-    quantized, statuses = quantized_of.tolist(), statuses_of.tolist()
-    for start, area_key, pk, breakdown, part, code in zip(
-        starts[rows].tolist(),
-        area_keys[rows].tolist(),
-        measure_pks[rows].tolist(),
-        breakdowns[rows].tolist(),
-        parts[rows].tolist(),
-        value_codes[rows].tolist(),
-        strict=True,
-    ):
-        entry = values.get((start, area_key, pk, breakdown))
-        if entry is None:
-            entry = values[(start, area_key, pk, breakdown)] = {}
-        if part == "value":
-            entry["value"] = quantized[code]
-            entry["status"] = statuses[code]
-        else:
-            entry[part] = quantized[code]
-    report_progress(progress, total, total * 2)
-    return _Plan(rows=total, areas=areas, cassr=cassr, regions=regions, values=values)
+    def plan_values(self) -> dict[tuple[int, str, int, str], dict[str, Any]]:
+        """The plan: one entry per (year, area, measure, breakdown), in the order of the rows."""
+        values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
+        rows = np.flatnonzero(self.active)
+        quantized, statuses = self.quantized_of.tolist(), self.statuses_of.tolist()
+        for start, area_key, pk, breakdown, part, code in zip(
+            self.starts[rows].tolist(),
+            self.area_keys[rows].tolist(),
+            self.measure_pks[rows].tolist(),
+            self.breakdowns[rows].tolist(),
+            self.parts[rows].tolist(),
+            self.value_codes[rows].tolist(),
+            strict=True,
+        ):
+            entry = values.get((start, area_key, pk, breakdown))
+            if entry is None:
+                entry = values[(start, area_key, pk, breakdown)] = {}
+            if part == "value":
+                entry["value"] = quantized[code]
+                entry["status"] = statuses[code]
+            else:
+                entry[part] = quantized[code]
+        return values
 
 
 def _safe_bounds(measure: Measure) -> tuple[Decimal, Decimal]:

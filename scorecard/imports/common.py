@@ -25,12 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
+from core.cache import rows_written
+from core.text import text_clean
+from councils.models import NearestNeighbour
 from councils.services import demo_neighbours_remove
-from councils.text import text_clean
-from scorecard.cache import data_version_bump
 from scorecard.models import Area, ImportRecord, Measure, Period, Unit, Value
 
 MAX_PROBLEMS_KEPT = 10_000  # in ImportOutcome.problems; problem_count is always the full count
@@ -142,7 +143,7 @@ class Counts:
 def collection_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while an import builds tens of thousands of small
     objects: each full collection would walk every object of the process (profiled: about a fifth of an
-    import's CPU time, issue 10). Reference counting still frees everything; the collector runs again
+    import's CPU time). Reference counting still frees everything; the collector runs again
     afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -219,7 +220,7 @@ def decode_text(data: bytes, problems: Problems) -> str | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text_clean(text, line_breaks=False)  # the one rule for text (councils.text)
+        return text_clean(text, line_breaks=False)  # the one rule for text (core.text)
     problems.add("is not readable text")  # pragma: no cover (latin-1 decodes any bytes)
     return None
 
@@ -319,7 +320,7 @@ def _first_line(text: str) -> str:
 
 
 def _fast_frame(text: str, sep: str) -> pd.DataFrame | None:
-    """The frame ``csv_frame`` would build, read by pandas' C parser (issue 10: several times faster than
+    """The frame ``csv_frame`` would build, read by pandas' C parser (several times faster than
     the csv module), or None whenever the text has anything that parser could read differently: a quote
     that does not enclose a whole field, a carriage return that does not end a line, a blank line, a field
     over the csv module's size limit, or any record whose field count differs from the header's. The
@@ -702,7 +703,7 @@ BULK_LOAD_LOCK_TIMEOUT = "2s"
 
 
 @contextmanager
-def foreign_keys_checked_once(*, model: type, rows: int) -> Iterator[bool]:
+def foreign_keys_checked_once(*, model: type[models.Model], rows: int) -> Iterator[bool]:
     """PostgreSQL, for a load that at least doubles ``model``'s table: check its foreign keys once for
     the whole table at the end of the load instead of once per row and key at commit.
 
@@ -733,7 +734,7 @@ def foreign_keys_checked_once(*, model: type, rows: int) -> Iterator[bool]:
             )
 
 
-def _foreign_keys_drop(*, model: type, rows: int) -> list[tuple[str, str]]:
+def _foreign_keys_drop(*, model: type[models.Model], rows: int) -> list[tuple[str, str]]:
     """The foreign keys (name, definition) dropped for :func:`foreign_keys_checked_once`; [] if none."""
     if connection.vendor != "postgresql" or rows < BULK_LOAD_ROWS:
         return []
@@ -982,7 +983,8 @@ def delete_demo_values(counts: Counts) -> None:
     their write transaction; anything else demo data must lose on a real import belongs here too.
 
     Set-based: the "-" history rows are copied by the database and the values deleted in one statement
-    (the ORM's delete sent a signal and wrote a history row per value: a second for one region's figures)."""
+    (the ORM's delete sent a signal and wrote a history row per value: a second for one region's figures).
+    The import's ``rows_written`` after its write covers it (``run_import``)."""
     history_copy(
         where="v.is_demo = %s",
         params=[True],
@@ -994,8 +996,6 @@ def delete_demo_values(counts: Counts) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE is_demo = %s", [True])  # noqa: S608 (a model's table)
         deleted = cursor.rowcount
-    if deleted:
-        data_version_bump()
     counts.summary["demo_values_deleted"] = deleted
     counts.summary["demo_neighbours_deleted"] = demo_neighbours_remove()
 
@@ -1074,7 +1074,7 @@ def run_import(
                 if dry_run:
                     raise Rollback
                 applied_record = record
-                data_version_bump()  # now, and again on commit (transaction.on_commit): pages read afresh
+                rows_written(Value, NearestNeighbour)  # set-based (COPY, bulk writes): now and on commit
         except Rollback:
             pass
         if applied_record is not None and (counts.created or counts.updated):

@@ -1,11 +1,14 @@
 """The upload form of the import pages."""
 
 from pathlib import Path
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from councils.models import Region
+from councils.rules import led_regions
 from scorecard.models import ImportRecord
 from scorecard.periods import period_start_year
 
@@ -33,7 +36,7 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": "Select what kind of file it is"},
     )
     region = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Region.objects.none(),
         required=False,
         label="Which region's figures?",
         help_text="You lead more than one region: an ASCOF file is loaded for one of them at a time.",
@@ -57,9 +60,6 @@ class ImportUploadForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        from councils.models import Region
-        from councils.rules import led_regions
-
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
             f"A CSV or Excel (.xlsx) file of up to {int(settings.IMPORT_MAX_ROWS):,} rows; "
@@ -69,7 +69,9 @@ class ImportUploadForm(forms.Form):
         self.regions = (
             [] if self.national else list(Region.objects.filter(pk__in=led_regions(user)).order_by("name"))
         )
-        self.fields["region"].queryset = Region.objects.filter(pk__in=[r.pk for r in self.regions])
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = Region.objects.filter(
+            pk__in=[r.pk for r in self.regions]
+        )
         self.fields["region"].widget.attrs["class"] = "govuk-select"
         if len(self.regions) < 2:
             del self.fields["region"]
@@ -114,7 +116,8 @@ class ImportUploadForm(forms.Form):
         return self.cleaned_data.get("region")
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, upload = data.get("kind"), data.get("file")
         suffix = Path(upload.name).suffix.lower() if upload is not None else ""
         if upload is not None and not kind and suffix not in ALLOWED_EXTENSIONS:

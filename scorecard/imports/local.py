@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 
+from core.text import text_clean
 from councils.models import Council, Region
-from councils.text import text_clean
 from scorecard.areas import ENGLAND_CODE, area_for_council, area_for_england, area_for_region
 from scorecard.catalogue import measure_key
 from scorecard.imports.common import (
@@ -50,7 +50,7 @@ from scorecard.imports.common import (
     tidy_frame,
     upsert_values,
 )
-from scorecard.imports.permissions import import_scope_check
+from scorecard.imports.rules import import_scope_check
 from scorecard.models import Domain, Framework, ImportRecord, Measure, Polarity, Unit
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
@@ -144,7 +144,7 @@ def measures_import(
             values_frame = csv_frame(text, problems) if text is not None else None
         if values_frame is not None and not problems:
             plan = _validate(values_frame, measures_frame, is_xlsx, problems, counts, progress)
-        if plan is not None and not import_scope_check(  # issue 16: region-scoped writes
+        if plan is not None and not import_scope_check(  # region-scoped writes
             user=user,
             kind=ImportRecord.Kind.LOCAL,
             problems=problems,
@@ -275,7 +275,7 @@ def _cell_text(value: Any) -> str:
         return format(value, ".15g")
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    return text_clean(str(value), line_breaks=False)  # the one rule for text (councils.text)
+    return text_clean(str(value), line_breaks=False)  # the one rule for text (core.text)
 
 
 def _validate(
@@ -341,35 +341,14 @@ def _validate(
             continue
         before = problems.count
         measure = measures.get(code)
-        if not code:
-            problems.add("the measure code is blank", row=row, column=col["code"])
-        elif measure is None:
-            if code in ascof_codes and code not in defined:
-                problems.add(
-                    f"{code_text!r} is not a local measure (ASCOF figures come from the ASCOF import)",
-                    row=row,
-                    column=col["code"],
-                )
-            else:
-                hint = (
-                    "define it in the Measures sheet"
-                    if is_xlsx
-                    else "a CSV file can only give values for existing local measures; define new "
-                    "ones in the Measures sheet of the XLSX template"
-                )
-                problems.add(
-                    f"{code_text!r} is not a known local measure: {hint}", row=row, column=col["code"]
-                )
+        if measure is None:
+            unknown = _unknown_measure(code_text, ascof_codes=ascof_codes, defined=defined, is_xlsx=is_xlsx)
+            problems.add(unknown, row=row, column=col["code"])
         gss_text = record[columns["gss"]]
         gss = gss_text.upper()
-        if not COUNCIL_OR_AREA_RE.match(gss):
-            problems.add(
-                f"{gss_text!r} is not an English council GSS code" if gss_text else "the GSS code is blank",
-                row=row,
-                column=col["gss"],
-            )
-        elif gss not in areas:
-            problems.add(f"{gss} is not a council, region or England known here", row=row, column=col["gss"])
+        area_problem = _area_problem(gss_text, areas)
+        if area_problem:
+            problems.add(area_problem, row=row, column=col["gss"])
         period_text = record[columns["period"]]
         start = period_start_year(period_text)
         if start is None or not FIRST_START_YEAR <= start <= datetime.date.today().year:
@@ -417,6 +396,33 @@ def _validate(
     return plan
 
 
+def _unknown_measure(
+    code_text: str, *, ascof_codes: set[str], defined: dict[str, Measure], is_xlsx: bool
+) -> str:
+    """Why a values row's measure code is not one of the known local measures."""
+    code = code_text.upper()
+    if not code:
+        return "the measure code is blank"
+    if code in ascof_codes and code not in defined:
+        return f"{code_text!r} is not a local measure (ASCOF figures come from the ASCOF import)"
+    hint = (
+        "define it in the Measures sheet"
+        if is_xlsx
+        else "a CSV file can only give values for existing local measures; define new "
+        "ones in the Measures sheet of the XLSX template"
+    )
+    return f"{code_text!r} is not a known local measure: {hint}"
+
+
+def _area_problem(gss_text: str, areas: set[str]) -> str | None:
+    gss = gss_text.upper()
+    if not COUNCIL_OR_AREA_RE.match(gss):
+        return f"{gss_text!r} is not an English council GSS code" if gss_text else "the GSS code is blank"
+    if gss not in areas:
+        return f"{gss} is not a council, region or England known here"
+    return None
+
+
 def _known_areas() -> set[str]:
     codes = set(Council.objects.values_list("gss_code", flat=True))
     codes |= set(Region.objects.values_list("gss_code", flat=True))
@@ -440,9 +446,9 @@ def _validate_measures(
     scan_formulas(frame, problems, list(columns.values()))
     col = {key: column_label(frame, name) for key, name in columns.items()}
     domains: dict[str, Domain] = {}
-    for domain in Domain.objects.all():
-        domains[domain.slug.lower()] = domain
-        domains[domain.name.lower()] = domain
+    for known in Domain.objects.all():
+        domains[known.slug.lower()] = known
+        domains[known.name.lower()] = known
     defined: dict[str, Measure] = {}
     rows_for: dict[str, int] = {}
 
@@ -487,7 +493,7 @@ def _validate_measures(
                 row=row,
                 column=col["polarity"],
             )
-        domain = None
+        domain: Domain | None = None
         domain_text = cell(record, "domain")
         if domain_text:
             domain = domains.get(domain_text.lower())

@@ -23,7 +23,7 @@ from scorecard.imports.common import (
     report_progress,
     run_planned_import,
 )
-from scorecard.imports.permissions import import_scope_check
+from scorecard.imports.rules import import_scope_check
 from scorecard.models import ImportRecord
 
 CHANGES_KEPT = 500

@@ -17,7 +17,7 @@ or fails, and ``imports_expire`` deletes those of previews nobody confirmed with
 ``settings.IMPORT_UPLOAD_TTL_HOURS``.
 
 A worker can die mid-task (``kill -9``, a lost machine). Each task body holds a lease and writes which process
-runs it into the record (``councils.leases``); ``import_recover`` (run whenever the record is read for its
+runs it into the record (``core.leases``); ``import_recover`` (run whenever the record is read for its
 state) sees a dead worker, says so in the record, removes its partial files, and offers to start again: a
 preview can be checked again (``import_preview_restart``), a confirm confirmed again (its transaction was
 rolled back by the database), an upload cut off while being stored uploaded again.
@@ -38,13 +38,13 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from councils.leases import TaskLease, task_finished, task_mark_failed, worker_gone
+from core.leases import TaskLease, task_finished, task_mark_failed, worker_gone
 from councils.models import Council
 from scorecard.imports import ascof as ascof_module
 from scorecard.imports import local as local_module
 from scorecard.imports import neighbours as neighbours_module
 from scorecard.imports.common import Counts, ImportOutcome, Problems, RawFile, run_import
-from scorecard.imports.permissions import import_scope_check
+from scorecard.imports.rules import import_scope_check
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 
 logger = logging.getLogger(__name__)
@@ -241,6 +241,7 @@ def import_upload_start(
 ) -> ImportRecord:
     """Store an upload privately, write a PENDING record and enqueue its preview. ``only_region``: load only
     that region's figures from an ASCOF file."""
+    # Here, not at the top: the task module imports this one to run what the task does.
     from scorecard.imports.tasks import import_preview_task
 
     imports_expire()
@@ -364,6 +365,7 @@ def import_confirm_start(*, record: ImportRecord, user: Any) -> bool:
 
     The claim is one conditional UPDATE: of two confirms at once, exactly one changes the row.
     """
+    # Here, not at the top: the task module imports this one to run what the task does.
     from scorecard.imports.tasks import import_confirm_task
 
     if not can_confirm(record):
@@ -431,7 +433,7 @@ def _confirm(record_id: int, *, worker: str) -> str:
     counts = Counts(rows_read=preview.rows_read)
     counts.skipped_reasons = dict((preview.summary or {}).get("skipped_reasons") or {})
     user = preview.confirmed_by or preview.imported_by
-    # Issue 16: the plan was checked against the uploader's write scope; the one who confirms must be
+    # The plan was checked against the uploader's write scope; the one who confirms must be
     # allowed to write it too (another region's lead confirming an admin's preview writes nothing).
     in_scope = import_scope_check(user=user, kind=preview.kind, problems=problems, **_scope_of(preview, plan))
 
@@ -603,6 +605,7 @@ def _confirm_stopped(record: ImportRecord, seen: Any) -> int:
 def import_preview_restart(*, record: ImportRecord) -> bool:
     """Check a stopped preview's file again (its upload is kept); False when it cannot be (not stopped, or
     its file is gone: then it must be uploaded again)."""
+    # Here, not at the top: the task module imports this one to run what the task does.
     from scorecard.imports.tasks import import_preview_task
 
     path = _stored_path(record)

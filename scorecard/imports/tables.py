@@ -6,7 +6,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
-from councils.exports import SafeExportMixin
+from core.exports import SafeExportMixin
 from scorecard.models import ImportRecord
 
 
@@ -76,11 +76,12 @@ class ImportRecordTable(SafeExportMixin, tables.Table):
         return format_html('<span class="app-code" title="{}">{}</span>', value, value[:12])
 
     def render_status(self, record: ImportRecord) -> str:
-        colour = {
+        colours: dict[str, str] = {
             ImportRecord.Status.APPLIED: "govuk-tag--green",
             ImportRecord.Status.FAILED: "govuk-tag--red",
             ImportRecord.Status.PREVIEWED: "govuk-tag--grey",
-        }.get(record.status, "")
+        }
+        colour = colours.get(record.status, "")
         if (
             record.task_state == ImportRecord.TaskState.STOPPED
         ):  # its worker died: it waits to be started again

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from councils.pagination import BoundedPaginator
+from core.pagination import BoundedPaginator
 from scorecard.imports import services
 from scorecard.imports.forms import ImportUploadForm
+from scorecard.imports.local import measures_template_xlsx
 from scorecard.imports.tables import ImportRecordTable
 from scorecard.models import ImportRecord
 from scorecard.periods import period_label
@@ -176,7 +177,6 @@ def import_check_again(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
-    from scorecard.imports import measures_template_xlsx
 
     content = measures_template_xlsx()
     response = HttpResponse(

@@ -1,7 +1,6 @@
 """The measures catalogue and one page per measure: definition, the region's figures, charts and CSVs."""
 
 import hashlib
-from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,34 +13,28 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.cache import cached_read
+from core.pagecache import viewer_page_cache
+from core.pagination import BoundedPaginator
 from councils.models import Council
-from councils.pagination import BoundedPaginator
 from councils.selectors import home_council_for_user, region_for_user
-from scorecard import selectors
-from scorecard.cache import cached_read
 from scorecard.charts import (
-    BarItem,
     ChartBundle,
-    ReferenceLine,
-    TrendSeries,
     csv_response,
-    ranking_bar_chart,
-    trend_chart,
 )
+from scorecard.figure_exports import page_export, unit_label
+from scorecard.measures.charts import measure_ranking_chart, measure_trend_chart
 from scorecard.measures.forms import MeasureFilter
-from scorecard.measures.tables import MeasureTable
-from scorecard.models import Measure, Polarity, Unit
-from scorecard.pagecache import viewer_page_cache
-from scorecard.periods import period_from_request
-from scorecard.scorecards.tables import (
+from scorecard.measures.selectors import measure_values
+from scorecard.measures.tables import (
     MEASURE_COLUMNS,
+    MeasureTable,
     measure_comparators,
     measure_export_rows,
     measure_figure_rows,
-    page_export,
-    unit_label,
 )
-from scorecard.scoring import format_short, format_value
+from scorecard.models import Measure
+from scorecard.periods import period_from_request
 
 CSV_CHARTS = ("ranking", "trend")
 
@@ -67,7 +60,7 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
 
     ``?period=2022-23`` selects a year (an unknown one is a 404); ``?region=E12000005`` another region;
     ``?council=<GSS>`` the council the charts highlight; ``?format=csv&chart=ranking`` (or ``trend``) downloads
-    a chart's data; ``?_export=csv|xlsx|figures`` the figures. Read through ``selectors.measure_values``.
+    a chart's data; ``?_export=csv|xlsx|figures`` the figures. Read through ``measure_values``.
     """
 
     permission_required = "councils.view_council"
@@ -82,7 +75,7 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
         period = period_from_request(request)
         self.region = region_for_user(user=request.user, gss_code=request.GET.get("region"))
         self.focus = home_council_for_user(user=request.user)
-        self.data = selectors.measure_values(
+        self.data = measure_values(
             measure=self.measure, period=period, region=self.region, council=self._chart_council()
         )
         label = self.data.period.label if self.data.period else "no-period"
@@ -179,99 +172,3 @@ class MeasureDetailView(PermissionRequiredMixin, TemplateView):
             }
         )
         return context
-
-
-def measure_ranking_chart(
-    data: selectors.MeasureValues, *, region_name: str, csv_url: str
-) -> ChartBundle | None:
-    """The region's councils best first, with the region and England as reference lines. Needs no request."""
-    if data.period is None or not data.rows:
-        return None
-    measure = data.measure
-    refs = [
-        ReferenceLine(
-            f"{name} (computed)" if figure.computed else name,
-            float(figure.value) if figure.value is not None else None,
-            short_value_text(figure.value, measure),
-        )
-        for name, figure in ((region_name, data.region_figure), ("England", data.england_figure))
-        if figure is not None
-    ]
-    return ranking_bar_chart(
-        title=f"{measure.code}: {region_name} councils, {data.period.label}",
-        items=[
-            BarItem(
-                label=row.council.name,
-                value=float(row.value) if row.value is not None else None,
-                text=short_value_text(row.value, measure) or row.status_text,
-                highlight=data.council is not None and row.council.pk == data.council.pk,
-            )
-            for row in data.rows
-        ],
-        higher_is_better=None if measure.polarity == Polarity.NONE else measure.polarity == Polarity.HIGHER,
-        reference_lines=refs,
-        value_label=unit_label(measure),
-        csv_url=csv_url,
-        chart_id="chart-ranking",
-        axis_from_zero=measure.unit != Unit.SCORE,
-    )
-
-
-def measure_trend_chart(
-    data: selectors.MeasureValues, *, region_name: str, csv_url: str, end: str = ""
-) -> ChartBundle | None:
-    """Every council's line, with the region, England and (for a council) its nearest neighbours' median as
-    dashed comparator lines; ``end`` cuts the years after an older year shown. Needs no request."""
-    shown_years = [p for p in data.periods if not end or p.label <= end]
-    if len(shown_years) < 2 or not data.rows:  # a trend needs two years or more
-        return None
-    measure = data.measure
-    series = [
-        TrendSeries(
-            label=row.council.name,
-            values=[float(v) if v is not None else None for _, v in row.trend],
-            texts=[value_text(v, measure) for _, v in row.trend],
-            highlight=data.council is not None and row.council.pk == data.council.pk,
-        )
-        for row in data.rows
-    ]
-    names = {selectors.REGION: region_name, selectors.ENGLAND: "England"}
-    if data.council is not None:
-        names[selectors.NEAREST_NEIGHBOURS] = f"{data.council.name}'s nearest neighbours (median)"
-    for key, name in names.items():
-        line = data.comparator_trends.get(key, [])
-        if all(c.value is None for c in line):
-            continue
-        series.append(
-            TrendSeries(
-                label=name,
-                values=[float(c.value) if c.value is not None else None for c in line],
-                texts=[value_text(c.value, measure) + (" (computed)" if c.computed else "") for c in line],
-                comparator=True,
-                dashed=True,
-            )
-        )
-    labels = [p.label for p in data.periods]
-    return trend_chart(
-        title=f"{measure.code} trend: {region_name} councils, {labels[0]} to {end or labels[-1]}",
-        periods=labels,
-        series=series,
-        value_label=unit_label(measure),
-        csv_url=csv_url,
-        chart_id="chart-trend",
-        end_period=end,
-    )
-
-
-def value_text(value: Decimal | None, measure: Measure) -> str:
-    """A value with its unit ("72.4%", "19.1 out of 24"); "" when there is none."""
-    if value is None:
-        return ""
-    return format_value(
-        value, unit=measure.unit, decimal_places=measure.decimal_places, scale_max=measure.scale_max
-    )
-
-
-def short_value_text(value: Decimal | None, measure: Measure) -> str:
-    """A value for a chart label, where the axis names the unit: "72.4%", "512.3", "£1,234"."""
-    return format_short(value, unit=measure.unit, decimal_places=measure.decimal_places)

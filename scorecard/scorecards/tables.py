@@ -3,48 +3,28 @@
 from typing import Any
 
 import django_tables2 as tables
-from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from councils.exports import SafeExportMixin, dict_rows, export_response
-from scorecard.models import Measure, Unit
-from scorecard.scoring import format_short
-from scorecard.selectors import (
-    COUNCIL_TYPE,
-    ENGLAND,
-    NEAREST_NEIGHBOURS,
-    REGION,
-    ComparatorValue,
-    Comparison,
-    CouncilScorecard,
-    MeasureValues,
-    RegionOverview,
+from core.exports import SafeExportMixin
+from scorecard.areas import ENGLAND_CODE
+from scorecard.figure_exports import (
+    basis,
+    comparator_figure_row,
+    council_figure_row,
+    figure_row,
+    unit_label,
 )
+from scorecard.figures import COUNCIL_TYPE, ENGLAND, NEAREST_NEIGHBOURS, REGION
+from scorecard.models import Measure, Unit
+from scorecard.scorecards.selectors import Comparison, CouncilScorecard, RegionOverview
+from scorecard.scoring import format_short
 
 RAG_CELL = {"green": "app-rag-cell--green", "amber": "app-rag-cell--amber", "red": "app-rag-cell--red"}
 
 
-# --- Exports: one row per figure, numbers as numbers, codes and period on every row ------------------
-#
-# Every download goes through councils.exports (numbers as numbers, no markup, no formulas). Column keys
-# are stable; headers are what an analyst reads. "basis" says where a comparator came from: published
-# (as loaded from the file), computed (the median of the council figures present) or "" (none).
-
-ENGLAND_CODE = "E92000001"
-
-
-def unit_label(measure: Measure) -> str:
-    if measure.unit == Unit.SCORE and measure.scale_max is not None:
-        return f"Score out of {measure.scale_max.normalize():f}"
-    return measure.get_unit_display()
-
-
-def basis(figure: ComparatorValue | None) -> str:
-    if figure is None or figure.value is None:
-        return ""
-    return "published" if figure.published else f"computed (median of {figure.count})"
+# --- Exports: one row per figure, numbers as numbers, codes and period on every row (scorecard/figure_exports.py)
 
 
 def _measure_fields(measure: Measure) -> dict[str, Any]:
@@ -188,7 +168,7 @@ def comparison_export_rows(comparison: Comparison) -> list[dict[str, Any]]:
     rows = []
     for row in comparison.rows:
         for council, cell in zip(comparison.councils, row.cells, strict=True):
-            index = region_index.get(council.region_id)
+            index = region_index.get(council.region_id) if council.region_id is not None else None
             region_c = row.region_comparators[index] if index is not None else None
             rows.append(
                 {
@@ -208,98 +188,6 @@ def comparison_export_rows(comparison: Comparison) -> list[dict[str, Any]]:
     return rows
 
 
-# The tidy long tables start the same: where, when, which measure and the figure (councils and comparators).
-_LONG_COLUMNS = [
-    ("period", "Period"),
-    ("area_gss_code", "GSS code"),
-    ("area", "Area"),
-    ("area_type", "Area type"),
-    ("code", "Code"),
-    ("measure_key", "Measure key"),
-    ("measure", "Measure"),
-    ("value", "Value"),
-    ("unit", "Unit"),
-    ("status", "Status"),
-]
-# The tidy long table: one row per figure the page shows (councils and comparators alike).
-FIGURE_COLUMNS = [
-    *_LONG_COLUMNS,
-    ("basis", "Basis"),
-    ("rag", "RAG"),
-    ("rank", "Rank in region"),
-    ("rank_of", "Councils ranked in region"),
-    ("demo", "Demo data"),
-]
-
-
-def _council_figure(period: str, council: Any, measure: Any, figure: Any) -> dict[str, Any]:
-    """One council's figure row: ``figure`` is a scorecard row or a compare/overview cell (same attributes)."""
-    return _figure(
-        period=period,
-        gss=council.gss_code,
-        area=council.name,
-        area_type="council",
-        measure=measure,
-        value=figure.value,
-        status=figure.status,
-        rag=figure.rag.value if figure.rag else "",
-        rank=figure.rank,
-        rank_of=figure.rank_of,
-        demo=figure.is_demo,
-    )
-
-
-def _figure(
-    *,
-    period: str,
-    gss: str,
-    area: str,
-    area_type: str,
-    measure: Measure,
-    value: Any,
-    status: str = "ok",
-    figure_basis: str = "published",
-    rag: str = "",
-    rank: int | None = None,
-    rank_of: int | None = None,
-    demo: bool = False,
-) -> dict[str, Any]:
-    return {
-        "period": period,
-        "area_gss_code": gss,
-        "area": area,
-        "area_type": area_type,
-        "code": measure.code,
-        "measure_key": measure.key,
-        "measure": measure.title,
-        "value": value,
-        "unit": unit_label(measure),
-        "status": status if value is not None or status != "ok" else "missing",
-        "basis": figure_basis if value is not None else "",
-        "rag": rag,
-        "rank": rank,
-        "rank_of": rank_of if rank is not None else None,
-        "demo": "yes" if demo else "",
-    }
-
-
-def _comparator_figure(
-    period: str, gss: str, area: str, area_type: str, measure: Measure, c: ComparatorValue | None
-) -> dict[str, Any] | None:
-    if c is None or c.value is None:
-        return None
-    return _figure(
-        period=period,
-        gss=gss,
-        area=area,
-        area_type=area_type,
-        measure=measure,
-        value=c.value,
-        figure_basis=basis(c),
-        demo=c.is_demo,
-    )
-
-
 def scorecard_figure_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
     """The council's figure for every measure and year shown (trend included), and each comparator."""
     council = scorecard.council
@@ -310,7 +198,7 @@ def scorecard_figure_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
             if label == period or value is None:
                 continue
             out.append(
-                _figure(
+                figure_row(
                     period=label,
                     gss=council.gss_code,
                     area=council.name,
@@ -320,7 +208,7 @@ def scorecard_figure_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
                     demo=row.is_demo,
                 )
             )
-        out.append(_council_figure(period, council, row.measure, row))
+        out.append(council_figure_row(period, council, row.measure, row))
         region = council.region
         for key, gss, name, area_type in (
             (REGION, region.gss_code if region else "", region.name if region else "Region", "region"),
@@ -328,7 +216,7 @@ def scorecard_figure_rows(scorecard: CouncilScorecard) -> list[dict[str, Any]]:
             (COUNCIL_TYPE, "", council.get_council_type_display() + "s", "council type"),
             (NEAREST_NEIGHBOURS, "", f"Nearest neighbours of {council.name} (median)", "comparator group"),
         ):
-            figure = _comparator_figure(period, gss, name, area_type, row.measure, row.comparators[key])
+            figure = comparator_figure_row(period, gss, name, area_type, row.measure, row.comparators[key])
             if figure:
                 out.append(figure)
     return out
@@ -340,9 +228,9 @@ def overview_figure_rows(overview: RegionOverview) -> list[dict[str, Any]]:
     for index, measure in enumerate(overview.measures):
         for row in overview.rows:
             cell = row.cells[index]
-            out.append(_council_figure(period, row.council, measure, cell))
+            out.append(council_figure_row(period, row.council, measure, cell))
         for figure in (
-            _comparator_figure(
+            comparator_figure_row(
                 period,
                 overview.region.gss_code,
                 overview.region.name,
@@ -350,7 +238,7 @@ def overview_figure_rows(overview: RegionOverview) -> list[dict[str, Any]]:
                 measure,
                 overview.region_comparators[index],
             ),
-            _comparator_figure(
+            comparator_figure_row(
                 period, ENGLAND_CODE, "England", "england", measure, overview.england_comparators[index]
             ),
         ):
@@ -364,105 +252,18 @@ def comparison_figure_rows(comparison: Comparison) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for row in comparison.rows:
         for council, cell in zip(comparison.councils, row.cells, strict=True):
-            out.append(_council_figure(period, council, row.measure, cell))
+            out.append(council_figure_row(period, council, row.measure, cell))
         for region, c in zip(comparison.regions, row.region_comparators, strict=True):
-            figure = _comparator_figure(period, region.gss_code, region.name, "region", row.measure, c)
+            figure = comparator_figure_row(period, region.gss_code, region.name, "region", row.measure, c)
             if figure:
                 out.append(figure)
-        figure = _comparator_figure(period, ENGLAND_CODE, "England", "england", row.measure, row.england)
+        figure = comparator_figure_row(period, ENGLAND_CODE, "England", "england", row.measure, row.england)
         if figure:
             out.append(figure)
     return out
 
 
 # --- The measure page (one measure, every council of a region or of England) -------------------------
-
-MEASURE_COLUMNS = [
-    *_LONG_COLUMNS,
-    ("rank_england", "Rank in England"),
-    ("rank_england_of", "Councils ranked in England"),
-    ("rank", "Rank in region"),
-    ("rank_of", "Councils ranked in region"),
-    ("basis", "Basis"),
-    ("demo", "Demo data"),
-]
-
-
-def measure_comparators(result: MeasureValues) -> list[tuple[str, str, str, str]]:
-    """(comparator key, GSS code, name, area type) of the comparators the measure page shows."""
-    out = []
-    if result.region is not None:
-        out.append((REGION, result.region.gss_code, result.region.name, "region"))
-    out.append((ENGLAND, ENGLAND_CODE, "England", "england"))
-    council = result.council
-    if council is not None and NEAREST_NEIGHBOURS in result.comparator_trends:
-        out.append(
-            (NEAREST_NEIGHBOURS, "", f"Nearest neighbours of {council.name} (median)", "comparator group")
-        )
-    return out
-
-
-def measure_export_rows(result: MeasureValues) -> list[dict[str, Any]]:
-    """The measure page's figures for the selected year: councils best first, then the region and England."""
-    period = result.period.label if result.period else ""
-    measure = result.measure
-    rows: list[dict[str, Any]] = []
-    for row in result.rows:
-        rows.append(
-            {
-                "period": period,
-                "area_gss_code": row.council.gss_code,
-                "area": row.council.name,
-                "area_type": "council",
-                "code": row.code or measure.code,
-                "measure_key": measure.key,
-                "measure": measure.title,
-                "value": row.value,
-                "unit": unit_label(measure),
-                "status": row.status,
-                "rank_england": row.rank_england,
-                "rank_england_of": row.rank_england_of if row.rank_england is not None else None,
-                "rank": row.rank,
-                "rank_of": row.rank_of if row.rank is not None else None,
-                "basis": "published" if row.value is not None else "",
-                "demo": "yes" if row.is_demo else "",
-            }
-        )
-    for key, gss, name, area_type in measure_comparators(result)[:2]:
-        figure = _comparator_figure(period, gss, name, area_type, measure, result.comparators.get(key))
-        if figure:
-            rows.append({k: v for k, v in figure.items() if k != "rag"})
-    return rows
-
-
-def measure_figure_rows(result: MeasureValues) -> list[dict[str, Any]]:
-    """Every figure the measure page shows, one per row: the year's table and every year of the trend."""
-    selected = result.period.label if result.period else ""
-    out: list[dict[str, Any]] = []
-    for row in result.rows:
-        out.append({**_council_figure(selected, row.council, result.measure, row), "rank": row.rank})
-        for index, (label, value) in enumerate(row.trend):
-            if label == selected or value is None:
-                continue
-            out.append(
-                _figure(
-                    period=label,
-                    gss=row.council.gss_code,
-                    area=row.council.name,
-                    area_type="council",
-                    measure=result.measure_in(result.periods[index]),
-                    value=value,
-                    demo=row.is_demo,
-                )
-            )
-    for key, gss, name, area_type in measure_comparators(result):
-        for period, comparator in zip(result.periods, result.comparator_trends.get(key, []), strict=False):
-            figure = _comparator_figure(
-                period.label, gss, name, area_type, result.measure_in(period), comparator
-            )
-            if figure:
-                out.append(figure)
-    return out
 
 
 def short_value(cell: Any) -> str:
@@ -501,7 +302,7 @@ class HeatCell(tables.Column):
         )
 
     @staticmethod
-    def td_class(record: dict, bound_column: Any = None, **_: Any) -> str:  # type: ignore[type-arg]
+    def td_class(record: dict[str, Any], bound_column: Any = None, **_: Any) -> str:
         index = bound_column.column.index if bound_column is not None else 0
         cell = record["cells"][index]
         rag = cell.rag.value if cell.rag else ""
@@ -547,27 +348,3 @@ class OverviewTable(SafeExportMixin, tables.Table):
 
     class Meta:
         attrs = {"class": "govuk-table app-heatmap"}
-
-
-EXPORT_FORMATS = ("csv", "xlsx")
-FIGURES = "figures"  # ?_export=figures: the tidy long CSV of every figure the page shows
-
-
-def page_export(
-    request: HttpRequest,
-    name: str,
-    *,
-    columns: list[tuple[str, str]],
-    rows: Any,
-    figures: Any,
-) -> HttpResponse | None:
-    """``?_export=csv|xlsx``: the page's table, one row per figure with its comparators in columns;
-    ``?_export=figures``: the tidy long CSV. ``rows``/``figures`` are callables, run only when asked."""
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        headers, data = dict_rows(columns, rows())
-        return export_response(export_format=export_format, headers=headers, rows=data, filename=name)
-    if export_format == FIGURES:
-        headers, data = dict_rows(FIGURE_COLUMNS, figures())
-        return export_response(export_format="csv", headers=headers, rows=data, filename=f"{name}-figures")
-    return None

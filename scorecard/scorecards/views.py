@@ -2,25 +2,33 @@
 
 import hashlib
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from rules.contrib.views import PermissionRequiredMixin
 
-from config.release import current_release
+from core.cache import cached_read, data_version
+from core.pagecache import page_cache_skip, viewer_page_cache
+from core.release import current_release
 from councils.mixins import CouncilFromURLMixin, RegionFromURLMixin
 from councils.models import Council
-from scorecard import charts, selectors
-from scorecard.cache import cached_read, data_version
-from scorecard.heatmap import rag_heatmap
+from scorecard import charts
+from scorecard.figure_exports import page_export
+from scorecard.figures import periods_with_figures
 from scorecard.models import Domain, Period
-from scorecard.pagecache import page_cache_skip, viewer_page_cache
 from scorecard.periods import period_from_request
+from scorecard.scorecards.charts import rag_heatmap
+from scorecard.scorecards.selectors import (
+    CouncilScorecard,
+    council_scorecard,
+    councils_comparison,
+    region_overview,
+)
 from scorecard.scorecards.tables import (
     OVERVIEW_COLUMNS,
     SCORECARD_COLUMNS,
@@ -29,14 +37,14 @@ from scorecard.scorecards.tables import (
     overview_export_rows,
     overview_figure_rows,
     overview_table,
-    page_export,
     scorecard_export_rows,
     scorecard_figure_rows,
     short_value,
 )
+from scorecard.selfassessment.selectors import attach_self_ratings
 
 
-def scorecard_content_key(scorecard: selectors.CouncilScorecard) -> str:
+def scorecard_content_key(scorecard: CouncilScorecard) -> str:
     """The key of the page content's cached rendering: the data version (measures, councils and domains as
     stored) and a digest of everything the content shows (figures, comparators, commentary, the neighbour
     group, the self-ratings this viewer may see), so no write can leave a stale rendering behind; and the
@@ -54,8 +62,12 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         council = self.get_permission_object()
-        self.scorecard = selectors.council_scorecard(
-            council=council, period=period_from_request(request), viewer=request.user
+        self.scorecard = council_scorecard(council=council, period=period_from_request(request))
+        attach_self_ratings(
+            sections=self.scorecard.domains,
+            council=council,
+            period=self.scorecard.period,
+            viewer=request.user,
         )
         label = self.scorecard.period.label if self.scorecard.period else "no-data"
         response = page_export(
@@ -93,9 +105,7 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
         domain = Domain.objects.filter(slug=domain_slug).first() if domain_slug else None
         if domain_slug and domain is None:
             raise Http404("No such domain.")
-        self.overview = selectors.region_overview(
-            region=region, period=period_from_request(request), domain=domain
-        )
+        self.overview = region_overview(region=region, period=period_from_request(request), domain=domain)
         self.table = overview_table(self.overview, orderable=True)
         RequestConfig(request, paginate=False).configure(self.table)
         label = self.overview.period.label if self.overview.period else "no-data"
@@ -124,7 +134,7 @@ class RegionScorecardView(RegionFromURLMixin, PermissionRequiredMixin, TemplateV
 
     @cached_property
     def heatmap(self) -> charts.ChartBundle:
-        """Built once per data version and query (scorecard/cache.py): it depends on nothing else."""
+        """Built once per data version and query (core/cache.py): it depends on nothing else."""
         return cached_read("region-heatmap", *self._page_key(), compute=self._heatmap)
 
     def _heatmap(self) -> charts.ChartBundle:
@@ -183,13 +193,15 @@ class CompareForm(forms.Form):
         for council in sorted(all_councils, key=lambda c: not c.is_former):
             for key in (council.name, council.gss_code, council.slug, council_choice_label(council)):
                 self.lookup[key.strip().casefold()] = council
-        self.fields["period"].choices = [("", "Latest")] + [(p.label, p.label) for p in reversed(periods)]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [("", "Latest")] + [
+            (p.label, p.label) for p in reversed(periods)
+        ]
 
     def entered(self) -> list[str]:
         """The texts typed, in order (blank boxes dropped)."""
         if not self.is_bound:
             return []
-        return [text.strip() for text in self.data.getlist("councils") if text.strip()][:20]
+        return [text.strip() for text in cast(QueryDict, self.data).getlist("councils") if text.strip()][:20]
 
     def clean_councils(self) -> list[Council]:
         chosen: list[Council] = []
@@ -243,7 +255,7 @@ class CompareView(PermissionRequiredMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         period = period_from_request(request)
         all_councils = list(Council.objects.select_related("region").order_by("name"))
-        periods = selectors.periods_with_figures()
+        periods = periods_with_figures()
         submitted = "councils" in request.GET
         query = request.GET.copy()
         if period is not None:
@@ -253,9 +265,7 @@ class CompareView(PermissionRequiredMixin, TemplateView):
         if submitted and not form.is_valid():
             page_cache_skip(request)  # any text makes a page of its own: not worth keeping
         if submitted and form.is_valid():
-            self.comparison = selectors.councils_comparison(
-                councils=form.cleaned_data["councils"], period=period
-            )
+            self.comparison = councils_comparison(councils=form.cleaned_data["councils"], period=period)
             label = self.comparison.period.label if self.comparison.period else "no-data"
             names = "-".join(c.slug for c in self.comparison.councils)
             response = page_export(
@@ -281,5 +291,8 @@ class CompareView(PermissionRequiredMixin, TemplateView):
         if comparison is not None:
             context["chosen"] = comparison.councils
             region_index = {r.pk: i for i, r in enumerate(comparison.regions)}
-            context["region_of_council"] = [region_index.get(c.region_id) for c in comparison.councils]
+            context["region_of_council"] = [
+                region_index.get(c.region_id) if c.region_id is not None else None
+                for c in comparison.councils
+            ]
         return context

@@ -16,9 +16,10 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.cache import rows_written
 from councils.models import Council, Region
-from scorecard.cache import page_version_bump
 from scorecard.models import Domain, Period, Value
+from scorecard.scorecards.selectors import council_scorecard
 from scorecard.selfassessment import selectors, services
 from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 
@@ -112,7 +113,6 @@ _ROWS: dict[tuple[int, int], dict[int, list]] = {}
 
 
 def _section_rows(council: Council, cycle: SelfAssessmentCycle, domain: Domain) -> list:
-    from scorecard.selectors import council_scorecard
 
     key = (council.pk, cycle.period_id)
     if key not in _ROWS:
@@ -185,7 +185,7 @@ def self_assessment_demo_seed(*, region_gss_code: str = "E12000005") -> SelfAsse
                     submit=not draft,
                 )
                 SelfAssessment.objects.filter(cycle=cycle, council=council).update(is_demo=True)
-                page_version_bump()  # set-based: no signal (the demo label shows on the pages)
+                rows_written(SelfAssessment)  # the demo label shows on the pages
                 summary.assessments_created += 1
             if cycle is past:
                 services.cycle_close(cycle=cycle)

@@ -5,7 +5,7 @@ Text is written as typed (python-docx escapes it); nothing is ever a field code 
 
 from __future__ import annotations
 
-from councils.exports import docx_bytes, docx_document, docx_label_table
+from core.exports import docx_bytes, docx_document, docx_label_table
 from scorecard.selfassessment.selectors import SelfAssessmentView
 
 

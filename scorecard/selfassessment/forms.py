@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.text import slugify
 
 from councils.models import Region
+from scorecard.figures import periods_with_figures
 from scorecard.models import Domain, Measure, Period
 from scorecard.selfassessment.models import (
     PROMPT_LIMIT,
@@ -34,7 +35,7 @@ class TypedTextField(forms.CharField):
     (so the limit matches the character count the page shows)."""
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).replace("\r\n", "\n")
+        return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
 def _too_long(label: str, limit: int) -> str:
@@ -71,10 +72,10 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region = region
         self.fields["name"].widget.attrs["class"] = "govuk-input"
-        from scorecard.selectors import periods_with_figures
-
         with_figures = [p.pk for p in periods_with_figures()]
-        self.fields["period"].queryset = Period.objects.filter(pk__in=with_figures).order_by("-start_year")
+        cast(forms.ModelChoiceField, self.fields["period"]).queryset = Period.objects.filter(
+            pk__in=with_figures
+        ).order_by("-start_year")
         self.fields["period"].help_text += " (only years with figures are listed)"
         self.domains = list(Domain.objects.all())
         for domain in self.domains:
@@ -191,7 +192,8 @@ class SelfAssessmentForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.submitting:
             return data
         for domain in self.domains:

@@ -6,7 +6,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Region
-from scorecard.models import Domain, Measure, Period
 
 TEXT_LIMIT = 5000  # strengths, improvements, evidence
 RISK_LIMIT = 500  # each of the top three risks
@@ -31,7 +30,7 @@ class SelfAssessmentCycle(models.Model):
     slug = models.SlugField(max_length=100)
     closes_on = models.DateField(help_text="The date self-assessments are due")
     period = models.ForeignKey(
-        Period,
+        "scorecard.Period",
         on_delete=models.PROTECT,
         related_name="self_assessment_cycles",
         help_text="The data period each self-rating is compared with",
@@ -139,12 +138,12 @@ class DomainAssessment(models.Model):
     """A council's view of itself in one domain: rating, strengths, improvements, evidence."""
 
     self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="domains")
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey("scorecard.Domain", on_delete=models.CASCADE, related_name="+")
     rating = models.CharField(max_length=5, choices=Rating.choices, blank=True)
     strengths = models.TextField(blank=True, max_length=TEXT_LIMIT)
     improvements = models.TextField(blank=True, max_length=TEXT_LIMIT)
     evidence = models.TextField(blank=True, max_length=TEXT_LIMIT)
-    measures = models.ManyToManyField(Measure, blank=True, related_name="+")
+    measures = models.ManyToManyField("scorecard.Measure", blank=True, related_name="+")
     history = HistoricalRecords(m2m_fields=[measures])
 
     class Meta:

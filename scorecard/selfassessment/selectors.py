@@ -1,6 +1,6 @@
 """Reads for self-assessments: cycles, one council's self-assessment beside its data, ratings, history.
 
-The data side of "view against data" comes from :func:`scorecard.selectors.council_scorecard` for the
+The data side of "view against data" comes from :func:`scorecard.scorecards.selectors.council_scorecard` for the
 cycle's data period (the same RAG as the scorecard), and the comparison from
 :func:`scorecard.scoring.view_against_data`.
 """
@@ -16,8 +16,11 @@ from django.urls import reverse
 
 from councils.models import Council, Region
 from scorecard import scoring
+from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Domain, Framework, Measure
+from scorecard.scorecards.selectors import council_scorecard
 from scorecard.selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
+from scorecard.selfassessment.prompts import TEASC_AREAS
 
 
 @dataclass
@@ -110,7 +113,6 @@ def previous_cycle(*, cycle: SelfAssessmentCycle) -> SelfAssessmentCycle | None:
 
 def default_prompts() -> dict[str, str]:
     """Each domain's "areas to consider" (TEASC risk awareness tool), keyed by domain slug."""
-    from scorecard.selfassessment.prompts import TEASC_AREAS
 
     return {d.slug: TEASC_AREAS.get(d.slug, d.description) for d in Domain.objects.all()}
 
@@ -208,8 +210,6 @@ def self_assessment_missing(*, assessment: SelfAssessment | None) -> list[str]:
 def domain_data_summaries(*, cycle: SelfAssessmentCycle, council: Council) -> dict[int, str]:
     """Domain id → what the council's data for the cycle's period says, in one sentence, for the page where a
     rating is chosen: the RAG counts of the domain's measures (the scorecard's, read once)."""
-    from scorecard.selectors import council_scorecard
-
     card = council_scorecard(council=council, period=cycle.period)
     result = {}
     for section in card.domains:
@@ -251,7 +251,6 @@ def self_assessment_view(
 
     ``assessment`` may be passed when already read (it is then re-read with its domains).
     """
-    from scorecard.selectors import council_scorecard
 
     current = _with_domains(SelfAssessment.objects.filter(cycle=cycle, council=council)).first()
     earlier = previous_cycle(cycle=cycle) if include_previous else None
@@ -329,7 +328,6 @@ def self_ratings_for_cycle(*, cycle: SelfAssessmentCycle) -> dict[str, dict[str,
 
 def measure_choices(*, cycle: SelfAssessmentCycle) -> list[tuple[Domain | None, list[Measure]]]:
     """Catalogue measures a council may cite, grouped by domain: the cycle period's framework + local."""
-    from scorecard.catalogue import framework_for_start_year
 
     framework = framework_for_start_year(cycle.period.start_year)
     measures = list(
@@ -410,7 +408,7 @@ _HIDDEN_FIELDS = {
 
 def _display(value: Any, measure_codes: dict[int, str]) -> str:
     if isinstance(value, list):  # m2m: the through-table rows
-        codes = sorted(measure_codes.get(v.get("measure"), "?") for v in value if isinstance(v, dict))
+        codes = sorted(measure_codes.get(v.get("measure") or 0, "?") for v in value if isinstance(v, dict))
         return ", ".join(codes) or "(none)"
     if value is None or value == "":
         return "(blank)"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from councils.models import Council, Region
 from scorecard.models import Domain, Period
 from scorecard.selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
+from scorecard.selfassessment.selectors import self_assessment_missing
 
 
 class EditConflict(Exception):
@@ -46,7 +48,7 @@ class SelfAssessmentInput:
     top_risks: list[str]
 
 
-def cycle_open(
+def cycle_open(  # type: ignore[no-untyped-def]
     *,
     region: Region,
     name: str,
@@ -54,7 +56,7 @@ def cycle_open(
     closes_on: date,
     period: Period,
     prompts: dict[str, str],
-    user=None,  # type: ignore[no-untyped-def]
+    user=None,
     is_demo: bool = False,
 ) -> SelfAssessmentCycle:
     cycle = SelfAssessmentCycle(
@@ -67,27 +69,27 @@ def cycle_open(
         created_by=user,
         is_demo=is_demo,
     )
-    cycle._history_user = user
+    _history_by(cycle, user)
     cycle.save()
     return cycle
 
 
 def cycle_close(*, cycle: SelfAssessmentCycle, user=None) -> SelfAssessmentCycle:  # type: ignore[no-untyped-def]
     cycle.state = SelfAssessmentCycle.State.CLOSED
-    cycle._history_user = user
+    _history_by(cycle, user)
     cycle.save(update_fields=["state"])
     return cycle
 
 
-def _claim_version(
+def _claim_version(  # type: ignore[no-untyped-def]
     *, cycle: SelfAssessmentCycle, council: Council, expected_version: int, user
-) -> SelfAssessment:  # type: ignore[no-untyped-def]
+) -> SelfAssessment:
     """The self-assessment with its version raised by one, or EditConflict."""
     if expected_version == 0 and not SelfAssessment.objects.filter(cycle=cycle, council=council).exists():
         try:
             with transaction.atomic():
                 assessment = SelfAssessment(cycle=cycle, council=council, version=1, updated_by=user)
-                assessment._history_user = user
+                _history_by(assessment, user)
                 assessment.save()
                 return assessment
         except IntegrityError as exc:  # created by someone else in the meantime
@@ -101,12 +103,12 @@ def _claim_version(
 
 
 @transaction.atomic
-def self_assessment_save(
+def self_assessment_save(  # type: ignore[no-untyped-def]
     *,
     cycle: SelfAssessmentCycle,
     council: Council,
     data: SelfAssessmentInput,
-    user,  # type: ignore[no-untyped-def]
+    user,
     expected_version: int,
     submit: bool = False,
 ) -> SelfAssessment:
@@ -134,8 +136,7 @@ def self_assessment_save(
         assessment.submitted_at = timezone.now()
         assessment.submitted_by = user
         reason = "Submitted"
-    assessment._history_user = user
-    assessment._change_reason = reason
+    _history_by(assessment, user, reason)
     assessment.save()
 
     current = {d.domain_id: d for d in assessment.domains.prefetch_related("measures")}
@@ -150,19 +151,19 @@ def self_assessment_save(
         }
         if row is None:
             row = DomainAssessment(self_assessment=assessment, domain=domain, **fields)
-            row._history_user = user
+            _history_by(row, user)
             row.save()
         elif any(getattr(row, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(row, name, value)
-            row._history_user = user
+            _history_by(row, user)
             row.save()
         if {m.pk for m in row.measures.all()} != set(typed.measure_ids):
-            row._history_user = user
+            _history_by(row, user)
             row.measures.set(typed.measure_ids)
     # No data-version bump: nothing kept by the data version shows self-ratings. The council page's kept
     # rendering is keyed by what it shows (self-ratings included), kept pages by the page version (these
-    # rows' saves bump it) and packs by the self-assessment's own version (scorecard/cache.py).
+    # rows' saves bump it) and packs by the self-assessment's own version (core/cache.py).
     return assessment
 
 
@@ -183,8 +184,7 @@ def self_assessment_reopen(*, assessment: SelfAssessment, user, reason: str) -> 
     locked.reopen_requested_by = None
     locked.reopen_request_reason = ""
     locked.version += 1
-    locked._history_user = user
-    locked._change_reason = f"Reopened: {reason}"
+    _history_by(locked, user, f"Reopened: {reason}")
     locked.save()
     return locked
 
@@ -204,8 +204,7 @@ def self_assessment_reopen_request(*, assessment: SelfAssessment, user, reason: 
     locked.reopen_requested_at = timezone.now()
     locked.reopen_requested_by = user
     locked.reopen_request_reason = reason
-    locked._history_user = user
-    locked._change_reason = f"Asked to reopen: {reason}"
+    _history_by(locked, user, f"Asked to reopen: {reason}")
     locked.save(update_fields=["reopen_requested_at", "reopen_requested_by", "reopen_request_reason"])
     return locked
 
@@ -217,8 +216,6 @@ def self_assessment_submit(*, assessment: SelfAssessment, user, expected_version
     Raises NotEditable (submitted already, or the cycle is closed), Incomplete (what is missing) or
     EditConflict (someone saved it since it was checked).
     """
-    from scorecard.selfassessment.selectors import self_assessment_missing
-
     cycle = assessment.cycle
     if not cycle.is_open:
         raise NotEditable("the cycle is closed.")
@@ -238,7 +235,13 @@ def self_assessment_submit(*, assessment: SelfAssessment, user, expected_version
     locked.reopen_requested_at = None
     locked.reopen_requested_by = None
     locked.reopen_request_reason = ""
-    locked._history_user = user
-    locked._change_reason = "Submitted"
+    _history_by(locked, user, "Submitted")
     locked.save()
     return locked
+
+
+def _history_by(instance: models.Model, user: Any, reason: str | None = None) -> None:
+    """Who makes the next save of ``instance`` (and why), for the history django-simple-history records."""
+    instance._history_user = user  # type: ignore[attr-defined]  # read by simple_history on save
+    if reason is not None:
+        instance._change_reason = reason  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Self-assessment pages. Thin: permissions from ``councils/rules.py``, reads from selectors, writes from
+"""Self-assessment pages. Thin: permissions from ``rules.py`` beside them, reads from selectors, writes from
 services. URLs in ``urls.py``."""
 
 from __future__ import annotations
@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from councils.exports import docx_response
+from core.exports import docx_response
 from councils.models import Council, Region
 from scorecard.models import Domain
 from scorecard.selfassessment import selectors, services
@@ -59,7 +60,7 @@ def _assessment_or_placeholder(cycle: SelfAssessmentCycle, council: Council) -> 
     return found or SelfAssessment(cycle=cycle, council=council)
 
 
-def _require(request: HttpRequest, perm: str, obj: object) -> None:
+def _require(request: HttpRequest, perm: str, obj: models.Model) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -161,8 +162,15 @@ def detail(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, council, cycle, assessment, *, reopen_form=None, request_form=None, status=200
-) -> HttpResponse:  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    council: Council,
+    cycle: SelfAssessmentCycle,
+    assessment: SelfAssessment,
+    *,
+    reopen_form: ReopenForm | None = None,
+    request_form: ReopenRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The self-assessment page, with the reopen form (coordinator) or the reopening request (council)."""
     view = selectors.self_assessment_view(cycle=cycle, council=council)
     if view.previous_assessment is not None and not request.user.has_perm(VIEW, view.previous_assessment):
@@ -184,9 +192,7 @@ def _detail_page(
             "reopen_form": reopen_form
             or ReopenForm(initial={"reason": assessment.reopen_request_reason if assessment.pk else ""}),
             "request_form": request_form or ReopenRequestForm(),
-            "past_cycles": [
-                c for c in selectors.cycles_for_region(region=council.region) if c.pk != cycle.pk
-            ],
+            "past_cycles": [c for c in selectors.cycles_for_region(region=cycle.region) if c.pk != cycle.pk],
         },
         status=status,
     )
@@ -213,17 +219,17 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
     if refused is not None:
         return refused
     choices = selectors.measure_choices(cycle=cycle)
-    kwargs = {"domains": list(Domain.objects.all()), "measures": [m for _, group in choices for m in group]}
+    domains = list(Domain.objects.all())
+    measures = [m for _, group in choices for m in group]
     conflict = None
     if request.method != "POST":
-        form = SelfAssessmentForm(
-            initial=SelfAssessmentForm.initial_for(assessment.pk and assessment), **kwargs
-        )
+        initial = SelfAssessmentForm.initial_for(assessment if assessment.pk else None)
+        form = SelfAssessmentForm(initial=initial, domains=domains, measures=measures)
     else:
         # "Continue" (or an older page's "submit") checks every answer, saves them as a draft, and shows them
         # for checking: the self-assessment is submitted from that page only.
         submitting = request.POST.get("action") in ("check", "submit")
-        form = SelfAssessmentForm(request.POST, submitting=submitting, **kwargs)
+        form = SelfAssessmentForm(request.POST, submitting=submitting, domains=domains, measures=measures)
         if form.is_valid():
             saved, conflict = _edit_save(
                 request, form=form, council=council, cycle=cycle, submitting=submitting
@@ -234,7 +240,7 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
             # Keep what they typed; a new save after reading the other version replaces it, on purpose.
             data = request.POST.copy()
             data["version"] = str(conflict.version)
-            form = SelfAssessmentForm(data, submitting=False, **kwargs)
+            form = SelfAssessmentForm(data, submitting=False, domains=domains, measures=measures)
             form.is_valid()
     return render(
         request,

@@ -2,12 +2,15 @@
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from scorecard.periods import period_label, period_start_year
+
+T = TypeVar("T")
 
 register = template.Library()
 
@@ -113,9 +116,7 @@ def sparkline(
     )
 
 
-def trend_until(
-    points: Sequence[tuple[str, Decimal | float | None]], until: str
-) -> list[tuple[str, Decimal | float | None]]:
+def trend_until(points: Sequence[tuple[str, T]], until: str) -> list[tuple[str, T]]:
     """The points up to and including the period ``until`` (all of them when it is empty or unreadable)."""
     end = period_start_year(until) if until else None
     if end is None:

@@ -178,7 +178,7 @@ def bad_cases() -> dict[str, tuple[bytes, dict]]:
         "cannot be read as CSV",
         7,
     )
-    # Issue 10: files cut short or with a field too many must not blank or shift published figures.
+    # Files cut short or with a field too many must not blank or shift published figures.
     add(
         "cut_mid_row.csv",
         csv_text(rows) + "2018-19,Dudley,E08000027,1A,Social care-rel",

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
-            "codes", nargs="+", metavar="CODE", help="GSS codes (any codes work; unknown ones have no data)"
+            "codes", nargs="+", metavar="CODE", help="the councils' GSS codes (an unknown code is refused)"
         )
         parser.add_argument(
             "--avoid", action="append", default=[], metavar="A:B", help="never in the same group"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scorecard.imports import ImportOutcome, ascof_import
+from scorecard.imports.ascof import ascof_import
+from scorecard.imports.common import ImportOutcome
 
 SHOWN_PROBLEMS = 50
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from scorecard.imports import measures_import
+from scorecard.imports.local import measures_import
 from scorecard.management.commands.import_ascof import finish, progress_printer
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from scorecard.demo import demo_data_remove, demo_rows_present
+from core.demo import demo_rows_present
+from scorecard.demo import demo_data_remove
 
 
 class Command(BaseCommand):

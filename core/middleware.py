@@ -4,7 +4,7 @@
   the 400s of the next one included.
 - :class:`HostileInputMiddleware`: a NUL byte or other control character in the path or the query
   string, or an overlong query string, is a 400 before any view or database sees it; the text of every
-  posted form and JSON body is cleaned by one rule (``councils.text.text_clean``), and JSON nested too
+  posted form and JSON body is cleaned by one rule (``core.text.text_clean``), and JSON nested too
   deep is a 400.
 - :class:`ApiJsonErrorsMiddleware`: every error under ``/api/`` is JSON (``{"detail": ...}``).
 - :class:`LoginRequiredEverywhereMiddleware`: login is required everywhere except the public paths; it
@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,7 +33,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
-from councils.text import has_unwritable, json_clean, json_too_deep, text_clean
+from core.demo import demo_rows_present
+from core.text import has_unwritable, json_clean, json_too_deep, text_clean
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict  # what django-stubs types request.POST as
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +66,8 @@ def _bad_request(request: HttpRequest, detail: str) -> HttpResponse:
     return response
 
 
-def _cleaned_form(post: QueryDict) -> QueryDict | None:
-    """The posted form with every text cleaned (``councils.text``), or None when nothing needed it."""
+def _cleaned_form(post: QueryDict) -> "_ImmutableQueryDict | None":
+    """The posted form with every text cleaned (``core.text``), or None when nothing needed it."""
     items = list(post.lists())
     if not any(has_unwritable(key) or any(has_unwritable(v) for v in values) for key, values in items):
         return None
@@ -73,7 +78,7 @@ def _cleaned_form(post: QueryDict) -> QueryDict | None:
         else:
             cleaned.setlist(text_clean(key), [text_clean(value) for value in values])
     cleaned._mutable = False
-    return cleaned
+    return cast("_ImmutableQueryDict", cleaned)
 
 
 class HostileInputMiddleware:
@@ -82,11 +87,11 @@ class HostileInputMiddleware:
     - A path or query string holding control characters (NUL included), or too long, is a 400. Django
       decodes ``%00`` in the path and in query values to a real NUL, which PostgreSQL refuses in any
       string literal (a 500 deep inside a query); no page needs a control character in its URL.
-    - Every text field of a posted form (and its name) goes through ``councils.text.text_clean``: control
+    - Every text field of a posted form (and its name) goes through ``core.text.text_clean``: control
       characters and lone surrogates are removed (a vertical tab or form feed becomes a line break), so
       nothing a document cannot hold is ever stored. Passwords are compared as typed.
     - A JSON body under /api/ is checked for depth before it is parsed (deeper than
-      ``councils.text.MAX_JSON_DEPTH`` is a 400, not a RecursionError), and every string in it, keys
+      ``core.text.MAX_JSON_DEPTH`` is a 400, not a RecursionError), and every string in it, keys
       included, is cleaned by the same rule before the view reads ``request.body``.
     """
 
@@ -321,8 +326,6 @@ class DemoDataGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.DEMO_MODE or self.clean or request.path.startswith(("/healthz", settings.STATIC_URL)):
             return self.get_response(request)
-        from scorecard.demo import demo_rows_present
-
         if not demo_rows_present():
             self.clean = True
             return self.get_response(request)
@@ -342,7 +345,7 @@ class DemoDataGuardMiddleware:
 
 
 def stamp_activity_on_sign_in(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
-    """Start the idle clock at sign-in (connected in councils.apps)."""
+    """Start the idle clock at sign-in (connected in core.apps)."""
     session = getattr(request, "session", None)
     if session is not None:
         session[IDLE_KEY] = int(time.time())

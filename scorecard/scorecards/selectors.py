@@ -1,5 +1,7 @@
-"""One council's balanced scorecard: its measures by domain, with rank, quartile, RAG, direction,
-comparators and commentary (the council page, the packs and the API)."""
+"""Reads for the balanced scorecard pages: one council's scorecard (its measures by domain, with rank,
+quartile, RAG, direction, comparators and commentary: the council page, the packs and the API), a region's
+overview (every council by every measure of a period: the heat-map page) and any councils side by side (the
+compare page). Each runs a fixed number of queries (``scorecard/figures.py``)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from councils.models import Council
+from councils.models import Council, Region
 from scorecard import scoring
 from scorecard.catalogue import framework_for_start_year
-from scorecard.models import Area, Domain, Measure, Period, Value
-from scorecard.selectors.base import (
+from scorecard.figures import (
     COUNCIL_TYPE,
     ENGLAND,
     GROUP_DEMO,
@@ -25,16 +26,19 @@ from scorecard.selectors.base import (
     EnglandCoverage,
     Figure,
     MeasureStats,
+    OverviewCell,
     catalogue,
     comparator_value,
     figure_of,
     format_figure,
     measures_for_period,
     neighbour_groups,
+    overview_cell,
     period_before,
     period_stats,
     series_values,
 )
+from scorecard.models import Area, Domain, Measure, Period, Value
 
 
 @dataclass
@@ -78,7 +82,7 @@ class DomainSection:
     domain: Domain | None  # None: measures not assigned to a domain
     rows: list[ScorecardRow]
     summary: DomainSummary
-    self_rating: object = None  # selfassessment.selectors.ScorecardSelfRating, when a viewer may see it
+    self_rating: object = None  # selfassessment.selectors.ScorecardSelfRating, set by the council's page
 
 
 @dataclass
@@ -106,15 +110,13 @@ class CouncilScorecard:
         )
 
 
-def council_scorecard(
-    *, council: Council, period: Period | None = None, viewer: object = None
-) -> CouncilScorecard:
+def council_scorecard(*, council: Council, period: Period | None = None) -> CouncilScorecard:
     """The council's balanced scorecard for ``period`` (None: the latest period with data for it).
 
     Seven queries whatever the size of the data: periods, domains, measures, the council's own values
-    in every period, its nearest neighbours, and the period's council and comparator values. With a
-    ``viewer`` (a user), one more: the council's submitted self-ratings for the period, set on each
-    section's ``self_rating`` when the viewer may read them.
+    in every period, its nearest neighbours, and the period's council and comparator values. The council's
+    page then sets the self-ratings its viewer may read on each section
+    (``selfassessment.selectors.attach_self_ratings``).
     """
     all_periods, domains, all_measures = catalogue()
     periods_by_id = {p.pk: p for p in all_periods}
@@ -158,10 +160,6 @@ def council_scorecard(
         sections.append(DomainSection(None, rows_by_domain[None], DomainSummary()))
     for section in sections:
         section.summary = _domain_summary(section.rows)
-    if viewer is not None:
-        from scorecard.selfassessment.selectors import attach_self_ratings
-
-        attach_self_ratings(sections=sections, council=council, period=period, viewer=viewer)
     rows = [row for section in sections for row in section.rows]
     data_is_demo = any(
         row.is_demo or any(c.is_demo and c.value is not None for c in row.comparators.values())
@@ -296,6 +294,163 @@ def _domain_summary(rows: list[ScorecardRow]) -> DomainSummary:
         summary.improving += row.direction is scoring.Direction.IMPROVING
         summary.worsening += row.direction is scoring.Direction.WORSENING
     worsening = [row for row in rows if row.direction is scoring.Direction.WORSENING]
-    worsening.sort(key=lambda row: abs(row.change or 0), reverse=True)
+    worsening.sort(key=lambda row: abs(row.change or Decimal(0)), reverse=True)
     summary.worst_movers = worsening[:WORST_MOVERS]
     return summary
+
+
+@dataclass
+class OverviewRow:
+    council: Council
+    cells: list[OverviewCell]  # in the order of RegionOverview.measures
+
+
+@dataclass
+class RegionOverview:
+    region: Region
+    period: Period | None
+    periods: list[Period]
+    domain: Domain | None
+    domains: list[Domain]
+    measures: list[Measure]
+    rows: list[OverviewRow]
+    region_comparators: list[ComparatorValue]  # aligned with measures
+    england_comparators: list[ComparatorValue]
+    data_is_demo: bool
+    england_coverage: EnglandCoverage = field(default_factory=EnglandCoverage)  # what England ranks are among
+
+
+def region_overview(
+    *, region: Region, period: Period | None = None, domain: Domain | None = None
+) -> RegionOverview:
+    """Councils × measures for a heat-map table: value, RAG (England quartile) and rank in the region."""
+    all_periods, domains, all_measures = catalogue()
+    councils = list(Council.objects.filter(region=region).order_by("name"))
+    available_ids = set(
+        Value.objects.filter(area__council__region=region, breakdown=Value.TOTAL)
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
+    measures = measures_for_period(all_measures, period=period, region_ids={region.pk})
+    if domain is not None:
+        measures = [m for m in measures if m.domain_id == domain.pk]
+    stats = period_stats(period=period)
+    # A former council is listed only for the years it has figures (its history).
+    with_figures = {gss for m in measures for gss in stats.measure(m.pk).figures}
+    councils = [c for c in councils if not c.is_former or c.gss_code in with_figures]
+
+    cells: dict[int, list[OverviewCell]] = {c.pk: [] for c in councils}
+    region_comparators: list[ComparatorValue] = []
+    england_comparators: list[ComparatorValue] = []
+    demo = False
+    for measure in measures:
+        measure_stats = stats.measure(measure.pk)
+        population = measure_stats.figures
+        for council in councils:
+            figure = population.get(council.gss_code, MISSING)
+            demo = demo or figure.is_demo
+            cells[council.pk].append(
+                overview_cell(measure=measure, figure=figure, stats=measure_stats, council=council)
+            )
+        real = measure_stats.real
+        empty = comparator_value(measure, None, [])
+        region_comparators.append(
+            measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty
+        )
+        england_comparators.append(measure_stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty)
+    demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, *england_comparators])
+    return RegionOverview(
+        region=region,
+        period=period,
+        periods=periods,
+        domain=domain,
+        domains=domains,
+        measures=measures,
+        rows=[OverviewRow(council, cells[council.pk]) for council in councils],
+        region_comparators=region_comparators,
+        england_comparators=england_comparators,
+        data_is_demo=demo,
+        england_coverage=stats.england_coverage,
+    )
+
+
+@dataclass
+class ComparisonRow:
+    measure: Measure
+    cells: list[OverviewCell]  # one per council, in the order of Comparison.councils
+    region_comparators: list[ComparatorValue]  # one per region, in the order of Comparison.regions
+    england: ComparatorValue
+
+
+@dataclass
+class Comparison:
+    """Two to four councils from any regions, measure by measure, each ranked within its own region."""
+
+    councils: list[Council]
+    period: Period | None
+    periods: list[Period]  # periods with data for any of the councils, oldest first
+    regions: list[Region]  # the councils' regions, in first-seen order
+    rows: list[ComparisonRow]
+    data_is_demo: bool
+    england_coverage: EnglandCoverage = field(default_factory=EnglandCoverage)  # what England ranks are among
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [row.measure for row in self.rows]
+
+
+def councils_comparison(*, councils: list[Council], period: Period | None = None) -> Comparison:
+    """The chosen councils side by side for ``period`` (None: the latest with data for any of them).
+
+    Each council is ranked in its own region and given its region's comparator (published, else
+    computed); England is shared. Six queries whatever the councils: periods, domains, measures, the
+    periods the councils have data in, and the period's council and comparator values.
+    """
+    all_periods, _domains, all_measures = catalogue()
+    available_ids = set(
+        Value.objects.filter(area__council__in=councils, breakdown=Value.TOTAL)
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
+    periods = [p for p in all_periods if p.pk in available_ids]
+    if period is None:
+        period = periods[-1] if periods else None
+    regions: list[Region] = []
+    for council in councils:
+        if council.region is not None and council.region not in regions:
+            regions.append(council.region)
+    measures = measures_for_period(all_measures, period=period, region_ids={r.pk for r in regions})
+    stats = period_stats(period=period)
+    rows: list[ComparisonRow] = []
+    demo = False
+    for measure in measures:
+        measure_stats = stats.measure(measure.pk)
+        population = measure_stats.figures
+        if not any(council.gss_code in population for council in councils):
+            continue  # nothing to compare on this measure
+        real = measure_stats.real
+        cells = []
+        for council in councils:
+            figure = population.get(council.gss_code, MISSING)
+            demo = demo or figure.is_demo
+            cells.append(overview_cell(measure=measure, figure=figure, stats=measure_stats, council=council))
+        empty = comparator_value(measure, None, [])
+        region_comparators = [
+            measure_stats.comparator(Area.Kind.REGION, region.pk, real_only=real) or empty
+            for region in regions
+        ]
+        england = measure_stats.comparator(Area.Kind.ENGLAND, "", real_only=real) or empty
+        demo = demo or any(c.is_demo and c.value is not None for c in [*region_comparators, england])
+        rows.append(ComparisonRow(measure, cells, region_comparators, england))
+    return Comparison(
+        councils=councils,
+        period=period,
+        periods=periods,
+        regions=regions,
+        rows=rows,
+        data_is_demo=demo,
+        england_coverage=stats.england_coverage,
+    )

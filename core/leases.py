@@ -16,7 +16,7 @@ says so in its record and offers to start again (``scorecard.imports.services.im
 ``peerchallenge.packs.services.pack_build_recover``); :func:`task_mark_failed` closes the database backend's own
 record of the task, which no worker would otherwise ever finish.
 
-Lives in ``councils`` (the app every other app may import), like ``councils.exports``.
+Shared machinery below every app (``core``), like ``core.exports``.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def task_mark_failed(task_id: str, *, reason: str) -> None:
         DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
             status="FAILED",
             finished_at=timezone.now(),
-            exception_class_path="councils.leases.WorkerGone",
+            exception_class_path="core.leases.WorkerGone",
             traceback=reason,
         )
     except Exception:  # not a UUID (another backend's id), or the table is not there

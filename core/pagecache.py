@@ -1,4 +1,5 @@
-"""A viewer-keyed cache of whole pages: a signed-in page seen before in this data version costs a cache read.
+"""A viewer-keyed cache of whole pages: a signed-in page seen before, while nothing it shows has changed,
+costs a cache read (``PAGE_CACHE=0`` turns it off).
 
 ``viewer_page_cache`` wraps a read page's view (the council and region scorecards, compare, a measure page).
 The first GET by a user renders as usual and keeps the response; the next GET of the same address by the same
@@ -8,10 +9,8 @@ request: session, sign-in, idle time-out, ``Cache-Control: private, no-store``, 
 
 The key holds everything a page varies on:
 
-- ``data_version()``: every figure, council, measure and period (``scorecard/cache.py``);
-- ``page_version()``: everything that decides what the user may see or which roles, navigation and
-  self-ratings the page shows (memberships, the user row, groups, regions and councils, summits and pairings,
-  self-assessments: every model of the three apps and auth's groups, by signal, and the set-based writes);
+- the release (``core.release``), the data version and the page version (``core.cache``: every figure,
+  and everything that decides what the user may see or which roles, navigation and self-ratings it shows);
 - the user's pk, the full path with its query, the host and scheme, the language and demo mode.
 
 What is never kept: anything but a GET or HEAD of a signed-in user, a response that is not a 200 HTML page,
@@ -25,8 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -34,11 +31,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # Django's own, not in its stubs
+    _unmask_cipher_token,
+    get_token,
+)
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import get_language
 
-from config.release import current_release
-from scorecard.cache import TIMEOUT, versions
+from core.cache import TIMEOUT, versions
+from core.localstore import LocalStore
+from core.release import current_release
 
 KEY_PREFIX = "scorecard:page"
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"  # no page can contain a NUL (HostileInputMiddleware refuses it)
@@ -62,6 +64,8 @@ def page_key(request: HttpRequest, *, params: frozenset[str] = frozenset()) -> s
     """The cache key of this request's page, or None when it must be rendered and not kept: not a signed-in
     GET or HEAD, messages pending, a query parameter the page does not read (``params``), or an address too
     long to be one of the pages' own links (so that no one can fill the cache with made-up addresses)."""
+    if not settings.PAGE_CACHE:
+        return None
     user = getattr(request, "user", None)
     if request.method not in ("GET", "HEAD") or user is None or not user.is_authenticated:
         return None
@@ -111,43 +115,19 @@ def _keep(key: str, request: HttpRequest, response: HttpResponse) -> None:
         or getattr(request, SKIP, False)
     ):
         return
-    if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.render()
     content = _without_tokens(response.content, request)
     if content is None:
         return
     stored = (list(response.items()), content)
     cache.set(key, stored, timeout=TIMEOUT)
-    _local_put(key, stored)
+    _PAGES.put(key, stored)
 
 
 # This process's own copy of the latest pages, by key: it saves fetching ~70 KB from Redis and unpickling it
 # on every view. The key holds both versions, read afresh for every request, so a copy is never stale.
-_LOCAL: OrderedDict[str, tuple[list[tuple[str, str]], bytes]] = OrderedDict()
-LOCAL_SIZE = 64
-_LOCK = threading.Lock()
-
-
-def _local_get(key: str) -> tuple[list[tuple[str, str]], bytes] | None:
-    with _LOCK:
-        stored = _LOCAL.get(key)
-        if stored is not None:
-            _LOCAL.move_to_end(key)
-        return stored
-
-
-def _local_put(key: str, stored: tuple[list[tuple[str, str]], bytes]) -> None:
-    with _LOCK:
-        _LOCAL[key] = stored
-        _LOCAL.move_to_end(key)
-        while len(_LOCAL) > LOCAL_SIZE:
-            _LOCAL.popitem(last=False)
-
-
-def local_clear() -> None:
-    """Forget this process's copies (the tests empty the cache between tests)."""
-    with _LOCK:
-        _LOCAL.clear()
+_PAGES = LocalStore(64)
 
 
 def _from_cache(stored: tuple[list[tuple[str, str]], bytes], request: HttpRequest) -> HttpResponse:
@@ -171,11 +151,11 @@ def viewer_page_cache(*params: str) -> Callable[[Callable[..., HttpResponse]], C
             key = page_key(request, params=allowed)
             if key is None:
                 return view(request, *args, **kwargs)
-            stored = _local_get(key)
+            stored = _PAGES.get(key)
             if stored is None:
                 stored = cache.get(key)
                 if stored is not None:
-                    _local_put(key, stored)
+                    _PAGES.put(key, stored)
             if stored is not None:
                 return _from_cache(stored, request)
             response = view(request, *args, **kwargs)

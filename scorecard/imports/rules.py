@@ -1,24 +1,44 @@
-"""Who may write what an import holds: the one check every import calls before it writes (issue 16).
+"""Who may write what an import holds, and the one check every import calls before it writes.
 
-The rules live in councils/rules.py:
+National data (the ASCOF file, values for England, measures no region owns) is loaded by admins only. A
+regional SLI lead writes local measures and values only for their own region: its councils, the region
+itself, and measures that region owns (new local measures they define become their region's).
 
 - ``scorecard.import_national_data`` (admins): the ASCOF file, values for England.
-- ``councils.write_area_data`` (admins, the SLI lead of the council's region): values for a council or
+- ``scorecard.write_area_data`` (admins, the SLI lead of the council's region): values for a council or
   a region.
 - ``scorecard.write_measure`` (admins, the SLI lead of the owning region): values for a local measure,
   or redefining it. A local measure a lead defines belongs to the lead's region.
 
-``user=None`` means a trusted operator at the command line (``manage.py import_ascof``): no check.
-Refusals are import problems, so the preview shows them and nothing is written.
+:func:`import_scope_check` applies them to every parsed import before anything is written. ``user=None``
+means a trusted operator at the command line (``manage.py import_ascof``): no check. Refusals are import
+problems, so the preview shows them and nothing is written.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
+import rules
+
 from councils.models import Council, Region
-from councils.rules import led_regions
+from councils.rules import is_admin, is_sli_lead_of, led_regions
 from scorecard.areas import ENGLAND_CODE
 from scorecard.models import Framework, ImportRecord, Measure
+
+
+@rules.predicate
+def is_sli_lead_of_owner(user, measure) -> bool:  # type: ignore[no-untyped-def]
+    """SLI lead of the region that owns ``measure`` (a local measure with an owning region)."""
+    owner_id = getattr(measure, "owner_region_id", None)
+    return owner_id is not None and owner_id in led_regions(user)
+
+
+# Load the national ASCOF file (values for all 153 councils, regions and England).
+rules.add_perm("scorecard.import_national_data", is_admin)
+# Write figures for a council or a region (obj: a Council or a Region).
+rules.add_perm("scorecard.write_area_data", is_admin | is_sli_lead_of)
+# Write figures for, or redefine, a measure (obj: a Measure).
+rules.add_perm("scorecard.write_measure", is_admin | is_sli_lead_of_owner)
 
 LISTED = 5
 
@@ -53,7 +73,7 @@ def import_scope_check(
     if kind == ImportRecord.Kind.ASCOF:
         if user.has_perm("scorecard.import_national_data"):
             return True
-        if only_region is not None and user.has_perm("councils.write_area_data", only_region):
+        if only_region is not None and user.has_perm("scorecard.write_area_data", only_region):
             return True
         problems.add(
             "you can load the ASCOF file only for your own region's councils: choose that on the upload "
@@ -68,10 +88,11 @@ def import_scope_check(
         problems.add(f"only an administrator can load figures for England ({ENGLAND_CODE})")
     councils = Council.objects.select_related("region").in_bulk(list(codes), field_name="gss_code")
     regions = Region.objects.in_bulk(list(codes), field_name="gss_code")
+    areas_named: list[tuple[str, Council | Region]] = [*councils.items(), *regions.items()]
     refused = sorted(
         f"{code} {area.name}"
-        for code, area in [*councils.items(), *regions.items()]
-        if not user.has_perm("councils.write_area_data", area)
+        for code, area in areas_named
+        if not user.has_perm("scorecard.write_area_data", area)
     )
     mine = led_regions(user)
     names = ", ".join(sorted(Region.objects.filter(pk__in=mine).values_list("name", flat=True))) or "none"
@@ -87,7 +108,7 @@ def import_scope_check(
     }
     codes_used = {code.upper() for code in measure_codes} | set(new_measures)
     not_ours = sorted(
-        f"{code} ({existing[code].owner_region.name if existing[code].owner_region else 'no region'})"
+        f"{code} ({getattr(existing[code].owner_region, 'name', 'no region')})"
         for code in codes_used
         if code in existing and not user.has_perm("scorecard.write_measure", existing[code])
     )

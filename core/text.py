@@ -5,7 +5,7 @@ tab, line feed and carriage return, the lone UTF-16 surrogates U+D800–U+DFFF, 
 PostgreSQL cannot store NUL in text, and a lone surrogate cannot be encoded as UTF-8 at all (not for the
 database, not for a response). None of them is anything a person typed on purpose, so:
 
-- at the edge (``config.middleware.HostileInputMiddleware``) every text a form posts and every string in a
+- at the edge (``core.middleware.HostileInputMiddleware``) every text a form posts and every string in a
   JSON body is passed through :func:`text_clean` before any view, form or database sees it, and so is the
   text of an uploaded data file (``scorecard.imports``) before it is read;
 - on output (CSV/XLSX exports, Word documents, calendar files) text is passed through it again, so text

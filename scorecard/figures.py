@@ -1,6 +1,35 @@
 """What every scorecard read shares: the shapes of a figure and a comparator, the bulk reads of a period's
 values, and ``PeriodStats`` (every council's figures, ranks, quartiles and comparators for a period), computed
-once per data version. The rules are in the package docstring and ``docs/SCORING.md``."""
+once per data version. The reads themselves live with their pages: ``scorecards/selectors.py`` (a council, a
+region, compare) and ``measures/selectors.py`` (one measure); the rules are in ``docs/SCORING.md``.
+
+Every read here runs a fixed number of queries whatever the number of councils or measures: values for
+a period are fetched in bulk (all council areas in one query, all comparator areas in another), and
+the ranking, quartiles, RAG, direction of travel, comparators and commentary are computed in Python
+by :mod:`scorecard.scoring`, the rules stated in ``docs/SCORING.md``. What depends only on a period's
+data (``PeriodStats``: every council's figures, ranks, England quartiles, comparators) and the catalogue
+(periods, domains, measures) are computed once per data version and kept (``core.cache``), so a
+council's scorecard then does work in proportion to its own measures. ``measure_values`` (one measure,
+every council and year) is read afresh each time.
+
+Conventions:
+
+- Only the headline figure of a measure is read (``Value.breakdown == ""``).
+- A value counts only when its status is "ok" and it has a number; suppressed [c], not applicable [x]
+  and missing values are shown with their status but never ranked or used in a comparator.
+- A period's measures are those of the ASCOF framework its codes were published under (2014 framework
+  to 2022-23, refreshed from 2023-24) plus local measures (national ones and the council's region's).
+- Trends and direction of travel join periods by ``Measure.series``, so 2022-23 2A2 → 2023-24 2C.
+- "Previous period" is the latest Period row before the period.
+- Comparators: a published Value for the region, England or council-type area is used when there is
+  one; otherwise the figure is computed as the median of the council values (``published=False``).
+  The nearest-neighbour median is always computed.
+- A real figure is compared only with real comparators: demo figures and a demo comparator group
+  (``NearestNeighbour.is_demo``) are never used beside a real value. A council with no real group gets
+  no nearest-neighbour median and no commentary; the page says how to load one (``import_neighbours``).
+- Commentary the rules cannot word (beyond 7.5 MADs) is shown as the plain numbers, never as a finding.
+- Former councils (abolished, ``Council.status``) are listed only in periods where they have figures.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +37,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.cache import cached_read
 from councils.models import Council, NearestNeighbour
 from scorecard import scoring
-from scorecard.cache import cached_read
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Area, Domain, Framework, Measure, Period, Value
 
@@ -151,13 +180,13 @@ def _attach_domains(measures: list[Measure], domains: list[Domain]) -> list[Meas
     """Set each measure's domain from the list already read, so ``measure.domain`` costs no query."""
     by_id = {d.pk: d for d in domains}
     for measure in measures:
-        measure.domain = by_id.get(measure.domain_id)  # type: ignore[assignment]
+        measure.domain = by_id.get(measure.domain_id) if measure.domain_id is not None else None
     return measures
 
 
 def catalogue() -> tuple[list[Period], list[Domain], list[Measure]]:
     """Every period (oldest first), domain and measure (its domain attached), once per data version: every
-    save of these rows bumps it (scorecard/cache.py). Shared between requests: never changed by callers."""
+    save of these rows bumps it (core/cache.py). Shared between requests: never changed by callers."""
 
     def compute() -> tuple[list[Period], list[Domain], list[Measure]]:
         domains = list(Domain.objects.all())
@@ -332,7 +361,7 @@ def _measure_stats(measure: Measure, data: PeriodValues) -> MeasureStats:
         g: (scoring.quartile_from_rank(r.rank, r.rank_of) if scoring.has_polarity(polarity) else None)
         for g, r in stats.england_rank.items()
     }
-    by_region: dict[object, list[str]] = defaultdict(list)
+    by_region: dict[int, list[str]] = defaultdict(list)
     by_type: dict[str, list[str]] = defaultdict(list)
     for gss in population:
         region_id = data.council_region.get(gss)
@@ -363,7 +392,7 @@ def _measure_stats(measure: Measure, data: PeriodValues) -> MeasureStats:
 
 def period_stats(*, period: Period | None) -> PeriodStats:
     """The period's statistics for every measure that has figures in it, from the cache when the data has
-    not changed since they were computed (``scorecard.cache``); else two queries and the arithmetic."""
+    not changed since they were computed (``core.cache``); else two queries and the arithmetic."""
     if period is None:
         return PeriodStats({}, {}, {}, [])
 
@@ -384,7 +413,7 @@ def period_stats(*, period: Period | None) -> PeriodStats:
 
 def overview_cell(*, measure: Measure, figure: Figure, stats: MeasureStats, council: Council) -> OverviewCell:
     """One council's cell of a measure: its figure, rank in its region, England quartile and RAG."""
-    unranked = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0))
+    unranked = scoring.Rank(None, stats.region_ranked.get(council.region_id, 0) if council.region_id else 0)
     rank = stats.region_rank.get(council.gss_code, unranked)
     quartile = stats.quartile_england.get(council.gss_code)
     return OverviewCell(

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.test.utils import override_settings
 
-from scorecard.cache import data_version_bump
+from core.cache import rows_written
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 SUFFIXES = (".xml", ".xml.gz")
@@ -59,11 +59,14 @@ def backup_export(*, path: Path) -> int:
 
 
 def _user_data_present() -> list[str]:
-    """Labels of models holding rows that no migration creates (so the database is not empty)."""
-    from councils.models import Membership, User
-    from scorecard.models import ImportRecord, Value
-
-    return [model._meta.label for model in (User, Membership, Value, ImportRecord) if model.objects.exists()]
+    """Labels of models holding rows that no migration creates (each app's ``user_data_models``), so the
+    database is not empty."""
+    return [
+        model._meta.label
+        for config in apps.get_app_configs()
+        for name in getattr(config, "user_data_models", ())
+        if (model := config.get_model(name))._base_manager.exists()
+    ]
 
 
 def backup_restore(*, path: Path) -> int:
@@ -82,12 +85,12 @@ def backup_restore(*, path: Path) -> int:
     with _open(path, "rt", gzipped=path.name.endswith(".gz")) as handle:
         try:
             labels = {
-                element.get("model")
+                label
                 # The operator's own backup; loaddata parses it with Django's DefusedExpatParser, and
                 # the expat bundled with Python refuses entity-expansion attacks.
                 for _, element in ElementTree.iterparse(handle)  # noqa: S314
                 # Many-to-many values are nested <object pk="…"> elements with no model attribute.
-                if element.tag == "object" and element.get("model")
+                if element.tag == "object" and (label := element.get("model"))
             }
         except ElementTree.ParseError as exc:
             raise RestoreError(f"{path} is not a backup written by export_all ({exc})") from exc
@@ -102,6 +105,7 @@ def backup_restore(*, path: Path) -> int:
                 models.append(apps.get_model(label))
             except (LookupError, ValueError) as exc:
                 raise RestoreError(f"the backup holds {label!r}, which this version does not know") from exc
+        loaded = tuple(models)
         # Delete dependants before what they protect (e.g. councils before regions).
         while models:
             blocked = []
@@ -118,7 +122,7 @@ def backup_restore(*, path: Path) -> int:
         # (django-simple-history records m2m changes even for fixture loads, unlike raw saves).
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", str(path), verbosity=0)
-        data_version_bump()
+        rows_written(*loaded)  # loaddata's saves are raw: the version signals leave them to this
     connection.close()
     with _open(path, "rt", gzipped=path.name.endswith(".gz")) as handle:
         return _count(handle)

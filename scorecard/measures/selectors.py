@@ -10,8 +10,7 @@ from decimal import Decimal
 from councils.models import Council, Region
 from scorecard import scoring
 from scorecard.catalogue import framework_for_start_year
-from scorecard.models import Area, Framework, Measure, Period, Value
-from scorecard.selectors.base import (
+from scorecard.figures import (
     ENGLAND,
     MISSING,
     NEAREST_NEIGHBOURS,
@@ -26,6 +25,7 @@ from scorecard.selectors.base import (
     period_before,
     series_values,
 )
+from scorecard.models import Area, Framework, Measure, Period, Value
 
 
 @dataclass
@@ -46,7 +46,7 @@ class MeasureValueRow:
     direction: scoring.Direction
     previous_value: Decimal | None
     trend: list[tuple[str, Decimal | None]]
-    # Added for the measure page (issue 8); defaults keep older constructors working.
+    # For the measure page; defaults keep older constructors working.
     rank_england_label: str = ""  # "joint 3rd of 152"; "" when unranked
     status_text: str = ""  # why there is no figure: scoring.status_words
     code: str = ""  # the code the figure was published under in the period
@@ -77,7 +77,7 @@ class MeasureValues:
     comparators: dict[str, ComparatorValue]  # region (when a region is given) and england
     published_areas: list[AreaValue]
     data_is_demo: bool
-    # Added for the measure page (issue 8): every period's comparators (aligned with ``periods``; keys as
+    # For the measure page: every period's comparators (aligned with ``periods``; keys as
     # ``comparators``, plus NEAREST_NEIGHBOURS when a ``council`` with a comparator group was given).
     comparator_trends: dict[str, list[ComparatorValue]] = field(default_factory=dict)
     council: Council | None = None
@@ -220,16 +220,16 @@ def measure_values(
             (ENGLAND, (Area.Kind.ENGLAND, ""), list(figures.values()))
         ]
         if region is not None:
-            members = [figures[c.gss_code] for c in all_councils if c.region_id == region.pk]
-            groups.insert(0, (REGION, (Area.Kind.REGION, region.pk), members))
+            in_region = [figures[c.gss_code] for c in all_councils if c.region_id == region.pk]
+            groups.insert(0, (REGION, (Area.Kind.REGION, region.pk), in_region))
         for key, (kind, scope), population in groups:
             comparator = comparator_value(
                 in_period, published.get((kind, scope, p.pk)), population, real_only=real
             )
             result.comparator_trends.setdefault(key, []).append(comparator)
         if neighbour_codes:
-            own = figures.get(council.gss_code, MISSING) if council is not None else MISSING
-            own_real = own.value is not None and not own.is_demo
+            own_figure = figures.get(council.gss_code, MISSING) if council is not None else MISSING
+            own_real = own_figure.value is not None and not own_figure.is_demo
             # A synthetic group never sits beside a real figure (docs/SCORING.md, Comparators).
             group = [] if own_real and demo_group else [figures[c] for c in neighbour_codes if c in figures]
             result.comparator_trends.setdefault(NEAREST_NEIGHBOURS, []).append(

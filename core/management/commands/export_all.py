@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scorecard.backup import RestoreError, backup_export
+from core.backup import RestoreError, backup_export
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 - Numbers are written as numbers: ``Decimal("18.300000")`` becomes the number 18.3 (a numeric XLSX cell,
   "18.3" in a CSV), never the text "18.300000".
 - No markup: HTML a table renders for the page (links, tags) is reduced to its text.
-- Nothing a file cannot hold: control characters and lone surrogates are removed (``councils.text``), so
+- Nothing a file cannot hold: control characters and lone surrogates are removed (``core.text``), so
   text stored before that rule was applied at the edge still exports.
 - Nothing a spreadsheet would run: a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
   carriage return is prefixed with a single quote (so ``=1+2`` is written as the text ``'=1+2``). Numbers
@@ -34,7 +34,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from councils.text import text_clean
+from core.text import text_clean
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -196,7 +196,7 @@ class CleanDocument:
 
     XML cannot hold control characters, and python-docx refuses them (ValueError): one stray U+0001 in a
     title would make the whole file a 500. New text is cleaned at the edge; this cleans text on its way into
-    the document too, for text stored before (``councils.text``). Table cells go through :func:`docx_fill`.
+    the document too, for text stored before (``core.text``). Table cells go through :func:`docx_fill`.
     """
 
     def __init__(self, document: Any) -> None:
