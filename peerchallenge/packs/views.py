@@ -217,7 +217,10 @@ def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
 
 
 PACK_STATE_MESSAGES = {
-    "building": "It is being built in the background and usually takes a few seconds.",
+    "building": (
+        "It is being built in the background and usually takes a few seconds. This page checks every few "
+        "seconds and the download starts when it is ready."
+    ),
     "ready": "It is ready: your download has started.",
     "failed": "It could not be built.",
 }
