@@ -6,7 +6,7 @@ the test while the waiting page polls its status; nothing is clicked after the f
 
 import pytest
 
-from tests.browser import axe_violations, click_and_load, sign_in
+from tests.browser import axe_violations, click_and_load, screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, small_summit
 from tests.test_import_tasks import Worker, reference_data  # noqa: F401  (fixture)
@@ -52,7 +52,7 @@ def test_a_pack_not_built_yet_downloads_after_one_click(page, live_server, summi
     assert axe_violations(page) == []
     for width, suffix in ((1280, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"/tmp/22flow/pack-preparing-{suffix}.png", full_page=True)
+        screenshot(page, f"pack-preparing-{suffix}")
     clicked = len(fetched)
     page.wait_for_timeout(1500)  # it polls and waits: nothing is ready yet
     polls = [url for url in fetched[clicked:] if "/preparing/status.json" in url]
@@ -70,7 +70,7 @@ def test_a_pack_not_built_yet_downloads_after_one_click(page, live_server, summi
     assert saved.read_bytes().startswith(b"%PDF")
     page.locator("[data-progress-ready]").wait_for(state="visible")
     assert "ready: your download has started" in page.locator("[role=status]").inner_text()
-    page.screenshot(path="/tmp/22flow/pack-ready-desktop.png", full_page=True)
+    screenshot(page, "pack-ready")
     page.wait_for_timeout(2000)  # the page has stopped polling: the file was fetched once
     assert sum(url.endswith(pdf_path) for url in fetched[clicked:]) == 1  # the download, once
     assert page.url.endswith("/preparing/?file=pdf")
@@ -90,7 +90,7 @@ def test_a_failed_build_says_so_and_a_retry_downloads_it(page, live_server, summ
     page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == "The pack could not be built"
     assert axe_violations(page) == []
-    page.screenshot(path="/tmp/22flow/pack-failed-desktop.png", full_page=True)
+    screenshot(page, "pack-failed-then-retry")
     monkeypatch.undo()
     click_and_load(page, "button:has-text('Try again')")
     assert page.locator("h1").inner_text() == "Preparing the pack for Birmingham"
