@@ -144,7 +144,7 @@ class Pack:
         if self.self_assessment_is_demo:
             parts.append("the self-assessment")
         if self.summit_is_demo:
-            parts.append("the summit and its pairings")
+            parts.append("the summit")
         if self.questions_quote_demo:
             parts.append("the evidence of some questions")
         return parts
