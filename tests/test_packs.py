@@ -64,8 +64,13 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     services.question_top_set(question=first, top=True)
 
     files = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
-    assert files.built and files.pdf_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}.pdf"
-    assert files.docx_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}-pro-forma.docx"
+    assert (
+        files.built
+        and files.pdf_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}.pdf"
+    )
+    assert (
+        files.docx_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}-pro-forma.docx"
+    )
     pages = pdf_pages(read(files.pdf))
     text = "\n".join(pages)
     # Cover: summit, challenged council with its code, challenger, session, period, data version, generated at.
