@@ -130,7 +130,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
 
     confirm_gaps = forms.BooleanField(
         required=False,
-        label="Build the packs for this year anyway",
+        label="Use this year anyway",
         help_text="Each pack says which figures are missing",
     )
 
@@ -141,6 +141,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
         field = cast(forms.ModelChoiceField, self.fields["period"])
         field.queryset = Period.objects.filter(pk__in=[p.pk for p in with_figures]).order_by("-start_year")
         field.empty_label = None
+        field.label = "Year of the figures"
         field.required = bool(with_figures)
         field.help_text = (
             "The year of the figures in the challenge packs: only years with figures loaded are listed"
