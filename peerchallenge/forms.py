@@ -7,7 +7,7 @@ from peerchallenge.models import LessonLearnt, Summit
 from peerchallenge.progress import today
 from peerchallenge.selectors import PeriodGaps, period_gaps
 from scorecard.models import Domain, Period
-from scorecard.periods import periods_with_figures
+from scorecard.periods import periods_with_council_figures
 from scorecard.selfassessment.models import SelfAssessmentCycle
 from scorecard.selfassessment.selectors import open_cycle_for_region
 
@@ -137,7 +137,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
     def _period_field(self) -> None:
         """Only years with loaded figures, newest first; a new summit (or one planned before there was a
         choice) starts at the latest."""
-        with_figures = periods_with_figures()
+        with_figures = periods_with_council_figures()
         field = cast(forms.ModelChoiceField, self.fields["period"])
         field.queryset = Period.objects.filter(pk__in=[p.pk for p in with_figures]).order_by("-start_year")
         field.empty_label = None

@@ -19,7 +19,7 @@ from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitChange
 from peerchallenge.packs.models import QuestionSet
 from scorecard import scoring
 from scorecard.models import Domain, Period
-from scorecard.periods import council_figure_counts, periods_with_figures
+from scorecard.periods import council_figure_counts, periods_with_council_figures
 from scorecard.scorecards.selectors import region_overview
 from scorecard.selfassessment.selectors import self_ratings_for_cycle
 
@@ -288,7 +288,7 @@ def summit_period(*, summit: Summit) -> Period | None:
     the latest year with figures (a pack is never about a year with none when another has them)."""
     if summit.period_id is not None:
         return summit.period
-    with_figures = periods_with_figures()
+    with_figures = periods_with_council_figures()
     if summit.cycle is not None and summit.cycle.period in with_figures:
         return summit.cycle.period
     return with_figures[0] if with_figures else None
@@ -326,6 +326,6 @@ def period_gaps(
     counts = council_figure_counts(period=period, council_ids=[c.pk for c in councils]) if period else {}
     missing = sorted((c for c in councils if not counts.get(c.pk)), key=lambda c: c.name)
     cycle_gap = None
-    if cycle_period is not None and cycle_period not in periods_with_figures():
+    if cycle_period is not None and cycle_period not in periods_with_council_figures():
         cycle_gap = cycle_period
     return PeriodGaps(period=period, councils=missing, cycle_period=cycle_gap)

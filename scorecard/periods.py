@@ -3,9 +3,10 @@
 import re
 from collections.abc import Iterable, Mapping
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest
 
+from core.cache import cached_read
 from scorecard.models import Period, Value
 
 _PATTERNS = [
@@ -79,13 +80,17 @@ def period_from_request(request: HttpRequest) -> Period | None:
 # --- Which periods hold figures ---------------------------------------------------------------------------
 
 
-def periods_with_figures() -> list[Period]:
-    """Periods holding at least one council's figure, newest first: those a challenge pack can be about."""
-    return list(
-        Period.objects.filter(values__area__council__isnull=False, values__value__isnull=False)
-        .distinct()
-        .order_by("-start_year")
-    )
+def periods_with_council_figures() -> list[Period]:
+    """Periods holding at least one council's figure, newest first (once per data version): those a
+    challenge pack can be about. Shared between requests: never changed by callers."""
+
+    def compute() -> list[Period]:
+        council_figure = Value.objects.filter(
+            period=OuterRef("pk"), area__council__isnull=False, value__isnull=False
+        )
+        return list(Period.objects.filter(Exists(council_figure)).order_by("-start_year"))
+
+    return cached_read("periods_with_council_figures", compute=compute)
 
 
 def council_figure_counts(*, period: Period, council_ids: Iterable[int]) -> dict[int, int]:

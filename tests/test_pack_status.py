@@ -114,9 +114,9 @@ def test_a_failed_build_is_reported_with_the_page_that_offers_a_retry(world, no_
 def test_the_status_of_a_pack_outside_a_summit(world):
     """Built at once by the tests' immediate task backend: the first poll already says ready."""
     _, client = world
-    from scorecard.periods import periods_with_figures
+    from scorecard.periods import periods_with_council_figures
 
-    label = periods_with_figures()[0].label
+    label = periods_with_council_figures()[0].label
     status = _json(client.get(f"/packs/{COVENTRY}/{label}/preparing/status.json?file=pdf"))
     assert status["state"] == "ready" and status["url"] == f"/packs/{COVENTRY}/{label}.pdf"
 

@@ -34,7 +34,7 @@ from peerchallenge.selectors import (
 )
 from scorecard.figures import GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
 from scorecard.models import Period
-from scorecard.periods import periods_with_figures
+from scorecard.periods import periods_with_council_figures
 from scorecard.scorecards.selectors import (
     CouncilScorecard,
     DomainSummary,
@@ -274,7 +274,7 @@ def pack_data_is_demo(*, council: Council, period: Period | None) -> bool:
 
 def pack_periods() -> list[Period]:
     """Periods with figures, newest first: those a pack outside a summit can be about."""
-    return periods_with_figures()
+    return periods_with_council_figures()
 
 
 # --- Question sets ---------------------------------------------------------------------------------------

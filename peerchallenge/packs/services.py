@@ -403,7 +403,11 @@ def pack_one_run(
     """The task's body: build the pack; on failure, say so to the waiting page. ``period_id`` is for a
     pack outside a summit (a summit's packs use its cycle's period)."""
     council = Council.objects.select_related("region").get(pk=council_id)
-    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_id) if summit_id else None
+    summit = (
+        Summit.objects.select_related("region", "cycle__period", "period").get(pk=summit_id)
+        if summit_id
+        else None
+    )
     period = Period.objects.get(pk=period_id) if period_id else None
     key = pack_target(
         council=council, period=period, summit=summit, include_questions=include_questions
@@ -481,7 +485,7 @@ def summit_packs_build(
 
 
 def _build_in_worker(council_pk: int, summit_pk: int) -> PackFiles:
-    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_pk)
+    summit = Summit.objects.select_related("region", "cycle__period", "period").get(pk=summit_pk)
     council = Council.objects.select_related("region").get(pk=council_pk)
     return pack_files_get_or_build(council=council, summit=summit)
 
@@ -596,7 +600,9 @@ def _build_lease_key(build_id: int) -> str:
 
 
 def _pack_build(build_id: int, *, worker: str) -> str:
-    build = PackBuild.objects.select_related("summit__region", "summit__cycle__period").get(pk=build_id)
+    build = PackBuild.objects.select_related("summit__region", "summit__cycle__period", "summit__period").get(
+        pk=build_id
+    )
     PackBuild.objects.filter(pk=build.pk).update(
         state=PackBuild.State.RUNNING, message="Starting", updated_at=timezone.now(), worker=worker
     )

@@ -40,7 +40,7 @@ GET = ["GET", "HEAD"]
 
 
 def _summit(request: HttpRequest, pk: int) -> Summit:
-    summit = get_object_or_404(Summit.objects.select_related("region", "cycle__period"), pk=pk)
+    summit = get_object_or_404(Summit.objects.select_related("region", "cycle__period", "period"), pk=pk)
     if not request.user.has_perm("peerchallenge.view_summit", summit):
         raise Http404("No such summit")
     return summit

@@ -84,7 +84,9 @@ class Command(BaseCommand):
                     "--period is for --council packs; a summit's packs use its cycle's period."
                 )
             summit = (
-                Summit.objects.select_related("region", "cycle__period").filter(pk=options["summit"]).first()
+                Summit.objects.select_related("region", "cycle__period", "period")
+                .filter(pk=options["summit"])
+                .first()
             )
             if summit is None:
                 raise CommandError(f"No summit with id {options['summit']}.")
