@@ -64,8 +64,13 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     services.question_top_set(question=first, top=True)
 
     files = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
-    assert files.built and files.pdf_download_name == f"{BIRMINGHAM}-{demo_summit.cycle.period.label}.pdf"
-    assert files.docx_download_name == f"{BIRMINGHAM}-{demo_summit.cycle.period.label}-pro-forma.docx"
+    assert (
+        files.built
+        and files.pdf_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}.pdf"
+    )
+    assert (
+        files.docx_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}-pro-forma.docx"
+    )
     pages = pdf_pages(read(files.pdf))
     text = "\n".join(pages)
     # Cover: summit, challenged council with its code, challenger, session, period, data version, generated at.
@@ -162,7 +167,7 @@ def test_the_real_extract_pack_equals_the_scorecard(storage):
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     period = Period.objects.get(label="2019-20")
     files = services.pack_files_get_or_build(council=birmingham, period=period)
-    assert files.pdf_download_name == f"{BIRMINGHAM}-2019-20.pdf"
+    assert files.pdf_download_name == f"{BIRMINGHAM}-birmingham-2019-20.pdf"
     pages = pdf_pages(read(files.pdf))
     text = "\n".join(pages)
     card = council_scorecard(council=birmingham, period=period)
@@ -185,8 +190,8 @@ def test_build_packs_command_writes_named_files_with_a_progress_bar(storage, dem
     )
     names = sorted(p.name for p in (storage / "out").iterdir())
     assert names == sorted(
-        [f"{c}-{period}.pdf" for c in (BIRMINGHAM, COVENTRY)]
-        + [f"{c}-{period}-pro-forma.docx" for c in (BIRMINGHAM, COVENTRY)]
+        [f"{c}-{period}.pdf" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
+        + [f"{c}-{period}-pro-forma.docx" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
     )
     call_command(
         "build_packs",
@@ -217,8 +222,8 @@ def test_a_summits_zip_holds_every_pack_and_pro_forma(storage, demo_summit, monk
         names = sorted(archive.namelist())
     period = demo_summit.cycle.period.label
     assert names == sorted(
-        [f"{c}-{period}.pdf" for c in (BIRMINGHAM, COVENTRY)]
-        + [f"{c}-{period}-pro-forma.docx" for c in (BIRMINGHAM, COVENTRY)]
+        [f"{c}-{period}.pdf" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
+        + [f"{c}-{period}-pro-forma.docx" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
     )
     assert services.pack_build_status(build=build)["finished"]
 

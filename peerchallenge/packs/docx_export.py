@@ -21,10 +21,8 @@ def pro_forma_docx(*, pack: Pack) -> bytes:
         f"Challenged council: {pack.council.name} (GSS code {pack.council.gss_code}). Challenger: {challenger}. "
         f"Summit: {summit}. Period: {period}. Data version: {pack.data_version}."
     )
-    if pack.data_is_demo:
-        document.add_paragraph(
-            "Demo data: the figures behind these questions are synthetic, not real statistics."
-        )
+    if pack.demo_note:  # what is synthetic, from the data (real figures are never called demo)
+        document.add_paragraph(pack.demo_note)
     if not pack.questions_shown:
         document.add_paragraph(
             "The challenging council's questions are shared after the summit has been held."

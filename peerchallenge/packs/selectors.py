@@ -25,9 +25,16 @@ from peerchallenge.challengers import challenged_council_ids, council_ids_of
 from peerchallenge.models import Summit
 from peerchallenge.packs import triggers as tr
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
-from peerchallenge.selectors import group_councils, group_sessions, summit_groups, summit_timetable
+from peerchallenge.selectors import (
+    group_councils,
+    group_sessions,
+    summit_groups,
+    summit_period,
+    summit_timetable,
+)
 from scorecard.figures import GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
 from scorecard.models import Period
+from scorecard.periods import periods_with_council_figures
 from scorecard.scorecards.selectors import (
     CouncilScorecard,
     DomainSummary,
@@ -86,6 +93,7 @@ class PackQuestion:
     evidence: str
     is_top: bool
     source: str
+    quotes_demo_figures: bool = False
 
 
 @dataclass
@@ -112,10 +120,62 @@ class Pack:
     questions_shown: bool  # False: the set exists but this reader may not see it yet
     data_version: str
     generated_at: dt.datetime
-    data_is_demo: bool
+    data_is_demo: bool  # the figures (the council's or its comparators') are synthetic
     region_overview_demo: bool = False
+    self_assessment_is_demo: bool = False  # a made-up self-assessment (demo mode)
+    summit_is_demo: bool = False  # a made-up summit (demo mode): its pairings and sessions
     neighbours: list[str] = field(default_factory=list)
     neighbour_source: str = ""
+
+    @property
+    def figures_are_demo(self) -> bool:
+        return self.data_is_demo or self.region_overview_demo
+
+    @property
+    def questions_quote_demo(self) -> bool:
+        """Some questions were generated while the figures were synthetic (before a real import)."""
+        return not self.figures_are_demo and any(q.quotes_demo_figures for q in self.questions)
+
+    @property
+    def demo_parts(self) -> list[str]:
+        """What in the pack is synthetic, read from the data it shows (not from the summit's flag): after
+        a real import the figures are real even in the demo summit's packs."""
+        parts = ["the figures"] if self.figures_are_demo else []
+        if self.self_assessment_is_demo:
+            parts.append("the self-assessment")
+        if self.summit_is_demo:
+            parts.append("the summit")
+        if self.questions_quote_demo:
+            parts.append("the evidence of some questions")
+        return parts
+
+    @property
+    def demo_note(self) -> str:
+        """The cover's sentences on what is synthetic ("" when nothing is)."""
+        if self.figures_are_demo:
+            others = [p for p in self.demo_parts if p != "the figures"]
+            also = (
+                f" So {_and(others)} {'is' if others == ['the self-assessment'] else 'are'}."
+                if others
+                else ""
+            )
+            return (
+                "Demo data: the figures in this pack are synthetic, made up for demonstration. They are not "
+                f"real statistics about {self.council.name}.{also}"
+            )
+        made_up = [p for p in self.demo_parts if p != "the evidence of some questions"]
+        sentences = []
+        if made_up:
+            verb = "is" if made_up == ["the self-assessment"] else "are"
+            sentences.append(f"Demo example: {_and(made_up)} in this pack {verb} made up for demonstration.")
+        if self.questions_quote_demo:
+            sentences.append(
+                "Some questions were generated from synthetic demo figures loaded before the real ones: "
+                "their evidence quotes figures that are not real."
+            )
+        if sentences:
+            sentences.append("The figures are real published statistics.")
+        return " ".join(sentences)
 
     @property
     def domain_lines(self) -> list[DomainLine]:
@@ -141,6 +201,10 @@ class Pack:
         for question in self.questions:
             grouped.setdefault(question.domain or "General", []).append(question)
         return list(grouped.items())
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 # --- Who challenges whom -------------------------------------------------------------------------------
@@ -210,7 +274,7 @@ def pack_data_is_demo(*, council: Council, period: Period | None) -> bool:
 
 def pack_periods() -> list[Period]:
     """Periods with figures, newest first: those a pack outside a summit can be about."""
-    return list(Period.objects.filter(values__isnull=False).distinct().order_by("-start_year", "-label"))
+    return periods_with_council_figures()
 
 
 # --- Question sets ---------------------------------------------------------------------------------------
@@ -315,10 +379,15 @@ def pack_triggers(card: CouncilScorecard, view: SelfAssessmentView | None) -> li
     )
 
 
-def council_triggers(*, council: Council, cycle: SelfAssessmentCycle | None) -> list[tr.Trigger]:
-    """The triggers for the question generator, the same as the pack prints: the scorecard for the cycle's
-    period (the latest without a cycle) and the submitted (or reopened) self-assessment."""
-    card = council_scorecard(council=council, period=cycle.period if cycle else None)
+def council_triggers(
+    *, council: Council, cycle: SelfAssessmentCycle | None, period: Period | None = None
+) -> list[tr.Trigger]:
+    """The triggers for the question generator, the same as the pack prints: the scorecard for ``period``
+    (the summit's, :func:`peerchallenge.selectors.summit_period`; else the cycle's, else the latest) and
+    the submitted (or reopened) self-assessment."""
+    if period is None and cycle is not None:
+        period = cycle.period
+    card = council_scorecard(council=council, period=period)
     return pack_triggers(card, submitted_view(cycle=cycle, council=council))
 
 
@@ -391,7 +460,11 @@ def _chart_blocks(
 
 
 def _pack_questions(
-    *, question_set: QuestionSet | None, generated: list[tr.Trigger], bank: list[QuestionBankItem]
+    *,
+    question_set: QuestionSet | None,
+    generated: list[tr.Trigger],
+    bank: list[QuestionBankItem],
+    demo: bool = False,
 ) -> list[PackQuestion]:
     if question_set is not None:
         return [
@@ -401,12 +474,18 @@ def _pack_questions(
                 evidence=q.evidence,
                 is_top=q.is_top,
                 source=q.get_source_display(),
+                quotes_demo_figures=q.quotes_demo_figures,
             )
             for q in questions_of(question_set=question_set)
         ]
     questions = [
         PackQuestion(
-            domain=t.domain, text=t.question, evidence=t.evidence, is_top=False, source="From the data"
+            domain=t.domain,
+            text=t.question,
+            evidence=t.evidence,
+            is_top=False,
+            source="From the data",
+            quotes_demo_figures=demo,
         )
         for t in generated
     ]
@@ -484,8 +563,8 @@ def pack_build_data(
     """Everything a pack shows, from the scorecard selectors. ``overview_cache`` shares one region
     overview between the packs of a summit (keyed by region and period)."""
     cycle = cycle_for(council=council, period=period, summit=summit) if summit is not None else None
-    if period is None and cycle is not None:
-        period = cycle.period
+    if period is None and summit is not None:
+        period = summit_period(summit=summit)
     card = council_scorecard(council=council, period=period)
     period = card.period
     if summit is None:  # the cycle that compares the figures shown (the latest period's, when none was asked)
@@ -512,7 +591,9 @@ def pack_build_data(
     )
     bank = question_bank(cycle=cycle) if cycle is not None else []
     questions = (
-        _pack_questions(question_set=question_set, generated=found, bank=bank) if include_questions else []
+        _pack_questions(question_set=question_set, generated=found, bank=bank, demo=card.data_is_demo)
+        if include_questions
+        else []
     )
     return Pack(
         council=council,
@@ -529,8 +610,10 @@ def pack_build_data(
         questions_shown=include_questions,
         data_version=data_version(council=council),
         generated_at=timezone.now(),
-        data_is_demo=card.data_is_demo or bool(view and view.data_is_demo) or bool(summit and summit.is_demo),
+        data_is_demo=card.data_is_demo,
         region_overview_demo=bool(overview and overview.data_is_demo),
+        self_assessment_is_demo=bool(view and view.assessment and view.assessment.is_demo),
+        summit_is_demo=bool(summit and summit.is_demo),
         neighbours=neighbours,
         neighbour_source=source,
     )
