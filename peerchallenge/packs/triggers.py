@@ -36,10 +36,10 @@ MISSING_DATA = "missing_data"
 NO_EVIDENCE = "no_evidence"
 KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE)
 KIND_LABELS = {
-    WORST_QUARTILE: "Worst quartile",
-    WORSENING: "Worsening",
-    SELF_RATING: "Self-rating and data disagree",
-    MISSING_DATA: "Missing or suppressed data",
+    WORST_QUARTILE: "Worst quarter",
+    WORSENING: "Worse two years running",
+    SELF_RATING: "Self-rating and figures disagree",
+    MISSING_DATA: "No figure where others have one",
     NO_EVIDENCE: "No evidence given",
 }
 
@@ -163,7 +163,7 @@ def _years(run: int) -> str:
 
 
 def _neighbour_words(facts: MeasureFacts) -> str:
-    phrase = facts.neighbour_phrase or f"{facts.neighbour_comparison} than"
+    phrase = facts.neighbour_phrase or "a long way behind"  # no phrase: beyond the commentary's bands
     return f"{phrase} its nearest neighbours (their median {facts.neighbour_median})"
 
 
