@@ -196,12 +196,12 @@ def _measure_question(facts: MeasureFacts, quartiles: list[str], run: int, turn:
     moved = f"{_rose_or_fell(facts)} {_years(run)} running"
     against = f" against England's {facts.england}" if facts.england else ""
     if run >= MIN_WORSENING_RUN and quartiles:
-        where = "the worst quarter in England" if "England" in quartiles else "behind similar councils"
+        where = "in the worst quarter in England" if "England" in quartiles else "behind similar councils"
         moved_perfect = moved.replace("rose", "risen").replace("fell", "fallen")
         options = (
-            f"{_capital(name)} {moved} and is now in {where}, at {value}. What is driving it, and what are "
+            f"{_capital(name)} {moved} and is now {where}, at {value}. What is driving it, and what are "
             "you doing about it?",
-            f"At {value}, {name} is in {where} and has {moved_perfect}. What would turn it round, and when "
+            f"At {value}, {name} is {where} and has {moved_perfect}. What would turn it round, and when "
             "would we see it in the figures?",
             f"{_capital(name)} has {moved_perfect.replace(' running', '')} and now stands at {value}{england}. "
             "Which of your plans addresses it, and how will you know it is working?",
