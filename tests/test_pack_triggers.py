@@ -252,3 +252,16 @@ def test_a_pack_charts_at_most_six_measures_those_that_raised_both_rules_first()
     assert blocks[4].ranking == ["ranked"] and blocks[0].ranking == []
     few, none_left = _chart_blocks(card=card, triggers=found[:2], ranking={})
     assert [b.row.code for b in few] == ["M0", "M1"] and none_left == []
+
+
+def test_domains_whose_rating_and_figures_disagree_are_asked_in_different_words():
+    domains = [
+        tr.DomainFacts(
+            name=name, assessed=True, evidence_given=True, divergence="Self-rated green; 3 of 4 red."
+        )
+        for name in ("Safeguarding", "Leadership", "Workforce")
+    ]
+    found = tr.triggers_find(measures=[], domains=domains, self_assessed=True)
+    assert [t.kind for t in found] == [tr.SELF_RATING] * 3
+    assert len({t.question.replace(t.domain, "") for t in found}) == 3
+    assert "more highly than its figures suggest" in found[1].question

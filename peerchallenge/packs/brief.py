@@ -41,6 +41,7 @@ class Brief:
     rated_above: list[tuple[str, str]] = field(default_factory=list)  # (domain, what the data shows)
     not_due: list[str] = field(default_factory=list)  # "1D Carer-reported quality of life score"
     not_due_reason: str = ""  # why they have no figure, when the catalogue knows
+    not_due_codes: frozenset[str] = frozenset()
     gaps: list[str] = field(default_factory=list)  # due, but the council has no figure
 
 
@@ -129,6 +130,7 @@ def pack_brief(*, card: CouncilScorecard, view: SelfAssessmentView | None, due: 
         rated_above=rated_above,
         not_due=[f"{row.code} {row.measure.title}" for row in not_due],
         not_due_reason=reason,
+        not_due_codes=frozenset(row.code for row in not_due),
         gaps=[
             f"{row.code} {row.measure.title} ({row.formatted})"
             for row in rows

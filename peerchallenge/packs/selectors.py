@@ -27,6 +27,7 @@ from peerchallenge.packs import triggers as tr
 from peerchallenge.packs.brief import Brief, pack_brief
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
 from peerchallenge.selectors import group_councils, group_sessions, summit_groups, summit_timetable
+from scorecard import scoring
 from scorecard.figures import ENGLAND, GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
 from scorecard.models import Framework, Period
 from scorecard.scorecards.selectors import (
@@ -344,12 +345,14 @@ def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
     if view is None:
         return []
     diverging = {d.domain.pk: d.data.text for d in view.divergences}
+    above = {d.domain.pk for d in view.divergences if d.data.divergence is scoring.Divergence.RATED_BETTER}
     return [
         tr.DomainFacts(
             name=d.domain.name,
             assessed=d.assessment is not None,
             evidence_given=bool(d.assessment and (d.assessment.evidence.strip() or d.measures)),
             divergence=diverging.get(d.domain.pk, ""),
+            rated_above=d.domain.pk in above,
         )
         for d in view.domains
     ]

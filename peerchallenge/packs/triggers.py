@@ -79,6 +79,7 @@ class DomainFacts:
     assessed: bool  # the council submitted a self-assessment with this domain
     evidence_given: bool  # evidence written or measures chosen
     divergence: str = ""  # the view-against-data text when the rating and the data disagree
+    rated_above: bool = True  # the rating is better than the figures (False: worse than them)
 
 
 @dataclass(frozen=True)
@@ -324,19 +325,27 @@ def missing_data_triggers(measures: Iterable[MeasureFacts]) -> list[Trigger]:
 # --- Domain rules -------------------------------------------------------------------------------------
 
 
-def self_rating_trigger(domain: DomainFacts) -> Trigger | None:
+def self_rating_trigger(domain: DomainFacts, *, turn: int = 0) -> Trigger | None:
+    """The self-rating and the figures disagree; the wording varies with ``turn`` (the domain's place among
+    those that disagree), so three such domains are not asked the same sentence three times."""
     if not domain.divergence:
         return None
+    name = domain.name
+    higher = "more highly" if domain.rated_above else "less highly"
+    options = (
+        f"Your self-rating of {name} and the figures tell different stories. What do you know that the "
+        "figures do not show, and what evidence supports your rating?",
+        f"You rate {name} {higher} than its figures suggest. What would you show us to back that rating?",
+        f"How would people who use your services describe {name}, given that the figures do not match your "
+        "rating of it?",
+    )
     return Trigger(
         kind=SELF_RATING,
         kinds=(SELF_RATING,),
-        domain=domain.name,
+        domain=name,
         measure_code="",
-        evidence=f"{domain.name}: {domain.divergence}",
-        question=(
-            f"Your self-rating of {domain.name} and the figures tell different stories. What do you know "
-            "that the figures do not show, and what evidence supports your rating?"
-        ),
+        evidence=f"{name}: {domain.divergence}",
+        question=options[turn % len(options)],
         strength=SELF_RATING_STRENGTH,
     )
 
@@ -386,7 +395,8 @@ def triggers_find(
     catalogue order), missing data, domains without evidence. ``no_assessment`` is the evidence of the
     question asked when there is no self-assessment (the default: none submitted for the cycle)."""
     found: list[Trigger] = []
-    found += [t for d in domains if (t := self_rating_trigger(d)) is not None]
+    disagreeing = [d for d in domains if d.divergence]
+    found += [t for turn, d in enumerate(disagreeing) if (t := self_rating_trigger(d, turn=turn)) is not None]
     found += _measure_triggers_varied(measures)
     found += missing_data_triggers(measures)
     if self_assessed:
