@@ -71,7 +71,13 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     # The brief: summit, challenged council with its code, challenger, session, period; the data version and
     # build time in the colophon at the end.
     cover = pages[0]
-    for words in (demo_summit.name, "Birmingham (GSS code E08000025)", "Coventry", "Room", "Questions to ask"):
+    for words in (
+        demo_summit.name,
+        "Birmingham (GSS code E08000025)",
+        "Coventry",
+        "Room",
+        "Questions to ask",
+    ):
         assert words in cover, words
     assert "Demo data" in cover and "synthetic" in cover
     assert "Data version" in pages[-1] and "Built " in pages[-1]

@@ -81,8 +81,6 @@ def _words(row: ScorecardRow, *, good: bool) -> str:
         parts.append(f"worse than last year's {row.previous_formatted}")
     elif row.direction is scoring.Direction.IMPROVING:
         parts.append(f"better than last year's {row.previous_formatted}")
-    if row.rank_label:
-        parts.append(f"{row.rank_label} in the region")
     return "; ".join(parts)
 
 

@@ -516,13 +516,12 @@ def pack_version(
         if cycle
         else None
     )
-    if cycle is None:  # the pack names the period of the council's latest self-assessment (or says none)
-        assessment = (
-            SelfAssessment.objects.filter(council=council)
-            .aggregate(at=Max("updated_at"), n=Count("pk"))
-            .values()
-        )
-        assessment = tuple(assessment)
+    # Without a cycle the pack names the period of the council's latest self-assessment (or says there is none).
+    others = (
+        SelfAssessment.objects.filter(council=council).aggregate(at=Max("updated_at"), n=Count("pk"))
+        if cycle is None
+        else None
+    )
     parts = [
         TEMPLATE_VERSION,
         data_version(council=council),
@@ -532,6 +531,7 @@ def pack_version(
         summit.updated_at if summit else None,
         cycle.pk if cycle else None,
         assessment,
+        others,
         include_questions,
         question_set,
         bank,

@@ -196,6 +196,7 @@ def _measure_question(facts: MeasureFacts, quartiles: list[str], run: int, turn:
     median = facts.neighbour_median
     moved = f"{_rose_or_fell(facts)} {_years(run)} running"
     against = f" against England's {facts.england}" if facts.england else ""
+    options: tuple[str, ...]
     if run >= MIN_WORSENING_RUN and quartiles:
         where = "in the worst quarter in England" if "England" in quartiles else "behind similar councils"
         moved_perfect = moved.replace("rose", "risen").replace("fell", "fallen")
