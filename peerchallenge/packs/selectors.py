@@ -24,6 +24,7 @@ from councils.rules import user_memberships
 from peerchallenge.challengers import challenged_council_ids, council_ids_of
 from peerchallenge.models import Summit
 from peerchallenge.packs import triggers as tr
+from peerchallenge.packs.brief import Brief, pack_brief
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
 from peerchallenge.selectors import (
     group_councils,
@@ -32,8 +33,9 @@ from peerchallenge.selectors import (
     summit_period,
     summit_timetable,
 )
-from scorecard.figures import GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
-from scorecard.models import Period
+from scorecard import scoring
+from scorecard.figures import ENGLAND, GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
+from scorecard.models import Framework, Period
 from scorecard.periods import periods_with_council_figures
 from scorecard.scorecards.selectors import (
     CouncilScorecard,
@@ -47,7 +49,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-4"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-5"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class PackQuestion:
     is_top: bool
     source: str
     quotes_demo_figures: bool = False
+    strength: Decimal = Decimal(0)  # generated questions: how strongly the figures ask for it
 
 
 @dataclass
@@ -126,6 +129,28 @@ class Pack:
     summit_is_demo: bool = False  # a made-up summit (demo mode): its pairings and sessions
     neighbours: list[str] = field(default_factory=list)
     neighbour_source: str = ""
+    brief: Brief = field(default_factory=Brief)
+    no_assessment: str = ""  # why there is no self-assessment beside the figures ("" when there is one)
+    chosen_by_challenger: bool = False  # the questions are a challenger's set (their order, their top five)
+
+    TOP_QUESTIONS = 5
+
+    @property
+    def top_questions(self) -> list[PackQuestion]:
+        """The brief's questions: those the challenger marked as their top five; else the first five of
+        their set (their order); else the five the figures raise most strongly."""
+        marked = [q for q in self.questions if q.is_top]
+        if marked:
+            return marked[: self.TOP_QUESTIONS]
+        if self.chosen_by_challenger:
+            return self.questions[: self.TOP_QUESTIONS]
+        order = sorted(range(len(self.questions)), key=lambda i: (-self.questions[i].strength, i))
+        return [self.questions[i] for i in sorted(order[: self.TOP_QUESTIONS])]
+
+    @property
+    def framework_label(self) -> str:
+        """The framework in words ("ASCOF 2014-15 to 2022-23"), for the colophon."""
+        return Framework(self.card.framework).label if self.card.framework in Framework.values else ""
 
     @property
     def figures_are_demo(self) -> bool:
@@ -352,9 +377,31 @@ def measure_facts(card: CouncilScorecard) -> list[tr.MeasureFacts]:
                     neighbour_median=median.formatted if median else "",
                     trend=tuple(trend_until(row.trend, until)),
                     is_demo=row.is_demo,
+                    neighbour_phrase=commentary.phrase if commentary else "",
+                    england=_england(row),
+                    published=row_was_due(row),
+                    source=row.measure.source,
                 )
             )
     return facts
+
+
+def _england(row: ScorecardRow) -> str:
+    england = row.comparators.get(ENGLAND)
+    return england.formatted if england is not None and england.value is not None else ""
+
+
+def row_was_due(row: ScorecardRow) -> bool:
+    """Whether the measure was collected for the period at all: the council has a figure or a marker
+    (suppressed, not applicable), another council of its region is ranked, or England has a figure. A
+    biennial survey's gap year, or a measure not in that year's framework, has none of these."""
+    england = row.comparators.get(ENGLAND)
+    return (
+        row.value is not None
+        or row.status != "missing"
+        or row.rank_of > 0
+        or (england is not None and england.value is not None)
+    )
 
 
 def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
@@ -362,20 +409,27 @@ def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
     if view is None:
         return []
     diverging = {d.domain.pk: d.data.text for d in view.divergences}
+    above = {d.domain.pk for d in view.divergences if d.data.divergence is scoring.Divergence.RATED_BETTER}
     return [
         tr.DomainFacts(
             name=d.domain.name,
             assessed=d.assessment is not None,
             evidence_given=bool(d.assessment and (d.assessment.evidence.strip() or d.measures)),
             divergence=diverging.get(d.domain.pk, ""),
+            rated_above=d.domain.pk in above,
         )
         for d in view.domains
     ]
 
 
-def pack_triggers(card: CouncilScorecard, view: SelfAssessmentView | None) -> list[tr.Trigger]:
+def pack_triggers(
+    card: CouncilScorecard, view: SelfAssessmentView | None, *, no_assessment: str = ""
+) -> list[tr.Trigger]:
     return tr.triggers_find(
-        measures=measure_facts(card), domains=domain_facts(view), self_assessed=view is not None
+        measures=measure_facts(card),
+        domains=domain_facts(view),
+        self_assessed=view is not None,
+        no_assessment=no_assessment,
     )
 
 
@@ -486,6 +540,7 @@ def _pack_questions(
             is_top=False,
             source="From the data",
             quotes_demo_figures=demo,
+            strength=t.strength,
         )
         for t in generated
     ]
@@ -536,6 +591,12 @@ def pack_version(
         if cycle
         else None
     )
+    # Without a cycle the pack names the period of the council's latest self-assessment (or says there is none).
+    others = (
+        SelfAssessment.objects.filter(council=council).aggregate(at=Max("updated_at"), n=Count("pk"))
+        if cycle is None
+        else None
+    )
     parts = [
         TEMPLATE_VERSION,
         data_version(council=council),
@@ -545,6 +606,7 @@ def pack_version(
         summit.updated_at if summit else None,
         cycle.pk if cycle else None,
         assessment,
+        others,
         include_questions,
         question_set,
         bank,
@@ -570,7 +632,16 @@ def pack_build_data(
     if summit is None:  # the cycle that compares the figures shown (the latest period's, when none was asked)
         cycle = cycle_for(council=council, period=period, summit=None)
     view = submitted_view(cycle=cycle, council=council)
-    found = pack_triggers(card, view)
+    no_assessment = (
+        "" if view is not None else no_assessment_text(council=council, period=period, cycle=cycle)
+    )
+    facts = measure_facts(card)
+    found = tr.triggers_find(
+        measures=facts,
+        domains=domain_facts(view),
+        self_assessed=view is not None,
+        no_assessment=no_assessment,
+    )
     overview = None
     if council.region_id is not None and council.region is not None:
         key = (council.region_id, period.pk if period else None)
@@ -616,14 +687,40 @@ def pack_build_data(
         summit_is_demo=bool(summit and summit.is_demo),
         neighbours=neighbours,
         neighbour_source=source,
+        brief=pack_brief(card=card, view=view, due={f.code: f.published for f in facts}),
+        no_assessment=no_assessment,
+        chosen_by_challenger=question_set is not None,
+    )
+
+
+def no_assessment_text(*, council: Council, period: Period | None, cycle: SelfAssessmentCycle | None) -> str:
+    """Why no self-assessment sits beside the figures, in a sentence: none submitted for the cycle; or (outside
+    a summit, no cycle comparing these figures) which period the council's latest one compares, or that it
+    has none at all. One query."""
+    if cycle is not None:
+        return f"{council.name} has not submitted a self-assessment for {cycle.name}."
+    latest = (
+        SelfAssessment.objects.filter(
+            council=council, status__in=[SelfAssessment.Status.SUBMITTED, SelfAssessment.Status.REOPENED]
+        )
+        .select_related("cycle__period")
+        .order_by("-cycle__closes_on")
+        .first()
+    )
+    label = period.label if period else "these"
+    if latest is None:
+        return f"{council.name} has not submitted a self-assessment in any cycle yet."
+    return (
+        f"No self-assessment compares the {label} figures. {council.name}'s latest, for {latest.cycle.name}, "
+        f"compares the {latest.cycle.period.label} figures: see that period's pack."
     )
 
 
 NEIGHBOUR_SOURCES = {
-    GROUP_REAL: "A real comparator group loaded with import_neighbours (the nearest-neighbour model the "
-    "region uses, e.g. CIPFA's).",
-    GROUP_DEMO: "A synthetic demo group (demo mode only): not a real comparator group.",
-    GROUP_NONE: "No comparator group is loaded: there is no nearest-neighbour median or commentary.",
+    GROUP_REAL: "The councils most like this one in population, need and circumstances, from the "
+    "published nearest-neighbour model the region loaded (such as CIPFA's).",
+    GROUP_DEMO: "A made-up demonstration group: not a real comparator group.",
+    GROUP_NONE: "No comparator group is loaded, so there is no comparison with similar councils.",
 }
 
 
