@@ -41,6 +41,16 @@ def _plain(value: float) -> str:
     return f"{value:g}"
 
 
+def axis_text(value: float, *, unit: str = "") -> str:
+    """An axis value as a label: "60%", "£1,500", "512.5", "0.4" (the axis title names other units)."""
+    text = f"{value:,g}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "currency":
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    return text
+
+
 def nice_step(span: float, *, most: int = 5) -> float:
     """The smallest round step (1, 2, 2.5 or 5 times a power of ten) that cuts ``span`` into at most ``most``
     parts."""

@@ -181,3 +181,47 @@ def test_charting_more_measures_costs_no_more_queries(demo_summit, monkeypatch):
         assert len(pack.blocks) == charts
         counts[charts] = len(queries.captured_queries)
     assert counts[1] == counts[6]
+
+
+# --- The measure page's trend (scorecard/charts.py) follows the same rule -----------------------------------
+
+
+def _plotly_spec(bundle) -> dict:  # type: ignore[no-untyped-def]
+    import json
+    import re
+
+    match = re.search(r'<script id="[^"]+-data" type="application/json">(.*?)</script>', bundle.html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_the_measure_pages_trend_axis_starts_at_zero_or_says_where_it_starts():
+    from scorecard.charts import TrendSeries, trend_chart
+
+    wide = [
+        TrendSeries("Birmingham", [40.0, 55.0, 61.0], highlight=True),
+        TrendSeries("England", [50.0, 52.0, 53.0], comparator=True),
+    ]
+    spec = _plotly_spec(
+        trend_chart(title="t", periods=PERIODS[:3], series=wide, unit="percent", chart_id="t")
+    )
+    assert spec["layout"]["yaxis"]["range"][0] == 0
+    assert "not zero" not in str(spec["layout"]["yaxis"]["title"])
+    close = [
+        TrendSeries("Birmingham", [80.1, 80.3, 80.2], highlight=True),
+        TrendSeries("England", [79.4, 79.6, 79.5], comparator=True),
+    ]
+    bundle = trend_chart(
+        title="t",
+        periods=PERIODS[:3],
+        series=close,
+        unit="percent",
+        chart_id="t",
+        tick_text=lambda v: f"{v:g}%",
+    )
+    spec = _plotly_spec(bundle)
+    low, high = spec["layout"]["yaxis"]["range"]
+    assert 0 < low <= 79.4 and 80.3 <= high <= 100 and high - low >= ZOOM_MIN_SHARE * 100
+    assert f"The axis starts at {low:g}%, not zero" in spec["layout"]["yaxis"]["title"]["text"]
+    assert "not zero" in bundle.summary
+    assert spec["layout"]["yaxis"]["tickvals"][0] == low

@@ -437,6 +437,15 @@ def _attach_trends(*, card: CouncilScorecard, blocks: list[MeasureBlock]) -> Non
             block.trend_lines.append(TrendLine("England", tuple(lines[ENGLAND]), "england"))
 
 
+def pack_reads_warm(*, period: Period | None) -> None:
+    """Compute (or fetch) once what every pack of ``period`` reads through the kept reads: the catalogue and
+    the statistics of the period and of every period before it (the charts' trends). Called before forking
+    pack builders, so each starts with them in its memory instead of reading them again."""
+    for each in catalogue()[0]:
+        if period is None or each.start_year <= period.start_year:
+            period_stats(period=each)
+
+
 def _measure_in(measure: Measure, period: Period, in_framework: dict[tuple[str, str], Measure]) -> Measure:
     """The measure of ``measure``'s series as published in ``period``'s framework (2A2 in 2022-23, 2C after)."""
     if measure.framework == Framework.LOCAL:

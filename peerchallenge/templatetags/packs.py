@@ -1,13 +1,12 @@
 """Template helpers for the PDF pack: trends up to the pack's period, the static SVG trend chart and the
 ranking bars."""
 
-from decimal import Decimal
-
 from django import template
 from django.utils.safestring import SafeString
 
 from peerchallenge.packs import charts
 from scorecard import scoring
+from scorecard.axes import axis_text
 from scorecard.templatetags.scorecard_tags import trend_until
 
 register = template.Library()
@@ -44,18 +43,13 @@ def block_trend_figure(block) -> charts.TrendFigure:  # type: ignore[no-untyped-
     labelled as the scorecard writes values ("60%", "512.3")."""
     measure = block.row.measure
 
-    def label(value: float) -> str:
-        return scoring.format_short(Decimal(str(value)), unit=measure.unit, decimal_places=_places(value))
-
     return charts.trend_figure(
-        block.trend_periods, block.trend_lines, unit=measure.unit, scale_max=measure.scale_max, label=label
+        block.trend_periods,
+        block.trend_lines,
+        unit=measure.unit,
+        scale_max=measure.scale_max,
+        label=lambda value: axis_text(value, unit=measure.unit),
     )
-
-
-def _places(value: float) -> int:
-    """Decimal places an axis label needs: none for whole numbers, else as few as show the value."""
-    text = f"{value:g}"
-    return len(text.partition(".")[2]) if "." in text and "e" not in text else 0
 
 
 @register.simple_tag
