@@ -121,7 +121,7 @@ def trend_svg(
             f'font-size="10" fill="{INK}">No figures to draw</text></svg>'
         )
     legend_top = height - LEGEND_ROW * len(figure.lines)
-    left, right, top, bottom = 34, 20, 16 if figure.axis.note else 6, height - legend_top + 16
+    left, right, top, bottom = 34, 20, 16 if figure.axis.note else 6, height - legend_top + 18
     axis = figure.axis
     plot = height - top - bottom
     n = len(figure.periods)
@@ -145,7 +145,7 @@ def trend_svg(
         )
     for i, period in enumerate(figure.periods):
         parts.append(
-            f'<text x="{left + i * step:.1f}" y="{top + plot + 9:.1f}" text-anchor="middle" fill="{INK}">'
+            f'<text x="{left + i * step:.1f}" y="{top + plot + 11:.1f}" text-anchor="middle" fill="{INK}">'
             f"{escape(period)}</text>"
         )
     for line in reversed(figure.lines):  # the council's line drawn last, on top
