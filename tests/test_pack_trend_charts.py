@@ -225,3 +225,40 @@ def test_the_measure_pages_trend_axis_starts_at_zero_or_says_where_it_starts():
     assert f"The axis starts at {low:g}%, not zero" in spec["layout"]["yaxis"]["title"]["text"]
     assert "not zero" in bundle.summary
     assert spec["layout"]["yaxis"]["tickvals"][0] == low
+
+
+# --- Building the PDF ---------------------------------------------------------------------------------------
+
+
+def test_the_pdf_is_laid_out_with_the_cycle_collector_paused_and_resumed_after(demo_summit, monkeypatch):
+    """The collector is paused while WeasyPrint lays the pack out (a sixth of its build time went on it) and
+    resumed as it was found, even when the build fails; every pack of a process shares one font set-up."""
+    import gc
+
+    from peerchallenge.packs import pdf
+
+    seen = []
+    original = pdf._pack_html_class()
+
+    class Recording(original):  # type: ignore[misc,valid-type]
+        def write_pdf(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append((gc.isenabled(), kwargs.get("font_config")))
+            return super().write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "_pack_html_class", lambda: Recording)
+    birmingham = Council.objects.select_related("region").get(gss_code=BIRMINGHAM)
+    pack = selectors.pack_build_data(council=birmingham, summit=demo_summit)
+    assert pdf.pack_pdf(pack=pack).startswith(b"%PDF") and pdf.pack_pdf(pack=pack)
+    assert gc.isenabled()
+    assert [enabled for enabled, _ in seen] == [False, False]
+    assert seen[0][1] is seen[1][1] is not None
+    with pytest.raises(RuntimeError), pdf.collector_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf.collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
