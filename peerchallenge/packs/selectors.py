@@ -25,6 +25,7 @@ from peerchallenge.challengers import challenged_council_ids, council_ids_of
 from peerchallenge.models import Summit
 from peerchallenge.packs import triggers as tr
 from peerchallenge.packs.brief import Brief, pack_brief
+from peerchallenge.packs.charts import TrendLine
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
 from peerchallenge.selectors import (
     group_councils,
@@ -34,8 +35,18 @@ from peerchallenge.selectors import (
     summit_timetable,
 )
 from scorecard import scoring
-from scorecard.figures import ENGLAND, GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
-from scorecard.models import Framework, Period
+from scorecard.catalogue import framework_for_start_year
+from scorecard.figures import (
+    ENGLAND,
+    GROUP_DEMO,
+    GROUP_NONE,
+    GROUP_REAL,
+    NEAREST_NEIGHBOURS,
+    REGION,
+    catalogue,
+    period_stats,
+)
+from scorecard.models import Area, Framework, Measure, Period
 from scorecard.periods import periods_with_council_figures
 from scorecard.scorecards.selectors import (
     CouncilScorecard,
@@ -86,6 +97,8 @@ class MeasureBlock:
     row: ScorecardRow
     domain: str
     ranking: list[RankingBar]  # the region's councils, best first (missing last)
+    trend_periods: list[str] = field(default_factory=list)  # up to the pack's period
+    trend_lines: list[TrendLine] = field(default_factory=list)  # the council's, its region's, England's
 
 
 @dataclass
@@ -509,8 +522,58 @@ def _chart_blocks(
         for i, (section, row) in enumerate(candidates)
         if i in chosen
     ]
+    _attach_trends(card=card, blocks=blocks)
     uncharted = [row.code for i, (_, row) in enumerate(candidates) if i not in chosen]
     return blocks, uncharted
+
+
+def _attach_trends(*, card: CouncilScorecard, blocks: list[MeasureBlock]) -> None:
+    """Each charted measure's trend up to the pack's period: the council's figures, and its region's and
+    England's as the scorecard shows them (published, else computed: ``period_stats``, kept per data version,
+    so no query once a period's statistics are kept). A real figure is set beside real comparators only."""
+    until = card.period.start_year if card.period else None
+    periods = [p for p in card.periods if until is None or p.start_year <= until]
+    measures = catalogue()[2]
+    in_framework = {(m.series, m.framework): m for m in measures}
+    council = card.council
+    region_name = council.region.name if council.region_id and council.region else ""
+    stats = {p.pk: period_stats(period=p) for p in periods} if blocks else {}
+    for block in blocks:
+        row = block.row
+        own = dict(row.trend)
+        real_only = not row.is_demo if row.value is not None else not card.data_is_demo
+        lines: dict[str, list[Decimal | None]] = {REGION: [], ENGLAND: []}
+        for period in periods:
+            measure = _measure_in(row.measure, period, in_framework)
+            figures = stats[period.pk].measure(measure.pk)
+            for key, kind, scope in (
+                (REGION, Area.Kind.REGION, council.region_id),
+                (ENGLAND, Area.Kind.ENGLAND, ""),
+            ):
+                found = figures.comparator(kind, scope, real_only=real_only) if scope is not None else None
+                lines[key].append(found.value if found else None)
+        block.trend_periods = [p.label for p in periods]
+        block.trend_lines = [TrendLine(council.name, tuple(own.get(p.label) for p in periods), "council")]
+        if region_name and any(v is not None for v in lines[REGION]):
+            block.trend_lines.append(TrendLine(region_name, tuple(lines[REGION]), "region"))
+        if any(v is not None for v in lines[ENGLAND]):
+            block.trend_lines.append(TrendLine("England", tuple(lines[ENGLAND]), "england"))
+
+
+def pack_reads_warm(*, period: Period | None) -> None:
+    """Compute (or fetch) once what every pack of ``period`` reads through the kept reads: the catalogue and
+    the statistics of the period and of every period before it (the charts' trends). Called before forking
+    pack builders, so each starts with them in its memory instead of reading them again."""
+    for each in catalogue()[0]:
+        if period is None or each.start_year <= period.start_year:
+            period_stats(period=each)
+
+
+def _measure_in(measure: Measure, period: Period, in_framework: dict[tuple[str, str], Measure]) -> Measure:
+    """The measure of ``measure``'s series as published in ``period``'s framework (2A2 in 2022-23, 2C after)."""
+    if measure.framework == Framework.LOCAL:
+        return measure
+    return in_framework.get((measure.series, framework_for_start_year(period.start_year)), measure)
 
 
 def _pack_questions(

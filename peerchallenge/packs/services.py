@@ -525,6 +525,10 @@ def _summit_packs_build_parallel(
 
     from django.db import connections
 
+    # What every pack shares is made here once and inherited by each forked builder: WeasyPrint and its
+    # fonts, the catalogue and the period statistics the packs' scorecards and trends read.
+    pdf.pdf_warm()
+    selectors.pack_reads_warm(period=summit.cycle.period if summit.cycle_id and summit.cycle else None)
     connections.close_all()  # the forked processes must not share this process's connections
     found: dict[int, PackFiles] = {}
     context = multiprocessing.get_context("fork")
