@@ -60,7 +60,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-5"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-6"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -522,7 +522,6 @@ def _chart_blocks(
         for i, (section, row) in enumerate(candidates)
         if i in chosen
     ]
-    _attach_trends(card=card, blocks=blocks)
     uncharted = [row.code for i, (_, row) in enumerate(candidates) if i not in chosen]
     return blocks, uncharted
 
@@ -716,6 +715,7 @@ def pack_build_data(
                 overview_cache[key] = overview
     ranking = _ranking(overview, council)
     blocks, uncharted = _chart_blocks(card=card, triggers=found, ranking=ranking)
+    _attach_trends(card=card, blocks=blocks)
     neighbours, source = neighbour_group(council=council, group=card.neighbour_group)
     session = session_for(summit=summit, challenged=council) if summit is not None else None
     question_set = (
