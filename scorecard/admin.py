@@ -95,3 +95,4 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 import scorecard.selfassessment.admin  # noqa: E402, F401  (registers the self-assessment admin)
+import scorecard.assurance.admin  # noqa: E402, F401  (registers the CQC outcomes admin)

@@ -8,6 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Region
 
+# CQC's published outcomes, likewise (scorecard/assurance/models.py).
+from scorecard.assurance.models import CqcAssessment
+
 # Self-assessment models live in their feature package; importing them here makes them scorecard models. They
 # name this module's models by label ("scorecard.Domain"), so that package never imports this module.
 from scorecard.selfassessment.models import DomainAssessment, Rating, SelfAssessment, SelfAssessmentCycle
@@ -180,6 +183,7 @@ class ImportRecord(models.Model):
         ASCOF = "ascof", "ASCOF file"
         LOCAL = "local", "Local measures"
         NEIGHBOURS = "neighbours", "Nearest-neighbour groups"
+        CQC = "cqc", "CQC assessments"
         DEMO = "demo", "Demo data"
 
     class Status(models.TextChoices):
@@ -308,6 +312,7 @@ class Value(models.Model):
 
 __all__ = [
     "Area",
+    "CqcAssessment",
     "Domain",
     "DomainAssessment",
     "Framework",
