@@ -203,3 +203,11 @@ def test_a_real_import_replaces_that_councils_demo_outcomes_only(tmp_path):
     run(write(tmp_path, ROWS[5]))
     assert list(southend.cqc_assessments.values_list("is_demo", flat=True)) == [False]
     assert list(birmingham.cqc_assessments.values_list("is_demo", flat=True)) == [True]
+
+
+def test_the_import_history_shows_a_cqc_import(tmp_path, client_for):
+    run(write(tmp_path, *ROWS))
+    record = ImportRecord.objects.get(kind=ImportRecord.Kind.CQC)
+    page = client_for("admin").get(f"/imports/{record.pk}/")
+    assert page.status_code == 200 and "CQC assessments" in page.content.decode()
+    assert "CQC assessments" in client_for("admin").get("/imports/").content.decode()

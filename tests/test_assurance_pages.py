@@ -167,3 +167,13 @@ def test_demo_outcomes_are_labelled_and_a_real_one_replaces_them(client_for, bir
     assert result == "unchanged"
     assert not CqcAssessment.objects.filter(is_demo=True).exists()
     assert "Demo data" not in client_for("dass").get(f"/councils/{BIRMINGHAM}/cqc/").content.decode()
+
+
+def test_council_profile_shows_its_cqc_outcome_and_the_region_page_links_the_table(client_for, birmingham):
+    client = client_for("no_role_user")
+    page = client.get(f"/councils/{BIRMINGHAM}/").content.decode()
+    assert "CQC assessment" in page and "Not recorded." in page
+    record(birmingham, date(2025, 5, 1))
+    page = client.get(f"/councils/{BIRMINGHAM}/").content.decode()
+    assert "Good, May 2025." in page and f"/councils/{BIRMINGHAM}/cqc/" in page
+    assert f"/regions/{WEST_MIDLANDS}/cqc/" in client.get(f"/regions/{WEST_MIDLANDS}/").content.decode()

@@ -113,7 +113,7 @@ class RegionCqcTable(SafeExportMixin, tables.Table):
 
     def render_rating(self, value: str, record: dict[str, Any]) -> SafeString:
         if record["demo"]:
-            return format_html('{} <strong class="govuk-tag govuk-tag--grey">Demo</strong>', value)
+            return format_html('{} <strong class="govuk-tag app-demo-tag">Demo</strong>', value)
         return format_html("{}", value)
 
 
