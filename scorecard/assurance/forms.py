@@ -73,7 +73,7 @@ class CqcAssessmentForm(forms.Form):
         return month
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         scores = [data.get(f"score_{s.number}") for s in CQC_STATEMENTS]
         _, rating = rating_parse(data.get("rating", ""))
         data["rating"] = rating

@@ -109,7 +109,7 @@ def _average_problem(text: str, scores: tuple[int, ...]) -> str | None:
     given = parse_number(text)
     if given is None:
         return f"the average {text!r} is not a number"
-    places = max(0, -int(given.as_tuple().exponent))  # type: ignore[operator]
+    places = max(0, -int(given.as_tuple().exponent))
     mean = Decimal(sum(scores)) / len(scores)
     if abs(mean - given) > Decimal(1).scaleb(-places) / 2 + Decimal("0.0000001"):
         return f"the average {text} is not the mean of the scores ({mean:.2f})"

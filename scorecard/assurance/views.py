@@ -25,7 +25,7 @@ def _council(gss_code: str) -> Council:
     return get_object_or_404(Council.objects.select_related("region"), gss_code=gss_code)
 
 
-def _require(request: HttpRequest, perm: str, obj: object) -> None:
+def _require(request: HttpRequest, perm: str, obj: Council | Region) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
