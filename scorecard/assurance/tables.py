@@ -104,7 +104,7 @@ class RegionCqcTable(SafeExportMixin, tables.Table):
     assessed = tables.DateColumn(format="M Y", verbose_name="Assessed", default="–")
 
     class Meta:
-        attrs = {"class": "govuk-table app-heatmap app-cqc-table"}
+        attrs = {"class": "govuk-table app-cqc-table"}
         template_name = "includes/table.html"
         orderable = True
 
@@ -113,7 +113,7 @@ class RegionCqcTable(SafeExportMixin, tables.Table):
 
     def render_rating(self, value: str, record: dict[str, Any]) -> SafeString:
         if record["demo"]:
-            return format_html('{} <strong class="govuk-tag app-demo-tag">Demo</strong>', value)
+            return format_html('{}<br><strong class="govuk-tag app-demo-tag">Demo</strong>', value)
         return format_html("{}", value)
 
 
