@@ -177,3 +177,30 @@ def test_council_profile_shows_its_cqc_outcome_and_the_region_page_links_the_tab
     page = client.get(f"/councils/{BIRMINGHAM}/").content.decode()
     assert "Good, May 2025." in page and f"/councils/{BIRMINGHAM}/cqc/" in page
     assert f"/regions/{WEST_MIDLANDS}/cqc/" in client.get(f"/regions/{WEST_MIDLANDS}/").content.decode()
+
+
+def test_region_table_reads_in_a_constant_number_of_queries(client_for, django_assert_max_num_queries):
+    from scorecard.assurance.demo import cqc_demo_seed
+
+    client = client_for("dass")
+    client.get(f"/regions/{WEST_MIDLANDS}/cqc/")  # warm the session and memberships
+    cqc_demo_seed(region_gss_code=WEST_MIDLANDS)
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/regions/{WEST_MIDLANDS}/cqc/").status_code == 200
+
+
+def test_the_admin_refuses_a_rating_the_scores_do_not_give(client_for, birmingham):
+    data = {
+        "council": birmingham.pk,
+        "assessed_on": "2025-05-01",
+        "rating": "outstanding",
+        "source": "manual",
+        **{f"score_{n}": score for n, score in enumerate(GOOD, start=1)},
+    }
+    client = client_for("admin")
+    response = client.post("/admin/scorecard/cqcassessment/add/", data)
+    assert response.status_code == 200 and "but the scores give Good" in response.content.decode()
+    assert not CqcAssessment.objects.exists()
+    response = client.post("/admin/scorecard/cqcassessment/add/", {**data, "rating": "good"})
+    assert response.status_code == 302 and CqcAssessment.objects.get().rating == "good"
+    assert client.get("/admin/scorecard/cqcassessment/").status_code == 200

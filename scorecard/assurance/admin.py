@@ -1,6 +1,7 @@
 """Admin for CQC's published outcomes (with their history). Imported by scorecard/admin.py."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from scorecard.assurance.models import CqcAssessment
@@ -15,3 +16,4 @@ class CqcAssessmentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "assessed_on"
     raw_id_fields = ["created_by", "source_import"]
     readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
