@@ -216,15 +216,73 @@ class CleanDocument:
         return self._document.add_paragraph(text_clean(text), style)
 
 
-def docx_document() -> CleanDocument:
-    """A new python-docx document in the house style (Arial 11: the GDS font is for gov.uk only)."""
+def docx_document(*, header: str = "") -> CleanDocument:
+    """A new python-docx document in the house style the PDF pack shares: A4 with 20 mm margins, Arial 11
+    (the GDS font is for gov.uk only), black headings, ``header`` (who and what the document is about) at
+    the top of every page and "Page n of N" at the foot."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt, RGBColor
 
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = document.styles[name]
+        style.font.name = "Arial"
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(20)
+        if header:
+            paragraph = section.header.paragraphs[0]
+            run = paragraph.add_run(text_clean(header))
+            run.font.size = Pt(9)
+            run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+        _docx_page_numbers(section.footer.paragraphs[0])
     return CleanDocument(document)
+
+
+def docx_note(document: Any, text: str) -> Any:
+    """A small grey paragraph (a colophon, a note under the text)."""
+    from docx.shared import Pt, RGBColor
+
+    paragraph = document.add_paragraph(text)
+    for run in paragraph.runs:
+        run.font.size = Pt(8)
+        run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+    return paragraph
+
+
+def _docx_field(paragraph: Any, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in ``paragraph``: the document's own, never stored text."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _docx_page_numbers(paragraph: Any) -> None:
+    """ "Page n of N" at the right of a footer paragraph."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run("Page ")
+    _docx_field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _docx_field(paragraph, "NUMPAGES")
 
 
 def docx_fill(cell: Any, text: str, *, bold: bool = False) -> None:

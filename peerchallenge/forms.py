@@ -5,7 +5,9 @@ from django import forms
 from councils.models import Council, Region
 from peerchallenge.models import LessonLearnt, Summit
 from peerchallenge.progress import today
-from scorecard.models import Domain
+from peerchallenge.selectors import PeriodGaps, period_gaps
+from scorecard.models import Domain, Period
+from scorecard.periods import periods_with_council_figures
 from scorecard.selfassessment.models import SelfAssessmentCycle
 from scorecard.selfassessment.selectors import open_cycle_for_region
 
@@ -54,6 +56,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
             "date",
             "venue",
             "cycle",
+            "period",
             "start_time",
             "session_minutes",
             "break_minutes",
@@ -89,6 +92,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
             region__in=regions
         ).order_by("-closes_on")
         cast(forms.ModelChoiceField, self.fields["cycle"]).empty_label = "No self-assessment cycle"
+        self._period_field()
         self.fields["name"].required = False
         self.fields["name"].help_text = (
             "Leave blank for the region's name and the month, for example "
@@ -101,7 +105,69 @@ class SummitForm(GovUKMixin, forms.ModelForm):
             first = regions.first()
             if first is not None:
                 self._defaults_for(first)
+        if not self.is_bound:
+            self._initial_gaps()
         self._style()
+
+    def _initial_gaps(self) -> None:
+        """What the packs would lack with the values the form starts with (shown before anything is sent)."""
+        period = self.initial.get("period") or (self.instance.period_id if self.instance.pk else None)
+        councils = self.initial.get("participants")
+        if councils is None and self.instance.pk:
+            councils = list(self.instance.participants.all())
+        cycle = self.initial.get("cycle") or (self.instance.cycle_id if self.instance.pk else None)
+        data = {
+            "period": Period.objects.filter(pk=getattr(period, "pk", period)).first() if period else None,
+            "participants": Council.objects.filter(pk__in=[getattr(c, "pk", c) for c in councils or []]),
+            "cycle": SelfAssessmentCycle.objects.filter(pk=getattr(cycle, "pk", cycle))
+            .select_related("period")
+            .first()
+            if cycle
+            else None,
+            "confirm_gaps": True,  # nothing sent yet: say what is missing, ask for no confirmation
+        }
+        self._period_check(data)
+
+    confirm_gaps = forms.BooleanField(
+        required=False,
+        label="Use this year anyway",
+        help_text="Each pack says which figures are missing",
+    )
+
+    def _period_field(self) -> None:
+        """Only years with loaded figures, newest first; a new summit (or one planned before there was a
+        choice) starts at the latest."""
+        with_figures = periods_with_council_figures()
+        field = cast(forms.ModelChoiceField, self.fields["period"])
+        field.queryset = Period.objects.filter(pk__in=[p.pk for p in with_figures]).order_by("-start_year")
+        field.empty_label = None
+        field.label = "Year of the figures"
+        field.required = bool(with_figures)
+        field.help_text = (
+            "The year of the figures in the challenge packs: only years with figures loaded are listed"
+            if with_figures
+            else "No figures have been loaded yet: the packs will have none to show"
+        )
+        field.error_messages["required"] = "Choose the year of the figures for the packs"
+        field.error_messages["invalid_choice"] = "Choose one of the years listed"
+        if with_figures and not (self.instance.pk and self.instance.period_id):
+            self.initial.setdefault("period", with_figures[0].pk)
+        self.gaps: PeriodGaps | None = None
+
+    def _period_check(self, data: dict) -> None:
+        """Say what the packs for the chosen year will lack (councils with no figure for it, a cycle whose
+        year has none) and ask the coordinator to confirm it before the summit is saved."""
+        period, councils, cycle = data.get("period"), data.get("participants"), data.get("cycle")
+        if period is None or not councils:
+            return
+        cycle_period = cycle.period if cycle is not None and cycle.period_id != period.pk else None
+        self.gaps = period_gaps(period=period, councils=councils, cycle_period=cycle_period)
+        if self.gaps and not data.get("confirm_gaps"):
+            self.add_error(
+                "confirm_gaps",
+                f"The packs for {period.label} will lack figures: confirm that you want this year, "
+                "or choose another",
+            )
 
     def _defaults_for(self, region: Region) -> None:
         """A new summit starts from the region: every council, its open self-assessment cycle, and the venue,
@@ -158,6 +224,7 @@ class SummitForm(GovUKMixin, forms.ModelForm):
                 self.add_error("participants", f"{', '.join(outside)} is not in {region}")
             elif len(councils) < 2:
                 self.add_error("participants", "Choose at least two councils to pair")
+        self._period_check(data)
         if region and data.get("date") and not (data.get("name") or "").strip():
             date = data["date"]
             data["name"] = f"{region} peer challenge summit, {date:%B %Y}"

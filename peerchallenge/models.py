@@ -63,6 +63,15 @@ class Summit(models.Model):
         verbose_name="self-assessment cycle",
         help_text="The self-assessments the challenge packs and the pairing use",
     )
+    period = models.ForeignKey(
+        "scorecard.Period",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="summits",
+        verbose_name="figures for",
+        help_text="The year of the figures in the challenge packs",
+    )
     participants = models.ManyToManyField(Council, related_name="summits", blank=True)
     start_time = models.TimeField(default=datetime.time(10, 0))
     session_minutes = models.PositiveSmallIntegerField(

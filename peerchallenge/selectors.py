@@ -18,7 +18,8 @@ from peerchallenge import timetable as tt
 from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitChange, SummitGroup
 from peerchallenge.packs.models import QuestionSet
 from scorecard import scoring
-from scorecard.models import Domain
+from scorecard.models import Domain, Period
+from scorecard.periods import council_figure_counts, periods_with_council_figures
 from scorecard.scorecards.selectors import region_overview
 from scorecard.selfassessment.selectors import self_ratings_for_cycle
 
@@ -276,3 +277,55 @@ def regions_for_user(*, user) -> list[Region] | None:  # type: ignore[no-untyped
         elif m.council is not None and m.council.region_id:
             ids.add(m.council.region_id)
     return list(Region.objects.filter(pk__in=ids))
+
+
+# --- The period a summit's packs are about ---------------------------------------------------------------
+
+
+def summit_period(*, summit: Summit) -> Period | None:
+    """The year of the figures in the summit's packs: the one the coordinator chose; for a summit planned
+    before there was a choice, its self-assessment cycle's year when any council has figures for it, else
+    the latest year with figures (a pack is never about a year with none when another has them)."""
+    if summit.period_id is not None:
+        return summit.period
+    with_figures = periods_with_council_figures()
+    if summit.cycle is not None and summit.cycle.period in with_figures:
+        return summit.cycle.period
+    return with_figures[0] if with_figures else None
+
+
+@dataclass(frozen=True)
+class PeriodGaps:
+    """What packs for ``period`` will lack: councils with no figure for it, and whether the self-assessment
+    cycle's own year has no figures (self-ratings cannot be set beside the data)."""
+
+    period: Period | None
+    councils: list[Council]
+    cycle_period: Period | None = None  # set when the cycle's year has no figures
+
+    def __bool__(self) -> bool:
+        return bool(self.councils) or self.cycle_period is not None
+
+    @property
+    def lines(self) -> list[str]:
+        label = self.period.label if self.period else "the chosen year"
+        lines = [f"{c.name}: no figures for {label}, so its pack will show none." for c in self.councils]
+        if self.cycle_period is not None:
+            lines.append(
+                f"The self-assessments are for {self.cycle_period.label}, which has no figures: the packs "
+                "cannot show where a self-rating and the data disagree."
+            )
+        return lines
+
+
+def period_gaps(
+    *, period: Period | None, councils: Iterable[Council], cycle_period: Period | None = None
+) -> PeriodGaps:
+    """What packs on ``councils`` for ``period`` will lack (see :class:`PeriodGaps`)."""
+    councils = list(councils)
+    counts = council_figure_counts(period=period, council_ids=[c.pk for c in councils]) if period else {}
+    missing = sorted((c for c in councils if not counts.get(c.pk)), key=lambda c: c.name)
+    cycle_gap = None
+    if cycle_period is not None and cycle_period not in periods_with_council_figures():
+        cycle_gap = cycle_period
+    return PeriodGaps(period=period, councils=missing, cycle_period=cycle_gap)

@@ -32,6 +32,11 @@ urlpatterns = [
         pack_views.council_pack_preparing,
         name="council-pack-preparing",
     ),
+    path(
+        "packs/<str:gss_code>/<str:period>/preparing/status.json",
+        pack_views.council_pack_status,
+        name="council-pack-status",
+    ),
     path("summits/<int:pk>/packs/build/", pack_views.pack_build, name="pack-build"),
     path(
         "summits/<int:pk>/packs/builds/<int:build_pk>/status.json",
@@ -44,6 +49,11 @@ urlpatterns = [
     path("summits/<int:pk>/packs/<str:gss_code>.pdf", pack_views.pack_pdf, name="pack-pdf"),
     path(
         "summits/<int:pk>/packs/<str:gss_code>/preparing/", pack_views.pack_preparing, name="pack-preparing"
+    ),
+    path(
+        "summits/<int:pk>/packs/<str:gss_code>/preparing/status.json",
+        pack_views.pack_status,
+        name="pack-status",
     ),
     path("summits/<int:pk>/packs/<str:gss_code>-pro-forma.docx", pack_views.pack_docx, name="pack-docx"),
     path("summits/<int:pk>/questions/<str:gss_code>/", pack_views.question_set, name="question-set"),

@@ -10,7 +10,7 @@ the table, so nothing is told by colour alone.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from core.exports import export_response
+from scorecard.axes import value_axis
 from scorecard.periods import period_label, period_start_year
 
 T = TypeVar("T")
@@ -290,8 +291,15 @@ def trend_chart(
     csv_url: str = "",
     chart_id: str = "",
     end_period: str = "",
+    unit: str = "",
+    scale_max: float | None = None,
+    tick_text: Callable[[float], str] | None = None,
 ) -> ChartBundle:
     """Lines across periods: one per council, comparators (region, England, neighbours) dashed and dark.
+
+    The value axis follows ``scorecard.axes`` (``unit``, ``scale_max``; ``tick_text`` writes a value as the
+    axis and its note show it): from zero unless the lines' differences would vanish on such an axis, and
+    then the axis title says where it starts.
 
     When one line is highlighted (the council the page is about) it is drawn thick and dark blue and the
     other councils thin and grey, sharing one legend entry; ``static/src/charts.js`` drops those grey lines
@@ -359,9 +367,14 @@ def trend_chart(
         fig.data = tuple(
             sorted(fig.data, key=lambda trace: {"secondary": 0, "council": 1}.get(trace.meta, 2))
         )
-    apply_layout(fig, height=460, x_title="Year", y_title=value_label)
+    axis = value_axis(
+        (v for line in series for v in line.values), unit=unit, scale_max=scale_max, label=tick_text or _tick
+    )
+    y_title = f"{value_label}<br>({escape_label(axis.note)})" if axis.note else value_label
+    apply_layout(fig, height=460, x_title="Year", y_title=y_title)
     fig.update_layout(showlegend=True, legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}})
     fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[axis.low, axis.high], tickvals=list(axis.ticks))
 
     names = [line.label for line in series if line.highlight or line.comparator] + [
         line.label for line in series if not (line.highlight or line.comparator)
@@ -371,6 +384,7 @@ def trend_chart(
         f"({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
         f"{'; ' + next(line.label for line in series if line.highlight) + ' is highlighted' if focused else ''}"
         f"{'; years without figures are gaps' if any(v is None for line in series for v in line.values) else ''}"
+        f"{'. ' + axis.note if axis.note else ''}"
         ". The same figures are in the table below."
         if periods
         else f"Line chart: {title}. No figures yet."

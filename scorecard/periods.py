@@ -1,11 +1,13 @@
 """Financial-year periods: parsing the labels found in published files and fetching Period rows."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest
 
-from scorecard.models import Period
+from core.cache import cached_read
+from scorecard.models import Period, Value
 
 _PATTERNS = [
     re.compile(r"^(?P<start>(19|20)\d\d)\s*[-/–]\s*(?P<end>\d\d)$"),  # 2018-19, 2018/19
@@ -73,3 +75,49 @@ def period_from_request(request: HttpRequest) -> Period | None:
         return period_from_query(request.GET)
     except UnknownPeriod as exc:
         raise Http404(str(exc)) from exc
+
+
+# --- Which periods hold figures ---------------------------------------------------------------------------
+
+
+def periods_with_council_figures() -> list[Period]:
+    """Periods holding at least one council's figure, newest first (once per data version): those a
+    challenge pack can be about. Shared between requests: never changed by callers."""
+
+    def compute() -> list[Period]:
+        council_figure = Value.objects.filter(
+            period=OuterRef("pk"), area__council__isnull=False, value__isnull=False
+        )
+        return list(Period.objects.filter(Exists(council_figure)).order_by("-start_year"))
+
+    return cached_read("periods_with_council_figures", compute=compute)
+
+
+def council_figure_counts(*, period: Period, council_ids: Iterable[int]) -> dict[int, int]:
+    """Council id → how many measures have a figure for ``period`` (councils with none are left out)."""
+    rows = (
+        Value.objects.filter(
+            period=period,
+            area__council_id__in=list(council_ids),
+            value__isnull=False,
+            breakdown=Value.TOTAL,
+        )
+        .values("area__council_id")
+        .annotate(measures=Count("measure_id", distinct=True))
+        .values_list("area__council_id", "measures")
+    )
+    return dict(rows)
+
+
+def latest_period_with_figures(*, council_id: int) -> Period | None:
+    """The council's newest period with a figure: the one its scorecard and pack show by default."""
+    return (
+        Period.objects.filter(values__area__council_id=council_id, values__value__isnull=False)
+        .order_by("-start_year")
+        .first()
+    )
+
+
+def period_has_demo_figures(*, period: Period | None) -> bool:
+    """The period holds synthetic demo figures (a real import removes every one)."""
+    return period is not None and Value.objects.filter(period=period, is_demo=True).exists()

@@ -153,7 +153,10 @@ def test_pages_answer_404_to_other_regions_and_403_to_a_council_not_challenging(
 
 
 def test_the_question_edit_flow_through_the_page(people, settings, tmp_path):
+    from tests.selfassessment_helpers import hand_made_values
+
     settings.MEDIA_ROOT = tmp_path
+    hand_made_values()  # figures to raise questions from (none is ever asked about a figure never due)
     summit = people["summit"]
     challenger = pairs(summit)[BIRMINGHAM]
     role = "coventry_dass" if challenger == COVENTRY else "dudley_dass"

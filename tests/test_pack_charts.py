@@ -7,8 +7,10 @@ from xml.etree import ElementTree
 from peerchallenge.packs.charts import (
     RANKING_ROW_MM,
     RANKING_RULE_MM,
+    TrendLine,
     ranking_bars_svg,
     ranking_widths,
+    trend_figure,
     trend_svg,
 )
 
@@ -23,16 +25,17 @@ class Bar:
 
 
 def test_a_trend_is_valid_svg_with_a_gap_where_a_figure_is_missing_and_an_escaped_title():
-    svg = str(
-        trend_svg([("2021-22", D("10")), ("2022-23", None), ("2023-24", D("12.5"))], title="<b>2C & co</b>")
+    figure = trend_figure(
+        ["2021-22", "2022-23", "2023-24"], [TrendLine("<b>A & B</b>", (D("10"), None, D("12.5")))]
     )
+    svg = str(trend_svg(figure, title="<b>2C & co</b>"))
     root = ElementTree.fromstring(svg)  # noqa: S314 (our own output)
     assert root.get("aria-label") == "<b>2C & co</b>" and "<b>" not in svg
     assert len(root.findall("{http://www.w3.org/2000/svg}circle")) == 2
     assert not root.findall("{http://www.w3.org/2000/svg}polyline")  # no line joins across the gap
     labels = [t.text for t in root.findall("{http://www.w3.org/2000/svg}text")]
-    assert {"2021-22", "2022-23", "2023-24", "12.5", "10"} <= set(labels)
-    assert "No figures" in str(trend_svg([("2023-24", None)], title="x"))
+    assert {"2021-22", "2022-23", "2023-24", "<b>A & B</b>", "0", "10"} <= set(labels)
+    assert "No figures" in str(trend_svg(trend_figure(["2023-24"], [TrendLine("A", (None,))]), title="x"))
 
 
 def test_the_ranking_bars_are_to_scale_from_zero_one_per_row_and_the_subject_is_dark():

@@ -28,8 +28,9 @@ def facts(**overrides) -> tr.MeasureFacts:  # type: ignore[no-untyped-def]
 def test_worst_quartile_of_england():
     found = tr.measure_triggers(facts(quartile_england=4))
     assert found is not None and found.kinds == (tr.WORST_QUARTILE,)
-    assert "worst quartile of England" in found.question and found.question.endswith("?")
-    assert "England quartile 4 of 4" in found.evidence and "612.3 per 100,000" in found.evidence
+    assert "worst quarter of councils in England" in found.question and found.question.endswith("?")
+    assert "in the worst quarter of councils in England" in found.evidence
+    assert "612.3 per 100,000" in found.evidence
 
 
 def test_worst_quartile_of_nearest_neighbours_is_more_than_one_mad_worse():
@@ -40,8 +41,9 @@ def test_worst_quartile_of_nearest_neighbours_is_more_than_one_mad_worse():
     far = tr.measure_triggers(
         facts(neighbour_comparison="worse", neighbour_gap_mads=D("1.6"), neighbour_median="540.0")
     )
-    assert far is not None and "worst quartile of your nearest neighbours" in far.question
-    assert "nearest neighbours' median 540.0" in far.evidence
+    assert far is not None and "most like yours have a median of 540.0" in far.question
+    assert "its nearest neighbours (their median 540.0)" in far.evidence
+    assert "MAD" not in far.evidence + far.question
     better = facts(neighbour_comparison="better", neighbour_gap_mads=D("-3"))
     assert tr.measure_triggers(better) is None
 
@@ -52,6 +54,7 @@ def test_worsening_two_periods_running_and_the_combined_question():
     found = tr.measure_triggers(rising)
     assert found is not None and found.kinds == (tr.WORSENING,)
     assert "rose two years running" in found.question
+    assert "worse two years running" in found.evidence
     assert (
         "2021-22 500.0 per 100,000 → 2022-23 560.0 per 100,000 → 2023-24 612.3 per 100,000" in found.evidence
     )
@@ -65,8 +68,8 @@ def test_worsening_two_periods_running_and_the_combined_question():
     )
     assert both is not None and both.kinds == (tr.WORST_QUARTILE, tr.WORSENING)
     assert both.question == (
-        "Your permanent admissions of people aged 65+ to care homes (2C) is in the worst quartile of your nearest "
-        "neighbours and rose two years running: what is driving it, and what are you doing about it?"
+        "The permanent admissions of people aged 65+ to care homes (2C) rose two years running and is now "
+        "behind similar councils, at 612.3 per 100,000. What is driving it, and what are you doing about it?"
     )
 
 
@@ -84,9 +87,9 @@ def test_one_worse_period_or_a_small_change_is_not_a_run():
     )
 
 
-def test_a_title_starting_with_the_reads_as_your():
+def test_a_title_starting_with_the_reads_as_a_sentence():
     found = tr.measure_triggers(facts(title="The proportion of people who feel safe", quartile_england=4))
-    assert found.question.startswith("Your proportion of people who feel safe (2C) is in the worst quartile")
+    assert found.question.startswith("The proportion of people who feel safe (2C) is 612.3 per 100,000, in")
 
 
 def test_no_polarity_never_fires():
@@ -97,8 +100,8 @@ def test_no_polarity_never_fires():
 def test_missing_and_suppressed_data_one_question_per_domain():
     found = tr.missing_data_triggers(
         [
-            facts(code="1A", value=None, status="suppressed", formatted="[c]"),
-            facts(code="1B", value=None, status="missing", formatted="No data"),
+            facts(code="1A", title="A", value=None, status="suppressed", formatted="[c]"),
+            facts(code="1B", title="B", value=None, status="missing", formatted="No data"),
             facts(code="2A", value=None, status="not_applicable", domain="Safeguarding"),
             facts(code="2B"),
         ]
@@ -106,9 +109,54 @@ def test_missing_and_suppressed_data_one_question_per_domain():
     assert [t.domain for t in found] == ["Performance and outcomes", "Safeguarding"]
     assert (
         found[0].evidence
-        == "No published figure in Performance and outcomes: 1A (suppressed [c]); 1B (missing)."
+        == "Other councils have figures in Performance and outcomes that you do not: 1A A (suppressed); "
+        "1B B (not returned)."
     )
     assert "1A, 1B" in found[0].question and found[0].question.endswith("?")
+    assert "no published figure" not in found[0].question.lower()
+
+
+def test_a_figure_no_council_was_due_to_publish_is_never_a_question():
+    """A biennial survey's gap year (or a measure not yet collected): no council and not England has a
+    figure. It is listed for the brief, never asked about."""
+    gap_year = facts(code="1D", value=None, status="missing", formatted="No data", published=False)
+    assert tr.missing_data_triggers([gap_year]) == []
+    assert tr.never_due([gap_year, facts()]) == [gap_year]
+    found = tr.triggers_find(measures=[gap_year], domains=[], self_assessed=True)
+    assert found == []
+
+
+def test_questions_on_the_same_rule_do_not_repeat_one_sentence():
+    """Measures that fire the same rules get different wordings, the strongest first; none says "MAD"."""
+    measures = [
+        facts(
+            code=f"1{letter}",
+            quartile_england=4,
+            neighbour_comparison="worse",
+            neighbour_gap_mads=D(gap),
+            neighbour_median="540.0",
+            neighbour_phrase="much worse than",
+            england="600.0",
+        )
+        for letter, gap in zip("ABCDE", ("2", "3", "4", "5", "6"), strict=True)
+    ]
+    found = tr.triggers_find(measures=measures, domains=[], self_assessed=True)
+    wordings = {t.question.replace(t.measure_code, "") for t in found}  # the same figures but the code
+    assert len(found) == 5 and len(wordings) == 5, [t.question for t in found]
+    assert all("MAD" not in t.question + t.evidence for t in found)
+    # The five strongest in catalogue order.
+    assert [t.measure_code for t in tr.strongest(found, 3)] == ["1C", "1D", "1E"]
+
+
+def test_no_self_assessment_says_why():
+    found = tr.triggers_find(
+        measures=[],
+        domains=[],
+        self_assessed=False,
+        no_assessment="No self-assessment compares the 2019-20 figures.",
+    )
+    assert [t.evidence for t in found] == ["No self-assessment compares the 2019-20 figures."]
+    assert "No self-assessment was submitted" not in found[0].question
 
 
 def test_self_rating_contradicted_by_the_data():
@@ -204,3 +252,16 @@ def test_a_pack_charts_at_most_six_measures_those_that_raised_both_rules_first()
     assert blocks[4].ranking == ["ranked"] and blocks[0].ranking == []
     few, none_left = _chart_blocks(card=card, triggers=found[:2], ranking={})
     assert [b.row.code for b in few] == ["M0", "M1"] and none_left == []
+
+
+def test_domains_whose_rating_and_figures_disagree_are_asked_in_different_words():
+    domains = [
+        tr.DomainFacts(
+            name=name, assessed=True, evidence_given=True, divergence="Self-rated green; 3 of 4 red."
+        )
+        for name in ("Safeguarding", "Leadership", "Workforce")
+    ]
+    found = tr.triggers_find(measures=[], domains=domains, self_assessed=True)
+    assert [t.kind for t in found] == [tr.SELF_RATING] * 3
+    assert len({t.question.replace(t.domain, "") for t in found}) == 3
+    assert "more highly than its figures suggest" in found[1].question

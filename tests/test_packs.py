@@ -64,22 +64,28 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     services.question_top_set(question=first, top=True)
 
     files = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
-    assert files.built and files.pdf_download_name == f"{BIRMINGHAM}-{demo_summit.cycle.period.label}.pdf"
-    assert files.docx_download_name == f"{BIRMINGHAM}-{demo_summit.cycle.period.label}-pro-forma.docx"
+    assert (
+        files.built
+        and files.pdf_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}.pdf"
+    )
+    assert (
+        files.docx_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}-pro-forma.docx"
+    )
     pages = pdf_pages(read(files.pdf))
     text = "\n".join(pages)
-    # Cover: summit, challenged council with its code, challenger, session, period, data version, generated at.
+    # The brief: summit, challenged council with its code, challenger, session, period; the data version and
+    # build time in the colophon at the end.
     cover = pages[0]
     for words in (
         demo_summit.name,
         "Birmingham (GSS code E08000025)",
         "Coventry",
         "Room",
-        "Data version",
-        "Generated at",
+        "Questions to ask",
     ):
         assert words in cover, words
     assert "Demo data" in cover and "synthetic" in cover
+    assert "Data version" in pages[-1] and "Built " in pages[-1]
     # Contents and sections, each starting a page; page numbers "Page n of N" on every page but the cover.
     for title in SECTIONS:
         assert sum(title in page for page in pages[2:]) >= 1, title
@@ -97,16 +103,12 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     assert "★" in text and first.text[:40] in " ".join(text.split())
 
     paragraphs, tables = docx_text(read(files.docx))
-    headings = [t for style, t in paragraphs if style.startswith("Heading 1")]
     questions = list(question_set.questions.select_related("domain").order_by("position"))
-    assert set(headings) == {q.domain.name if q.domain else "General" for q in questions}
+    # One table per question, in the challenger's order (never re-sorted by domain).
     assert len(tables) == len(questions)
-    for table, question in zip(
-        tables,
-        sorted(questions, key=lambda q: headings.index(q.domain.name if q.domain else "General")),
-        strict=False,
-    ):
-        assert table[0] == f"Question | {question.text}" or any(q.text in table[0] for q in questions)
+    for table, question in zip(tables, questions, strict=True):
+        assert table[0] == f"Question | {question.text}"
+        assert table[1] == f"Domain | {question.domain.name if question.domain else 'General'}"
     cells = [row for table in tables for row in table]
     assert all(any(row.startswith(label) for row in cells) for label in ("Evidence", "Answer", "Follow-up"))
     assert any("Demo data" in t for _, t in paragraphs)
@@ -162,15 +164,15 @@ def test_the_real_extract_pack_equals_the_scorecard(storage):
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     period = Period.objects.get(label="2019-20")
     files = services.pack_files_get_or_build(council=birmingham, period=period)
-    assert files.pdf_download_name == f"{BIRMINGHAM}-2019-20.pdf"
+    assert files.pdf_download_name == f"{BIRMINGHAM}-birmingham-2019-20.pdf"
     pages = pdf_pages(read(files.pdf))
     text = "\n".join(pages)
     card = council_scorecard(council=birmingham, period=period)
     assert not card.data_is_demo
     assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
     assert "Demo data" not in text and "DEMO DATA" not in text
-    # No cycle compares 2019-20: said plainly.
-    assert "No self-assessment cycle of West Midlands compares 2019-20 figures" in " ".join(text.split())
+    # No cycle compares 2019-20 and Birmingham has no self-assessment at all: said plainly.
+    assert "Birmingham has not submitted a self-assessment in any cycle yet." in " ".join(text.split())
     assert "Not for a summit" in pages[0]
     paragraphs, _ = docx_text(read(files.docx))
     assert paragraphs[0][1] == "Pro-forma questions: Birmingham"
@@ -185,8 +187,8 @@ def test_build_packs_command_writes_named_files_with_a_progress_bar(storage, dem
     )
     names = sorted(p.name for p in (storage / "out").iterdir())
     assert names == sorted(
-        [f"{c}-{period}.pdf" for c in (BIRMINGHAM, COVENTRY)]
-        + [f"{c}-{period}-pro-forma.docx" for c in (BIRMINGHAM, COVENTRY)]
+        [f"{c}-{period}.pdf" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
+        + [f"{c}-{period}-pro-forma.docx" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
     )
     call_command(
         "build_packs",
@@ -217,8 +219,8 @@ def test_a_summits_zip_holds_every_pack_and_pro_forma(storage, demo_summit, monk
         names = sorted(archive.namelist())
     period = demo_summit.cycle.period.label
     assert names == sorted(
-        [f"{c}-{period}.pdf" for c in (BIRMINGHAM, COVENTRY)]
-        + [f"{c}-{period}-pro-forma.docx" for c in (BIRMINGHAM, COVENTRY)]
+        [f"{c}-{period}.pdf" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
+        + [f"{c}-{period}-pro-forma.docx" for c in (f"{BIRMINGHAM}-birmingham", f"{COVENTRY}-coventry")]
     )
     assert services.pack_build_status(build=build)["finished"]
 

@@ -129,4 +129,4 @@ def test_packs_outside_a_summit_choose_download_and_pass_axe(page, live_server, 
     page.emulate_media(media="screen")
     with page.expect_download() as caught:
         page.click("a:has-text('Pack (PDF)')")
-    assert caught.value.suggested_filename == "E08000026-2022-23.pdf"
+    assert caught.value.suggested_filename == "E08000026-coventry-2022-23.pdf"

@@ -317,6 +317,10 @@ EXPECTATIONS: dict[str, Expect] = {
         only(WM_ROLES, status=302, denied=404),
         only(WM_ROLES, status=302, denied=404),
     ),
+    # Its status for the waiting page's script: JSON to the pack's readers, never a redirect.
+    "peerchallenge:pack-status": read_only(
+        lambda o: f"/summits/{o['summit'].pk}/packs/{BIRMINGHAM}/preparing/status.json", SUMMIT_VIEW
+    ),
     # Packs outside a summit: the page lists the councils each user may choose (everyone signed in sees it);
     # Birmingham's pack on demand goes to the same readers as in the summit (Coventry challenges it in a
     # published summit), and other regions get 403 (councils are public; their packs are not).
@@ -331,6 +335,9 @@ EXPECTATIONS: dict[str, Expect] = {
         lambda o: f"/packs/{BIRMINGHAM}/{o['cycle'].period.label}/preparing/",
         only(WM_ROLES, status=302),
         only(WM_ROLES, status=302),
+    ),
+    "peerchallenge:council-pack-status": read_only(
+        lambda o: f"/packs/{BIRMINGHAM}/{o['cycle'].period.label}/preparing/status.json", only(WM_ROLES)
     ),
     # Its question set: Coventry (the challenger), the coordinator and admins until the summit is held.
     # POST {"anything": "x"} is an unknown action (400) for those who may edit: Coventry and admins.

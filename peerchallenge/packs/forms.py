@@ -51,6 +51,12 @@ class PackOnDemandForm(GovUKMixin, forms.Form):
         },
     )
 
+    confirm = forms.BooleanField(
+        required=False,
+        label="Make the pack for this year anyway",
+        help_text="The pack will say that it has no figures",
+    )
+
     def __init__(self, *args, councils, periods, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["council"]).choices = [("", "Choose a council")] + [

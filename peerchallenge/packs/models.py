@@ -91,6 +91,9 @@ class Question(models.Model):
     trigger = models.CharField(max_length=32, blank=True, help_text="The risk trigger rule, if any")
     position = models.PositiveIntegerField(default=0)
     is_top = models.BooleanField("one of the top five", default=False)
+    quotes_demo_figures = models.BooleanField(
+        default=False, help_text="Generated from synthetic demo figures: its evidence quotes them"
+    )
 
     class Meta:
         ordering = ["question_set", "position", "pk"]

@@ -24,10 +24,30 @@ from councils.rules import user_memberships
 from peerchallenge.challengers import challenged_council_ids, council_ids_of
 from peerchallenge.models import Summit
 from peerchallenge.packs import triggers as tr
+from peerchallenge.packs.brief import Brief, pack_brief
+from peerchallenge.packs.charts import TrendLine
 from peerchallenge.packs.models import Question, QuestionBankItem, QuestionSet
-from peerchallenge.selectors import group_councils, group_sessions, summit_groups, summit_timetable
-from scorecard.figures import GROUP_DEMO, GROUP_NONE, GROUP_REAL, NEAREST_NEIGHBOURS
-from scorecard.models import Period
+from peerchallenge.selectors import (
+    group_councils,
+    group_sessions,
+    summit_groups,
+    summit_period,
+    summit_timetable,
+)
+from scorecard import scoring
+from scorecard.catalogue import framework_for_start_year
+from scorecard.figures import (
+    ENGLAND,
+    GROUP_DEMO,
+    GROUP_NONE,
+    GROUP_REAL,
+    NEAREST_NEIGHBOURS,
+    REGION,
+    catalogue,
+    period_stats,
+)
+from scorecard.models import Area, Framework, Measure, Period
+from scorecard.periods import periods_with_council_figures
 from scorecard.scorecards.selectors import (
     CouncilScorecard,
     DomainSummary,
@@ -40,7 +60,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-4"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-5"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,8 @@ class MeasureBlock:
     row: ScorecardRow
     domain: str
     ranking: list[RankingBar]  # the region's councils, best first (missing last)
+    trend_periods: list[str] = field(default_factory=list)  # up to the pack's period
+    trend_lines: list[TrendLine] = field(default_factory=list)  # the council's, its region's, England's
 
 
 @dataclass
@@ -86,6 +108,8 @@ class PackQuestion:
     evidence: str
     is_top: bool
     source: str
+    quotes_demo_figures: bool = False
+    strength: Decimal = Decimal(0)  # generated questions: how strongly the figures ask for it
 
 
 @dataclass
@@ -112,10 +136,84 @@ class Pack:
     questions_shown: bool  # False: the set exists but this reader may not see it yet
     data_version: str
     generated_at: dt.datetime
-    data_is_demo: bool
+    data_is_demo: bool  # the figures (the council's or its comparators') are synthetic
     region_overview_demo: bool = False
+    self_assessment_is_demo: bool = False  # a made-up self-assessment (demo mode)
+    summit_is_demo: bool = False  # a made-up summit (demo mode): its pairings and sessions
     neighbours: list[str] = field(default_factory=list)
     neighbour_source: str = ""
+    brief: Brief = field(default_factory=Brief)
+    no_assessment: str = ""  # why there is no self-assessment beside the figures ("" when there is one)
+    chosen_by_challenger: bool = False  # the questions are a challenger's set (their order, their top five)
+
+    TOP_QUESTIONS = 5
+
+    @property
+    def top_questions(self) -> list[PackQuestion]:
+        """The brief's questions: those the challenger marked as their top five; else the first five of
+        their set (their order); else the five the figures raise most strongly."""
+        marked = [q for q in self.questions if q.is_top]
+        if marked:
+            return marked[: self.TOP_QUESTIONS]
+        if self.chosen_by_challenger:
+            return self.questions[: self.TOP_QUESTIONS]
+        order = sorted(range(len(self.questions)), key=lambda i: (-self.questions[i].strength, i))
+        return [self.questions[i] for i in sorted(order[: self.TOP_QUESTIONS])]
+
+    @property
+    def framework_label(self) -> str:
+        """The framework in words ("ASCOF 2014-15 to 2022-23"), for the colophon."""
+        return Framework(self.card.framework).label if self.card.framework in Framework.values else ""
+
+    @property
+    def figures_are_demo(self) -> bool:
+        return self.data_is_demo or self.region_overview_demo
+
+    @property
+    def questions_quote_demo(self) -> bool:
+        """Some questions were generated while the figures were synthetic (before a real import)."""
+        return not self.figures_are_demo and any(q.quotes_demo_figures for q in self.questions)
+
+    @property
+    def demo_parts(self) -> list[str]:
+        """What in the pack is synthetic, read from the data it shows (not from the summit's flag): after
+        a real import the figures are real even in the demo summit's packs."""
+        parts = ["the figures"] if self.figures_are_demo else []
+        if self.self_assessment_is_demo:
+            parts.append("the self-assessment")
+        if self.summit_is_demo:
+            parts.append("the summit")
+        if self.questions_quote_demo:
+            parts.append("the evidence of some questions")
+        return parts
+
+    @property
+    def demo_note(self) -> str:
+        """The cover's sentences on what is synthetic ("" when nothing is)."""
+        if self.figures_are_demo:
+            others = [p for p in self.demo_parts if p != "the figures"]
+            also = (
+                f" So {_and(others)} {'is' if others == ['the self-assessment'] else 'are'}."
+                if others
+                else ""
+            )
+            return (
+                "Demo data: the figures in this pack are synthetic, made up for demonstration. They are not "
+                f"real statistics about {self.council.name}.{also}"
+            )
+        made_up = [p for p in self.demo_parts if p != "the evidence of some questions"]
+        sentences = []
+        if made_up:
+            verb = "is" if made_up == ["the self-assessment"] else "are"
+            sentences.append(f"Demo example: {_and(made_up)} in this pack {verb} made up for demonstration.")
+        if self.questions_quote_demo:
+            sentences.append(
+                "Some questions were generated from synthetic demo figures loaded before the real ones: "
+                "their evidence quotes figures that are not real."
+            )
+        if sentences:
+            sentences.append("The figures are real published statistics.")
+        return " ".join(sentences)
 
     @property
     def domain_lines(self) -> list[DomainLine]:
@@ -141,6 +239,10 @@ class Pack:
         for question in self.questions:
             grouped.setdefault(question.domain or "General", []).append(question)
         return list(grouped.items())
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 # --- Who challenges whom -------------------------------------------------------------------------------
@@ -210,7 +312,7 @@ def pack_data_is_demo(*, council: Council, period: Period | None) -> bool:
 
 def pack_periods() -> list[Period]:
     """Periods with figures, newest first: those a pack outside a summit can be about."""
-    return list(Period.objects.filter(values__isnull=False).distinct().order_by("-start_year", "-label"))
+    return periods_with_council_figures()
 
 
 # --- Question sets ---------------------------------------------------------------------------------------
@@ -288,9 +390,31 @@ def measure_facts(card: CouncilScorecard) -> list[tr.MeasureFacts]:
                     neighbour_median=median.formatted if median else "",
                     trend=tuple(trend_until(row.trend, until)),
                     is_demo=row.is_demo,
+                    neighbour_phrase=commentary.phrase if commentary else "",
+                    england=_england(row),
+                    published=row_was_due(row),
+                    source=row.measure.source,
                 )
             )
     return facts
+
+
+def _england(row: ScorecardRow) -> str:
+    england = row.comparators.get(ENGLAND)
+    return england.formatted if england is not None and england.value is not None else ""
+
+
+def row_was_due(row: ScorecardRow) -> bool:
+    """Whether the measure was collected for the period at all: the council has a figure or a marker
+    (suppressed, not applicable), another council of its region is ranked, or England has a figure. A
+    biennial survey's gap year, or a measure not in that year's framework, has none of these."""
+    england = row.comparators.get(ENGLAND)
+    return (
+        row.value is not None
+        or row.status != "missing"
+        or row.rank_of > 0
+        or (england is not None and england.value is not None)
+    )
 
 
 def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
@@ -298,27 +422,39 @@ def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
     if view is None:
         return []
     diverging = {d.domain.pk: d.data.text for d in view.divergences}
+    above = {d.domain.pk for d in view.divergences if d.data.divergence is scoring.Divergence.RATED_BETTER}
     return [
         tr.DomainFacts(
             name=d.domain.name,
             assessed=d.assessment is not None,
             evidence_given=bool(d.assessment and (d.assessment.evidence.strip() or d.measures)),
             divergence=diverging.get(d.domain.pk, ""),
+            rated_above=d.domain.pk in above,
         )
         for d in view.domains
     ]
 
 
-def pack_triggers(card: CouncilScorecard, view: SelfAssessmentView | None) -> list[tr.Trigger]:
+def pack_triggers(
+    card: CouncilScorecard, view: SelfAssessmentView | None, *, no_assessment: str = ""
+) -> list[tr.Trigger]:
     return tr.triggers_find(
-        measures=measure_facts(card), domains=domain_facts(view), self_assessed=view is not None
+        measures=measure_facts(card),
+        domains=domain_facts(view),
+        self_assessed=view is not None,
+        no_assessment=no_assessment,
     )
 
 
-def council_triggers(*, council: Council, cycle: SelfAssessmentCycle | None) -> list[tr.Trigger]:
-    """The triggers for the question generator, the same as the pack prints: the scorecard for the cycle's
-    period (the latest without a cycle) and the submitted (or reopened) self-assessment."""
-    card = council_scorecard(council=council, period=cycle.period if cycle else None)
+def council_triggers(
+    *, council: Council, cycle: SelfAssessmentCycle | None, period: Period | None = None
+) -> list[tr.Trigger]:
+    """The triggers for the question generator, the same as the pack prints: the scorecard for ``period``
+    (the summit's, :func:`peerchallenge.selectors.summit_period`; else the cycle's, else the latest) and
+    the submitted (or reopened) self-assessment."""
+    if period is None and cycle is not None:
+        period = cycle.period
+    card = council_scorecard(council=council, period=period)
     return pack_triggers(card, submitted_view(cycle=cycle, council=council))
 
 
@@ -386,12 +522,66 @@ def _chart_blocks(
         for i, (section, row) in enumerate(candidates)
         if i in chosen
     ]
+    _attach_trends(card=card, blocks=blocks)
     uncharted = [row.code for i, (_, row) in enumerate(candidates) if i not in chosen]
     return blocks, uncharted
 
 
+def _attach_trends(*, card: CouncilScorecard, blocks: list[MeasureBlock]) -> None:
+    """Each charted measure's trend up to the pack's period: the council's figures, and its region's and
+    England's as the scorecard shows them (published, else computed: ``period_stats``, kept per data version,
+    so no query once a period's statistics are kept). A real figure is set beside real comparators only."""
+    until = card.period.start_year if card.period else None
+    periods = [p for p in card.periods if until is None or p.start_year <= until]
+    measures = catalogue()[2]
+    in_framework = {(m.series, m.framework): m for m in measures}
+    council = card.council
+    region_name = council.region.name if council.region_id and council.region else ""
+    stats = {p.pk: period_stats(period=p) for p in periods} if blocks else {}
+    for block in blocks:
+        row = block.row
+        own = dict(row.trend)
+        real_only = not row.is_demo if row.value is not None else not card.data_is_demo
+        lines: dict[str, list[Decimal | None]] = {REGION: [], ENGLAND: []}
+        for period in periods:
+            measure = _measure_in(row.measure, period, in_framework)
+            figures = stats[period.pk].measure(measure.pk)
+            for key, kind, scope in (
+                (REGION, Area.Kind.REGION, council.region_id),
+                (ENGLAND, Area.Kind.ENGLAND, ""),
+            ):
+                found = figures.comparator(kind, scope, real_only=real_only) if scope is not None else None
+                lines[key].append(found.value if found else None)
+        block.trend_periods = [p.label for p in periods]
+        block.trend_lines = [TrendLine(council.name, tuple(own.get(p.label) for p in periods), "council")]
+        if region_name and any(v is not None for v in lines[REGION]):
+            block.trend_lines.append(TrendLine(region_name, tuple(lines[REGION]), "region"))
+        if any(v is not None for v in lines[ENGLAND]):
+            block.trend_lines.append(TrendLine("England", tuple(lines[ENGLAND]), "england"))
+
+
+def pack_reads_warm(*, period: Period | None) -> None:
+    """Compute (or fetch) once what every pack of ``period`` reads through the kept reads: the catalogue and
+    the statistics of the period and of every period before it (the charts' trends). Called before forking
+    pack builders, so each starts with them in its memory instead of reading them again."""
+    for each in catalogue()[0]:
+        if period is None or each.start_year <= period.start_year:
+            period_stats(period=each)
+
+
+def _measure_in(measure: Measure, period: Period, in_framework: dict[tuple[str, str], Measure]) -> Measure:
+    """The measure of ``measure``'s series as published in ``period``'s framework (2A2 in 2022-23, 2C after)."""
+    if measure.framework == Framework.LOCAL:
+        return measure
+    return in_framework.get((measure.series, framework_for_start_year(period.start_year)), measure)
+
+
 def _pack_questions(
-    *, question_set: QuestionSet | None, generated: list[tr.Trigger], bank: list[QuestionBankItem]
+    *,
+    question_set: QuestionSet | None,
+    generated: list[tr.Trigger],
+    bank: list[QuestionBankItem],
+    demo: bool = False,
 ) -> list[PackQuestion]:
     if question_set is not None:
         return [
@@ -401,12 +591,19 @@ def _pack_questions(
                 evidence=q.evidence,
                 is_top=q.is_top,
                 source=q.get_source_display(),
+                quotes_demo_figures=q.quotes_demo_figures,
             )
             for q in questions_of(question_set=question_set)
         ]
     questions = [
         PackQuestion(
-            domain=t.domain, text=t.question, evidence=t.evidence, is_top=False, source="From the data"
+            domain=t.domain,
+            text=t.question,
+            evidence=t.evidence,
+            is_top=False,
+            source="From the data",
+            quotes_demo_figures=demo,
+            strength=t.strength,
         )
         for t in generated
     ]
@@ -457,6 +654,12 @@ def pack_version(
         if cycle
         else None
     )
+    # Without a cycle the pack names the period of the council's latest self-assessment (or says there is none).
+    others = (
+        SelfAssessment.objects.filter(council=council).aggregate(at=Max("updated_at"), n=Count("pk"))
+        if cycle is None
+        else None
+    )
     parts = [
         TEMPLATE_VERSION,
         data_version(council=council),
@@ -466,6 +669,7 @@ def pack_version(
         summit.updated_at if summit else None,
         cycle.pk if cycle else None,
         assessment,
+        others,
         include_questions,
         question_set,
         bank,
@@ -484,14 +688,23 @@ def pack_build_data(
     """Everything a pack shows, from the scorecard selectors. ``overview_cache`` shares one region
     overview between the packs of a summit (keyed by region and period)."""
     cycle = cycle_for(council=council, period=period, summit=summit) if summit is not None else None
-    if period is None and cycle is not None:
-        period = cycle.period
+    if period is None and summit is not None:
+        period = summit_period(summit=summit)
     card = council_scorecard(council=council, period=period)
     period = card.period
     if summit is None:  # the cycle that compares the figures shown (the latest period's, when none was asked)
         cycle = cycle_for(council=council, period=period, summit=None)
     view = submitted_view(cycle=cycle, council=council)
-    found = pack_triggers(card, view)
+    no_assessment = (
+        "" if view is not None else no_assessment_text(council=council, period=period, cycle=cycle)
+    )
+    facts = measure_facts(card)
+    found = tr.triggers_find(
+        measures=facts,
+        domains=domain_facts(view),
+        self_assessed=view is not None,
+        no_assessment=no_assessment,
+    )
     overview = None
     if council.region_id is not None and council.region is not None:
         key = (council.region_id, period.pk if period else None)
@@ -512,7 +725,9 @@ def pack_build_data(
     )
     bank = question_bank(cycle=cycle) if cycle is not None else []
     questions = (
-        _pack_questions(question_set=question_set, generated=found, bank=bank) if include_questions else []
+        _pack_questions(question_set=question_set, generated=found, bank=bank, demo=card.data_is_demo)
+        if include_questions
+        else []
     )
     return Pack(
         council=council,
@@ -529,18 +744,46 @@ def pack_build_data(
         questions_shown=include_questions,
         data_version=data_version(council=council),
         generated_at=timezone.now(),
-        data_is_demo=card.data_is_demo or bool(view and view.data_is_demo) or bool(summit and summit.is_demo),
+        data_is_demo=card.data_is_demo,
         region_overview_demo=bool(overview and overview.data_is_demo),
+        self_assessment_is_demo=bool(view and view.assessment and view.assessment.is_demo),
+        summit_is_demo=bool(summit and summit.is_demo),
         neighbours=neighbours,
         neighbour_source=source,
+        brief=pack_brief(card=card, view=view, due={f.code: f.published for f in facts}),
+        no_assessment=no_assessment,
+        chosen_by_challenger=question_set is not None,
+    )
+
+
+def no_assessment_text(*, council: Council, period: Period | None, cycle: SelfAssessmentCycle | None) -> str:
+    """Why no self-assessment sits beside the figures, in a sentence: none submitted for the cycle; or (outside
+    a summit, no cycle comparing these figures) which period the council's latest one compares, or that it
+    has none at all. One query."""
+    if cycle is not None:
+        return f"{council.name} has not submitted a self-assessment for {cycle.name}."
+    latest = (
+        SelfAssessment.objects.filter(
+            council=council, status__in=[SelfAssessment.Status.SUBMITTED, SelfAssessment.Status.REOPENED]
+        )
+        .select_related("cycle__period")
+        .order_by("-cycle__closes_on")
+        .first()
+    )
+    label = period.label if period else "these"
+    if latest is None:
+        return f"{council.name} has not submitted a self-assessment in any cycle yet."
+    return (
+        f"No self-assessment compares the {label} figures. {council.name}'s latest, for {latest.cycle.name}, "
+        f"compares the {latest.cycle.period.label} figures: see that period's pack."
     )
 
 
 NEIGHBOUR_SOURCES = {
-    GROUP_REAL: "A real comparator group loaded with import_neighbours (the nearest-neighbour model the "
-    "region uses, e.g. CIPFA's).",
-    GROUP_DEMO: "A synthetic demo group (demo mode only): not a real comparator group.",
-    GROUP_NONE: "No comparator group is loaded: there is no nearest-neighbour median or commentary.",
+    GROUP_REAL: "The councils most like this one in population, need and circumstances, from the "
+    "published nearest-neighbour model the region loaded (such as CIPFA's).",
+    GROUP_DEMO: "A made-up demonstration group: not a real comparator group.",
+    GROUP_NONE: "No comparator group is loaded, so there is no comparison with similar councils.",
 }
 
 

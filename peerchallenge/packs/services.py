@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.leases import TaskLease, worker_alive, worker_gone
 from councils.models import Council
@@ -39,7 +40,9 @@ from peerchallenge.packs.models import (
     QuestionBankItem,
     QuestionSet,
 )
+from peerchallenge.selectors import summit_period
 from scorecard.models import Domain, Period
+from scorecard.periods import latest_period_with_figures
 from scorecard.selfassessment.models import SelfAssessmentCycle
 
 logger = logging.getLogger(__name__)
@@ -96,7 +99,9 @@ def question_set_generate(*, question_set: QuestionSet) -> int:
     cycle = question_set.summit.cycle
     domains = {d.name: d for d in Domain.objects.all()}
     questions: list[Question] = []
-    for trigger in selectors.council_triggers(council=question_set.challenged, cycle=cycle):
+    period = summit_period(summit=question_set.summit)
+    demo = selectors.pack_data_is_demo(council=question_set.challenged, period=period)
+    for trigger in selectors.council_triggers(council=question_set.challenged, cycle=cycle, period=period):
         questions.append(
             Question(
                 question_set=question_set,
@@ -105,6 +110,7 @@ def question_set_generate(*, question_set: QuestionSet) -> int:
                 evidence=trigger.evidence[:QUESTION_LIMIT],
                 source=Question.Source.TRIGGER,
                 trigger=trigger.kind,
+                quotes_demo_figures=demo,
             )
         )
     for item in selectors.question_bank(cycle=cycle) if cycle is not None else []:
@@ -241,21 +247,28 @@ class PackFiles:
 
     @property
     def pdf_download_name(self) -> str:
-        return f"{self.council.gss_code}-{self.period_label}.pdf"
+        return f"{pack_file_stem(self.council, self.period_label)}.pdf"
 
     @property
     def docx_download_name(self) -> str:
-        return f"{self.council.gss_code}-{self.period_label}-pro-forma.docx"
+        return f"{pack_file_stem(self.council, self.period_label)}-pro-forma.docx"
+
+
+def pack_file_stem(council: Council, period_label: str) -> str:
+    """``<GSS code>-<council name>-<period>``, e.g. ``E08000025-birmingham-2023-24``: the code first (files
+    sort by it and it never changes), the name so a reader knows the file, letters, digits and hyphens only
+    (safe in any file system and in a Content-Disposition header)."""
+    name = slugify(council.name)[:60].strip("-") or "council"
+    return "-".join(part for part in (council.gss_code, name, slugify(period_label) or "no-period") if part)
 
 
 def _period_for(council: Council, period: Period | None, summit: Summit | None) -> Period | None:
     if period is not None:
         return period
-    cycle = selectors.cycle_for(council=council, period=None, summit=summit)
-    if summit is not None and cycle is not None:
-        return cycle.period
+    if summit is not None:
+        return summit_period(summit=summit)
     # The latest period with figures for the council: the one its scorecard shows by default.
-    return Period.objects.filter(values__area__council=council).order_by("-start_year").first()
+    return latest_period_with_figures(council_id=council.pk)
 
 
 @dataclass(frozen=True)
@@ -390,7 +403,11 @@ def pack_one_run(
     """The task's body: build the pack; on failure, say so to the waiting page. ``period_id`` is for a
     pack outside a summit (a summit's packs use its cycle's period)."""
     council = Council.objects.select_related("region").get(pk=council_id)
-    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_id) if summit_id else None
+    summit = (
+        Summit.objects.select_related("region", "cycle__period", "period").get(pk=summit_id)
+        if summit_id
+        else None
+    )
     period = Period.objects.get(pk=period_id) if period_id else None
     key = pack_target(
         council=council, period=period, summit=summit, include_questions=include_questions
@@ -468,7 +485,7 @@ def summit_packs_build(
 
 
 def _build_in_worker(council_pk: int, summit_pk: int) -> PackFiles:
-    summit = Summit.objects.select_related("region", "cycle__period").get(pk=summit_pk)
+    summit = Summit.objects.select_related("region", "cycle__period", "period").get(pk=summit_pk)
     council = Council.objects.select_related("region").get(pk=council_pk)
     return pack_files_get_or_build(council=council, summit=summit)
 
@@ -508,6 +525,10 @@ def _summit_packs_build_parallel(
 
     from django.db import connections
 
+    # What every pack shares is made here once and inherited by each forked builder: WeasyPrint and its
+    # fonts, the catalogue and the period statistics the packs' scorecards and trends read.
+    pdf.pdf_warm()
+    selectors.pack_reads_warm(period=summit.cycle.period if summit.cycle_id and summit.cycle else None)
     connections.close_all()  # the forked processes must not share this process's connections
     found: dict[int, PackFiles] = {}
     context = multiprocessing.get_context("fork")
@@ -521,6 +542,13 @@ def _summit_packs_build_parallel(
             if progress is not None:
                 progress(done, len(councils), council.name)
     return [found[council.pk] for council in councils]
+
+
+def summit_zip_name(*, summit: Summit) -> str:
+    """``summit-<id>-<summit name>-<period>-packs.zip``: letters, digits and hyphens only."""
+    period = summit_period(summit=summit)
+    parts = [f"summit-{summit.pk}", slugify(summit.name)[:60].strip("-"), period.label if period else ""]
+    return "-".join(part for part in parts if part) + "-packs.zip"
 
 
 def packs_zip(*, files: list[PackFiles]) -> bytes:
@@ -576,7 +604,9 @@ def _build_lease_key(build_id: int) -> str:
 
 
 def _pack_build(build_id: int, *, worker: str) -> str:
-    build = PackBuild.objects.select_related("summit__region", "summit__cycle__period").get(pk=build_id)
+    build = PackBuild.objects.select_related("summit__region", "summit__cycle__period", "summit__period").get(
+        pk=build_id
+    )
     PackBuild.objects.filter(pk=build.pk).update(
         state=PackBuild.State.RUNNING, message="Starting", updated_at=timezone.now(), worker=worker
     )

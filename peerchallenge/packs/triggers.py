@@ -36,16 +36,18 @@ MISSING_DATA = "missing_data"
 NO_EVIDENCE = "no_evidence"
 KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE)
 KIND_LABELS = {
-    WORST_QUARTILE: "Worst quartile",
-    WORSENING: "Worsening",
-    SELF_RATING: "Self-rating and data disagree",
-    MISSING_DATA: "Missing or suppressed data",
+    WORST_QUARTILE: "Worst quarter",
+    WORSENING: "Worse two years running",
+    SELF_RATING: "Self-rating and figures disagree",
+    MISSING_DATA: "No figure where others have one",
     NO_EVIDENCE: "No evidence given",
 }
 
-WORSE_THAN_NEIGHBOURS_MADS = Decimal(1)  # more than one MAD worse than the neighbours' median
+WORSE_THAN_NEIGHBOURS_MADS = Decimal(1)  # more than one typical spread worse than the neighbours' median
 MIN_WORSENING_RUN = 2  # moves between periods
-NO_FIGURE = {"missing": "missing", "suppressed": "suppressed [c]", "not_applicable": "not applicable [x]"}
+NO_FIGURE = {"missing": "not returned", "suppressed": "suppressed", "not_applicable": "not applicable"}
+# How strongly a rule asks to be raised: the brief's "strongest generated questions" are the highest.
+SELF_RATING_STRENGTH = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class MeasureFacts:
     neighbour_median: str = ""  # formatted
     trend: Sequence[tuple[str, Decimal | None]] = ()  # (period label, value), oldest first
     is_demo: bool = False
+    neighbour_phrase: str = ""  # the commentary's words, e.g. "much worse than"
+    england: str = ""  # England's figure, formatted ("" when none)
+    published: bool = True  # some council or England has a figure for the period: it was due
+    source: str = ""  # the collection (ASCS, SACE, SALT…)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class DomainFacts:
     assessed: bool  # the council submitted a self-assessment with this domain
     evidence_given: bool  # evidence written or measures chosen
     divergence: str = ""  # the view-against-data text when the rating and the data disagree
+    rated_above: bool = True  # the rating is better than the figures (False: worse than them)
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Trigger:
     evidence: str
     question: str
     kinds: tuple[str, ...] = field(default=())  # every rule that fired (a combined question has two)
+    strength: Decimal = Decimal(0)  # how strongly the figures ask for it (the brief's top five)
 
     @property
     def label(self) -> str:
@@ -132,11 +140,16 @@ def _trend_text(facts: MeasureFacts, periods: int) -> str:
     return " → ".join(f"{label} {_number(facts, value)}" for label, value in tail)
 
 
-def _name(facts: MeasureFacts) -> str:
+def measure_name(facts: MeasureFacts) -> str:
+    """The measure as a question names it: "the proportion of people who feel safe (4A)"."""
     title = facts.title[:1].lower() + facts.title[1:] if facts.title else facts.code
-    if title.startswith("the "):  # "the proportion of …" → "Your proportion of …"
-        title = title[4:]
-    return f"Your {title} ({facts.code})"
+    if not title.startswith(("the ", "delayed", "long-term")):
+        title = f"the {title}"
+    return f"{title} ({facts.code})"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _rose_or_fell(facts: MeasureFacts) -> str:
@@ -146,7 +159,103 @@ def _rose_or_fell(facts: MeasureFacts) -> str:
     return "fell"
 
 
-def measure_triggers(facts: MeasureFacts) -> Trigger | None:
+def _years(run: int) -> str:
+    return "two years" if run == 2 else f"{run} years"
+
+
+def _neighbour_words(facts: MeasureFacts) -> str:
+    phrase = facts.neighbour_phrase or "a long way behind"  # no phrase: beyond the commentary's bands
+    return f"{phrase} its nearest neighbours (their median {facts.neighbour_median})"
+
+
+def _evidence(facts: MeasureFacts, quartiles: list[str], run: int) -> str:
+    parts = [f"{facts.code} {facts.title}: {facts.formatted}"]
+    if "England" in quartiles:
+        england = f" (England {facts.england})" if facts.england else ""
+        parts.append(f"in the worst quarter of councils in England{england}")
+    if "nearest neighbours" in quartiles:
+        parts.append(_neighbour_words(facts))
+    if run >= MIN_WORSENING_RUN:
+        parts.append(f"worse {_years(run)} running: {_trend_text(facts, run + 1)}")
+    return "; ".join(parts) + "."
+
+
+def question_pattern(facts: MeasureFacts) -> tuple[str, ...]:
+    """Which rules a measure fired, as the key of its question's wording (``()`` when none did)."""
+    quartiles = in_worst_quartile(facts)
+    worsening = worsening_run(facts) >= MIN_WORSENING_RUN
+    return (*quartiles, *(("worsening",) if worsening else ()))
+
+
+def _measure_question(facts: MeasureFacts, quartiles: list[str], run: int, turn: int) -> str:
+    """One question in words a person would use, its pattern chosen by the rules that fired (and varied by
+    ``turn``, how many measures before it fired the same rules, so a pack does not repeat one sentence)."""
+    name = measure_name(facts)
+    value = facts.formatted
+    england = f" (England {facts.england})" if facts.england else ""
+    median = facts.neighbour_median
+    moved = f"{_rose_or_fell(facts)} {_years(run)} running"
+    against = f" against England's {facts.england}" if facts.england else ""
+    options: tuple[str, ...]
+    if run >= MIN_WORSENING_RUN and quartiles:
+        where = "in the worst quarter in England" if "England" in quartiles else "behind similar councils"
+        moved_perfect = moved.replace("rose", "risen").replace("fell", "fallen")
+        options = (
+            f"{_capital(name)} {moved} and is now {where}, at {value}. What is driving it, and what are "
+            "you doing about it?",
+            f"At {value}, {name} is {where} and has {moved_perfect}. What would turn it round, and when "
+            "would we see it in the figures?",
+            f"{_capital(name)} has {moved_perfect.replace(' running', '')} and now stands at {value}{england}. "
+            "Which of your plans addresses it, and how will you know it is working?",
+        )
+    elif "England" in quartiles and "nearest neighbours" in quartiles:
+        options = (
+            f"{_capital(name)} is {value}, in the worst quarter in England{england} and behind the councils "
+            f"most like you (median {median}). What lies behind this?",
+            f"Similar councils reach {median} on {name}{england.replace(' (', ', ').replace(')', '')}; you are "
+            f"at {value}, in England's worst quarter. What explains the gap, and what are you changing?",
+            f"What would it take to move {name} from {value} to the {median} that similar councils reach, and "
+            "who owns that work?",
+            f"Why is {name} at {value} when councils like yours reach {median}? What have you tried, and what "
+            "worked?",
+            f"{_capital(name)} puts you in England's worst quarter ({value}{against}). Which partners would "
+            f"you need to close the gap with similar councils ({median})?",
+        )
+    elif "England" in quartiles:
+        options = (
+            f"{_capital(name)} is {value}, in the worst quarter of councils in England{england}. "
+            "What lies behind this, and what are you doing about it?",
+            f"How do you explain {name} at {value}{england}, and what would good look like for you?",
+            f"What do your own records say about why {name} is {value}, among the worst quarter in England?",
+            f"England's figure for {name} is {facts.england or 'not published'}; yours is {value}. What would "
+            "closing that gap take?",
+        )
+    elif "nearest neighbours" in quartiles:
+        options = (
+            f"The councils most like yours have a median of {median} on {name}; yours is {value}. "
+            "What explains the difference?",
+            f"You are at {value} on {name}, against {median} for similar councils. What are they doing that "
+            "you are not?",
+        )
+    else:
+        options = (
+            f"{_capital(name)} {moved} ({_trend_text(facts, run + 1)}). Did you expect this, and what are you "
+            "doing about it?",
+            f"What has changed to make {name} worse {_years(run)} running, and is it within your control?",
+        )
+    return options[turn % len(options)]
+
+
+def _strength(facts: MeasureFacts, quartiles: list[str], run: int) -> Decimal:
+    gap = min(abs(facts.neighbour_gap_mads or Decimal(0)), Decimal("7.5"))
+    return (
+        Decimal(10) * (len(quartiles) + (run >= MIN_WORSENING_RUN))
+        + Decimal(5) * ("England" in quartiles)
+        + gap
+    )
+
+
+def measure_triggers(facts: MeasureFacts, *, turn: int = 0) -> Trigger | None:
     """The worst-quartile and worsening rules for one measure, as one question (or None)."""
     quartiles = in_worst_quartile(facts)
     run = worsening_run(facts)
@@ -154,45 +263,48 @@ def measure_triggers(facts: MeasureFacts) -> Trigger | None:
     if not quartiles and not worsening:
         return None
     kinds = tuple(k for k, on in ((WORST_QUARTILE, quartiles), (WORSENING, worsening)) if on)
-    facts_text = [f"{facts.code} {facts.title}: {facts.formatted}"]
-    wording = []
-    if quartiles:
-        where = " and of ".join(
-            ["England" if q == "England" else "your nearest neighbours" for q in quartiles]
-        )
-        wording.append(f"is in the worst quartile of {where}")
-        if "England" in quartiles:
-            facts_text.append("England quartile 4 of 4 (red)")
-        if "nearest neighbours" in quartiles:
-            facts_text.append(
-                f"nearest neighbours' median {facts.neighbour_median}, "
-                f"{abs(facts.neighbour_gap_mads or 0):.1f} MADs worse"
-            )
-    if worsening:
-        years = "two years" if run == 2 else f"{run} years"
-        wording.append(f"{_rose_or_fell(facts)} {years} running")
-        facts_text.append(f"worse {run} periods running: {_trend_text(facts, run + 1)}")
-    question = f"{_name(facts)} {' and '.join(wording)}: what is driving it, and what are you doing about it?"
     return Trigger(
         kind=kinds[0],
         kinds=kinds,
         domain=facts.domain,
         measure_code=facts.code,
-        evidence="; ".join(facts_text) + ".",
-        question=question,
+        evidence=_evidence(facts, quartiles, run),
+        question=_measure_question(facts, quartiles, run, turn),
+        strength=_strength(facts, quartiles, run),
     )
 
 
+def _measure_triggers_varied(measures: Sequence[MeasureFacts]) -> list[Trigger]:
+    """The measure triggers in catalogue order, their wording varied: of the measures that fired the same
+    rules, the strongest gets the first wording, the next the second, and so on, so the questions a brief
+    puts first do not repeat one sentence."""
+    fired = [(i, t) for i, facts in enumerate(measures) if (t := measure_triggers(facts)) is not None]
+    turns: dict[tuple[str, ...], int] = {}
+    worded: dict[int, Trigger] = {}
+    for i, trigger in sorted(fired, key=lambda item: (-item[1].strength, item[0])):
+        pattern = question_pattern(measures[i])
+        worded[i] = measure_triggers(measures[i], turn=turns.get(pattern, 0)) or trigger
+        turns[pattern] = turns.get(pattern, 0) + 1
+    return [worded[i] for i, _ in fired]
+
+
+def never_due(measures: Iterable[MeasureFacts]) -> list[MeasureFacts]:
+    """Measures no council and not England has a figure for in the period: not collected that year (a
+    biennial survey's gap year, a measure not yet in the framework). A line in the brief, never a question."""
+    return [f for f in measures if not f.published and f.value is None]
+
+
 def missing_data_triggers(measures: Iterable[MeasureFacts]) -> list[Trigger]:
-    """One question per domain listing its measures with no figure for the period."""
+    """One question per domain naming its measures the council has no figure for while others do (suppressed,
+    not returned, not applicable). Measures collected from no council that year are never asked about."""
     by_domain: dict[str, list[MeasureFacts]] = {}
     for facts in measures:
-        if facts.value is None or facts.status != "ok":
+        if (facts.value is None or facts.status != "ok") and facts.published:
             by_domain.setdefault(facts.domain, []).append(facts)
     result = []
     for domain, rows in by_domain.items():
-        listed = "; ".join(f"{f.code} ({NO_FIGURE.get(f.status, f.status)})" for f in rows)
-        codes = ", ".join(f.code for f in rows)
+        listed = "; ".join(f"{f.code} {f.title} ({NO_FIGURE.get(f.status, f.status)})" for f in rows)
+        names = ", ".join(f.code for f in rows)
         where = f"in {domain}" if domain else "outside the six domains"
         result.append(
             Trigger(
@@ -200,11 +312,12 @@ def missing_data_triggers(measures: Iterable[MeasureFacts]) -> list[Trigger]:
                 kinds=(MISSING_DATA,),
                 domain=domain,
                 measure_code="",
-                evidence=f"No published figure {where}: {listed}.",
+                evidence=f"Other councils have figures {where} that you do not: {listed}.",
                 question=(
-                    f"There is no published figure for {codes}: how do you know how you are doing here, "
-                    "and what local information do you use instead?"
+                    f"Other councils have a figure for {names} this year and you do not. What local "
+                    "information tells you how you are doing here?"
                 ),
+                strength=Decimal(1),
             )
         )
     return result
@@ -213,19 +326,28 @@ def missing_data_triggers(measures: Iterable[MeasureFacts]) -> list[Trigger]:
 # --- Domain rules -------------------------------------------------------------------------------------
 
 
-def self_rating_trigger(domain: DomainFacts) -> Trigger | None:
+def self_rating_trigger(domain: DomainFacts, *, turn: int = 0) -> Trigger | None:
+    """The self-rating and the figures disagree; the wording varies with ``turn`` (the domain's place among
+    those that disagree), so three such domains are not asked the same sentence three times."""
     if not domain.divergence:
         return None
+    name = domain.name
+    higher = "more highly" if domain.rated_above else "less highly"
+    options = (
+        f"Your self-rating of {name} and the figures tell different stories. What do you know that the "
+        "figures do not show, and what evidence supports your rating?",
+        f"You rate {name} {higher} than its figures suggest. What would you show us to back that rating?",
+        f"How would people who use your services describe {name}, given that the figures do not match your "
+        "rating of it?",
+    )
     return Trigger(
         kind=SELF_RATING,
         kinds=(SELF_RATING,),
-        domain=domain.name,
+        domain=name,
         measure_code="",
-        evidence=f"{domain.name}: {domain.divergence}",
-        question=(
-            f"Your self-rating of {domain.name} and the data tell different stories: "
-            "what do you know that the data does not show, and what evidence supports your rating?"
-        ),
+        evidence=f"{name}: {domain.divergence}",
+        question=options[turn % len(options)],
+        strength=SELF_RATING_STRENGTH,
     )
 
 
@@ -239,32 +361,53 @@ def no_evidence_trigger(domain: DomainFacts) -> Trigger | None:
         measure_code="",
         evidence=f"{domain.name}: the self-assessment gives no evidence and chooses no measure.",
         question=f"What evidence would you point us to for your view of {domain.name}?",
+        strength=Decimal(2),
     )
 
 
-NO_SELF_ASSESSMENT = Trigger(
-    kind=NO_EVIDENCE,
-    kinds=(NO_EVIDENCE,),
-    domain="",
-    measure_code="",
-    evidence="No self-assessment was submitted for this cycle.",
-    question=(
-        "No self-assessment was submitted: how would you rate yourselves in each domain, and on what evidence?"
-    ),
-)
+def no_self_assessment_trigger(evidence: str = "No self-assessment was submitted for this cycle.") -> Trigger:
+    """No self-assessment to set beside the figures; ``evidence`` says why (none submitted for the cycle, or
+    none that compares these figures, naming the period of the one there is)."""
+    return Trigger(
+        kind=NO_EVIDENCE,
+        kinds=(NO_EVIDENCE,),
+        domain="",
+        measure_code="",
+        evidence=evidence,
+        question=(
+            "How would you rate yourselves today in each of the six domains, and what evidence would you point "
+            "us to?"
+        ),
+        strength=Decimal(3),
+    )
+
+
+NO_SELF_ASSESSMENT = no_self_assessment_trigger()
 
 
 def triggers_find(
-    *, measures: Sequence[MeasureFacts], domains: Sequence[DomainFacts], self_assessed: bool
+    *,
+    measures: Sequence[MeasureFacts],
+    domains: Sequence[DomainFacts],
+    self_assessed: bool,
+    no_assessment: str = "",
 ) -> list[Trigger]:
     """Every trigger, in order: self-ratings the data contradicts, worst quartile/worsening measures (in
-    catalogue order), missing data, domains without evidence."""
+    catalogue order), missing data, domains without evidence. ``no_assessment`` is the evidence of the
+    question asked when there is no self-assessment (the default: none submitted for the cycle)."""
     found: list[Trigger] = []
-    found += [t for d in domains if (t := self_rating_trigger(d)) is not None]
-    found += [t for m in measures if (t := measure_triggers(m)) is not None]
+    disagreeing = [d for d in domains if d.divergence]
+    found += [t for turn, d in enumerate(disagreeing) if (t := self_rating_trigger(d, turn=turn)) is not None]
+    found += _measure_triggers_varied(measures)
     found += missing_data_triggers(measures)
     if self_assessed:
         found += [t for d in domains if (t := no_evidence_trigger(d)) is not None]
     else:
-        found.append(NO_SELF_ASSESSMENT)
+        found.append(no_self_assessment_trigger(no_assessment) if no_assessment else NO_SELF_ASSESSMENT)
     return found
+
+
+def strongest(triggers: Sequence[Trigger], count: int = 5) -> list[Trigger]:
+    """The ``count`` triggers the figures ask for most strongly, in their order in ``triggers``."""
+    chosen = sorted(range(len(triggers)), key=lambda i: (-triggers[i].strength, i))[:count]
+    return [triggers[i] for i in sorted(chosen)]

@@ -32,13 +32,15 @@ from peerchallenge.packs.models import (
     QuestionBankItem,
     QuestionSet,
 )
+from peerchallenge.selectors import period_gaps, summit_period
 from scorecard.models import Domain, Period
+from scorecard.periods import period_has_demo_figures
 
 GET = ["GET", "HEAD"]
 
 
 def _summit(request: HttpRequest, pk: int) -> Summit:
-    summit = get_object_or_404(Summit.objects.select_related("region", "cycle__period"), pk=pk)
+    summit = get_object_or_404(Summit.objects.select_related("region", "cycle__period", "period"), pk=pk)
     if not request.user.has_perm("peerchallenge.view_summit", summit):
         raise Http404("No such summit")
     return summit
@@ -79,6 +81,13 @@ def summit_packs(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     build = PackBuild.objects.filter(summit=summit).first() if can_build else None
+    period = summit_period(summit=summit)
+    cycle_period = summit.cycle.period if summit.cycle else None
+    gaps = period_gaps(
+        period=period,
+        councils=[s.challenged for s in sessions],
+        cycle_period=cycle_period if cycle_period != period else None,
+    )
     return render(
         request,
         "peerchallenge/packs/summit_packs.html",
@@ -88,8 +97,11 @@ def summit_packs(request: HttpRequest, pk: int) -> HttpResponse:
             "can_build": can_build,
             "build": build,
             "status": services.pack_build_status(build=build) if build else None,
-            "period": summit.cycle.period if summit.cycle else None,
-            "shows_demo_data": summit.is_demo,
+            "period": period,
+            "cycle_period": cycle_period,
+            "gaps": gaps,
+            "figures_are_demo": period_has_demo_figures(period=period),
+            "shows_demo_data": period_has_demo_figures(period=period),
         },
     )
 
@@ -168,9 +180,16 @@ def pack_preparing(request: HttpRequest, pk: int, gss_code: str) -> HttpResponse
     return _preparing(request, _pack_request(request, pk, gss_code))
 
 
+def _kind(request: HttpRequest) -> str:
+    return "docx" if request.GET.get("file") == "docx" else "pdf"
+
+
 def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
-    """Waits for one pack's background build: refreshes itself, then sends the file; POST tries again."""
-    kind = "docx" if request.GET.get("file") == "docx" else "pdf"
+    """Waits for one pack's background build: refreshes itself (no JavaScript), then sends the file; POST
+    tries again. Its script reads the status (``_pack_status``), which never redirects."""
+    kind = _kind(request)
+    if request.GET.get("format") == "json":  # the address the page's script polled before it had its own
+        return _pack_status(request, wanted)
     download = wanted.url(kind)
     if services.pack_files_get(target=wanted.target) is not None:
         return redirect(download)
@@ -182,26 +201,65 @@ def _preparing(request: HttpRequest, wanted: _PackRequest) -> HttpResponse:
         wait = services.pack_one_start(target=wanted.target)
         if services.pack_files_get(target=wanted.target) is not None:
             return redirect(download)
-    if request.GET.get("format") == "json":  # polled by static/src/progress.js
-        failed = wait.state == "failed"
-        here = f"{request.path}?file={kind}"
-        return JsonResponse({"state": wait.state, "finished": failed, "url": here if failed else download})
     waited = max(int(time.time() - wait.since), 0)
     context = {
         "summit": wanted.summit,
         "council": wanted.council,
         "period": wanted.target.period,
         "kind": kind,
+        "status_url": f"{wanted.url('status')}?file={kind}",
         "wait": wait,
         "waited": waited,
         "offer_again": waited >= services.OFFER_AGAIN_AFTER.total_seconds(),
-        "shows_demo_data": (
-            wanted.summit.is_demo
-            if wanted.summit
-            else selectors.pack_data_is_demo(council=wanted.council, period=wanted.target.period)
-        ),
+        "shows_demo_data": selectors.pack_data_is_demo(council=wanted.council, period=wanted.target.period),
     }
     return render(request, "peerchallenge/packs/pack_preparing.html", context)
+
+
+PACK_STATE_MESSAGES = {
+    "building": (
+        "It is being built in the background and usually takes a few seconds. This page checks every few "
+        "seconds and the download starts when it is ready."
+    ),
+    "ready": "It is ready: your download has started.",
+    "failed": "It could not be built.",
+}
+
+
+def _pack_status(request: HttpRequest, wanted: _PackRequest) -> JsonResponse:
+    """Where one pack's build has got, for the waiting page's script: ``state`` is "building", "ready" or
+    "failed"; ``url`` is the file to download once ready, or the waiting page (which says what failed and
+    offers to try again). Never a redirect and never the file: a script cannot read either. A build that
+    is neither on its way nor done (its record expired) is started, as the waiting page would."""
+    kind = _kind(request)
+    download = wanted.url(kind)
+    state = "ready"
+    if services.pack_files_get(target=wanted.target) is None:
+        wait = services.pack_one_state(target=wanted.target) or services.pack_one_start(target=wanted.target)
+        if services.pack_files_get(target=wanted.target) is None:
+            state = "failed" if wait.state == "failed" else "building"
+    url = f"{wanted.url('preparing')}?file={kind}" if state == "failed" else download
+    response = JsonResponse(
+        {
+            "state": state,
+            "finished": state != "building",
+            "url": url,
+            "download": download,
+            "message": PACK_STATE_MESSAGES[state],
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(GET)
+def pack_status(request: HttpRequest, pk: int, gss_code: str) -> JsonResponse:
+    return _pack_status(request, _pack_request(request, pk, gss_code))
+
+
+@require_http_methods(GET)
+def council_pack_status(request: HttpRequest, gss_code: str, period: str) -> JsonResponse:
+    return _pack_status(request, _pack_on_demand_request(request, gss_code, period))
 
 
 # --- Packs outside a summit -------------------------------------------------------------------------------
@@ -220,6 +278,15 @@ def packs_on_demand(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         council = next(c for c in councils if c.gss_code == form.cleaned_data["council"])
         period = next(p for p in periods if p.label == form.cleaned_data["period"])
+        gaps = period_gaps(period=period, councils=[council])
+        context["gaps"] = gaps
+        if gaps and not form.cleaned_data["confirm"]:
+            form.add_error(
+                "confirm",
+                f"{council.name} has no figures for {period.label}: confirm that you want this year, "
+                "or choose another",
+            )
+            return render(request, "peerchallenge/packs/on_demand.html", context, status=400)
         context["chosen"] = {"council": council, "period": period.label}
         context["shows_demo_data"] = selectors.pack_data_is_demo(council=council, period=period)
     return render(request, "peerchallenge/packs/on_demand.html", context)
@@ -285,8 +352,7 @@ def pack_build_zip(request: HttpRequest, pk: int, build_pk: int) -> FileResponse
         or not default_storage.exists(build.file_name)
     ):
         raise Http404("The packs are not ready")
-    period = build.summit.cycle.period.label if build.summit.cycle else "latest"
-    return _download(build.file_name, f"summit-{build.summit.pk}-packs-{period}.zip", "application/zip")
+    return _download(build.file_name, services.summit_zip_name(summit=build.summit), "application/zip")
 
 
 # --- The question set ------------------------------------------------------------------------------------
@@ -408,6 +474,7 @@ def _question_set_page(  # type: ignore[no-untyped-def]
     if can_edit and request.GET.get("edit"):
         editing = next((q for q in questions if str(q.pk) == request.GET.get("edit")), None)
     subject = selectors.PackSubject(council=session.challenged, summit=summit)
+    figures_are_demo = period_has_demo_figures(period=summit_period(summit=summit))
     return render(
         request,
         "peerchallenge/packs/question_set.html",
@@ -426,7 +493,9 @@ def _question_set_page(  # type: ignore[no-untyped-def]
             "domains": list(Domain.objects.all()),
             "limit": QUESTION_LIMIT,
             "top_count": sum(q.is_top for q in questions),
-            "shows_demo_data": summit.is_demo,
+            "shows_demo_data": figures_are_demo or any(q.quotes_demo_figures for q in questions),
+            "figures_are_demo": figures_are_demo,
+            "quoting_demo": sum(q.quotes_demo_figures for q in questions),
             "pack_subject_visible": request.user.has_perm("peerchallenge.view_pack", subject),  # type: ignore[arg-type]
         },
         status=400 if errors else 200,

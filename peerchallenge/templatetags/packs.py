@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 
 from peerchallenge.packs import charts
 from scorecard import scoring
+from scorecard.axes import axis_text
 from scorecard.templatetags.scorecard_tags import trend_until
 
 register = template.Library()
@@ -37,13 +38,49 @@ def pack_trend_lines(row, pack) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(f"{label}: {value}" for label, value in pack_trend(row, pack))
 
 
-@register.simple_tag
-def trend_chart(row, pack) -> SafeString:  # type: ignore[no-untyped-def]
-    title = f"Trend of {row.code} {row.measure.title}"
-    svg = charts.trend_svg(_points(row, pack), title=title)
-    return charts.svg_image(
-        svg, alt=title, width=f"{charts.TREND_WIDTH}px", height=f"{charts.TREND_HEIGHT}px"
+def block_trend_figure(block) -> charts.TrendFigure:  # type: ignore[no-untyped-def]
+    """The charted measure's trend figure: its lines on a value axis fitted by ``scorecard.axes``, the axis
+    labelled as the scorecard writes values ("60%", "512.3")."""
+    measure = block.row.measure
+
+    return charts.trend_figure(
+        block.trend_periods,
+        block.trend_lines,
+        unit=measure.unit,
+        scale_max=measure.scale_max,
+        label=lambda value: axis_text(value, unit=measure.unit),
     )
+
+
+@register.simple_tag
+def trend_chart(block) -> SafeString:  # type: ignore[no-untyped-def]
+    """The trend chart as an image; its alternative text names the lines and the axis note."""
+    figure = block_trend_figure(block)
+    title = f"Trend of {block.row.code} {block.row.measure.title}"
+    lines = ", ".join(line.label for line in figure.lines)
+    alt = f"{title}: {lines}, {figure.periods[0]} to {figure.periods[-1]}" if figure.periods else title
+    if figure.axis.note:
+        alt += f". {figure.axis.note}"
+    alt += ". The figures are in the table below."
+    svg = charts.trend_svg(figure, title=alt)
+    return charts.svg_image(svg, alt=alt, width=f"{charts.TREND_WIDTH}px", height=f"{charts.TREND_HEIGHT}px")
+
+
+@register.filter
+def trend_table(block) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The chart's table: one row per period, a column per line (as the scorecard writes values)."""
+    measure = block.row.measure
+    return [
+        [
+            period,
+            *[
+                scoring.format_short(line.values[i], unit=measure.unit, decimal_places=measure.decimal_places)
+                or "No figure"
+                for line in block.trend_lines
+            ],
+        ]
+        for i, period in enumerate(block.trend_periods)
+    ]
 
 
 @register.simple_tag

@@ -26,8 +26,8 @@ def work_programme_docx(
     items: Sequence[WorkItem],
     is_demo: bool,
 ) -> bytes:
-    document = docx_document()
     title = summary_title(year)
+    document = docx_document(header=f"{region}: {title}")
     document.core_properties.title = f"{region}: {title}"
     document.add_heading(title, level=0)
     document.add_paragraph(f"{region}. For directors of adult social services.")

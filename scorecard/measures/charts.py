@@ -95,6 +95,13 @@ def measure_trend_chart(
         csv_url=csv_url,
         chart_id="chart-trend",
         end_period=end,
+        unit=measure.unit,
+        scale_max=float(measure.scale_max) if measure.scale_max is not None else None,
+        tick_text=lambda value: (
+            format_short(Decimal(str(value)), unit=measure.unit, decimal_places=None)
+            if measure.unit in (Unit.PERCENT, Unit.CURRENCY)
+            else f"{value:g}"
+        ),
     )
 
 

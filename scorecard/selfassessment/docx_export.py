@@ -12,7 +12,9 @@ from scorecard.selfassessment.selectors import SelfAssessmentView
 def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
     """The DOCX bytes for ``view`` (from :func:`selectors.self_assessment_view`)."""
     assessment = view.assessment
-    document = docx_document()
+    document = docx_document(
+        header=f"{view.council}: self-assessment, {view.cycle.name} (figures for {view.cycle.period})"
+    )
     document.core_properties.title = f"{view.council} self-assessment, {view.cycle}"
     document.add_heading(f"{view.council}: self-assessment", level=0)
     document.add_paragraph(f"{view.cycle.name} ({view.cycle.region}). Data compared: {view.cycle.period}.")

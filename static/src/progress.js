@@ -16,7 +16,8 @@
     });
   }
 
-  // The import's status says "busy"; a pack build's says "finished".
+  // The import's status says "busy"; a pack build's and a pack's say "finished" (a pack's "state" is
+  // "building", "ready" or "failed", and its "url" the file once ready).
   function ended(status) {
     return status.finished === true || status.busy === false;
   }
@@ -30,6 +31,13 @@
       .then(function (status) {
         show(status);
         if (ended(status)) {
+          // A file to download (a pack): the browser saves it and this page stays, so it says so and
+          // offers the link in case the download was blocked.
+          var ready = status.state === "ready" && panel.querySelector("[data-progress-ready]");
+          if (ready) {
+            ready.hidden = false;
+            ready.querySelector("a").setAttribute("href", status.url);
+          }
           window.location.assign(status.url);
         } else {
           window.setTimeout(poll, 700);
