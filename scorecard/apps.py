@@ -12,7 +12,7 @@ class ScorecardConfig(AppConfig):
     bulk_deleted_models = ("Value",)
     unkept_models = ("ImportRecord",)
     # Rows no migration creates: a restore (core/backup.py) refuses a database holding any.
-    user_data_models = ("Value", "ImportRecord")
+    user_data_models = ("Value", "ImportRecord", "CqcAssessment")
 
     def ready(self) -> None:
         from core.cache import watch_app

@@ -8,8 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Region
 
-# Self-assessment models live in their feature package; importing them here makes them scorecard models. They
-# name this module's models by label ("scorecard.Domain"), so that package never imports this module.
+# CQC's published outcomes and the self-assessment models live in their feature packages; importing them here
+# makes them scorecard models. They name this module's models by label ("scorecard.Domain"), so those packages
+# never import this module.
+from scorecard.assurance.models import CqcAssessment
 from scorecard.selfassessment.models import DomainAssessment, Rating, SelfAssessment, SelfAssessmentCycle
 
 
@@ -180,6 +182,7 @@ class ImportRecord(models.Model):
         ASCOF = "ascof", "ASCOF file"
         LOCAL = "local", "Local measures"
         NEIGHBOURS = "neighbours", "Nearest-neighbour groups"
+        CQC = "cqc", "CQC assessments"
         DEMO = "demo", "Demo data"
 
     class Status(models.TextChoices):
@@ -308,6 +311,7 @@ class Value(models.Model):
 
 __all__ = [
     "Area",
+    "CqcAssessment",
     "Domain",
     "DomainAssessment",
     "Framework",

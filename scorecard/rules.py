@@ -4,5 +4,6 @@ Reading figures needs only ``councils.view_council`` (anyone signed in); imports
 rules of their own.
 """
 
+import scorecard.assurance.rules
 import scorecard.imports.rules
 import scorecard.selfassessment.rules  # noqa: F401  (registers the self-assessment permissions)

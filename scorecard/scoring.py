@@ -565,3 +565,115 @@ def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: 
     else:
         text = f"{label}; the data shows {counts}."
     return ViewAgainstData(rag, green, amber, red, True, divergence, text)
+
+
+# --- CQC's local authority assessment: the implied rating ------------------------------------------
+
+# CQC's pages for the framework (docs/domain.md §5): what the themes and statements are, and the scoring rule.
+CQC_FRAMEWORK_URL = "https://www.cqc.org.uk/guidance-regulation/local-authorities/role-and-responsibilities"
+CQC_RATINGS_URL = "https://www.cqc.org.uk/guidance-regulation/local-authorities/how-we-determine-ratings"
+
+CQC_SCORE_MIN = 1
+CQC_SCORE_MAX = 4
+
+# CQC's words for each score.
+CQC_SCORE_WORDS = {
+    1: "Significant shortfalls",
+    2: "Some shortfalls",
+    3: "Good standard",
+    4: "Exceptional standard",
+}
+
+
+@dataclass(frozen=True)
+class QualityStatement:
+    """One of CQC's quality statements for local authorities, numbered 1–9 in CQC's order."""
+
+    number: int
+    theme: str
+    name: str
+    # CQC publishes no stable address per statement that we have documented; every statement links to the
+    # framework's page until one is.
+    url: str = CQC_FRAMEWORK_URL
+
+
+CQC_THEMES = (
+    "Working with people",
+    "Providing support",
+    "How the local authority ensures safety within the system",
+    "Leadership",
+)
+
+CQC_STATEMENTS = (
+    QualityStatement(1, CQC_THEMES[0], "Assessing needs"),
+    QualityStatement(2, CQC_THEMES[0], "Supporting people to live healthier lives"),
+    QualityStatement(3, CQC_THEMES[0], "Equity in experience and outcomes"),
+    QualityStatement(4, CQC_THEMES[1], "Care provision, integration and continuity"),
+    QualityStatement(5, CQC_THEMES[1], "Partnerships and communities"),
+    QualityStatement(6, CQC_THEMES[2], "Safe systems, pathways and transitions"),
+    QualityStatement(7, CQC_THEMES[2], "Safeguarding"),
+    QualityStatement(8, CQC_THEMES[3], "Governance, management and sustainability"),
+    QualityStatement(9, CQC_THEMES[3], "Learning, improvement and innovation"),
+)
+
+
+class CqcRating(StrEnum):
+    """CQC's overall ratings, worst first; the values are CQC's own words."""
+
+    INADEQUATE = "Inadequate"
+    REQUIRES_IMPROVEMENT = "Requires improvement"
+    GOOD = "Good"
+    OUTSTANDING = "Outstanding"
+
+
+# The lowest whole percentage of each rating (CQC: 25–38 Inadequate, 39–62 Requires improvement, 63–87 Good,
+# 88 and above Outstanding), best first.
+CQC_RATING_FLOORS = (
+    (88, CqcRating.OUTSTANDING),
+    (63, CqcRating.GOOD),
+    (39, CqcRating.REQUIRES_IMPROVEMENT),
+    (25, CqcRating.INADEQUATE),
+)
+
+
+class CqcScoresInvalid(ValueError):
+    """Scores that CQC's rule cannot rate: none, or one outside 1–4."""
+
+
+def _cqc_fraction(scores: Iterable[int]) -> Decimal:
+    values = list(scores)
+    if not values:
+        raise CqcScoresInvalid("There are no quality statement scores.")
+    for score in values:
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int)
+            or not CQC_SCORE_MIN <= score <= CQC_SCORE_MAX
+        ):
+            raise CqcScoresInvalid(
+                f"A quality statement score must be a whole number from 1 to 4, not {score!r}."
+            )
+    return Decimal(100 * sum(values)) / Decimal(CQC_SCORE_MAX * len(values))
+
+
+def cqc_percent(scores: Iterable[int]) -> Decimal:
+    """The overall score: the sum of the statements' scores as a percentage of the maximum, to one decimal.
+
+    Every statement is weighted equally; half a tenth rounds up. E.g. scores of (3, 3, 3, 3, 3, 3, 3, 4, 4)
+    sum to 29 of 36 → 80.6.
+    """
+    return _cqc_fraction(scores).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def cqc_rating(scores: Iterable[int]) -> CqcRating:
+    """The rating CQC's thresholds give these scores (``docs/SCORING.md``, "CQC's implied rating").
+
+    The thresholds are whole percentages, so the exact percentage is rounded to a whole number (half up)
+    before it is placed: 38.9% (14 of 36) is 39, Requires improvement; 62.5% (20 of 32) is 63, Good;
+    87.5% (28 of 32) is 88, Outstanding. The exact value is rounded, never the one-decimal one.
+    """
+    whole = _cqc_fraction(scores).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    for floor, rating in CQC_RATING_FLOORS:
+        if whole >= floor:
+            return rating
+    raise AssertionError("unreachable: scores of 1 or more are at least 25%")  # pragma: no cover

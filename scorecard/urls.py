@@ -5,6 +5,7 @@ from django.urls import include, path
 app_name = "scorecard"
 
 urlpatterns = [
+    path("", include("scorecard.assurance.urls")),
     path("", include("scorecard.imports.urls")),
     path("", include("scorecard.measures.urls")),
     path("", include("scorecard.scorecards.urls")),

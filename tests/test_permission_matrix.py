@@ -155,6 +155,18 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:council-scorecard": read_only(
         lambda o: f"/api/councils/{BIRMINGHAM}/scorecard/", everyone_signed_in(anonymous=401), 401
     ),
+    # CQC's published outcomes are public facts about a council: everyone signed in reads them; admins and
+    # the council's region's SLI lead record them (an empty POST: the form with its errors, nothing written).
+    "api:council-assurance": read_only(
+        lambda o: f"/api/councils/{BIRMINGHAM}/assurance/", everyone_signed_in(anonymous=401), 401
+    ),
+    "scorecard:cqc-council": read_only(lambda o: f"/councils/{BIRMINGHAM}/cqc/", everyone_signed_in()),
+    "scorecard:cqc-council-new": Expect(
+        lambda o: f"/councils/{BIRMINGHAM}/cqc/new/",
+        only(["admin", "wm_lead"]),
+        only(["admin", "wm_lead"], status=400),
+    ),
+    "scorecard:cqc-region": read_only(lambda o: f"/regions/{WEST_MIDLANDS}/cqc/", everyone_signed_in()),
     "api:measure-list": read_only(lambda o: "/api/measures/", everyone_signed_in(anonymous=401), 401),
     "api:measure-values": read_only(
         lambda o: f"/api/measures/{o['measure'].key}/values/", everyone_signed_in(anonymous=401), 401

@@ -13,6 +13,7 @@ urlpatterns = [
         views.council_self_assessment,
         name="council-self-assessment",
     ),
+    path("councils/<str:gss_code>/assurance/", views.council_assurance, name="council-assurance"),
     path("measures/", views.measure_list, name="measure-list"),
     path("measures/<slug:key>/values/", views.measure_values, name="measure-values"),
 ]

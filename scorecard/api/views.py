@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from councils.models import ApiToken, Council
+from scorecard.assurance import selectors as assurance_selectors
+from scorecard.assurance.models import CqcAssessment
 from scorecard.figures import ENGLAND, ComparatorValue
 from scorecard.measures import selectors as measure_selectors
 from scorecard.measures.selectors import AreaValue, MeasureValueRow
@@ -26,6 +28,7 @@ from scorecard.models import Measure, Period
 from scorecard.periods import UnknownPeriod, period_from_query
 from scorecard.scorecards import selectors as scorecard_selectors
 from scorecard.scorecards.selectors import DomainSection, ScorecardRow
+from scorecard.scoring import CQC_STATEMENTS
 from scorecard.selfassessment import selectors as sa_selectors
 from scorecard.selfassessment.models import SelfAssessment
 
@@ -309,4 +312,39 @@ def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse
             "domains": [_domain_json(d) for d in view.domains],
             "top_risks": assessment.top_risks,
         }
+    )
+
+
+def _cqc_json(assessment: CqcAssessment | None) -> dict[str, Any] | None:
+    """CQC's published outcome: rating (CQC's words, null when not rated), percentage to one decimal, the
+    month, the report, and the nine statements in CQC's order."""
+    if assessment is None:
+        return None
+    published = assessment.published_rating
+    return {
+        "rating": published.value if published else None,
+        "percent": float(assessment.percent),
+        "assessed": assessment.assessed_label,
+        "report_url": assessment.report_url,
+        "is_demo": assessment.is_demo,
+        "statements": [
+            {"number": s.number, "theme": s.theme, "name": s.name, "score": score}
+            for s, score in zip(CQC_STATEMENTS, assessment.scores, strict=True)
+        ],
+    }
+
+
+@api_view
+def council_assurance(request: HttpRequest, gss_code: str) -> HttpResponse:
+    """A council's assurance: CQC's latest published outcome (null when none is recorded). The council's
+    self-assessment by CQC's statements and the gaps between the two are not recorded yet: ``null`` and
+    ``[]``."""
+    council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
+    if council is None:
+        return api_error(404, f"No council with GSS code {gss_code[:12]!r}.")
+    if not request.user.has_perm("scorecard.view_cqcassessment", council):
+        return api_error(403, "You do not have permission to read this council's assurance.")
+    latest = assurance_selectors.cqc_latest_for_council(council=council)
+    return JsonResponse(
+        {"council": council.gss_code, "cqc": _cqc_json(latest), "self_assessment": None, "gaps": []}
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from councils.services import demo_users_create
+from scorecard.assurance.demo import cqc_demo_seed
 from scorecard.demo import demo_values_seed
 from scorecard.selfassessment.demo import self_assessment_demo_seed
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             users = demo_users_create(region_gss_code=region)
             summary = demo_values_seed(region_gss_code=region)
             self_assessments = self_assessment_demo_seed(region_gss_code=region)
+            cqc_outcomes = cqc_demo_seed(region_gss_code=region)
         except Exception as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo users (demo mode only; all share one password):"))
@@ -42,3 +44,4 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Demo comparator groups created: {summary.neighbour_groups_created}")
         self.stdout.write(str(self_assessments))
+        self.stdout.write(str(cqc_outcomes))
