@@ -148,13 +148,15 @@ def test_an_ascof_code_follows_its_series_into_the_refreshed_framework(tmp_path)
         "oflog_asc.csv",
         [
             OFLOG_HEADER,
-            oflog_row("2022-23", BIRMINGHAM, "Birmingham", "ASC2", "18.9", median="19"),
-            oflog_row("2023-24", BIRMINGHAM, "Birmingham", "ASC2", "19.1", median="19"),
+            oflog_row("2022-23", BIRMINGHAM, "Birmingham", "ASC1", "7.3", median="7.5"),
+            oflog_row("2023-24", BIRMINGHAM, "Birmingham", "ASC1", "7.4", median="7.5"),
+            oflog_row("2023-24", BIRMINGHAM, "Birmingham", "ASC2", "0.412", median="0.408"),
         ],
     )
     assert run(path, "--mapping", "oflog-asc")[0] == 0
-    assert figure("ascof-2014-1a", BIRMINGHAM, "2022-23").value == Decimal("18.9")
-    assert figure("ascof-2023-1a", BIRMINGHAM, "2023-24").value == Decimal("19.1")
+    assert figure("ascof-2014-1d", BIRMINGHAM, "2022-23").value == Decimal("7.3")  # carer quality of life
+    assert figure("ascof-2023-1c", BIRMINGHAM, "2023-24").value == Decimal("7.4")  # renumbered 1D → 1C
+    assert figure("ascof-2023-1b", BIRMINGHAM, "2023-24").value == Decimal("0.412")  # 1J → 1B
 
 
 def test_a_mapping_saved_under_a_name_is_offered_next_time(tmp_path):

@@ -23,7 +23,8 @@ SPEC_KEYS = frozenset(
 )
 
 # Oflog's Local Authority Data Explorer download (adult social care): one row per council, year and metric.
-# ASC1-ASC5 are ASCOF measures of the 2014 framework (domain notes §2); ASC6 and ASC7 are the catalogue's own.
+# ASC1-ASC5 are ASCOF measures of the 2014 framework (domain notes §2; ASC2 is the adjusted quality-of-life
+# ratio, 1J, as its values of about 0.4 show, not the score out of 24); ASC6 and ASC7 are the catalogue's own.
 OFLOG_ASC = {
     "area": "Local authority code",
     "value": "Value",
@@ -32,7 +33,7 @@ OFLOG_ASC = {
     "median_column": "MEDIAN",
     "codes": {
         "ASC1": "ascof-2014-1d",
-        "ASC2": "ascof-2014-1a",
+        "ASC2": "ascof-2014-1j",
         "ASC3": "ascof-2014-3d1",
         "ASC4": "ascof-2014-3d2",
         "ASC5": "ascof-2014-2d",
