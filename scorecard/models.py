@@ -276,7 +276,9 @@ class ImportMapping(models.Model):
     name = models.SlugField(max_length=64, unique=True)
     description = models.CharField(max_length=300, blank=True)
     spec = models.JSONField(default=dict)
-    shipped = models.BooleanField(default=False, help_text="Shipped with the project (refreshed by a migration)")
+    shipped = models.BooleanField(
+        default=False, help_text="Shipped with the project (refreshed by a migration)"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

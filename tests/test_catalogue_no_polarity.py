@@ -41,7 +41,9 @@ def turnover(tmp_path, west_midlands):
     lines = ["Council,2021-22,2022-23"]
     for i, council in enumerate(councils):
         lines.append(f"{council.name},{20 + i},{22 + i * 1.5}")
-    status, _, err = run(write(tmp_path, "turnover.csv", lines), "--area", "Council", "--wide", "--measure", "ASC7")
+    status, _, err = run(
+        write(tmp_path, "turnover.csv", lines), "--area", "Council", "--wide", "--measure", "ASC7"
+    )
     assert status == 0, err
     return councils
 
@@ -49,7 +51,9 @@ def turnover(tmp_path, west_midlands):
 def test_the_scorecard_row_has_a_place_by_size_and_no_rag(turnover):
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     card = council_scorecard(council=birmingham, period=Period.objects.get(label="2022-23"))
-    section = next(s for s in card.domains if s.domain and s.domain.slug == "resources-and-workforce-management")
+    section = next(
+        s for s in card.domains if s.domain and s.domain.slug == "resources-and-workforce-management"
+    )
     row = next(r for r in section.rows if r.code == "ASC7")
     assert row.rank == 10 and row.rank_label == "10th highest of 14"  # 5th of 14 by code: 9 higher
     assert row.rag is None and row.quartile_england is None and row.quartile_region is None

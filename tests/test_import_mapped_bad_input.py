@@ -20,7 +20,9 @@ GOOD = [
 
 
 def snapshot() -> list[tuple]:
-    return sorted(Value.objects.values_list("measure_id", "period_id", "area_id", "breakdown", "value", "status"))
+    return sorted(
+        Value.objects.values_list("measure_id", "period_id", "area_id", "breakdown", "value", "status")
+    )
 
 
 @pytest.fixture
@@ -73,7 +75,9 @@ def test_every_cell_problem_at_once(tmp_path, loaded):
 
 def test_a_council_name_that_fits_two_councils_is_never_guessed(tmp_path, loaded):
     path = write(tmp_path, "names.csv", ["Council,Turnover", "Birmingham,30", "Nowhereshire,31"])
-    status, _, err = run(path, "--area", "Council", "--value", "Turnover", "--period", "2022-23", "--measure", "ASC7")
+    status, _, err = run(
+        path, "--area", "Council", "--value", "Turnover", "--period", "2022-23", "--measure", "ASC7"
+    )
     assert status == 1
     assert "names.csv, row 3, column Council: “Nowhereshire” is not" in err
     assert snapshot() == loaded
@@ -97,7 +101,9 @@ def test_an_identical_duplicate_row_is_counted_not_refused(tmp_path):
     path = write(tmp_path, "dup.csv", [*GOOD, GOOD[1]])
     status, out, _ = run(path, "--mapping", "oflog-asc")
     assert status == 0 and "1 skipped (identical duplicate row: 1)" in out
-    assert Value.objects.get(measure__key="national-asc7", area__key=BIRMINGHAM, breakdown="").value == Decimal("31.5")
+    assert Value.objects.get(
+        measure__key="national-asc7", area__key=BIRMINGHAM, breakdown=""
+    ).value == Decimal("31.5")
 
 
 def test_two_medians_for_one_measure_and_year(tmp_path):
@@ -108,5 +114,7 @@ def test_two_medians_for_one_measure_and_year(tmp_path):
     ]
     status, _, err = run(write(tmp_path, "medians.csv", lines), "--mapping", "oflog-asc")
     assert status == 1
-    assert "medians.csv, row 3, column MEDIAN: row 2 gives another median for the same measure and period" in err
+    assert (
+        "medians.csv, row 3, column MEDIAN: row 2 gives another median for the same measure and period" in err
+    )
     assert Value.objects.count() == 0

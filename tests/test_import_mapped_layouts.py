@@ -16,9 +16,7 @@ BIRMINGHAM, COVENTRY, DUDLEY = "E08000025", "E08000026", "E08000027"
 
 
 def figure(key: str, gss: str, period: str, breakdown: str = "") -> Value:
-    return Value.objects.get(
-        measure__key=key, area__key=gss, period__label=period, breakdown=breakdown
-    )
+    return Value.objects.get(measure__key=key, area__key=gss, period__label=period, breakdown=breakdown)
 
 
 @pytest.fixture
@@ -42,7 +40,9 @@ def test_the_shipped_oflog_mapping_loads_the_explorer_file(oflog_file):
     status, out, err = run(oflog_file, "--mapping", "oflog-asc")
     assert status == 0, err
     assert "6 rows read: 10 created, 0 updated, 0 unchanged" in out  # 6 figures and 4 medians
-    assert figure("national-asc7", BIRMINGHAM, "2022-23").value == Decimal("31.123457")  # 8 decimals kept to 6
+    assert figure("national-asc7", BIRMINGHAM, "2022-23").value == Decimal(
+        "31.123457"
+    )  # 8 decimals kept to 6
     assert figure("national-asc7", "E08000026", "2022-23").value == Decimal("27.5")
     blank = figure("national-asc7", DUDLEY, "2022-23")
     assert (blank.value, blank.status) == (None, Value.Status.MISSING)
@@ -51,7 +51,9 @@ def test_the_shipped_oflog_mapping_loads_the_explorer_file(oflog_file):
     median = figure("national-asc7", "E92000001", "2022-23", MEDIAN_BREAKDOWN)
     assert median.value == Decimal("28.5") and "median" in median.note.lower()
     assert figure("national-asc7", "E92000001", "2021-22", MEDIAN_BREAKDOWN).value == Decimal("27.25")
-    record = ImportRecord.objects.filter(kind=ImportRecord.Kind.MAPPED, status=ImportRecord.Status.APPLIED).get()
+    record = ImportRecord.objects.filter(
+        kind=ImportRecord.Kind.MAPPED, status=ImportRecord.Status.APPLIED
+    ).get()
     assert record.summary["mapping"] == "oflog-asc" and record.summary["years"] == ["2021-22", "2022-23"]
 
 
@@ -65,7 +67,7 @@ def test_reimporting_the_same_file_changes_nothing(oflog_file):
 
 
 def test_naming_the_columns_does_what_the_mapping_does(oflog_file):
-    status, out, err = run(
+    status, _out, err = run(
         oflog_file,
         "--area", "Local authority code",
         "--value", "Value",
@@ -115,7 +117,7 @@ def test_cassr_numbers_and_one_fixed_period(tmp_path):
         "asc_fr_extract.csv",
         ["CASSR,Council,Gross current expenditure per adult", "406,Birmingham,612.5", "407,Coventry,598"],
     )
-    status, out, err = run(
+    status, _out, err = run(
         path,
         "--area", "CASSR",
         "--value", "Gross current expenditure per adult",
@@ -134,11 +136,11 @@ def test_a_long_file_with_a_period_column_in_every_spelling(tmp_path):
         "turnover.csv",
         ["Year;Area;Turnover"] + [f"{p};Birmingham;{30 + i}" for i, p in enumerate(periods)],  # ; delimited
     )
-    status, _, err = run(path, "--area", "Area", "--value", "Turnover", "--period", "Year", "--measure", "ASC7")
-    assert status == 0, err
-    labels = set(
-        Value.objects.filter(measure__key="national-asc7").values_list("period__label", flat=True)
+    status, _, err = run(
+        path, "--area", "Area", "--value", "Turnover", "--period", "Year", "--measure", "ASC7"
     )
+    assert status == 0, err
+    labels = set(Value.objects.filter(measure__key="national-asc7").values_list("period__label", flat=True))
     assert labels == {"2018-19", "2019-20", "2020-21", "2021-22", "2022-23"}
 
 
@@ -161,7 +163,16 @@ def test_an_ascof_code_follows_its_series_into_the_refreshed_framework(tmp_path)
 
 def test_a_mapping_saved_under_a_name_is_offered_next_time(tmp_path):
     path = write(tmp_path, "cqc.csv", ["Council,Rating", "Birmingham,2", "Coventry,3"])
-    args = ["--area", "Council", "--value", "Rating", "--period", "2023-24", "--measure", "national-cqc-la-rating"]
+    args = [
+        "--area",
+        "Council",
+        "--value",
+        "Rating",
+        "--period",
+        "2023-24",
+        "--measure",
+        "national-cqc-la-rating",
+    ]
     status, out, err = run(path, *args, "--save-as", "CQC ratings")
     assert status == 0, err
     assert "Mapping saved as 'cqc-ratings'" in out
@@ -187,12 +198,24 @@ def test_a_shipped_mapping_is_not_overwritten(tmp_path):
         (["--mapping", "oflog-asc", "--area", "X"], "--mapping gives every column"),
         (["--mapping", "no-such-mapping"], "no saved mapping called 'no-such-mapping'"),
         (["--value", "Rating", "--period", "2023-24", "--measure", "ASC7"], "which column is the area"),
-        (["--area", "Council", "--period", "2023-24", "--measure", "ASC7"], "either a value column or --wide"),
+        (
+            ["--area", "Council", "--period", "2023-24", "--measure", "ASC7"],
+            "either a value column or --wide",
+        ),
         (["--area", "Council", "--value", "Rating", "--measure", "ASC7"], "give the period"),
         (["--area", "Council", "--value", "Rating", "--period", "2023-24"], "give the measure"),
-        (["--area", "Council", "--value", "Rating", "--period", "Q3", "--measure", "ASC7"], "not a financial year"),
-        (["--area", "Nope", "--value", "Rating", "--period", "2023", "--measure", "ASC7"], "no column 'Nope'"),
-        (["--area", "Council", "--value", "Rating", "--period", "2023", "--measure", "X9"], "'X9' is not a measure"),
+        (
+            ["--area", "Council", "--value", "Rating", "--period", "Q3", "--measure", "ASC7"],
+            "not a financial year",
+        ),
+        (
+            ["--area", "Nope", "--value", "Rating", "--period", "2023", "--measure", "ASC7"],
+            "no column 'Nope'",
+        ),
+        (
+            ["--area", "Council", "--value", "Rating", "--period", "2023", "--measure", "X9"],
+            "'X9' is not a measure",
+        ),
         (["--area", "Council", "--wide", "--measure", "ASC7"], "no column is headed by a period"),
     ],
 )

@@ -30,7 +30,9 @@ def test_the_real_file_loads_every_row_and_its_medians(imported):
     assert Value.objects.filter(breakdown=MEDIAN_BREAKDOWN, area__key="E92000001").count() == 7
 
     def value(key: str, period: str) -> Decimal:
-        return Value.objects.get(measure__key=key, period__label=period, area__key=BIRMINGHAM, breakdown="").value
+        return Value.objects.get(
+            measure__key=key, period__label=period, area__key=BIRMINGHAM, breakdown=""
+        ).value
 
     assert value("ascof-2014-1d", "2016-17") == Decimal("7")  # ASC1, carer quality of life
     assert value("ascof-2014-1j", "2016-17") == Decimal("0.412")  # ASC2, the adjusted ratio
@@ -38,7 +40,10 @@ def test_the_real_file_loads_every_row_and_its_medians(imported):
     assert value("ascof-2014-3d2", "2016-17") == Decimal("47.9")
     assert value("ascof-2014-2d", "2016-17") == Decimal("58.1")
     assert Value.objects.get(
-        measure__key="ascof-2014-2d", period__label="2015-16", area__key="E92000001", breakdown=MEDIAN_BREAKDOWN
+        measure__key="ascof-2014-2d",
+        period__label="2015-16",
+        area__key="E92000001",
+        breakdown=MEDIAN_BREAKDOWN,
     ).value == Decimal("74.75")
 
 
@@ -51,9 +56,16 @@ def test_imported_national_measures_in_the_api(client_for, tmp_path):
     path = write(
         tmp_path,
         "turnover.csv",
-        ["Area code,Year,Turnover", f"{BIRMINGHAM},2022-23,31.25", "E08000026,2022-23,27.5", "E08000027,2022-23,"],
+        [
+            "Area code,Year,Turnover",
+            f"{BIRMINGHAM},2022-23,31.25",
+            "E08000026,2022-23,27.5",
+            "E08000027,2022-23,",
+        ],
     )
-    status, _, err = run(path, "--area", "Area code", "--value", "Turnover", "--period", "Year", "--measure", "ASC7")
+    status, _, err = run(
+        path, "--area", "Area code", "--value", "Turnover", "--period", "Year", "--measure", "ASC7"
+    )
     assert status == 0, err
     api = client_for("dass")
     measures = {m["key"]: m for m in api.get("/api/measures/").json()["measures"]}

@@ -112,7 +112,9 @@ class MappingSpec:
     def check(self) -> None:
         """Raise :class:`MappingError` unless the choices make one layout."""
         if bool(self.value) == self.wide:
-            raise MappingError("give either a value column or --wide (a column per period), not both or neither")
+            raise MappingError(
+                "give either a value column or --wide (a column per period), not both or neither"
+            )
         if self.value and bool(self.period_column) == bool(self.period):
             raise MappingError("with a value column, give the period: a column or one fixed period")
         if self.wide and (self.period_column or self.period):
@@ -209,7 +211,10 @@ class _Measures:
             sibling = self.by_series.get((measure.series, framework))
             if sibling is not None:
                 return sibling, ""
-        return None, f"{code!r} has no measure in the {Framework(framework).label} framework of {period_label(start)}"
+        return (
+            None,
+            f"{code!r} has no measure in the {Framework(framework).label} framework of {period_label(start)}",
+        )
 
 
 def _cells(frame: pd.DataFrame, spec: MappingSpec, period_columns: list[str]) -> Iterator[_Cell]:
@@ -243,7 +248,9 @@ def _columns(frame: pd.DataFrame, spec: MappingSpec, problems: Problems) -> list
     missing = [name for name in named if name and name not in frame.columns]
     if missing:
         problems.add(
-            "the file has no column " + ", ".join(repr(m) for m in missing) + " (its columns: "
+            "the file has no column "
+            + ", ".join(repr(m) for m in missing)
+            + " (its columns: "
             + ", ".join(repr(str(c)) for c in frame.columns)
             + ")",
             row=1,
@@ -321,7 +328,9 @@ class _Validator:
         if self.problems.count != before or None in (gss, start, measure, parsed):
             return
         assert gss is not None and start is not None and measure is not None and parsed is not None
-        self.keep(cell, (measure.pk, gss, start, Value.TOTAL), {"value": quantize(parsed[1]), "status": parsed[0]})
+        self.keep(
+            cell, (measure.pk, gss, start, Value.TOTAL), {"value": quantize(parsed[1]), "status": parsed[0]}
+        )
         if cell.median:
             self.median(cell, measure, start)
 
@@ -330,7 +339,9 @@ class _Validator:
         if start is None or not FIRST_START_YEAR <= start <= LAST_START_YEAR:
             column = cell.column if self.spec.wide else (self.spec.period_column or cell.column)
             self.problems.add(
-                f"{cell.period!r} is not a financial year such as 2023-24" if cell.period else "the period is blank",
+                f"{cell.period!r} is not a financial year such as 2023-24"
+                if cell.period
+                else "the period is blank",
                 row=cell.row,
                 column=column,
             )
@@ -398,7 +409,9 @@ def _validate(
     if len(frame) == 0:
         problems.add("the file has a header row but no data rows")
         return None
-    named = [c for c in (spec.area, spec.value, spec.period_column, spec.measure_column, spec.median_column) if c]
+    named = [
+        c for c in (spec.area, spec.value, spec.period_column, spec.measure_column, spec.median_column) if c
+    ]
     scan_formulas(frame, problems, [*named, *period_columns])
     plan = _Plan(rows=len(frame))
     cells = list(_cells(frame, spec, period_columns))

@@ -19,7 +19,17 @@ from typing import Any
 from scorecard.models import ImportMapping
 
 SPEC_KEYS = frozenset(
-    {"area", "value", "wide", "period_column", "period", "measure_column", "measure", "median_column", "codes"}
+    {
+        "area",
+        "value",
+        "wide",
+        "period_column",
+        "period",
+        "measure_column",
+        "measure",
+        "median_column",
+        "codes",
+    }
 )
 
 # Oflog's Local Authority Data Explorer download (adult social care): one row per council, year and metric.

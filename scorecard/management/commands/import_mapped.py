@@ -35,7 +35,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--period-column", help="The column holding each row's period (explicitly)")
         parser.add_argument(
-            "--wide", action="store_true", help="Every other column headed by a period holds that period's figures"
+            "--wide",
+            action="store_true",
+            help="Every other column headed by a period holds that period's figures",
         )
         parser.add_argument("--measure-column", help="The column holding each row's publisher measure code")
         parser.add_argument("--measure", help="One catalogue measure (its key) for every figure in the file")
@@ -75,7 +77,8 @@ class Command(BaseCommand):
         if options["mapping"]:
             if given:
                 raise MappingError(
-                    "--mapping gives every column; drop " + ", ".join("--" + n.replace("_", "-") for n in given)
+                    "--mapping gives every column; drop "
+                    + ", ".join("--" + n.replace("_", "-") for n in given)
                 )
             spec = mapping_get(name=options["mapping"])
             return MappingSpec.from_dict({**spec.as_dict(), **_median(options)})
