@@ -14,6 +14,7 @@ one transaction and an :class:`~scorecard.models.ImportRecord`.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,9 +46,11 @@ from scorecard.imports.common import (
     upsert_values,
 )
 from scorecard.imports.mappings import SPEC_KEYS
+from scorecard.imports.rules import import_scope_check
 from scorecard.models import Framework, ImportMapping, ImportRecord, Measure, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
+FIRST_ROWS_BYTES = 65536
 MEDIAN_BREAKDOWN = "median"  # England's published median of the councils' figures
 FIRST_START_YEAR = 2010
 LAST_START_YEAR = 2040
@@ -145,6 +148,23 @@ def mapping_save(*, name: str, spec: MappingSpec, user: Any = None) -> ImportMap
     mapping.spec = spec.as_dict()
     mapping.save(update_fields=["spec", "updated_at"])
     return mapping
+
+
+def first_rows(path: Path, *, rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """A CSV file's column names and its first ``rows`` rows, read from its start only (the columns page)."""
+    problems = Problems(path.name)
+    with Path(path).open("rb") as handle:
+        head = handle.read(FIRST_ROWS_BYTES)
+    text = decode_text(head, problems) or ""
+    lines = text.splitlines()[: rows + 1]
+    if not lines:
+        return [], []
+    sep = max([",", ";", "\t"], key=lines[0].count)
+    records = list(csv.reader(lines, delimiter=sep))
+    header = [name.strip() for name in records[0]]
+    width = len(header)
+    body = [(record + [""] * width)[:width] for record in records[1:]]
+    return header, body
 
 
 # --- Validation ----------------------------------------------------------------------------------------
@@ -445,6 +465,9 @@ def mapped_import(
     name = file_name or path.name
     problems = Problems(name)
     counts = Counts()
+    counts.summary["mapping_spec"] = (
+        spec.as_dict()
+    )  # kept in the record: a web preview is checked again by it
     if mapping_name:
         counts.summary["mapping"] = mapping_name
     raw = read_raw(path, problems)
@@ -454,6 +477,10 @@ def mapped_import(
         frame = csv_frame(text, problems) if text is not None else None
         if frame is not None and not problems:
             plan = _validate(frame, spec, problems, counts, progress)
+        if plan is not None and not import_scope_check(
+            user=user, kind=ImportRecord.Kind.MAPPED, problems=problems, areas={key[1] for key in plan.values}
+        ):
+            plan = None
     return run_planned_import(
         kind=ImportRecord.Kind.MAPPED,
         raw=raw,
