@@ -79,8 +79,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     """A file of another layout: its first rows, and which column is which (or a saved mapping)."""
     _require_import_permission(request)
-    record = get_object_or_404(ImportRecord, pk=pk, kind=ImportRecord.Kind.MAPPED)
-    if not services.awaits_columns(record):
+    record = get_object_or_404(ImportRecord, pk=pk)
+    if not services.awaits_columns(record):  # chosen already, or not a file of another layout
         return redirect("scorecard:import-detail", pk=record.pk)
     columns, rows = services.mapped_first_rows(record=record)
     if request.method == "POST":
