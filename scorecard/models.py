@@ -180,7 +180,7 @@ class ImportRecord(models.Model):
     class Kind(models.TextChoices):
         ASCOF = "ascof", "ASCOF file"
         LOCAL = "local", "Local measures"
-        MAPPED = "mapped", "Mapped file"
+        MAPPED = "mapped", "File of another layout"
         NEIGHBOURS = "neighbours", "Nearest-neighbour groups"
         DEMO = "demo", "Demo data"
 

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='importrecord',
             name='kind',
-            field=models.CharField(choices=[('ascof', 'ASCOF file'), ('local', 'Local measures'), ('mapped', 'Mapped file'), ('neighbours', 'Nearest-neighbour groups'), ('demo', 'Demo data')], max_length=12),
+            field=models.CharField(choices=[('ascof', 'ASCOF file'), ('local', 'Local measures'), ('mapped', 'File of another layout'), ('neighbours', 'Nearest-neighbour groups'), ('demo', 'Demo data')], max_length=12),
         ),
         migrations.AlterField(
             model_name='measure',
