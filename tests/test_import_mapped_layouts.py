@@ -217,6 +217,10 @@ def test_a_shipped_mapping_is_not_overwritten(tmp_path):
             "'X9' is not a measure",
         ),
         (["--area", "Council", "--wide", "--measure", "ASC7"], "no column is headed by a period"),
+        (
+            ["--area", "Council", "--wide", "--measure", "ASC7", "--median-column", "Rating"],
+            "not with --wide",
+        ),
     ],
 )
 def test_a_mapping_that_cannot_be_used_says_why(tmp_path, args, reason):

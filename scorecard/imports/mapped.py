@@ -122,6 +122,8 @@ class MappingSpec:
             raise MappingError("with a value column, give the period: a column or one fixed period")
         if self.wide and (self.period_column or self.period):
             raise MappingError("--wide reads the periods from the column headers: give no other period")
+        if self.wide and self.median_column:
+            raise MappingError("a published median is read beside a value column, not with --wide")
         if bool(self.measure_column) == bool(self.measure):
             raise MappingError("give the measure: a column of codes or one catalogue measure, not both")
         if self.period and period_start_year(self.period, bare_year=True) is None:
