@@ -10,7 +10,7 @@ class ScorecardConfig(AppConfig):
     # which self-ratings a page shows and who may read them.
     figure_models = ("Area", "Domain", "Measure", "Period", "Value")
     bulk_deleted_models = ("Value",)
-    unkept_models = ("ImportRecord",)
+    unkept_models = ("ImportRecord", "ImportMapping")
     # Rows no migration creates: a restore (core/backup.py) refuses a database holding any.
     user_data_models = ("Value", "ImportRecord", "CqcAssessment")
 

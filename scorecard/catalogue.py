@@ -1,6 +1,8 @@
 """The measures catalogue and balanced-scorecard domains, loaded from fixtures/domains.csv and measures.csv.
 
-Both ASCOF frameworks are seeded with their codes, titles, units, polarity, source, default domain and the
+Both ASCOF frameworks are seeded, and the national measures of other publishers (framework ``national``:
+workforce, money, safeguarding, demand, provider quality, CQC's assessment of the council), each under its
+publisher's code where it has one (Oflog's ASC6, ASC7), so every balanced-scorecard domain has measures. ASCOF is seeded with their codes, titles, units, polarity, source, default domain and the
 crosswalk (``replaces``: the old-framework code a refreshed measure continues; ``series``: the trend line).
 Loading is idempotent and never overwrites a domain an administrator has re-assigned in the admin.
 """
@@ -26,7 +28,11 @@ def framework_for_start_year(start_year: int) -> str:
 
 
 def measure_key(framework: str, code: str) -> str:
-    prefixes: dict[str, str] = {Framework.ASCOF_2014: "ascof-2014", Framework.ASCOF_2023: "ascof-2023"}
+    prefixes: dict[str, str] = {
+        Framework.ASCOF_2014: "ascof-2014",
+        Framework.ASCOF_2023: "ascof-2023",
+        Framework.NATIONAL: "national",
+    }
     prefix = prefixes.get(framework, "local")
     return f"{prefix}-{code.lower()}"
 

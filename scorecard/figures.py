@@ -18,7 +18,7 @@ Conventions:
 - A value counts only when its status is "ok" and it has a number; suppressed [c], not applicable [x]
   and missing values are shown with their status but never ranked or used in a comparator.
 - A period's measures are those of the ASCOF framework its codes were published under (2014 framework
-  to 2022-23, refreshed from 2023-24) plus local measures (national ones and the council's region's).
+  to 2022-23, refreshed from 2023-24), other publishers' national measures with figures in the period, plus local measures (national ones and the council's region's).
 - Trends and direction of travel join periods by ``Measure.series``, so 2022-23 2A2 → 2023-24 2C.
 - "Previous period" is the latest Period row before the period.
 - Comparators: a published Value for the region, England or council-type area is used when there is
@@ -90,8 +90,11 @@ class OverviewCell:
 
     @property
     def rank_label(self) -> str:
-        """ "12th of 14", as every page words a rank ("" when unranked)."""
-        return scoring.ordinal_of(self.rank, self.rank_of)
+        """ "12th of 14", as every page words a rank ("" when unranked; "12th highest of 14" when the
+        measure has no polarity)."""
+        return scoring.ordinal_of(
+            self.rank, self.rank_of, by_size=not scoring.has_polarity(self.measure.polarity)
+        )
 
 
 @dataclass(frozen=True)
@@ -206,14 +209,21 @@ def periods_with_figures() -> list[Period]:
 
 
 def measures_for_period(
-    measures: list[Measure], *, period: Period | None, region_ids: set[int | None]
+    measures: list[Measure],
+    *,
+    period: Period | None,
+    region_ids: set[int | None],
+    with_figures: set[int] | frozenset[int] = frozenset(),
 ) -> list[Measure]:
-    """The period's framework's measures, then the national local measures and those of ``region_ids``."""
+    """The period's ASCOF framework's measures, other publishers' national measures that have figures in the
+    period (``with_figures``: the ids of ``PeriodStats.measures``; a region that loads none is not shown a
+    row of blanks for each), then the national local measures and those of ``region_ids``."""
     framework = framework_for_start_year(period.start_year) if period else None
     chosen = [
         m
         for m in measures
         if m.framework == framework
+        or (m.framework == Framework.NATIONAL and m.pk in with_figures)
         or (m.framework == Framework.LOCAL and (m.owner_region_id is None or m.owner_region_id in region_ids))
     ]
     return sorted(chosen, key=lambda m: (m.framework == Framework.LOCAL, m.position, m.code))

@@ -37,6 +37,7 @@ class Framework(models.TextChoices):
     ASCOF_2014 = "ascof_2014", "ASCOF 2014-15 to 2022-23"
     ASCOF_2023 = "ascof_2023", "ASCOF refreshed, 2023-24 onward"
     LOCAL = "local", "Local measure"
+    NATIONAL = "national", "National measure from another publisher"
 
 
 class Unit(models.TextChoices):
@@ -181,6 +182,7 @@ class ImportRecord(models.Model):
     class Kind(models.TextChoices):
         ASCOF = "ascof", "ASCOF file"
         LOCAL = "local", "Local measures"
+        MAPPED = "mapped", "File of another layout"
         NEIGHBOURS = "neighbours", "Nearest-neighbour groups"
         CQC = "cqc", "CQC assessments"
         DEMO = "demo", "Demo data"
@@ -265,6 +267,33 @@ class ImportRecord(models.Model):
         return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class ImportMapping(models.Model):
+    """A saved answer to "which column is which" for a file layout (``import_mapped --mapping NAME``).
+
+    ``spec`` holds the choices as :class:`scorecard.imports.mapped.MappingSpec` reads them: the area
+    column, the value column, the period (a column, a fixed label, or ``wide``), the measure (a column of
+    publisher codes, or one fixed measure key), an optional published-median column and ``codes``, a table
+    from a publisher's code to a catalogue measure key for codes the catalogue holds under other codes.
+    """
+
+    name = models.SlugField(max_length=64, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    spec = models.JSONField(default=dict)
+    shipped = models.BooleanField(
+        default=False, help_text="Shipped with the project (refreshed by a migration)"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Value(models.Model):
     """One published figure: (measure, period, area, breakdown) → value, with its status and parts."""
 
@@ -315,6 +344,7 @@ __all__ = [
     "Domain",
     "DomainAssessment",
     "Framework",
+    "ImportMapping",
     "ImportRecord",
     "Measure",
     "Period",

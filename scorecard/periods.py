@@ -17,9 +17,18 @@ _PATTERNS = [
 ]
 
 
-def period_start_year(text: str) -> int | None:
-    """The start year of a financial-year label such as 2018-19, 2018/19, 2018-2019 or 201819; else None."""
-    text = str(text).strip()
+_FY_PREFIX = re.compile(r"^(fy|financial\s+year)\s*", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"^(?P<start>(19|20)\d\d)$")
+
+
+def period_start_year(text: str, *, bare_year: bool = False) -> int | None:
+    """The start year of a financial-year label; else None.
+
+    Read: 2018-19, 2018/19, 2018–19, 2018-2019, 2018/2019, 201819, 1819, each optionally after "FY" or
+    "Financial year" (FY2018/19). With ``bare_year`` (files of other publishers, which head a wide table's
+    columns "2023"), a year alone names the financial year that starts in it: 2023 → 2023-24.
+    """
+    text = _FY_PREFIX.sub("", str(text).strip())
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if not match:
@@ -29,6 +38,10 @@ def period_start_year(text: str) -> int | None:
         end = int(groups["end"]) % 100
         if (start + 1) % 100 == end:
             return start
+    if bare_year:
+        match = _BARE_YEAR.match(text)
+        if match:
+            return int(match["start"])
     return None
 
 

@@ -60,20 +60,23 @@ def has_polarity(polarity: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Rank:
-    """A place in a group. ``rank`` is None for a missing value; ``rank_of`` counts the ranked values."""
+    """A place in a group. ``rank`` is None for a missing value; ``rank_of`` counts the ranked values.
+
+    ``by_size``: the measure has no polarity, so the place is by size (1st = highest), not by merit."""
 
     rank: int | None
     rank_of: int
     tied: bool = False
+    by_size: bool = False
 
     @property
     def label(self) -> str:
-        """E.g. "3rd of 14", "joint 2nd of 6"; "" when unranked."""
-        return ordinal_of(self.rank, self.rank_of, tied=self.tied)
+        """E.g. "3rd of 14", "joint 2nd of 6", "3rd highest of 14" (no polarity); "" when unranked."""
+        return ordinal_of(self.rank, self.rank_of, tied=self.tied, by_size=self.by_size)
 
 
 def _better_first(values: list[Decimal], polarity: str | None) -> list[Decimal]:
-    # Lower-is-better ranks the smallest first; higher-is-better the largest first.
+    # Lower-is-better ranks the smallest first; higher-is-better (and no polarity: by size) the largest first.
     return sorted(values, reverse=polarity != LOWER)
 
 
@@ -82,13 +85,12 @@ def rank_values(values: Mapping[K, Number | None], *, polarity: str | None) -> d
 
     Standard competition ranking: a value's rank is 1 + the number of values strictly better than it,
     so ties share the better rank and the next rank is skipped (1, 2, 2, 4). Higher-is-better: the
-    largest value is 1st; lower-is-better: the smallest is 1st. Missing values, and every value of a
-    measure without polarity (a rank would read as "best"), get ``Rank(None, n)``.
+    largest value is 1st; lower-is-better: the smallest is 1st. A measure without polarity is placed by
+    size, the largest 1st, and its ranks say so (``by_size``: "2nd highest of 14"), never "best".
+    Missing values get ``Rank(None, n)``.
     """
     present = {key: to_decimal(value) for key, value in values.items()}
-    if not has_polarity(polarity):
-        n = sum(1 for v in present.values() if v is not None)
-        return {key: Rank(None, n) for key in present}
+    by_size = not has_polarity(polarity)
     ranked = _better_first([v for v in present.values() if v is not None], polarity)
     n = len(ranked)
     first_index: dict[Decimal, int] = {}
@@ -97,7 +99,11 @@ def rank_values(values: Mapping[K, Number | None], *, polarity: str | None) -> d
         first_index.setdefault(value, index)
         counts[value] = counts.get(value, 0) + 1
     return {
-        key: (Rank(None, n) if value is None else Rank(first_index[value] + 1, n, tied=counts[value] > 1))
+        key: (
+            Rank(None, n, by_size=by_size)
+            if value is None
+            else Rank(first_index[value] + 1, n, tied=counts[value] > 1, by_size=by_size)
+        )
         for key, value in present.items()
     }
 
@@ -106,14 +112,15 @@ def rank_in_group(value: Number | None, group: Iterable[Number | None], *, polar
     """The rank of ``value`` among ``group`` (which should include ``value`` itself)."""
     subject = to_decimal(value)
     population = _present(group)
-    if subject is None or not has_polarity(polarity):
-        return Rank(None, len(population))
+    by_size = not has_polarity(polarity)
+    if subject is None:
+        return Rank(None, len(population), by_size=by_size)
     if polarity == LOWER:
         better = sum(1 for other in population if other < subject)
     else:
         better = sum(1 for other in population if other > subject)
     same = sum(1 for other in population if other == subject)
-    return Rank(better + 1, len(population), tied=same > 1)
+    return Rank(better + 1, len(population), tied=same > 1, by_size=by_size)
 
 
 def ordinal(number: int) -> str:
@@ -122,11 +129,12 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def ordinal_of(rank: int | None, rank_of: int, *, tied: bool = False) -> str:
-    """ "3rd of 14" (or "joint 3rd of 14"); "" when there is no rank."""
+def ordinal_of(rank: int | None, rank_of: int, *, tied: bool = False, by_size: bool = False) -> str:
+    """ "3rd of 14" (or "joint 3rd of 14"; "3rd highest of 14" for a measure without polarity); "" when
+    there is no rank."""
     if rank is None:
         return ""
-    return f"{'joint ' if tied else ''}{ordinal(rank)} of {rank_of}"
+    return f"{'joint ' if tied else ''}{ordinal(rank)}{' highest' if by_size else ''} of {rank_of}"
 
 
 # --- Quartiles and RAG ------------------------------------------------------------------------------

@@ -164,6 +164,7 @@ def test_measure_catalogue(api):
         "scale_max": None,
         "decimal_places": 1,
         "polarity": "lower",
+        "rank_by_size": False,
         "source": "SALT+ONS",
         "domain": "performance-and-outcomes",
         "series": "admissions-65-plus",

@@ -162,7 +162,8 @@ def test_rank_helper_shares_ties_and_respects_polarity():
     values = {"a": Decimal(5), "b": Decimal(7), "c": Decimal(7), "d": None, "e": Decimal(1)}
     assert rank_positions(values, "higher") == {"b": 1, "c": 1, "a": 3, "e": 4}
     assert rank_positions(values, "lower") == {"e": 1, "a": 2, "b": 3, "c": 3}
-    assert rank_positions(values, "none") == {}
+    assert rank_positions(values, "none") == {"b": 1, "c": 1, "a": 3, "e": 4}  # by size, largest first
+    assert scoring.ordinal_of(2, 14, by_size=True) == "2nd highest of 14"
     assert scoring.ordinal_of(3, 14) == "3rd of 14"
     assert scoring.ordinal_of(1, 14, tied=True) == "joint 1st of 14"
     assert [scoring.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [

@@ -178,6 +178,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "scorecard:import-confirm": Expect(
         lambda o: f"/imports/{o['record'].pk}/confirm/", everyone_signed_in(405), None
     ),
+    # Which column is which, for a file of another layout: the matrix's record is not one, so it is shown.
+    "scorecard:import-columns": Expect(
+        lambda o: f"/imports/{o['record'].pk}/columns/",
+        only(IMPORTERS, status=302),
+        only(IMPORTERS, status=302),
+    ),
     # Start again a preview whose worker stopped: the matrix's record is a failed one (a message, no task).
     "scorecard:import-check-again": Expect(
         lambda o: f"/imports/{o['record'].pk}/check-again/",

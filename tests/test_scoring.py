@@ -68,10 +68,13 @@ def test_rank_in_group_agrees_with_rank_values():
     assert scoring.rank_in_group(None, group, polarity="lower") == scoring.Rank(None, 7)
 
 
-def test_no_polarity_is_not_ranked_and_has_no_quartile_or_rag():
+def test_no_polarity_is_placed_by_size_and_has_no_quartile_or_rag():
     values = {"x": 1, "y": 3, "z": None, "w": 5}
-    assert set(scoring.rank_values(values, polarity="none").values()) == {scoring.Rank(None, 3)}
-    assert scoring.rank_in_group(5, values.values(), polarity="none") == scoring.Rank(None, 3)
+    ranks = scoring.rank_values(values, polarity="none")
+    assert ranks["w"] == scoring.Rank(1, 3, by_size=True) and ranks["x"] == scoring.Rank(3, 3, by_size=True)
+    assert ranks["z"].rank is None
+    assert ranks["w"].label == "1st highest of 3"
+    assert scoring.rank_in_group(5, values.values(), polarity="none") == scoring.Rank(1, 3, by_size=True)
     assert set(scoring.quartile_values(values, polarity="none").values()) == {None}
     assert scoring.rag_for_quartile(1, polarity="none") is None
 

@@ -24,7 +24,7 @@ from scorecard.assurance.models import CqcAssessment
 from scorecard.figures import ENGLAND, ComparatorValue
 from scorecard.measures import selectors as measure_selectors
 from scorecard.measures.selectors import AreaValue, MeasureValueRow
-from scorecard.models import Measure, Period
+from scorecard.models import Measure, Period, Polarity
 from scorecard.periods import UnknownPeriod, period_from_query
 from scorecard.scorecards import selectors as scorecard_selectors
 from scorecard.scorecards.selectors import DomainSection, ScorecardRow
@@ -147,6 +147,7 @@ def _scorecard_row_json(row: ScorecardRow, section: DomainSection) -> dict[str, 
         "is_demo": row.is_demo,
         "rank": row.rank,
         "rank_of": row.rank_of,
+        "rank_by_size": measure.polarity == Polarity.NONE,
         "quartile_england": row.quartile_england,
         "quartile_region": row.quartile_region,
         "rag": row.rag.value if row.rag else None,
@@ -235,6 +236,7 @@ def _measure_json(measure: Measure) -> dict[str, Any]:
         "scale_max": _number(measure.scale_max),
         "decimal_places": measure.decimal_places,
         "polarity": measure.polarity,
+        "rank_by_size": measure.polarity == Polarity.NONE,
         "source": measure.source,
         "domain": measure.domain.slug if measure.domain else None,
         "series": measure.series,

@@ -9,11 +9,19 @@ from django.template.defaultfilters import filesizeformat
 
 from councils.models import Region
 from councils.rules import led_regions
-from scorecard.models import ImportRecord
+from scorecard.imports.mapped import MappingError, MappingSpec
+from scorecard.models import ImportMapping, ImportRecord, Measure
 from scorecard.periods import period_start_year
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".json")
 DATA_EXTENSIONS = (".csv", ".xlsx")
+
+
+MAPPED_HINT = (
+    "For example Oflog's data explorer download, or a Skills for Care or finance extract with a column per "
+    "year. You will see its first rows and choose which column is the council, the year, the measure and "
+    "the figure."
+)
 
 
 def possessive(name: str) -> str:
@@ -31,6 +39,7 @@ class ImportUploadForm(forms.Form):
             (ImportRecord.Kind.ASCOF, "ASCOF file (Measures from the ASCOF, as published by NHS England)"),
             (ImportRecord.Kind.LOCAL, "Local measures (the region's own template)"),
             (ImportRecord.Kind.NEIGHBOURS, "Nearest-neighbour groups (a JSON file)"),
+            (ImportRecord.Kind.MAPPED, "Another layout: say which column is which (a CSV file)"),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of file it is"},
@@ -92,6 +101,7 @@ class ImportUploadForm(forms.Form):
                 ImportRecord.Kind.LOCAL: "Figures for any council or region, and the measures the file defines.",
                 ImportRecord.Kind.NEIGHBOURS: "Each council's GSS code with its comparators' codes in order, for "
                 'example {"E08000025": ["E08000026", …]}.',
+                ImportRecord.Kind.MAPPED: MAPPED_HINT,
             }
         else:
             hints = {
@@ -103,6 +113,7 @@ class ImportUploadForm(forms.Form):
                 ImportRecord.Kind.NEIGHBOURS: f"The comparator groups of {owner} councils: each council's GSS "
                 "code with its comparators' codes in order, for example "
                 '{"E08000025": ["E08000026", …]}.',
+                ImportRecord.Kind.MAPPED: f"{MAPPED_HINT} Figures for {owner} councils only.",
             }
         field = self["kind"]
         return [{"choice": choice, "hint": hints.get(choice.data["value"], "")} for choice in field]
@@ -125,6 +136,8 @@ class ImportUploadForm(forms.Form):
         if kind and upload is not None:
             if kind == ImportRecord.Kind.NEIGHBOURS and suffix != ".json":
                 self.add_error("file", "Nearest-neighbour groups must be a JSON file (.json)")
+            elif kind == ImportRecord.Kind.MAPPED and suffix != ".csv":
+                self.add_error("file", "A file of another layout must be a CSV file (save the sheet as CSV)")
             elif kind != ImportRecord.Kind.NEIGHBOURS and suffix not in DATA_EXTENSIONS:
                 self.add_error("file", "The selected file must be a CSV or an Excel (.xlsx) file")
         if kind == ImportRecord.Kind.ASCOF and "region" in self.fields and not data.get("region"):
@@ -146,3 +159,114 @@ class ImportUploadForm(forms.Form):
         if start_year is None:
             raise forms.ValidationError("Enter the year as a financial year, for example 2023-24")
         return start_year
+
+
+NO_COLUMN = ("", "None")
+
+
+class MappingChoiceForm(forms.Form):
+    """Which column of an uploaded file is which: a saved mapping, or the columns chosen one by one."""
+
+    mapping = forms.ChoiceField(label="Use a saved mapping", required=False)
+    area = forms.ChoiceField(
+        label="Which column names the council?",
+        required=False,
+        help_text="A GSS code (E08000025), a CASSR number (406) or the council's name.",
+    )
+    layout = forms.ChoiceField(
+        label="How are the years laid out?",
+        required=False,
+        choices=[
+            ("long", "One column holds the figures (one row per council and year)"),
+            ("wide", "A column per year (each column headed by its year holds that year's figures)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    value = forms.ChoiceField(label="Which column holds the figures?", required=False)
+    period_column = forms.ChoiceField(label="Which column holds the year?", required=False)
+    period = forms.CharField(
+        label="Or: the year of every figure",
+        required=False,
+        max_length=20,
+        help_text="When the file has no year column, for example 2023-24.",
+    )
+    measure_column = forms.ChoiceField(
+        label="Which column holds the publisher's measure code?",
+        required=False,
+        help_text="For example ASC7.",
+    )
+    measure = forms.ChoiceField(label="Or: the measure of every figure", required=False)
+    median_column = forms.ChoiceField(
+        label="Which column holds a published median? (optional)",
+        required=False,
+        help_text="Kept as a published comparator.",
+    )
+    save_as = forms.SlugField(
+        label="Save these choices as (optional)",
+        required=False,
+        max_length=64,
+        help_text="A short name in lower case, for example skills-for-care-vacancies, offered next time.",
+    )
+
+    def __init__(self, *args, columns: list[str], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        column_choices = [("", "None")] + [(c, c) for c in columns]
+        for name in ("area", "value", "period_column", "measure_column", "median_column"):
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = column_choices
+            field.widget.attrs["class"] = "govuk-select"
+        fitting = [m for m in ImportMapping.objects.order_by("name") if _fits(m.spec, columns)]
+        mapping_field = cast(forms.ChoiceField, self.fields["mapping"])
+        mapping_field.choices = [("", "No: choose the columns below")] + [
+            (m.name, f"{m.name}: {m.description}" if m.description else m.name) for m in fitting
+        ]
+        mapping_field.widget.attrs["class"] = "govuk-select"
+        if fitting and not self.is_bound:
+            self.initial["mapping"] = fitting[0].name  # the first saved mapping whose columns the file has
+        measures = Measure.objects.filter(owner_region__isnull=True).order_by("framework", "position", "code")
+        measure_field = cast(forms.ChoiceField, self.fields["measure"])
+        measure_field.choices = [("", "None: a column holds the code")] + [
+            (m.key, f"{m.code} {m.title} ({m.get_framework_display()})") for m in measures
+        ]
+        measure_field.widget.attrs["class"] = "govuk-select"
+        self.fields["period"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["save_as"].widget.attrs["class"] = "govuk-input govuk-input--width-20"
+        self.spec: MappingSpec | None = None
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean() or {}
+        try:
+            if data.get("mapping"):
+                mapping = ImportMapping.objects.get(name=data["mapping"])
+                self.spec = MappingSpec.from_dict(mapping.spec)
+            else:
+                wide = data.get("layout") == "wide"
+                self.spec = MappingSpec.from_dict(
+                    {
+                        "area": data.get("area"),
+                        "value": None if wide else data.get("value"),
+                        "wide": wide,
+                        "period_column": None if wide else data.get("period_column"),
+                        "period": None if wide else data.get("period"),
+                        "measure_column": data.get("measure_column"),
+                        "measure": data.get("measure"),
+                        "median_column": data.get("median_column"),
+                    }
+                )
+        except (MappingError, ImportMapping.DoesNotExist) as exc:
+            raise forms.ValidationError(_sentence(str(exc))) from exc
+        save_as = data.get("save_as")
+        if save_as and ImportMapping.objects.filter(name=save_as, shipped=True).exists():
+            self.add_error("save_as", "That name is a mapping shipped with the service: choose another")
+        return data
+
+
+def _fits(spec: dict, columns: list[str]) -> bool:
+    named = [spec.get(k) for k in ("area", "value", "period_column", "measure_column", "median_column")]
+    return all(name in columns for name in named if name)
+
+
+def _sentence(text: str) -> str:
+    text = text.replace("--wide", "a column per year").replace("--", "")
+    return text[:1].upper() + text[1:]

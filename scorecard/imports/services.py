@@ -42,6 +42,7 @@ from core.leases import TaskLease, task_finished, task_mark_failed, worker_gone
 from councils.models import Council
 from scorecard.imports import ascof as ascof_module
 from scorecard.imports import local as local_module
+from scorecard.imports import mapped as mapped_module
 from scorecard.imports import neighbours as neighbours_module
 from scorecard.imports.common import Counts, ImportOutcome, Problems, RawFile, run_import
 from scorecard.imports.rules import import_scope_check
@@ -49,7 +50,12 @@ from scorecard.models import Area, ImportRecord, Measure, Period, Value
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_KINDS = (ImportRecord.Kind.ASCOF, ImportRecord.Kind.LOCAL, ImportRecord.Kind.NEIGHBOURS)
+UPLOAD_KINDS = (
+    ImportRecord.Kind.ASCOF,
+    ImportRecord.Kind.LOCAL,
+    ImportRecord.Kind.NEIGHBOURS,
+    ImportRecord.Kind.MAPPED,
+)
 PROGRESS_EVERY = 0.25  # seconds between progress notes
 # An upload is stored and its preview queued within seconds of the request: a record still waiting for its
 # task after this long lost the request that was storing it (and a ".part" file this old, its writer).
@@ -245,6 +251,8 @@ def import_upload_start(
     from scorecard.imports.tasks import import_preview_task
 
     imports_expire()
+    # A file of another layout waits, stored, for its columns to be chosen (``import_mapping_start``).
+    waits = kind == ImportRecord.Kind.MAPPED
     record = ImportRecord.objects.create(
         kind=kind,
         status=ImportRecord.Status.PENDING,
@@ -253,15 +261,60 @@ def import_upload_start(
         year=year or "",
         skip_unknown_measures=skip_unknown_measures,
         only_region=only_region,
-        task_state=ImportRecord.TaskState.QUEUED,
+        task_state=ImportRecord.TaskState.NONE if waits else ImportRecord.TaskState.QUEUED,
     )
     name, sha256, size = _store_upload(upload, record.pk)
     record.stored_file, record.sha256, record.size_bytes = name, sha256, size
     record.save(update_fields=["stored_file", "sha256", "size_bytes"])
+    if waits:
+        return record
     result = import_preview_task.using(queue_name=settings.TASKS_QUEUE).enqueue(record.pk)
     ImportRecord.objects.filter(pk=record.pk, task_id="").update(task_id=str(result.id)[:64])
     record.refresh_from_db()
     return record
+
+
+def awaits_columns(record: ImportRecord) -> bool:
+    """A file of another layout stored and waiting for its columns to be chosen."""
+    return (
+        record.kind == ImportRecord.Kind.MAPPED
+        and record.status == ImportRecord.Status.PENDING
+        and record.task_state == ImportRecord.TaskState.NONE
+        and bool(record.stored_file)
+    )
+
+
+def mapped_first_rows(*, record: ImportRecord) -> tuple[list[str], list[list[str]]]:
+    """The stored file's column names and first rows ([], [] when it is gone)."""
+    path = _stored_path(record)
+    if path is None or not path.exists():
+        return [], []
+    return mapped_module.first_rows(path)
+
+
+def import_mapping_start(
+    *, record: ImportRecord, spec: mapped_module.MappingSpec, mapping_name: str, save_as: str, user: Any
+) -> bool:
+    """Keep the chosen columns in the record (``mapping_name``: the saved mapping they came from; ``save_as``:
+    save them under this name too), then enqueue the preview; False when the record no longer waits for them
+    (chosen already, in another tab). The form has checked that ``save_as`` may be saved."""
+    # Here, not at the top: the task module imports this one to run what the task does.
+    from scorecard.imports.tasks import import_preview_task
+
+    claimed = ImportRecord.objects.filter(
+        pk=record.pk, status=ImportRecord.Status.PENDING, task_state=ImportRecord.TaskState.NONE
+    ).update(
+        task_state=ImportRecord.TaskState.QUEUED,
+        task_id=RESTARTING,
+        summary={"mapping_spec": spec.as_dict(), "mapping": save_as or mapping_name},
+    )
+    if claimed != 1:
+        return False
+    if save_as:
+        mapped_module.mapping_save(name=save_as, spec=spec, user=user)
+    result = import_preview_task.using(queue_name=settings.TASKS_QUEUE).enqueue(record.pk)
+    ImportRecord.objects.filter(pk=record.pk, task_id=RESTARTING).update(task_id=str(result.id)[:64])
+    return True
 
 
 def import_preview_run(*, record_id: int) -> str:
@@ -333,6 +386,19 @@ def _run(record: ImportRecord, *, path: Path, dry_run: bool, progress: Any) -> I
             file_name=record.file_name,
             dry_run=dry_run,
             user=record.imported_by,
+            into=record if dry_run else None,
+        )
+    if record.kind == ImportRecord.Kind.MAPPED:
+        summary = record.summary or {}
+        return mapped_module.mapped_import(
+            path=path,
+            spec=mapped_module.MappingSpec.from_dict(summary.get("mapping_spec") or {}),
+            file_name=record.file_name,
+            dry_run=dry_run,
+            user=record.imported_by,
+            progress=progress,
+            allow_blanking=True,
+            mapping_name=summary.get("mapping") or "",
             into=record if dry_run else None,
         )
     return local_module.measures_import(
@@ -428,6 +494,7 @@ def _confirm(record_id: int, *, worker: str) -> str:
     module = {
         ImportRecord.Kind.ASCOF: ascof_module,
         ImportRecord.Kind.NEIGHBOURS: neighbours_module,
+        ImportRecord.Kind.MAPPED: mapped_module,
     }.get(ImportRecord.Kind(preview.kind), local_module)
     problems = Problems(preview.file_name)
     counts = Counts(rows_read=preview.rows_read)
@@ -473,6 +540,8 @@ def _scope_of(preview: ImportRecord, plan: Any) -> dict[str, Any]:
         return {"only_region": preview.only_region}
     if preview.kind == ImportRecord.Kind.NEIGHBOURS:
         return {"areas": set(plan.groups)}
+    if preview.kind == ImportRecord.Kind.MAPPED:
+        return {"areas": {key[1] for key in plan.values}}
     return {
         "areas": {key[1] for key in plan.values},
         "measure_codes": {key[0] for key in plan.values},

@@ -20,7 +20,7 @@ from django_tables2.export import TableExport
 
 from core.pagination import BoundedPaginator
 from scorecard.imports import services
-from scorecard.imports.forms import ImportUploadForm
+from scorecard.imports.forms import ImportUploadForm, MappingChoiceForm
 from scorecard.imports.local import measures_template_xlsx
 from scorecard.imports.tables import ImportRecordTable
 from scorecard.models import ImportRecord
@@ -66,11 +66,38 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 only_region=form.only_region(),
             )
+            if services.awaits_columns(record):
+                return redirect("scorecard:import-columns", pk=record.pk)
             return redirect("scorecard:import-detail", pk=record.pk)
     else:
         form = ImportUploadForm(user=request.user)
     context = {"form": form, "max_size": filesizeformat(settings.IMPORT_MAX_BYTES)}
     return render(request, "scorecard/imports/import_upload.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file of another layout: its first rows, and which column is which (or a saved mapping)."""
+    _require_import_permission(request)
+    record = get_object_or_404(ImportRecord, pk=pk)
+    if not services.awaits_columns(record):  # chosen already, or not a file of another layout
+        return redirect("scorecard:import-detail", pk=record.pk)
+    columns, rows = services.mapped_first_rows(record=record)
+    if request.method == "POST":
+        form = MappingChoiceForm(request.POST, columns=columns)
+        if form.is_valid() and form.spec is not None:
+            services.import_mapping_start(
+                record=record,
+                spec=form.spec,
+                mapping_name=form.cleaned_data["mapping"],
+                save_as=form.cleaned_data["save_as"],
+                user=request.user,
+            )
+            return redirect("scorecard:import-detail", pk=record.pk)
+    else:
+        form = MappingChoiceForm(columns=columns)
+    context = {"record": record, "form": form, "columns": columns, "rows": rows}
+    return render(request, "scorecard/imports/import_columns.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -79,6 +106,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
         ImportRecord.objects.select_related("imported_by", "preview_of", "only_region"), pk=pk
     )
+    if services.awaits_columns(record):
+        return redirect("scorecard:import-columns", pk=record.pk)
     summary = record.summary or {}
     status = services.import_status(record=record)
     context = {
@@ -93,10 +122,31 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "demo_values_deleted": summary.get("demo_values_deleted") or 0,
         "neighbour_changes": summary.get("neighbour_changes") or [],
         "unknown_neighbours": summary.get("unknown_neighbours") or [],
+        "mapping_name": summary.get("mapping") or "",
+        "mapping_columns": _mapping_columns(summary.get("mapping_spec") or {}),
         "changes": (record.changes or [])[:CHANGES_SHOWN],
         "more_changes": max(len(record.changes or []) - CHANGES_SHOWN, 0),
     }
     return render(request, "scorecard/imports/import_detail.html", context)
+
+
+MAPPING_LABELS = (
+    ("area", "council"),
+    ("value", "figure"),
+    ("period_column", "year"),
+    ("period", "every figure's year"),
+    ("measure_column", "measure code"),
+    ("measure", "every figure's measure"),
+    ("median_column", "published median"),
+)
+
+
+def _mapping_columns(spec: dict) -> str:
+    """Which column was read as what, in words: "council: Local authority code; figure: Value; …"."""
+    parts = [f"{label}: {spec[key]}" for key, label in MAPPING_LABELS if spec.get(key)]
+    if spec.get("wide"):
+        parts.append("a column per year")
+    return "; ".join(parts)
 
 
 @require_http_methods(["GET", "HEAD"])

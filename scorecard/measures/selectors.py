@@ -100,7 +100,7 @@ class MeasureValues:
 
     def measure_in(self, period: Period) -> Measure:
         """The series' measure as published in ``period``'s framework."""
-        if self.measure.framework == Framework.LOCAL:
+        if self.measure.framework in (Framework.LOCAL, Framework.NATIONAL):
             return self.measure
         framework = framework_for_start_year(period.start_year)
         return next((m for m in self.series if m.framework == framework), self.requested_measure)
@@ -126,7 +126,7 @@ def measure_values(
     siblings = list(Measure.objects.filter(series=measure.series).select_related("domain"))
     if measure not in siblings:
         siblings.append(measure)
-    if measure.framework == Framework.LOCAL:
+    if measure.framework in (Framework.LOCAL, Framework.NATIONAL):
         siblings = [measure]
     measures_by_id = {m.pk: m for m in siblings}
     all_periods = list(Period.objects.order_by("start_year"))

@@ -23,6 +23,7 @@ FRAMEWORK_SHORT: dict[str, str] = {
     Framework.ASCOF_2014: "ASCOF 2014",
     Framework.ASCOF_2023: "ASCOF 2023",
     Framework.LOCAL: "Local",
+    Framework.NATIONAL: "National",
 }
 UNIT_SHORT: dict[str, str] = {Unit.PERCENT: "%", Unit.RATE_100K: "Per 100,000", Unit.CURRENCY: "£"}
 POLARITY_SHORT: dict[str, str] = {

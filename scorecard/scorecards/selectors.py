@@ -135,10 +135,12 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
     previous_period = period_before(all_periods, period)
     own_series = series_values(own_rows, measures_by_id=measures_by_id, periods_by_id=periods_by_id)
 
-    measures = measures_for_period(all_measures, period=period, region_ids={council.region_id})
+    stats = period_stats(period=period)
+    measures = measures_for_period(
+        all_measures, period=period, region_ids={council.region_id}, with_figures=set(stats.measures)
+    )
     real_codes, demo_codes = neighbour_groups(council)
     neighbour_group = GROUP_REAL if real_codes else (GROUP_DEMO if demo_codes else GROUP_NONE)
-    stats = period_stats(period=period)
 
     rows_by_domain: dict[int | None, list[ScorecardRow]] = defaultdict(list)
     for measure in measures:
@@ -334,10 +336,12 @@ def region_overview(
     periods = [p for p in all_periods if p.pk in available_ids]
     if period is None:
         period = periods[-1] if periods else (all_periods[-1] if all_periods else None)
-    measures = measures_for_period(all_measures, period=period, region_ids={region.pk})
+    stats = period_stats(period=period)
+    measures = measures_for_period(
+        all_measures, period=period, region_ids={region.pk}, with_figures=set(stats.measures)
+    )
     if domain is not None:
         measures = [m for m in measures if m.domain_id == domain.pk]
-    stats = period_stats(period=period)
     # A former council is listed only for the years it has figures (its history).
     with_figures = {gss for m in measures for gss in stats.measure(m.pk).figures}
     councils = [c for c in councils if not c.is_former or c.gss_code in with_figures]
@@ -422,8 +426,10 @@ def councils_comparison(*, councils: list[Council], period: Period | None = None
     for council in councils:
         if council.region is not None and council.region not in regions:
             regions.append(council.region)
-    measures = measures_for_period(all_measures, period=period, region_ids={r.pk for r in regions})
     stats = period_stats(period=period)
+    measures = measures_for_period(
+        all_measures, period=period, region_ids={r.pk for r in regions}, with_figures=set(stats.measures)
+    )
     rows: list[ComparisonRow] = []
     demo = False
     for measure in measures:

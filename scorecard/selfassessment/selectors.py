@@ -327,11 +327,12 @@ def self_ratings_for_cycle(*, cycle: SelfAssessmentCycle) -> dict[str, dict[str,
 
 
 def measure_choices(*, cycle: SelfAssessmentCycle) -> list[tuple[Domain | None, list[Measure]]]:
-    """Catalogue measures a council may cite, grouped by domain: the cycle period's framework + local."""
+    """Catalogue measures a council may cite, grouped by domain: the cycle period's framework, the national
+    measures of other publishers and local ones."""
 
     framework = framework_for_start_year(cycle.period.start_year)
     measures = list(
-        Measure.objects.filter(framework__in=[framework, Framework.LOCAL])
+        Measure.objects.filter(framework__in=[framework, Framework.NATIONAL, Framework.LOCAL])
         .select_related("domain")
         .order_by("domain__position", "framework", "position", "code")
     )
