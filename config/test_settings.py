@@ -31,7 +31,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 PACK_WORKERS = 1
 
 # Background tasks run in the request that enqueues them, unless a test picks a real backend
-# (tests/test_import_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
+# (tests/scorecard/imports/test_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASKS_QUEUES}  # noqa: F405
 }

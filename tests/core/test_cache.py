@@ -318,7 +318,7 @@ def test_the_embedded_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
     def run(*, bump: bool) -> str:
         done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
             [sys.executable, "-c", script.format(bump=bump)],
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],  # the project
             env=env,
             capture_output=True,
             text=True,

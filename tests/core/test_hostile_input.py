@@ -19,6 +19,7 @@ from peerchallenge.models import Question, QuestionSet, Summit, Theme
 from peerchallenge.services import summit_transition
 from peerchallenge.themes import services as theme_services
 from scorecard.selfassessment.models import DomainAssessment
+from tests.files import GOOD
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, small_summit
 from tests.selfassessment_helpers import make_cycle, submitted
 
@@ -165,6 +166,7 @@ def test_a_self_assessment_with_a_stored_control_character_exports_to_word(clien
     assert "Strong leadership" in _docx_text(response.content)
 
 
+@pytest.mark.pdf
 def test_a_pack_builds_with_a_stored_control_character_in_a_question(settings, tmp_path, admin):
     from peerchallenge.packs import services as pack_services
 
@@ -232,12 +234,11 @@ def test_no_never_pair_constraint_changes_after_the_draft(client_for, coordinato
 def test_the_text_of_an_uploaded_data_file_is_cleaned_by_the_same_rule(tmp_path):
     """A data file is an edge too: its text reaches documents (a figure's note in an export). A CSV is the
     way in (a workbook's XML cannot hold these characters); a vertical tab is removed, not made a new row."""
-    from pathlib import Path
 
     from scorecard.imports.local import measures_import
     from scorecard.models import Value
 
-    assert measures_import(path=Path(__file__).parent / "data" / "good" / "local_measures.xlsx").ok
+    assert measures_import(path=GOOD / "local_measures.xlsx").ok
     csv = tmp_path / "values.csv"
     csv.write_text(
         "GSS code,Measure code,Period,Value,Note\n"

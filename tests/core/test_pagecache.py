@@ -16,8 +16,8 @@ from core.cache import page_version
 from councils.models import Membership
 from peerchallenge.models import GroupMember, Summit, SummitGroup
 from peerchallenge.services import summit_swap, summit_transition
+from tests.factories import make_summit
 from tests.selfassessment_helpers import hand_made_values, make_cycle, submitted
-from tests.test_summits import make_summit
 
 pytestmark = pytest.mark.django_db
 

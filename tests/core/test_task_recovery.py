@@ -30,7 +30,7 @@ from peerchallenge.models import PackBuild
 from peerchallenge.packs import services as pack_services
 from scorecard.models import ImportRecord, Value
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, small_summit
-from tests.test_import_tasks import BACKEND, Worker, csv_upload, reference_data  # noqa: F401 (fixture)
+from tests.task_helpers import BACKEND, csv_upload
 
 REAL_DB = pytest.mark.django_db(transaction=True)
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -94,11 +94,9 @@ class KillableWorker:
 
 
 @pytest.fixture
-def worker(settings, tmp_path, reference_data):  # noqa: F811
-    """An in-process worker (to finish the work started again) and a worker process to kill, sharing a file
+def worker(worker, settings, tmp_path):
+    """The in-process worker (to finish the work started again) and a worker process to kill, sharing a file
     cache, the upload folder and the media folder with the test."""
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    settings.MEDIA_ROOT = tmp_path / "media"
     cache_dir = tmp_path / "cache"
     settings.CACHES = {
         "default": {
@@ -106,11 +104,9 @@ def worker(settings, tmp_path, reference_data):  # noqa: F811
             "LOCATION": str(cache_dir),
         }
     }
-    runner = Worker(settings)
-    runner.killable = KillableWorker(settings, tmp_path, runner.queue, cache_dir)
-    yield runner
-    runner.killable.stop()
-    runner.cleanup()
+    worker.killable = KillableWorker(settings, tmp_path, worker.queue, cache_dir)
+    yield worker
+    worker.killable.stop()
 
 
 def _task_status(task_id: str) -> str:
@@ -273,6 +269,7 @@ def test_a_summit_pack_build_whose_worker_died_fails_its_pool_dies_and_it_builds
     assert len(names) == 4 and {name[:9] for name in names} == {BIRMINGHAM, COVENTRY}
 
 
+@pytest.mark.pdf
 @REAL_DB
 def test_a_pack_download_whose_worker_died_offers_to_try_again(worker, packs_world, client_for):
     summit = packs_world
@@ -320,6 +317,7 @@ def test_a_dead_local_worker_is_seen_at_once_even_with_a_reused_process_id():
         assert worker_alive(f"{host}:{pid}:{int(start) + 1}") is False  # same id, another process
 
 
+@pytest.mark.pdf
 @pytest.mark.django_db
 def test_pack_files_are_stored_whole_and_dead_writers_part_files_removed(settings, tmp_path):
     from django.core.files.storage import default_storage

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from councils.models import Council, NearestNeighbour, Region
 from councils.services import ImportFailed, neighbours_import, reference_data_load
+from tests.files import REAL_NEIGHBOURS
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,6 @@ WEST_MIDLANDS = {
     "Warwickshire": ("E10000031", 404, "county"),
     "Worcestershire": ("E10000034", 416, "county"),
 }
-
-REAL_NEIGHBOURS = "../shared/data/nearest_neighbours_west_midlands.json"
 
 
 def test_nine_regions_with_gss_codes_are_loaded():
@@ -89,7 +88,7 @@ def test_neighbours_import_keeps_order_ignores_self_and_reports_unknown(tmp_path
 
 def test_neighbours_import_real_file(birmingham):
     out = __import__("io").StringIO()
-    call_command("import_neighbours", REAL_NEIGHBOURS, stdout=out)
+    call_command("import_neighbours", str(REAL_NEIGHBOURS), stdout=out)
     assert NearestNeighbour.objects.values("council").distinct().count() == 14
     assert NearestNeighbour.objects.filter(council=birmingham).count() == 15  # 16 listed, itself ignored
     assert "not a known council yet" not in out.getvalue()  # every English council is shipped

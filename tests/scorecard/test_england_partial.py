@@ -5,14 +5,13 @@ shows England ranks, quartiles or RAG then names how many councils they are amon
 import csv
 import html
 import re
-from pathlib import Path
 
 from councils.models import Council
 from scorecard.demo import demo_values_seed
 from scorecard.imports.ascof import ascof_import
 from scorecard.models import Measure, Value
+from tests.files import REAL_FILE
 
-REAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ascof_2018-19_to_2019-20.csv"
 BIRMINGHAM = "E08000025"
 WEST_MIDLANDS = "E12000005"
 

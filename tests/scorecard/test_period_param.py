@@ -3,8 +3,6 @@ in every API route; a known one, in any spelling of a financial year, is used.""
 
 import pytest
 
-from scorecard.demo import demo_values_seed
-
 pytestmark = pytest.mark.django_db
 
 BIRMINGHAM = "E08000025"
@@ -20,11 +18,6 @@ PAGES = [
 ]
 API = [f"/api/councils/{BIRMINGHAM}/scorecard/", "/api/measures/ascof-2023-2c/values/"]
 UNKNOWN = ["1999-00", "nonsense", "2023-25", "<script>", "2030-31"]
-
-
-@pytest.fixture
-def demo(db):
-    demo_values_seed()
 
 
 def _with(url: str, period: str) -> str:

@@ -16,11 +16,10 @@ from scorecard.areas import area_for_council
 from scorecard.demo import demo_neighbours_seed, demo_values_seed
 from scorecard.models import Measure, Period, Value
 from scorecard.scorecards.selectors import council_scorecard
+from tests.files import REAL_FILE, REAL_NEIGHBOURS, SHARED_DATA, import_real_file
 
 pytestmark = pytest.mark.django_db
 
-REAL_FILE = "../shared/data/ascof_2018-19_to_2019-20.csv"
-REAL_NEIGHBOURS = "../shared/data/nearest_neighbours_west_midlands.json"
 BIRMINGHAM, MANCHESTER, WEST_MIDLANDS, NORTH_WEST = "E08000025", "E08000003", "E12000005", "E12000002"
 BANNER = "app-demo-tag"  # the yellow "Demo data" tag of the phase banner
 SYNTHETIC = ("synthetic", "Demo:", "(demo)", "write this commentary by hand")
@@ -29,10 +28,6 @@ SYNTHETIC = ("synthetic", "Demo:", "(demo)", "write this commentary by hand")
 def file_rows(year: str) -> list[dict[str, str]]:
     with open(REAL_FILE, encoding="utf-8") as handle:
         return [row for row in csv.DictReader(handle) if row["Year"] == year]
-
-
-def import_real_file() -> None:
-    call_command("import_ascof", REAL_FILE, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def csv_dicts(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -84,7 +79,7 @@ def test_a_real_national_import_sets_aside_demo_groups_and_every_region_works(cl
         assert word not in page, word
 
     # Loading the real groups brings the comparator and worded commentary back; nothing left to hand-write.
-    call_command("import_neighbours", REAL_NEIGHBOURS, stdout=io.StringIO())
+    call_command("import_neighbours", str(REAL_NEIGHBOURS), stdout=io.StringIO())
     response = client.get(f"/councils/{BIRMINGHAM}/scorecard/?period=2019-20")
     card = response.context["scorecard"]
     assert not card.lacks_real_neighbours
@@ -245,7 +240,7 @@ def test_every_english_council_is_shipped_with_region_type_and_successors(db):
     assert sorted(cumbria.successors.values_list("gss_code", flat=True)) == ["E06000063", "E06000064"]
     assert cumbria.slug == "cumbria-e10000006"
     assert Council.objects.get(gss_code="E06000059").slug == "dorset"  # the current Dorset keeps the name
-    with open("../shared/data/english_councils.csv", encoding="utf-8") as handle:
+    with open(SHARED_DATA / "english_councils.csv", encoding="utf-8") as handle:
         reference = {row["gss_code"]: row for row in csv.DictReader(handle)}
     loaded = {c.gss_code: c for c in Council.objects.select_related("region")}
     assert set(loaded) == set(reference)

@@ -6,20 +6,7 @@ import pytest
 
 from scorecard import scoring
 from scorecard.scoring import RAG, Band, Direction
-
-# The worked example (docs/SCORING.md). None = suppressed [c].
-HIGHER = {"A": "85.0", "B": "81.2", "C": "81.2", "D": "78.4", "E": "74.0", "F": "69.5", "G": None}
-HIGHER_PREVIOUS = {"A": "84.8", "B": "79.0", "C": "81.7", "D": None, "E": "76.0", "F": "69.5", "G": "70.0"}
-LOWER = {"A": "512.0", "B": "640.5", "C": "598.3", "D": "598.3", "E": "702.9", "F": "455.1", "G": "810.0"}
-LOWER_PREVIOUS = {
-    "A": "530.0",
-    "B": "650.0",
-    "C": "560.0",
-    "D": None,
-    "E": "690.0",
-    "F": "455.1",
-    "G": "700.0",
-}
+from tests.worked_example import HIGHER, HIGHER_PREVIOUS, LOWER, LOWER_PREVIOUS
 
 
 def dec(values: dict[str, str | None]) -> dict[str, Decimal | None]:

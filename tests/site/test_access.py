@@ -6,8 +6,7 @@ from django.db import IntegrityError
 from django.test import Client, override_settings
 
 from councils.models import Membership
-from tests.conftest import PASSWORD, PERSONAS
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, PERSONAS, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from core.text import has_unwritable
 from councils.models import Council, Region
 from peerchallenge.models import Summit
 from peerchallenge.services import summit_pair, summit_transition
-from tests.test_fuzz import _fill, _pages, _samples, data  # noqa: F401 (the objects every page shows)
-from tests.test_summits import make_summit
+from tests.factories import make_summit
+from tests.site.url_patterns import fill, pages, sample_arguments
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ HOSTILE_JSON_BYTES = [b'{"title": "\xed\xa0\x80"}', b"\xff\xfe{", b'{"title": "o
 
 @pytest.fixture
 def objects(request):  # type: ignore[no-untyped-def]
-    """tests/test_fuzz.py's objects (a published summit, a cycle, themes…)."""
+    """The ``data`` fixture's objects (a published summit, a cycle, themes…)."""
     return request.getfixturevalue("data")
 
 
@@ -197,11 +197,11 @@ def _clients(request) -> dict[str, Client]:  # type: ignore[no-untyped-def]
 
 def _page_paths(objects, held) -> list[str]:  # type: ignore[no-untyped-def]
     paths = []
-    for _name, route in _pages():
-        samples = _samples(route, objects)
-        paths.append(_fill(route, samples))
+    for _name, route in pages():
+        samples = sample_arguments(route, objects)
+        paths.append(fill(route, samples))
         if route.startswith("/summits/<int:pk>/") and "<int:" not in route[len("/summits/<int:pk>/") :]:
-            paths.append(_fill(route, {**samples, "pk": str(held.pk)}))
+            paths.append(fill(route, {**samples, "pk": str(held.pk)}))
     return list(dict.fromkeys(paths))
 
 

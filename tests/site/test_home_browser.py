@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.browser import axe_violations, click_and_load, screenshot, sideways_scroll, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,18 +14,12 @@ WIDTHS = ((1280, "desktop"), (390, "phone"))
 
 
 @pytest.fixture
-def demo_region(transactional_db, request):  # type: ignore[no-untyped-def]
+def demo_region(demo, request):  # type: ignore[no-untyped-def]
     """The demo world: figures, both self-assessment cycles (one council still in draft), the demo summits."""
-    from councils.services import reference_data_load
     from peerchallenge.models import Summit
     from peerchallenge.services import seed_demo_summits
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
     from scorecard.selfassessment.demo import self_assessment_demo_seed
 
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
     self_assessment_demo_seed()
     seed_demo_summits(region_gss_code="E12000005")
     for persona in ("coordinator", "sli_lead", "dass"):  # after the reference data they belong to

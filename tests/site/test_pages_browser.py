@@ -3,9 +3,10 @@
 import pytest
 
 from tests.browser import axe_violations, click_and_load, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
+from tests.files import REAL_FILE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo")]
 
 PAGES = [
     ("home", "/"),
@@ -21,20 +22,8 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests empty the database; put the migrated reference data back."""
-    from councils.services import reference_data_load
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
-
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
-
-
 @pytest.fixture
-def signed_in_page(page, live_server, reference_data, sli_lead, dass, admin):
+def signed_in_page(page, live_server, demo, sli_lead, dass, admin):
     def go(username: str):
         sign_in(page, live_server.url, username, PASSWORD)
         return page
@@ -93,7 +82,7 @@ def test_upload_preview_confirm_journey_with_the_real_ascof_file(
     from decimal import Decimal
 
     settings.IMPORT_UPLOAD_DIR = tmp_path
-    real_file = "../shared/data/ascof_2018-19_to_2019-20.csv"
+    real_file = str(REAL_FILE)
     page = signed_in_page("admin.user")
     page.goto(f"{live_server.url}/imports/new/")
     screenshot(page, "import-upload")

@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from councils.models import Council, Membership, Region
 from peerchallenge.models import AvoidPair, PackBuild, Summit
@@ -30,9 +29,9 @@ from peerchallenge.themes.services import (
 )
 from scorecard.imports.services import can_confirm
 from scorecard.models import Framework, ImportRecord, Measure, Value
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, make_summit
 from tests.selfassessment_helpers import drafted, make_cycle, submitted
-from tests.test_summits import make_summit
+from tests.site.url_patterns import url_pattern_names
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +351,7 @@ EXPECTATIONS: dict[str, Expect] = {
         lambda o: "/lessons/new/", only(SUMMIT_EDITORS), only(SUMMIT_EDITORS)
     ),
     # Plenary themes, work programme and follow-up. The region's coordinator (and loggers they
-    # name, tests/test_themes_access.py) logs and edits themes; the SLI lead reads everything and edits the
+    # name, tests/peerchallenge/themes/test_access.py) logs and edits themes; the SLI lead reads everything and edits the
     # work programme; the region's DASSs and delegates read what is published; other regions get 404.
     "summits-api:summit-list": read_only(lambda o: "/api/summits/", everyone_signed_in(anonymous=401), 401),
     "summits-api:summit-themes": Expect(
@@ -520,38 +519,16 @@ VARIANTS: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         only(["admin", "wm_lead", "wm_coordinator"], denied=404, anonymous=401),
     ),
 }
-# JSON routes that accept a POST (their writes are tested in tests/test_themes.py and test_themes_access.py).
+# JSON routes that accept a POST (their writes are tested in tests/peerchallenge/themes/test_themes.py and tests/peerchallenge/themes/test_access.py).
 API_WRITE_ROUTES = {"summits-api:summit-themes"}
 # Patterns whose POSTs write, and the test that checks each role's writes.
 WRITE_CASES = {
-    "login": "test_sign_in_throttling (tests/test_security.py) and tests/test_access.py",
+    "login": "test_sign_in_throttling (tests/site/test_security.py) and tests/site/test_access.py",
     "logout": "test_logout_is_post_only_and_ends_the_session",
-    "admin:*": "Django admin: staff only (GET matrix); sign-in throttled (tests/test_security.py)",
+    "admin:*": "Django admin: staff only (GET matrix); sign-in throttled (tests/site/test_security.py)",
     "scorecard:import-upload": "test_upload_writes_are_region_scoped",
     "scorecard:import-confirm": "test_confirm_writes_are_region_scoped",
 }
-
-
-def url_pattern_names() -> dict[str, str]:
-    """Every named URL pattern (namespace:name → route); the admin site counts as one ("admin:*")."""
-    found: dict[str, str] = {}
-
-    def walk(patterns, prefix: str, namespace: str) -> None:  # type: ignore[no-untyped-def]
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == "admin":
-                    found["admin:*"] = prefix + str(pattern.pattern)
-                    continue
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-            elif isinstance(pattern, URLPattern):
-                name = (
-                    f"{namespace}{pattern.name}" if pattern.name else f"(unnamed) {prefix}{pattern.pattern}"
-                )
-                found[name] = prefix + str(pattern.pattern)
-
-    walk(get_resolver().url_patterns, "/", "")
-    return found
 
 
 def test_every_url_pattern_is_in_the_permission_matrix():
@@ -560,7 +537,7 @@ def test_every_url_pattern_is_in_the_permission_matrix():
     assert not missing, (
         "These URL patterns are not in the permission matrix: "
         + ", ".join(f"{name} ({patterns[name]})" for name in missing)
-        + ". Add each to EXPECTATIONS in tests/test_permission_matrix.py, saying which roles may GET "
+        + ". Add each to EXPECTATIONS in tests/site/test_permission_matrix.py, saying which roles may GET "
         "it and what a POST does (and, if it writes, add its write cases to WRITE_CASES)."
     )
     stale = sorted(set(EXPECTATIONS) - set(patterns))

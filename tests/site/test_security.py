@@ -1,7 +1,7 @@
 """Production that works and holds: one test (or more) per finding.
 
-The permission matrix and region-scoped writes are in tests/test_permission_matrix.py, the fuzz test in
-tests/test_fuzz.py, backup and restore in tests/test_backup.py.
+The permission matrix and region-scoped writes are in tests/site/test_permission_matrix.py, the fuzz test in
+tests/site/test_fuzz.py, backup and restore in tests/core/test_backup.py.
 """
 
 import datetime
@@ -26,8 +26,7 @@ from core.middleware import IDLE_KEY, ApiJsonErrorsMiddleware
 from councils.models import Council, Membership, Region
 from scorecard.imports.local import measures_import
 from scorecard.models import Framework, Measure, Value
-from tests.conftest import PASSWORD
-from tests.factories import MembershipFactory
+from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -536,8 +535,8 @@ def test_demo_self_assessments_and_summits_count_as_demo_data_and_are_removed(se
     from core.demo import demo_rows_present
     from peerchallenge.models import Summit
     from scorecard.selfassessment.models import SelfAssessmentCycle
+    from tests.factories import make_summit
     from tests.selfassessment_helpers import hand_made_values, make_cycle
-    from tests.test_summits import make_summit
 
     cycle = make_cycle(period=hand_made_values())
     Value.objects.update(is_demo=False)  # only the cycle and the summit are demo rows here

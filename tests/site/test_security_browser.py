@@ -4,14 +4,11 @@ import pytest
 
 from tests.browser import axe_violations, csp_violations_in_page, screenshot, watch_csp
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    from councils.services import reference_data_load
-
-    reference_data_load()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def test_locked_out_sign_in_page_is_clear_and_accessible(page, live_server, dass, settings):

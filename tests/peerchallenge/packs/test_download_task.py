@@ -7,17 +7,8 @@ from django.test import Client
 from peerchallenge.packs import services
 from tests.factories import MembershipFactory, UserFactory
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, pdf_pages, small_summit
-from tests.test_import_tasks import Worker, reference_data  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker(settings, tmp_path, reference_data):  # noqa: F811
-    settings.MEDIA_ROOT = tmp_path / "media"
-    runner = Worker(settings)
-    yield runner
-    runner.cleanup()
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.pack_helpers import (
     small_summit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.pack_helpers import (
     small_summit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
 
 @pytest.fixture
@@ -155,10 +155,10 @@ def test_packs_are_cached_by_version_and_rebuilt_when_something_changes(storage,
 
 
 def test_the_real_extract_pack_equals_the_scorecard(storage):
-    from tests.test_real_data import REAL_NEIGHBOURS, import_real_file
+    from tests.files import REAL_NEIGHBOURS, import_real_file
 
     import_real_file()
-    call_command("import_neighbours", REAL_NEIGHBOURS, stdout=io.StringIO())
+    call_command("import_neighbours", str(REAL_NEIGHBOURS), stdout=io.StringIO())
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     period = Period.objects.get(label="2019-20")
     files = services.pack_files_get_or_build(council=birmingham, period=period)

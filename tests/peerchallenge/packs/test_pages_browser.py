@@ -3,23 +3,17 @@
 import pytest
 
 from tests.browser import axe_violations, click_and_load, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def summit(transactional_db):  # type: ignore[no-untyped-def]
-    from councils.services import reference_data_load
+def summit(demo):  # type: ignore[no-untyped-def]
     from peerchallenge.models import Summit
     from peerchallenge.services import seed_demo_summits
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
     from scorecard.selfassessment.demo import self_assessment_demo_seed
 
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
     self_assessment_demo_seed()  # the summit's cycle: its question bank
     seed_demo_summits(region_gss_code="E12000005")
     return Summit.objects.get(is_demo=True, state=Summit.State.PUBLISHED)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL, small_summit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_workers_build_every_pack_of_the_summit(settings, tmp_path, monkeypatch):

@@ -14,8 +14,8 @@ from peerchallenge.packs.services import question_set_get_or_create
 from peerchallenge.selectors import group_councils, summit_groups
 from peerchallenge.themes import services as theme_services
 from peerchallenge.themes.models import SessionFinding, WorkItem
+from tests.factories import make_summit
 from tests.selfassessment_helpers import make_cycle, submitted
-from tests.test_summits import make_summit
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +316,7 @@ def test_the_leads_home_shows_figures_returns_and_changes_since_the_last_visit(
 
 
 def test_signing_in_keeps_the_previous_sign_in(client, sli_lead) -> None:
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     sli_lead.set_password(PASSWORD)
     sli_lead.save()

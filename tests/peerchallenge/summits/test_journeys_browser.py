@@ -15,9 +15,9 @@ import datetime as dt
 import pytest
 
 from tests.browser import axe_violations, click_and_load
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 COORDINATOR_LIMIT = 40
 DASS_LIMIT = 10
@@ -81,20 +81,14 @@ def _weekday_after(day: dt.date) -> dt.date:
 
 
 @pytest.fixture
-def region_ready(transactional_db, request):  # type: ignore[no-untyped-def]
+def region_ready(demo, request):  # type: ignore[no-untyped-def]
     """The West Midlands with figures, an open self-assessment cycle with its returns, and last year's summit
     (closed): where a coordinator starts the next summit."""
     from councils.models import Region
-    from councils.services import reference_data_load
     from peerchallenge.models import Summit
     from peerchallenge.services import summit_pair
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
     from scorecard.selfassessment.demo import self_assessment_demo_seed
 
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
     self_assessment_demo_seed()
     region = Region.objects.get(gss_code="E12000005")
     for persona in ("coordinator", "dass"):  # after the reference data they belong to

@@ -5,24 +5,18 @@ import datetime as dt
 import pytest
 
 from tests.browser import axe_violations, click_and_load, clipped, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def summits(transactional_db):  # type: ignore[no-untyped-def]
+def summits(demo):  # type: ignore[no-untyped-def]
     """Reference data, demo figures (so the reasons compare scorecards) and the two demo summits."""
     from councils.models import Region
-    from councils.services import reference_data_load
     from peerchallenge.models import Summit
     from peerchallenge.services import seed_demo_summits, summit_pair
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
 
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
     seed_demo_summits(region_gss_code="E12000005")
     region = Region.objects.get(gss_code="E12000005")
     draft = Summit.objects.create(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from peerchallenge import pairing
 from peerchallenge.pairing import PairingError, PairingProblem, pair_councils
-from tests.test_pairing import brute_force
+from tests.peerchallenge.summits.pairing_reference import brute_force
 
 SETTINGS = settings(
     max_examples=60,

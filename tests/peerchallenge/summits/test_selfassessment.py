@@ -1,20 +1,13 @@
 """The summit uses a self-assessment cycle: its self-ratings feed the pairing, and a published pairing lets the
 challenging council read the submitted self-assessment of the council it challenges (and nobody else more)."""
 
-import pytest
-
 from councils.models import Council
 from peerchallenge.models import GroupMember, Summit, SummitGroup
 from peerchallenge.selectors import summit_self_ratings
-from tests.selfassessment_helpers import BIRMINGHAM, drafted, hand_made_values, make_cycle, submitted
-from tests.test_summits import make_summit
+from tests.factories import make_summit
+from tests.selfassessment_helpers import BIRMINGHAM, drafted, submitted
 
 BASE = f"/councils/{BIRMINGHAM}/self-assessment/2026-27-peer-challenge/"
-
-
-@pytest.fixture
-def cycle(db):
-    return make_cycle(period=hand_made_values())
 
 
 def _grouped(summit: Summit, *rotations: list[Council]) -> None:

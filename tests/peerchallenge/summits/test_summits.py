@@ -11,30 +11,16 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from icalendar import Calendar
 
-from councils.models import Council, Membership, Region
+from councils.models import Council, Region
 from peerchallenge import services
 from peerchallenge import timetable as tt
 from peerchallenge.models import AvoidPair, LessonLearnt, Summit
 from peerchallenge.selectors import group_councils, summit_groups
 from scorecard.models import Domain
-from tests.factories import CouncilFactory, MembershipFactory, UserFactory
+from tests.factories import CouncilFactory, make_summit
 
 LONDON = ZoneInfo("Europe/London")
 WM = "E12000005"
-
-
-def make_summit(region: Region, *, councils=None, date=dt.date(2026, 3, 12), rooms=8, **kwargs) -> Summit:  # type: ignore[no-untyped-def]
-    summit = Summit.objects.create(
-        region=region,
-        name=kwargs.pop("name", "Spring summit"),
-        date=date,
-        venue="Council House",
-        rooms="\n".join(f"Room {i}" for i in range(1, rooms + 1)),
-        plenary_room="Chamber",
-        **kwargs,
-    )
-    summit.participants.set(councils if councils is not None else region.councils.all())
-    return summit
 
 
 def groups_of(summit: Summit) -> list[list[Council]]:
@@ -303,14 +289,6 @@ def draft(west_midlands):  # type: ignore[no-untyped-def]
     summit = make_summit(west_midlands, name="Draft summit", date=dt.date.today() + dt.timedelta(days=60))
     services.summit_pair(summit=summit)
     return summit
-
-
-@pytest.fixture
-def other_region_coordinator(db):  # type: ignore[no-untyped-def]
-    region = Region.objects.get(gss_code="E12000004")  # East Midlands
-    return MembershipFactory(
-        user=UserFactory(username="coord.em"), role=Membership.Role.COORDINATOR, region=region
-    ).user
 
 
 def client_of(user) -> Client:  # type: ignore[no-untyped-def]

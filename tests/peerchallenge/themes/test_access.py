@@ -14,8 +14,7 @@ from councils.models import Council, Membership, Region
 from peerchallenge.models import Summit, SummitLogger, Theme
 from peerchallenge.services import summit_pair, summit_transition
 from peerchallenge.themes import services
-from tests.factories import MembershipFactory, UserFactory
-from tests.test_summits import make_summit
+from tests.factories import MembershipFactory, UserFactory, make_summit
 
 pytestmark = pytest.mark.django_db
 

@@ -59,7 +59,7 @@ def test_seed_demo_summits_adds_themes_and_a_work_programme_deterministically(se
 @pytest.mark.django_db
 def test_findings_and_six_month_follow_up(client_for, coordinator, west_midlands):
     from councils.models import Council
-    from tests.test_summits import make_summit
+    from tests.factories import make_summit
 
     birmingham = Council.objects.get(gss_code="E08000025")
     summit = make_summit(
@@ -96,7 +96,7 @@ def test_findings_become_a_lesson_only_when_published_as_one(client_for, coordin
     from councils.models import Council
     from peerchallenge.models import LessonLearnt
     from peerchallenge.services import summit_pair
-    from tests.test_summits import make_summit
+    from tests.factories import make_summit
 
     birmingham, coventry = (Council.objects.get(gss_code=c) for c in ("E08000025", "E08000026"))
     summit = make_summit(west_midlands, councils=[birmingham, coventry], rooms=2)

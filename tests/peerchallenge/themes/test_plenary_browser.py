@@ -9,27 +9,17 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser import axe_violations, click_and_load, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def reference(transactional_db):  # type: ignore[no-untyped-def]
-    """Regions, councils and the catalogue: a transactional test before this one may have flushed them."""
-    from councils.services import reference_data_load
-    from scorecard.catalogue import catalogue_load
-
-    reference_data_load()
-    catalogue_load()
-
-
-@pytest.fixture
-def held_summit(reference, coordinator):  # type: ignore[no-untyped-def]
+def held_summit(reference_data, coordinator):  # type: ignore[no-untyped-def]
     from councils.models import Council, Region
     from peerchallenge.models import Summit
     from peerchallenge.services import summit_pair, summit_transition
-    from tests.test_summits import make_summit
+    from tests.factories import make_summit
 
     region = Region.objects.get(gss_code="E12000005")
     councils = list(Council.objects.filter(gss_code__in=["E08000025", "E08000026", "E08000027", "E08000028"]))

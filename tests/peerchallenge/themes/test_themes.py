@@ -12,8 +12,7 @@ from peerchallenge.models import Summit, SummitLogger, Theme, ThemeChange
 from peerchallenge.services import summit_pair, summit_transition
 from peerchallenge.themes import selectors, services
 from scorecard.models import Domain
-from tests.factories import MembershipFactory, UserFactory
-from tests.test_summits import make_summit
+from tests.factories import MembershipFactory, UserFactory, make_summit
 
 pytestmark = pytest.mark.django_db
 

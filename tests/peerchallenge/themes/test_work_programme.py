@@ -12,7 +12,7 @@ from councils.models import Council
 from peerchallenge.models import Summit, WorkItem
 from peerchallenge.services import summit_pair, summit_transition
 from peerchallenge.themes import services
-from tests.test_summits import make_summit
+from tests.factories import make_summit
 
 pytestmark = pytest.mark.django_db
 

@@ -4,15 +4,10 @@ import pytest
 from django.test import Client
 
 from councils.models import ApiToken
-from tests.test_selectors import EXAMPLE_COUNCILS, build_example
+from tests.worked_example import EXAMPLE_COUNCILS, build_example
 
 BIRMINGHAM = EXAMPLE_COUNCILS["A"]
 SCORECARD_URL = f"/api/councils/{BIRMINGHAM}/scorecard/"
-
-
-@pytest.fixture
-def example(db):
-    return build_example()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import hashlib
 import shutil
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,9 +14,8 @@ from scorecard.areas import area_for_council
 from scorecard.imports.ascof import ascof_import, year_from_file_name
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 from scorecard.periods import period_get_or_create
+from tests.files import GOOD, REAL_FILE
 
-REAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ascof_2018-19_to_2019-20.csv"
-GOOD = Path(__file__).parent / "data" / "good"
 WEST_MIDLANDS = {
     "E08000025",
     "E08000026",

@@ -6,7 +6,6 @@ written for every refused file (asserted separately).
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,9 +15,8 @@ from councils.models import Council
 from scorecard.imports.ascof import ascof_import
 from scorecard.imports.local import measures_import
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
+from tests.files import BAD, DATA
 
-DATA = Path(__file__).parent / "data"
-BAD = DATA / "bad"
 EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
 BAD_FILES = sorted(path.name for path in BAD.iterdir() if path.name != "expected.json")
 IMPORTERS = {"ascof": (ascof_import, "import_ascof"), "measures": (measures_import, "import_measures")}

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scorecard.imports import common
 from scorecard.models import Value
-from tests.test_import_ascof import REAL_FILE
+from tests.files import REAL_FILE
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,7 @@ from hypothesis import strategies as st
 
 from scorecard.imports import ascof, common
 from scorecard.imports.common import Counts, Problems, csv_frame, decode_text
-
-GOOD = Path(__file__).parent / "data" / "good"
-BAD = Path(__file__).parent / "data" / "bad"
-REAL_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ascof_2018-19_to_2019-20.csv"
+from tests.files import BAD, GOOD, REAL_FILE
 
 TRICKY_TEXTS = [
     "a,b,c\n1,2,3\n",

@@ -3,7 +3,6 @@ upload form before the upload), and nearest-neighbour groups with the same previ
 
 import html
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,10 +10,10 @@ from django.urls import reverse
 
 from councils.models import Council, NearestNeighbour
 from scorecard.models import ImportRecord, Value
+from tests.files import REAL_FILE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_dir")]
 
-REAL_FILE = Path("../shared/data/ascof_2018-19_to_2019-20.csv")
 HEADER = (
     "Year,Geographical Description,ONS Code,Measure Group,Measure Group Description,Measure_Value,"
     "Geographical Level,Disaggregation Level,Measure Type"
@@ -28,12 +27,6 @@ ROWS = [
     "2019-20,North West,E12000002,1A,Social care-related quality of life score,19.0,Region,Total,Outcome",
 ]
 UPLOAD = reverse("scorecard:import-upload")
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    return settings.IMPORT_UPLOAD_DIR
 
 
 def _file(name: str, text: str) -> SimpleUploadedFile:

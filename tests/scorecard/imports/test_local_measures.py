@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 from io import BytesIO, StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,8 +10,7 @@ from openpyxl import load_workbook
 from councils.models import Council
 from scorecard.imports.local import measures_import, measures_template_xlsx
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
-
-GOOD = Path(__file__).parent / "data" / "good"
+from tests.files import GOOD
 
 
 def dump() -> dict[str, list[tuple]]:

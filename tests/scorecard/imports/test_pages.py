@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from scorecard.models import ImportRecord, Value
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_dir")]
 
 HEADER = (
     "Year,Geographical Description,ONS Code,Measure Group,Measure Group Description,Measure_Value,"
@@ -25,12 +25,6 @@ BAD_ROWS = [
 ]
 
 LIST, UPLOAD, TEMPLATE = "scorecard:import-list", "scorecard:import-upload", "scorecard:import-template"
-
-
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    return settings.IMPORT_UPLOAD_DIR
 
 
 def _csv_file(rows: list[str], name: str = "ascof-test.csv") -> SimpleUploadedFile:

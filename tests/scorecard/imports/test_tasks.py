@@ -6,14 +6,9 @@ of their own) with an in-process RQ worker. CI runs them both ways.
 """
 
 import datetime
-import os
 import threading
-import uuid
-from io import StringIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -21,88 +16,10 @@ from scorecard.imports import ascof as ascof_module
 from scorecard.imports import services
 from scorecard.imports.ascof import ascof_import
 from scorecard.models import ImportRecord, Value
+from tests.task_helpers import HEADER, ROWS, csv_upload
 
 # The worker commits as a real one does: no test transaction around it (see reference_data).
 REAL_DB = pytest.mark.django_db(transaction=True)
-BACKEND = os.environ.get("TASKS_TEST_BACKEND", "database").strip().lower()
-
-HEADER = (
-    "Year,Geographical Description,ONS Code,Measure Group,Measure Group Description,Measure_Value,"
-    "Geographical Level,Disaggregation Level,Measure Type"
-)
-ROWS = [
-    "2019-20,Birmingham,E08000025,1A,SCRQoL,18.9,Council,Total,Outcome",
-    "2019-20,Coventry,E08000026,1A,SCRQoL,19.4,Council,Total,Outcome",
-    "2019-20,West Midlands,E12000005,1A,SCRQoL,19.1,Region,Total,Outcome",
-]
-
-
-def csv_upload(rows=ROWS, name="ascof-test.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, ("\n".join([HEADER, *rows]) + "\n").encode(), content_type="text/csv")
-
-
-class Worker:
-    """Runs the queued tasks of the configured backend to the end, in this process."""
-
-    def __init__(self, settings) -> None:
-        self.queue = f"sli-test-{uuid.uuid4().hex[:10]}"
-        settings.TASKS_QUEUE = self.queue
-        if BACKEND == "rq":
-            url = os.environ.get("TASKS_TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
-            settings.RQ_QUEUES = {
-                name: {"URL": url, "DEFAULT_TIMEOUT": 600} for name in ("default", self.queue)
-            }
-            backend = "django_tasks_rq.RQBackend"
-        else:
-            backend = "django_tasks_db.DatabaseBackend"
-        settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default", self.queue]}}
-
-    def run(self) -> None:
-        if BACKEND == "rq":
-            import django_rq
-            from django_tasks_rq import Job
-            from rq import SimpleWorker
-
-            # As `manage.py rqworker --job-class django_tasks_rq.Job <queue>`, in this process.
-            queue = django_rq.get_queue(self.queue, job_class=Job)
-            SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
-        else:
-            call_command(
-                "db_worker",
-                "--batch",
-                "--no-startup-delay",
-                "--no-reload",
-                "--queue-name",
-                self.queue,
-                verbosity=0,
-                stdout=StringIO(),
-                stderr=StringIO(),
-            )
-
-    def cleanup(self) -> None:
-        if BACKEND == "rq":
-            import django_rq
-
-            django_rq.get_queue(self.queue).delete(delete_jobs=True)
-
-
-@pytest.fixture
-def reference_data(request):
-    """Transactional tests start from an emptied database: put the shipped reference data back."""
-    if request.node.get_closest_marker("django_db").kwargs.get("transaction"):
-        from councils.services import reference_data_load
-        from scorecard.catalogue import catalogue_load
-
-        reference_data_load()
-        catalogue_load()
-
-
-@pytest.fixture
-def worker(settings, tmp_path, reference_data):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    runner = Worker(settings)
-    yield runner
-    runner.cleanup()
 
 
 def status_of(client, record) -> dict:

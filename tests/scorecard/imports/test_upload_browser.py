@@ -10,7 +10,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from benchmarks.make_national_file import main as make_national_file
 from scorecard.models import ImportRecord, Value
 from tests.browser import axe_violations, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +44,8 @@ class WorkerThread(threading.Thread):
 
 
 @pytest.fixture
-def database_tasks(settings, tmp_path, transactional_db):
-    from councils.services import reference_data_load
-    from scorecard.catalogue import catalogue_load
+def database_tasks(settings, tmp_path, reference_data):
 
-    reference_data_load()  # transactional tests start from an emptied database
-    catalogue_load()
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.TASKS_QUEUE = "default"

@@ -10,7 +10,6 @@ import pytest
 
 from councils.models import Council
 from scorecard.areas import area_for_council
-from scorecard.demo import demo_values_seed
 from scorecard.figures import NEAREST_NEIGHBOURS
 from scorecard.measures.selectors import measure_values
 from scorecard.models import Measure, Value
@@ -19,11 +18,6 @@ from scorecard.scorecards.selectors import council_scorecard
 from scorecard.scoring import status_words
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db):
-    demo_values_seed()
 
 
 def _rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]

@@ -13,20 +13,13 @@ from core.cache import data_version_bump, page_version_bump
 from councils.models import Region
 from scorecard import scoring
 from scorecard.areas import area_for_council, area_for_region
-from scorecard.demo import demo_values_seed
 from scorecard.models import Measure, Value
 from scorecard.periods import period_get_or_create
-from tests.conftest import PERSONAS
-from tests.factories import CouncilFactory
+from tests.factories import PERSONAS, CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
 DETAIL = "scorecard:measure-detail"
-
-
-@pytest.fixture
-def demo(west_midlands):
-    return demo_values_seed()
 
 
 def _detail(key: str, **params: str) -> str:

@@ -12,23 +12,15 @@ from openpyxl import load_workbook
 from core.cache import page_version_bump
 from councils.models import Council
 from scorecard.areas import area_for_council
-from scorecard.demo import demo_values_seed
 from scorecard.models import Measure, Period, Value
-from tests.conftest import PERSONAS
-from tests.factories import CouncilFactory
+from tests.factories import PERSONAS, CouncilFactory
+from tests.files import REAL_FILE, REAL_NEIGHBOURS
 
 pytestmark = pytest.mark.django_db
 
 BIRMINGHAM = "E08000025"
 WEST_MIDLANDS = "E12000005"
-REAL_FILE = "../shared/data/ascof_2018-19_to_2019-20.csv"
-REAL_NEIGHBOURS = "../shared/data/nearest_neighbours_west_midlands.json"
 COMPARE = f"/compare/?region={WEST_MIDLANDS}&councils=E08000025&councils=E08000026&councils=E10000028"
-
-
-@pytest.fixture
-def demo(db):
-    demo_values_seed()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -237,8 +229,8 @@ def test_query_count_is_constant_and_small(demo, client_for, django_assert_max_n
 
 def test_real_sample_pages_and_api_show_the_files_values(client_for, sli_lead, birmingham):
     """The real ASCOF extract and nearest-neighbour map: every figure on the page equals the file's."""
-    call_command("import_ascof", REAL_FILE, stdout=io.StringIO(), stderr=io.StringIO())
-    call_command("import_neighbours", REAL_NEIGHBOURS, stdout=io.StringIO())
+    call_command("import_ascof", str(REAL_FILE), stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("import_neighbours", str(REAL_NEIGHBOURS), stdout=io.StringIO())
     with open(REAL_FILE, encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["Year"] == "2019-20"]
     expected = {r["Measure Group"]: Decimal(r["Measure_Value"]) for r in rows if r["ONS Code"] == BIRMINGHAM}

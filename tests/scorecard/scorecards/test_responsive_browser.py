@@ -10,9 +10,9 @@ import re
 import pytest
 
 from tests.browser import axe_violations, clipped, screenshot, sideways_scroll, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo")]
 
 BIRMINGHAM = "E08000025"
 SCORECARD = f"/councils/{BIRMINGHAM}/scorecard/"
@@ -22,18 +22,6 @@ WIDTHS = [1280, 390]
 A4_WIDTH = 794  # 210 mm at 96 px per inch
 # The four things a reader needs from each measure row of a council's scorecard.
 KEY_CELLS = ", ".join(f".app-measure-row__{part}" for part in ("value", "rag", "rank", "direction"))
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests empty the database; put the migrated reference data and demo figures back."""
-    from councils.services import reference_data_load
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
-
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
 
 
 @pytest.fixture
@@ -165,6 +153,7 @@ def test_measure_page_trend_keeps_the_council_and_its_comparators(open_page, wid
     assert axe_violations(page) == []
 
 
+@pytest.mark.pdf
 def test_scorecard_prints_within_a4_width(open_page, page):
     open_page(SCORECARD, A4_WIDTH)
     page.emulate_media(media="print")

@@ -3,11 +3,10 @@
 import pytest
 from django.test import Client
 
-from councils.models import ApiToken, Membership, Region
+from councils.models import ApiToken
 from scorecard.selfassessment import services
 from scorecard.selfassessment.models import SelfAssessment
-from tests.factories import MembershipFactory, UserFactory
-from tests.selfassessment_helpers import BIRMINGHAM, drafted, hand_made_values, make_cycle, submitted
+from tests.selfassessment_helpers import BIRMINGHAM, drafted, submitted
 
 BASE = f"/councils/{BIRMINGHAM}/self-assessment/2026-27-peer-challenge/"
 API = f"/api/councils/{BIRMINGHAM}/self-assessment/"
@@ -26,30 +25,6 @@ ALL = [
 ]
 COUNCIL = {"admin", "dass", "delegate"}
 SUBMITTED = COUNCIL | {"sli_lead", "coordinator"}
-
-
-@pytest.fixture
-def other_region(db) -> Region:
-    return Region.objects.exclude(gss_code="E12000005").order_by("gss_code").first()
-
-
-@pytest.fixture
-def other_region_lead(other_region):
-    return MembershipFactory(
-        user=UserFactory(username="other.lead"), role=Membership.Role.SLI_LEAD, region=other_region
-    ).user
-
-
-@pytest.fixture
-def other_region_coordinator(other_region):
-    return MembershipFactory(
-        user=UserFactory(username="other.coordinator"), role=Membership.Role.COORDINATOR, region=other_region
-    ).user
-
-
-@pytest.fixture
-def cycle(db):
-    return make_cycle(period=hand_made_values())
 
 
 def _state(cycle, birmingham, coordinator, state):  # type: ignore[no-untyped-def]

@@ -4,25 +4,13 @@ screenshots are taken, and typed text survives an expired session."""
 import pytest
 
 from tests.browser import axe_violations, click_and_load, clipped, screenshot, sideways_scroll, sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BIRMINGHAM = "E08000025"
 CURRENT = "2026-27-peer-challenge"
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    """Transactional tests empty the database: reference data, demo values and demo self-assessments."""
-    from councils.services import reference_data_load
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
-
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
 
 
 def _seed_self_assessments():

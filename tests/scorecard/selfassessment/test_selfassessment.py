@@ -27,11 +27,6 @@ EDIT = f"/councils/{BIRMINGHAM}/self-assessment/2026-27-peer-challenge/edit/"
 DETAIL = f"/councils/{BIRMINGHAM}/self-assessment/2026-27-peer-challenge/"
 
 
-@pytest.fixture
-def cycle(db):
-    return make_cycle(period=hand_made_values())
-
-
 # --- Draft → submit → reopen ------------------------------------------------------------------------
 
 
@@ -359,7 +354,7 @@ def test_scorecard_query_count_with_self_ratings(
 ):
     submitted(cycle=cycle, council=birmingham)
     client = client_for("sli_lead")
-    # The scorecard's own limit (12, tests/test_scorecard_pages.py) holds with the self-ratings' one query.
+    # The scorecard's own limit (12, tests/scorecard/scorecards/test_pages.py) holds with the self-ratings' one query.
     with django_assert_max_num_queries(12):
         response = client.get(f"/councils/{BIRMINGHAM}/scorecard/")
     assert "Self-assessed rating" in response.content.decode()
