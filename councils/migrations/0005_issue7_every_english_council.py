@@ -1,4 +1,4 @@
-# Issue 7: every English council with adult social services duties (fixtures/councils.csv).
+# Every English council with adult social services duties (fixtures/councils.csv).
 
 from django.db import migrations, models
 

@@ -1,4 +1,4 @@
-# Issue 7: the five ASCOF council-type groups; each measure's definition, what is counted, source, caveats.
+# The five ASCOF council-type groups; each measure's definition, what is counted, source, caveats.
 
 from django.db import migrations, models
 
