@@ -37,13 +37,14 @@ TASKS = {
 }
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    # A file, not shared-cache memory: the live server's threads and a task worker thread then each have
-    # their own connection and SQLite's real locking, as under `make run` (pytest-xdist adds _gw0, _gw1).
+    # A file, not shared-cache memory: the live server's threads, a task worker thread and a worker process
+    # then each have their own connection and SQLite's real locking, as under `make run` (pytest-xdist adds
+    # _gw0, _gw1). The file is kept in memory where the machine has a RAM-backed folder (/dev/shm), so
+    # migrating, flushing and committing never wait for a disk.
     import tempfile
 
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"sli-test-{os.getpid()}.sqlite3")
-    }
+    _folder = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()  # noqa: S108
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_folder, f"sli-test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 # Each test process its own cache, never a Redis shared with other runs (tests/conftest.py clears it per test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sli-tests"}}
