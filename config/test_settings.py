@@ -31,19 +31,20 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 PACK_WORKERS = 1
 
 # Background tasks run in the request that enqueues them, unless a test picks a real backend
-# (tests/test_import_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
+# (tests/scorecard/imports/test_tasks.py runs the database worker, and RQ when TASKS_TEST_BACKEND=rq).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASKS_QUEUES}  # noqa: F405
 }
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    # A file, not shared-cache memory: the live server's threads and a task worker thread then each have
-    # their own connection and SQLite's real locking, as under `make run` (pytest-xdist adds _gw0, _gw1).
+    # A file, not shared-cache memory: the live server's threads, a task worker thread and a worker process
+    # then each have their own connection and SQLite's real locking, as under `make run` (pytest-xdist adds
+    # _gw0, _gw1). The file is kept in memory where the machine has a RAM-backed folder (/dev/shm), so
+    # migrating, flushing and committing never wait for a disk.
     import tempfile
 
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"sli-test-{os.getpid()}.sqlite3")
-    }
+    _folder = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()  # noqa: S108
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_folder, f"sli-test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 # Each test process its own cache, never a Redis shared with other runs (tests/conftest.py clears it per test).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sli-tests"}}

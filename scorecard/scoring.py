@@ -5,7 +5,7 @@ so every screen and export agrees. Values are handled as :class:`~decimal.Decima
 accepted and converted); ``None`` means missing, suppressed or not applicable: such values are never
 ranked, never counted in a population and never used in a comparator.
 
-Every rule here is stated, with a worked example, in ``docs/SCORING.md``; ``tests/test_scoring.py``
+Every rule here is stated, with a worked example, in ``docs/SCORING.md``; ``tests/scorecard/test_scoring.py``
 checks the numbers of that example. Change the three together.
 
 Polarity is one of ``"higher"`` (higher is better), ``"lower"`` (lower is better) or ``"none"``

@@ -1,4 +1,8 @@
-"""Shared fixtures: the West Midlands reference data and one signed-in persona per role."""
+"""Shared fixtures: the West Midlands reference data, one persona per role, the demo figures, a self-assessment
+cycle, a task worker, and the browser's settings. Fixtures one feature's tests share live in that feature's
+folder (tests/<app>/<feature>/conftest.py); helpers every test may import live in tests/factories.py and the
+other modules here that are not tests (files, worked_example, task_helpers, browser, pack_helpers,
+selfassessment_helpers)."""
 
 import os
 
@@ -6,11 +10,11 @@ import pytest
 from django.test import Client
 
 from councils.models import Council, Membership, Region
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, PERSONAS, MembershipFactory, UserFactory  # noqa: F401 (PASSWORD, PERSONAS: for older imports)
+from tests.selfassessment_helpers import hand_made_values, make_cycle
+from tests.task_helpers import Worker
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +91,69 @@ def no_role_user(db):
     return UserFactory(username="no.role")
 
 
-PERSONAS = ["admin", "sli_lead", "coordinator", "dass", "delegate", "no_role_user"]
+@pytest.fixture
+def other_region(db) -> Region:
+    return Region.objects.get(gss_code="E12000004")  # East Midlands
+
+
+@pytest.fixture
+def other_region_lead(other_region):
+    return MembershipFactory(
+        user=UserFactory(username="other.lead"), role=Membership.Role.SLI_LEAD, region=other_region
+    ).user
+
+
+@pytest.fixture
+def other_region_coordinator(other_region):
+    return MembershipFactory(
+        user=UserFactory(username="other.coordinator"), role=Membership.Role.COORDINATOR, region=other_region
+    ).user
+
+
+def _transactional(request) -> bool:  # type: ignore[no-untyped-def]
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture
+def reference_data(request, db):
+    """The shipped reference data (regions, councils, the catalogue). The migrations load it, and tests in a
+    rolled-back transaction keep it; transactional tests start from an emptied database, so it is put back."""
+    if _transactional(request):
+        from councils.services import reference_data_load
+        from scorecard.catalogue import catalogue_load
+
+        reference_data_load()
+        catalogue_load()
+
+
+@pytest.fixture
+def demo(reference_data):
+    """The West Midlands' synthetic demo figures (what ``make run`` shows); returns the seed's summary."""
+    from scorecard.demo import demo_values_seed
+
+    return demo_values_seed()
+
+
+@pytest.fixture
+def cycle(db):
+    """A self-assessment cycle ("2026-27-peer-challenge") over hand-made 2023-24 figures with a known RAG."""
+    return make_cycle(period=hand_made_values())
+
+
+@pytest.fixture
+def worker(settings, tmp_path, reference_data):
+    """Queued background tasks run by ``worker.run()``: a real worker of the configured backend, in this
+    process, on a queue of the test's own; uploads and built files go to the test's folder."""
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    runner = Worker(settings)
+    yield runner
+    runner.cleanup()
 
 
 @pytest.fixture

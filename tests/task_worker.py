@@ -1,4 +1,4 @@
-"""A real task worker in a process of its own, for the tests that kill it mid-task (test_task_recovery.py).
+"""A real task worker in a process of its own, for the tests that kill it mid-task (tests/core/test_task_recovery.py).
 
 ``python tests/task_worker.py`` with ``SLI_TEST_WORKER`` set to a JSON object: ``database`` (the test
 database's name), ``cache`` (a folder: a file cache the test shares), ``uploads``, ``media``, ``queue``,

@@ -87,7 +87,7 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     Any other method is a JSON 405 with an ``Allow`` header (OPTIONS answers 204 with it). The view is
     CSRF-exempt only so that a POST meets that 405 rather than a CSRF page: it never changes state.
-    Every API view must use this decorator (tests/test_security.py checks that each one answers POST
+    Every API view must use this decorator (tests/site/test_security.py checks that each one answers POST
     with a JSON 405); core.middleware.ApiJsonErrorsMiddleware makes any other error JSON too.
     """
 
