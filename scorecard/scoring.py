@@ -530,7 +530,11 @@ class ViewAgainstData:
 
 
 def _of_measures(count: int, total: int) -> str:
-    return f"{count} of its {total} {'measure' if total == 1 else 'measures'} with a RAG"
+    return f"{count} of its {total} {'measure' if total == 1 else 'measures'} with a colour"
+
+
+def _every(total: int) -> str:
+    return "its only measure with a colour" if total == 1 else f"every one of its {total} measures with a colour"
 
 
 def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: int) -> ViewAgainstData:
@@ -555,7 +559,7 @@ def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: 
     label = f"Self-rated {rag.value}"
     if n == 0:
         return ViewAgainstData(
-            rag, green, amber, red, False, None, f"{label}; no data to compare (no measure with a RAG)."
+            rag, green, amber, red, False, None, f"{label}; no data to compare (no measure with a colour)."
         )
     divergence: Divergence | None = None
     if rag is RAG.GREEN and 2 * red >= n:
@@ -563,13 +567,13 @@ def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: 
         divergence, text = Divergence.RATED_BETTER, f"{label}; {_of_measures(red, n)} {verb} red."
     elif rag is RAG.AMBER and red == n:
         divergence = Divergence.RATED_BETTER
-        text = f"{label}; every one of its {n} measures with a RAG is red."
+        text = f"{label}; {_every(n)} is red."
     elif rag is RAG.RED and red == 0:
         divergence = Divergence.RATED_WORSE
         text = f"{label}; every measure is green or amber ({green} green, {amber} amber)."
     elif rag is RAG.AMBER and green == n:
         divergence = Divergence.RATED_WORSE
-        text = f"{label}; every one of its {n} measures with a RAG is green."
+        text = f"{label}; {_every(n)} is green."
     else:
         text = f"{label}; the data shows {counts}."
     return ViewAgainstData(rag, green, amber, red, True, divergence, text)

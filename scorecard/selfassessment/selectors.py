@@ -302,7 +302,7 @@ def divergence_flags(*, cycle: SelfAssessmentCycle, council: Council) -> list[Do
     """The domains where the council's submitted self-rating and its data disagree.
 
     For the challenge pack and the pro-forma generator: each is a risk trigger ("self-rated green; 4 of
-    its 6 measures with a RAG are red"). Empty when the self-assessment is not submitted.
+    its 6 measures with a colour are red"). Empty when the self-assessment is not submitted.
     """
     found = SelfAssessment.objects.filter(
         cycle=cycle, council=council, status=SelfAssessment.Status.SUBMITTED

@@ -285,7 +285,7 @@ def test_view_against_data_uses_the_scorecard_rag(cycle, birmingham):
     perf = by_slug["performance-and-outcomes"].data
     assert (perf.green, perf.amber, perf.red) == (1, 0, 2)
     assert perf.divergence.value == "rated_better_than_data"
-    assert perf.text == "Self-rated green; 2 of its 3 measures with a RAG are red."
+    assert perf.text == "Self-rated green; 2 of its 3 measures with a colour are red."
     culture = by_slug["culture-and-change"].data  # no values loaded: no data, never agreement
     assert culture.no_data and culture.divergence is None
     assert [d.domain.slug for d in view.divergences] == ["performance-and-outcomes"]
@@ -343,7 +343,7 @@ def test_scorecard_shows_submitted_self_rating_beside_the_data(cycle, client_for
     page = client_for("sli_lead").get(url).content.decode()
     assert page.count("Self-assessed rating") == Domain.objects.count()
     assert "Rated better than the data" in page
-    assert "Self-rated green; 2 of its 3 measures with a RAG are red." in page
+    assert "Self-rated green; 2 of its 3 measures with a colour are red." in page
     # Another council's DASS sees the scorecard but not the self-assessment.
     other = client_for("other_dass").get(url).content.decode()
     assert "Self-assessed rating" not in other and "Self-rated green" not in other
@@ -389,7 +389,7 @@ def test_docx_export_opens_and_carries_the_content(cycle, client_for, birmingham
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Birmingham: self-assessment" in text
-    assert "Performance and Outcomes: Self-rated green; 2 of its 3 measures with a RAG are red." in text
+    assert "Performance and Outcomes: Self-rated green; 2 of its 3 measures with a colour are red." in text
     assert "Risk three" in text
     assert "Strengths in Culture and Change" in cells
     assert len(document.tables) == Domain.objects.count()

@@ -6,13 +6,13 @@ from scorecard.scoring import RAG, Divergence, view_against_data
 
 
 def test_worked_example_from_scoring_md():
-    # Birmingham's Performance and Outcomes: 6 measures with a RAG, 1 green, 1 amber, 4 red; self-rated green.
+    # Birmingham's Performance and Outcomes: 6 measures with a colour, 1 green, 1 amber, 4 red; self-rated green.
     result = view_against_data(rating="green", green=1, amber=1, red=4)
     assert result.rated == 6
     assert result.compared is True
     assert result.divergence is Divergence.RATED_BETTER
     assert result.divergence.value == "rated_better_than_data"
-    assert result.text == "Self-rated green; 4 of its 6 measures with a RAG are red."
+    assert result.text == "Self-rated green; 4 of its 6 measures with a colour are red."
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_worked_example_from_scoring_md():
             1,
             3,
             Divergence.RATED_BETTER,
-            "Self-rated green; 3 of its 6 measures with a RAG are red.",
+            "Self-rated green; 3 of its 6 measures with a colour are red.",
         ),
         (
             "green",
@@ -33,7 +33,7 @@ def test_worked_example_from_scoring_md():
             0,
             1,
             Divergence.RATED_BETTER,
-            "Self-rated green; 1 of its 2 measures with a RAG is red.",
+            "Self-rated green; 1 of its 2 measures with a colour is red.",
         ),
         ("green", 3, 2, 2, None, "Self-rated green; the data shows 3 green, 2 amber, 2 red."),
         # Amber: flagged only when every measure is red, or every one green.
@@ -43,7 +43,7 @@ def test_worked_example_from_scoring_md():
             0,
             3,
             Divergence.RATED_BETTER,
-            "Self-rated amber; every one of its 3 measures with a RAG is red.",
+            "Self-rated amber; every one of its 3 measures with a colour is red.",
         ),
         (
             "amber",
@@ -51,7 +51,7 @@ def test_worked_example_from_scoring_md():
             0,
             0,
             Divergence.RATED_WORSE,
-            "Self-rated amber; every one of its 4 measures with a RAG is green.",
+            "Self-rated amber; every one of its 4 measures with a colour is green.",
         ),
         ("amber", 1, 0, 3, None, "Self-rated amber; the data shows 1 green, 0 amber, 3 red."),
         # Red: flagged when no measure is red.
@@ -80,7 +80,7 @@ def test_a_domain_without_measures_is_no_data_never_agreement(rating):
     assert result.compared is False
     assert result.no_data is True
     assert result.divergence is None
-    assert result.text == f"Self-rated {rating}; no data to compare (no measure with a RAG)."
+    assert result.text == f"Self-rated {rating}; no data to compare (no measure with a colour)."
 
 
 def test_not_rated_is_not_compared():
