@@ -534,7 +534,9 @@ def _of_measures(count: int, total: int) -> str:
 
 
 def _every(total: int) -> str:
-    return "its only measure with a colour" if total == 1 else f"every one of its {total} measures with a colour"
+    return (
+        "its only measure with a colour" if total == 1 else f"every one of its {total} measures with a colour"
+    )
 
 
 def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: int) -> ViewAgainstData:
