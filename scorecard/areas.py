@@ -80,3 +80,18 @@ def area_for_england() -> Area:
 
 def area_for_council_type(*, name: str) -> Area:
     return _area_get_or_create(area_new_for_council_type(name=name))
+
+
+def area_ids_by_code(*, codes: set[str]) -> dict[str, int]:
+    """The area of each GSS code (England, a region or a council), made where it does not exist yet."""
+    ids: dict[str, int] = {}
+    councils = Council.objects.in_bulk(list(codes), field_name="gss_code")
+    regions = Region.objects.in_bulk(list(codes), field_name="gss_code")
+    for code in codes:
+        if code == ENGLAND_CODE:
+            ids[code] = area_for_england().pk
+        elif code in regions:
+            ids[code] = area_for_region(region=regions[code]).pk
+        else:
+            ids[code] = area_for_council(council=councils[code]).pk
+    return ids

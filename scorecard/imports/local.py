@@ -24,7 +24,10 @@ from django.conf import settings
 
 from core.text import text_clean
 from councils.models import Council, Region
-from scorecard.areas import ENGLAND_CODE, area_for_council, area_for_england, area_for_region
+from scorecard.areas import (
+    ENGLAND_CODE,
+    area_ids_by_code,
+)
 from scorecard.catalogue import measure_key
 from scorecard.imports.common import (
     XLS_MAGIC,
@@ -568,7 +571,7 @@ def _write(
     counts.summary["measures_updated"] = updated
 
     periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
-    area_ids = _area_ids({key[1] for key in plan.values})
+    area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
     desired = {
         (measures[code].pk, periods[start], area_ids[gss], breakdown): fields
         for (code, gss, start, breakdown), fields in plan.values.items()
@@ -588,20 +591,6 @@ def _write(
         problems=problems,
     )
     report_progress(progress, plan.rows * 2, plan.rows * 2)
-
-
-def _area_ids(codes: set[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    councils = Council.objects.in_bulk(list(codes), field_name="gss_code")
-    regions = Region.objects.in_bulk(list(codes), field_name="gss_code")
-    for code in codes:
-        if code == ENGLAND_CODE:
-            ids[code] = area_for_england().pk
-        elif code in regions:
-            ids[code] = area_for_region(region=regions[code]).pk
-        else:
-            ids[code] = area_for_council(council=councils[code]).pk
-    return ids
 
 
 def measures_template_xlsx() -> bytes:

@@ -23,9 +23,12 @@ from typing import Any
 
 import pandas as pd
 
-from councils.models import Council, Region
+from councils.models import Region
 from councils.names import GSS_CODE, council_match
-from scorecard.areas import ENGLAND_CODE, area_for_council, area_for_england, area_for_region
+from scorecard.areas import (
+    ENGLAND_CODE,
+    area_ids_by_code,
+)
 from scorecard.catalogue import framework_for_start_year
 from scorecard.imports.common import (
     Counts,
@@ -511,7 +514,7 @@ def _write(
 ) -> None:
     delete_demo_values(counts)
     periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
-    area_ids = _area_ids({key[1] for key in plan.values})
+    area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
     desired = {
         (measure_id, periods[start], area_ids[gss], breakdown): fields
         for (measure_id, gss, start, breakdown), fields in plan.values.items()
@@ -534,17 +537,3 @@ def _write(
         problems=problems,
     )
     report_progress(progress, plan.rows * 2, plan.rows * 2)
-
-
-def _area_ids(codes: set[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    councils = Council.objects.in_bulk(list(codes), field_name="gss_code")
-    regions = Region.objects.in_bulk(list(codes), field_name="gss_code")
-    for code in codes:
-        if code == ENGLAND_CODE:
-            ids[code] = area_for_england().pk
-        elif code in regions:
-            ids[code] = area_for_region(region=regions[code]).pk
-        else:
-            ids[code] = area_for_council(council=councils[code]).pk
-    return ids
