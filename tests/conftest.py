@@ -31,6 +31,34 @@ def _fresh_cache():
     local_clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush_on_postgresql():
+    """A transactional test (a browser test, a task worker) empties the database when it ends. On PostgreSQL
+    Django empties it with one TRUNCATE of every table, which makes each table anew on disk: about 1–2.5 s for
+    this project's 63 tables, after every such test. Deleting the rows in one transaction, the foreign keys
+    checked at its end (Django makes them deferrable), empties the same tables in about 0.1 s."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    operations = type(connection.ops)
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
+        if not tables:
+            return []
+        sql = ["SET CONSTRAINTS ALL DEFERRED;"]
+        sql += [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};" for t in tables]
+        if reset_sequences:
+            sequences = self.connection.introspection.sequence_list()
+            sql += self.sequence_reset_by_name_sql(style, [s for s in sequences if s["table"] in tables])
+        return sql
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture
 def west_midlands(db) -> Region:
     return Region.objects.get(gss_code="E12000005")
