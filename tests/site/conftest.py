@@ -34,19 +34,13 @@ def data(db):
     record = ImportRecord.objects.create(
         kind=ImportRecord.Kind.LOCAL, status=ImportRecord.Status.FAILED, file_name="x.csv"
     )
+    areas = [area_for_council(council=council) for council in Council.objects.all()]
     values = []
     for start in (2022, 2023):
         period = period_get_or_create(start_year=start)
-        for number, council in enumerate(Council.objects.all()):
+        for number, area in enumerate(areas):
             for m in (measure, ascof):
-                values.append(
-                    Value(
-                        measure=m,
-                        period=period,
-                        area=area_for_council(council=council),
-                        value=Decimal(number),
-                    )
-                )
+                values.append(Value(measure=m, period=period, area=area, value=Decimal(number)))
     Value.objects.bulk_create(values)
     # A self-assessment cycle with Birmingham's submitted and Coventry's draft, and a published summit
     # pairing them (with a "never pair" constraint), so every self-assessment and summit page has content.
