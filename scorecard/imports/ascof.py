@@ -34,27 +34,19 @@ from scorecard.areas import (
     council_type_key,
 )
 from scorecard.catalogue import framework_for_start_year
-from scorecard.imports.common import (
-    MAX_ABS,
+from scorecard.imports.pipeline.cells import MAX_ABS, parse_value_cell, quantize, scan_formulas
+from scorecard.imports.pipeline.checks import check_number_size, range_problem
+from scorecard.imports.pipeline.outcome import (
     Counts,
     ImportOutcome,
     Problems,
     Progress,
-    check_number_size,
     collection_paused,
-    csv_frame,
-    decode_text,
-    delete_demo_values,
-    map_columns,
-    parse_value_cell,
-    quantize,
-    range_problem,
-    read_raw,
     report_progress,
-    run_planned_import,
-    scan_formulas,
-    upsert_values,
 )
+from scorecard.imports.pipeline.reading import csv_frame, decode_text, map_columns, read_raw
+from scorecard.imports.pipeline.run import run_planned_import
+from scorecard.imports.pipeline.writing import delete_demo_values, upsert_values
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Area, Framework, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year

@@ -6,7 +6,7 @@ A mapping (:class:`MappingSpec`, saved as :class:`~scorecard.models.ImportMappin
 the measure (a column of publisher codes, or one catalogue measure) and the value; optionally a published
 median, kept as a published comparator (England's figure with the breakdown ``median``).
 
-The file goes through the same machinery as the ASCOF and local-measure imports (``common``): reading and
+The file goes through the same machinery as the ASCOF and local-measure imports (``pipeline``): reading and
 CSV checks (a cut row is named), cell parsing (blanks are missing figures; [c], [x] and the older markers),
 the range checks, duplicate keys with two values, the blanking guard, the set-based writer with history,
 one transaction and an :class:`~scorecard.models.ImportRecord`.
@@ -30,25 +30,13 @@ from scorecard.areas import (
     area_ids_by_code,
 )
 from scorecard.catalogue import framework_for_start_year
-from scorecard.imports.common import (
-    Counts,
-    ImportOutcome,
-    Problems,
-    Progress,
-    check_number_size,
-    csv_frame,
-    decode_text,
-    delete_demo_values,
-    parse_value_cell,
-    quantize,
-    range_problem,
-    read_raw,
-    report_progress,
-    run_planned_import,
-    scan_formulas,
-    upsert_values,
-)
 from scorecard.imports.mappings import SPEC_KEYS
+from scorecard.imports.pipeline.cells import parse_value_cell, quantize, scan_formulas
+from scorecard.imports.pipeline.checks import check_number_size, range_problem
+from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
+from scorecard.imports.pipeline.reading import csv_frame, decode_text, read_raw
+from scorecard.imports.pipeline.run import run_planned_import
+from scorecard.imports.pipeline.writing import delete_demo_values, upsert_values
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Framework, ImportMapping, ImportRecord, Measure, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year

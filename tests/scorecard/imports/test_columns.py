@@ -14,8 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorecard.imports import ascof, common
-from scorecard.imports.common import Counts, Problems, csv_frame, decode_text
+from scorecard.imports import ascof
+from scorecard.imports.pipeline import reading
+from scorecard.imports.pipeline.outcome import Counts, Problems
+from scorecard.imports.pipeline.reading import csv_frame, decode_text
 from tests.files import BAD, GOOD, REAL_FILE
 
 TRICKY_TEXTS = [
@@ -55,7 +57,7 @@ def read_both(text: str, monkeypatch) -> tuple:
     results = []
     for fast in (True, False):
         if not fast:
-            monkeypatch.setattr(common, "_fast_frame", lambda text, sep: None)
+            monkeypatch.setattr(reading, "_fast_frame", lambda text, sep: None)
         problems = Problems("f.csv")
         frame = csv_frame(text, problems)
         shape = None if frame is None else (list(frame.columns), frame.index.tolist(), frame.values.tolist())
@@ -70,9 +72,9 @@ def test_the_c_parser_reads_csv_text_exactly_as_the_csv_module(text, monkeypatch
 
 
 def test_the_c_parser_is_used_for_plain_and_quoted_files_only():
-    assert common._fast_frame('a,b,c\n"x, y",2,3\n', ",") is not None
-    assert common._fast_frame("a,b,c\n1,2\n", ",") is None  # the csv path names the short row
-    assert common._fast_frame('a,b,c\n"x"y,2,3\n', ",") is None  # a quote the C parser reads leniently
+    assert reading._fast_frame('a,b,c\n"x, y",2,3\n', ",") is not None
+    assert reading._fast_frame("a,b,c\n1,2\n", ",") is None  # the csv path names the short row
+    assert reading._fast_frame('a,b,c\n"x"y,2,3\n', ",") is None  # a quote the C parser reads leniently
 
 
 def validate_both(path: Path, skip_unknown: bool, monkeypatch) -> tuple:
@@ -155,7 +157,7 @@ def test_a_file_without_problems_is_not_checked_row_by_row(db, name, monkeypatch
         raise AssertionError("the column-wise pass should have accepted this file")
 
     monkeypatch.setattr(ascof, "_validate_rows", row_by_row)
-    monkeypatch.setattr(common.csv, "reader", row_by_row)  # read by pandas' C parser
+    monkeypatch.setattr(reading.csv, "reader", row_by_row)  # read by pandas' C parser
     outcome = ascof.ascof_import(path=GOOD / name, dry_run=True)
     assert outcome.ok, outcome.problems
 
