@@ -32,7 +32,7 @@ from scorecard.imports.pipeline.cells import (
     quantize,
     scan_formulas,
 )
-from scorecard.imports.pipeline.checks import check_number_size, range_problem
+from scorecard.imports.pipeline.checks import FirstFigures, figure_problem
 from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
 from scorecard.imports.pipeline.reading import frames_read, is_workbook, map_columns, read_raw
 from scorecard.imports.pipeline.run import run_planned_import
@@ -216,7 +216,7 @@ def _validate(
     col = {key: column_label(values_frame, name) for key, name in columns.items()}
     areas = _known_areas()
 
-    seen: dict[tuple[str, str, int], tuple[Any, int]] = {}
+    first = FirstFigures("council, measure and period")
     total = len(values_frame)
     tick = max(1, total // 20)
     has_note = "note" in columns
@@ -253,7 +253,7 @@ def _validate(
         if parsed is None:
             problems.add(f"{raw_value!r} is not a number", row=row, column=col["value"])
         elif parsed[1] is not None and measure is not None:
-            message = check_number_size(parsed[1]) or range_problem(measure, parsed[1])
+            message = figure_problem(parsed[1], measure=measure)
             if message:
                 problems.add(message, row=row, column=col["value"])
         note = record[columns["note"]] if has_note else ""
@@ -266,19 +266,8 @@ def _validate(
         fields: dict[str, Any] = {"value": number, "status": status}
         if has_note:
             fields["note"] = note
-        previous = seen.get(key)
-        if previous is not None:
-            if previous[0] == fields:
-                counts.skip("identical duplicate row")
-            else:
-                problems.add(
-                    f"row {previous[1]} has a different value for the same council, measure and period",
-                    row=row,
-                    column=col["value"],
-                )
-            continue
-        seen[key] = (fields, row)
-        plan.values[(code, gss, start, "")] = fields
+        if first.first(key, fields, row=row, column=col["value"], problems=problems, counts=counts):
+            plan.values[(code, gss, start, "")] = fields
     report_progress(progress, total, total * 2)
     if problems:
         return None

@@ -71,12 +71,12 @@ def range_problem(measure: Measure, number: Decimal) -> str | None:
     return None
 
 
-def figure_problem(number: Decimal, *, measure: Measure, part: str | None = None) -> str | None:
+def figure_problem(number: Decimal, *, measure: Measure | None, part: str | None = None) -> str | None:
     """Why a figure cannot be stored: its size; then a headline value (``part`` None) by its measure's limits,
     and a part of it (a base, numerator, denominator or margin of error, named by ``part``) by its sign."""
     message = check_number_size(number)
     if message is None and part is None:
-        return range_problem(measure, number)
+        return range_problem(measure, number) if measure is not None else None
     if message is None and number < 0:
         return f"{number} is negative, which is impossible for a {part}"
     return message
