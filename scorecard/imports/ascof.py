@@ -51,10 +51,10 @@ from scorecard.imports.pipeline.outcome import (
 )
 from scorecard.imports.pipeline.reading import csv_frame, decode_text, map_columns, read_raw
 from scorecard.imports.pipeline.run import run_planned_import
-from scorecard.imports.pipeline.writing import delete_demo_values, upsert_values
+from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Area, Framework, ImportRecord, Measure, Value
-from scorecard.periods import period_get_or_create, period_label, period_start_year
+from scorecard.periods import period_label, period_start_year
 
 FIRST_START_YEAR = 2014  # the 2014-15 framework is the oldest whose codes we know
 
@@ -866,27 +866,22 @@ def _write(
     problems: Problems | None = None,
 ) -> None:
     delete_demo_values(counts)
-    periods = {start: period_get_or_create(start_year=start).pk for start in {key[0] for key in plan.values}}
     areas = _resolve_areas(plan, counts)
-    desired: dict[tuple[int, int, int, str], dict[str, Any]] = {}
-    for (start, area_key, measure_pk, breakdown), fields in plan.values.items():
-        desired[(measure_pk, periods[start], areas[area_key], breakdown)] = fields
-    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
+    figures = {
+        (measure_pk, start, areas[area_key], breakdown): fields
+        for (start, area_key, measure_pk, breakdown), fields in plan.values.items()
+    }
     counts.summary["measures"] = len({key[2] for key in plan.values})
-
-    def step(fraction: float) -> None:
-        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
-
-    upsert_values(
-        desired=desired,
+    figures_write(
+        figures=figures,
+        rows=plan.rows,
         record=record,
         user=user,
         counts=counts,
-        step=step,
+        progress=progress,
         allow_blanking=allow_blanking,
         problems=problems,
     )
-    report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 
 def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:

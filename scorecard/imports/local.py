@@ -36,10 +36,10 @@ from scorecard.imports.pipeline.checks import FirstFigures, figure_problem
 from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
 from scorecard.imports.pipeline.reading import frames_read, is_workbook, map_columns, read_raw
 from scorecard.imports.pipeline.run import run_planned_import
-from scorecard.imports.pipeline.writing import delete_demo_values, upsert_values
+from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Domain, Framework, ImportRecord, Measure, Polarity, Unit
-from scorecard.periods import period_get_or_create, period_label, period_start_year
+from scorecard.periods import period_start_year
 
 VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "gss": ("gss code", "council gss code", "ons code", "area code", "council code"),
@@ -445,27 +445,21 @@ def _write(
     counts.summary["measures_created"] = created
     counts.summary["measures_updated"] = updated
 
-    periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
     area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
-    desired = {
-        (measures[code].pk, periods[start], area_ids[gss], breakdown): fields
+    figures = {
+        (measures[code].pk, start, area_ids[gss], breakdown): fields
         for (code, gss, start, breakdown), fields in plan.values.items()
     }
-    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
-
-    def step(fraction: float) -> None:
-        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
-
-    upsert_values(
-        desired=desired,
+    figures_write(
+        figures=figures,
+        rows=plan.rows,
         record=record,
         user=user,
         counts=counts,
-        step=step,
+        progress=progress,
         allow_blanking=allow_blanking,
         problems=problems,
     )
-    report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 
 def measures_template_xlsx() -> bytes:

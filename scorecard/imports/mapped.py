@@ -36,10 +36,10 @@ from scorecard.imports.pipeline.checks import FirstFigures, figure_problem
 from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
 from scorecard.imports.pipeline.reading import decode_text, frames_read, is_workbook, read_raw
 from scorecard.imports.pipeline.run import run_planned_import
-from scorecard.imports.pipeline.writing import delete_demo_values, upsert_values
+from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Framework, ImportMapping, ImportRecord, Measure, Value
-from scorecard.periods import period_get_or_create, period_label, period_start_year
+from scorecard.periods import period_label, period_start_year
 
 FIRST_ROWS_BYTES = 65536
 MEDIAN_BREAKDOWN = "median"  # England's published median of the councils' figures
@@ -552,27 +552,21 @@ def _write(
     problems: Problems | None = None,
 ) -> None:
     delete_demo_values(counts)
-    periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
     area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
-    desired = {
-        (measure_id, periods[start], area_ids[gss], breakdown): fields
+    figures = {
+        (measure_id, start, area_ids[gss], breakdown): fields
         for (measure_id, gss, start, breakdown), fields in plan.values.items()
     }
-    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
     counts.summary["measures"] = sorted(
         Measure.objects.filter(pk__in={key[0] for key in plan.values}).values_list("key", flat=True)
     )
-
-    def step(fraction: float) -> None:
-        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
-
-    upsert_values(
-        desired=desired,
+    figures_write(
+        figures=figures,
+        rows=plan.rows,
         record=record,
         user=user,
         counts=counts,
-        step=step,
+        progress=progress,
         allow_blanking=allow_blanking,
         problems=problems,
     )
-    report_progress(progress, plan.rows * 2, plan.rows * 2)

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from councils.services import demo_neighbours_remove
 from scorecard.imports.pipeline.cells import QUANT
-from scorecard.imports.pipeline.outcome import Counts, Problems, collection_paused
+from scorecard.imports.pipeline.outcome import Counts, Problems, Progress, collection_paused, report_progress
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
+from scorecard.periods import period_get_or_create, period_label
 
 logger = logging.getLogger(__name__)
 
@@ -467,3 +468,39 @@ def delete_demo_values(counts: Counts) -> None:
         deleted = cursor.rowcount
     counts.summary["demo_values_deleted"] = deleted
     counts.summary["demo_neighbours_deleted"] = demo_neighbours_remove()
+
+
+def figures_write(
+    *,
+    figures: dict[tuple[int, int, int, str], dict[str, Any]],
+    rows: int,
+    record: ImportRecord,
+    user: Any,
+    counts: Counts,
+    progress: Progress | None,
+    allow_blanking: bool,
+    problems: Problems | None,
+) -> None:
+    """Write an import's checked figures, keyed (measure id, start year, area id, breakdown): their periods
+    made where new, then every value upserted with its history and the blanking guard (``upsert_values``).
+    Progress runs through the second half of the import's ``rows`` (the checks were the first)."""
+    periods = {start: period_get_or_create(start_year=start).pk for start in {key[1] for key in figures}}
+    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
+    desired = {
+        (measure_id, periods[start], area_id, breakdown): fields
+        for (measure_id, start, area_id, breakdown), fields in figures.items()
+    }
+
+    def step(fraction: float) -> None:
+        report_progress(progress, rows + round(rows * fraction), rows * 2)
+
+    upsert_values(
+        desired=desired,
+        record=record,
+        user=user,
+        counts=counts,
+        step=step,
+        allow_blanking=allow_blanking,
+        problems=problems,
+    )
+    report_progress(progress, rows * 2, rows * 2)
