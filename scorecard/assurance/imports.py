@@ -30,21 +30,10 @@ from scorecard.assurance.services import (
     month_parse,
     rating_parse,
 )
-from scorecard.imports.common import (
-    Counts,
-    ImportOutcome,
-    Problems,
-    Progress,
-    column_label,
-    csv_frame,
-    decode_text,
-    map_columns,
-    parse_number,
-    read_raw,
-    report_progress,
-    run_planned_import,
-    scan_formulas,
-)
+from scorecard.imports.pipeline.cells import column_label, parse_number, scan_formulas
+from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
+from scorecard.imports.pipeline.reading import csv_frame, decode_text, map_columns, read_raw
+from scorecard.imports.pipeline.run import run_planned_import
 from scorecard.models import ImportRecord
 from scorecard.scoring import CQC_STATEMENTS
 

@@ -1,4 +1,5 @@
-"""File imports: official ASCOF CSVs (``ascof``) and the local-measures template (``local``), on ``common``.
+"""File imports: official ASCOF CSVs (``ascof``), the local-measures template (``local``) and files of any
+layout (``mapped``), all through one pipeline (``pipeline``).
 
 Every import validates the whole file first and collects every problem (file, spreadsheet row with the
 header as row 1, column, reason), then writes in one transaction. Nothing but an ImportRecord (status

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,30 +34,27 @@ from scorecard.areas import (
     council_type_key,
 )
 from scorecard.catalogue import framework_for_start_year
-from scorecard.imports.common import (
-    MAX_ABS,
+from scorecard.imports.pipeline.cells import parse_value_cell, quantize, scan_formulas
+from scorecard.imports.pipeline.checks import (
+    IDENTICAL_DUPLICATE,
+    duplicate_problem,
+    figure_problem,
+    safe_bounds,
+)
+from scorecard.imports.pipeline.outcome import (
     Counts,
     ImportOutcome,
     Problems,
     Progress,
-    check_number_size,
     collection_paused,
-    csv_frame,
-    decode_text,
-    delete_demo_values,
-    map_columns,
-    parse_value_cell,
-    quantize,
-    range_problem,
-    read_raw,
     report_progress,
-    run_planned_import,
-    scan_formulas,
-    upsert_values,
 )
+from scorecard.imports.pipeline.reading import csv_frame, decode_text, map_columns, read_raw
+from scorecard.imports.pipeline.run import run_planned_import
+from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
-from scorecard.models import Area, Framework, ImportRecord, Measure, Unit, Value
-from scorecard.periods import period_get_or_create, period_label, period_start_year
+from scorecard.models import Area, Framework, ImportRecord, Measure, Value
+from scorecard.periods import period_label, period_start_year
 
 FIRST_START_YEAR = 2014  # the 2014-15 framework is the oldest whose codes we know
 
@@ -335,375 +332,23 @@ def _validate(
     }
     regions = Region.objects.in_bulk(field_name="gss_code")
     col_name = {field: columns.get(field, field) for field in COLUMNS}
-    if not problems:
-        plan = _validate_columns(
-            frame, columns, col_name, fixed_year, measures, regions, counts, progress, skip_unknown_measures
-        )
-        if plan is not None:
-            return plan
-    # The file has problems (or something the column-wise pass leaves to a closer look): check row by
-    # row, which names every problem exactly (file, row, column) in the order of the rows.
-    return _validate_rows(
-        frame,
-        columns,
-        col_name,
-        fixed_year,
-        measures,
-        regions,
-        problems,
-        counts,
-        progress,
-        skip_unknown_measures,
-    )
+    checker = _Checker(frame, columns, col_name, measures, regions, skip_unknown_measures)
+    return checker.run(fixed_year, problems, counts, progress)
 
 
-def _validate_rows(
-    frame: Any,
-    columns: dict[str, str],
-    col_name: dict[str, str],
-    fixed_year: int | None,
-    measures: dict[tuple[str, str], Measure],
-    regions: dict[str, Region],
-    problems: Problems,
-    counts: Counts,
-    progress: Progress | None,
-    skip_unknown_measures: bool,
-) -> _Plan | None:
-    """Row-by-row validation: the reference behaviour, used for files with problems (see _validate_columns)."""
-    validator = _RowsValidator(
-        frame, columns, col_name, fixed_year, measures, regions, problems, counts, skip_unknown_measures
-    )
-    rows = frame.index.tolist()
-    total = len(rows)
-    tick = max(1, total // 20)
-    for i, row in enumerate(rows):
-        if progress and i % tick == 0:
-            report_progress(progress, i, total * 2)
-        validator.check_row(i, row)
-    _check_cassr(validator.cassr, validator.cassr_rows, problems, col_name["geo_code"])
-    report_progress(progress, total, total * 2)
-    if problems:
-        return None
-    return _Plan(
-        rows=total, areas=validator.areas, cassr=validator.cassr, regions=regions, values=validator.values
-    )
+class _Checker:
+    """Every rule of an ASCOF file, each stated once and applied column-wise: each distinct text, or
+    combination of texts, is interpreted once, and rows are selected with numpy masks.
 
-
-class _RowsValidator:
-    """One row at a time, in the order the checks run; each check returns None when the row stops there (its
-    problem or skip recorded).
-
-    Most columns repeat a few texts thousands of times: each distinct text (or combination) is interpreted
-    once and cached, so the per-row work is dictionary look-ups.
+    The rules run in the order a reader goes through a row; each applies to the rows still ``live`` and a
+    row stops at its first problem or skip. A problem is kept with its row and the rule that found it, and
+    named in the order of the rows (a row's problems in the order of the rules), so every problem of the
+    file is named exactly (file, row, column). A council's CASSR number that contradicts an earlier row's
+    leaves the row ``failed`` but still checked on (its value is named too). ``plan_values`` is the only
+    walk over the rows.
     """
 
-    def __init__(
-        self,
-        frame: Any,
-        columns: dict[str, str],
-        col_name: dict[str, str],
-        fixed_year: int | None,
-        measures: dict[tuple[str, str], Measure],
-        regions: dict[str, Region],
-        problems: Problems,
-        counts: Counts,
-        skip_unknown_measures: bool,
-    ) -> None:
-        self.col_name, self.fixed_year, self.measures, self.regions = col_name, fixed_year, measures, regions
-        self.problems, self.counts, self.skip_unknown_measures = problems, counts, skip_unknown_measures
-        self.codes_by_framework: dict[str, set[str]] = {}
-        for framework, code in measures:
-            self.codes_by_framework.setdefault(framework, set()).add(code)
-
-        def column(field: str) -> list[str]:
-            return frame[columns[field]].tolist() if field in columns else [""] * len(frame)
-
-        self.years, self.ons_codes, self.geo_codes = column("year"), column("ons"), column("geo_code")
-        self.descriptions, self.levels, self.groups = column("geo_desc"), column("geo_level"), column("group")
-        self.ascof_codes, self.raw_values = column("ascof_code"), column("value")
-        self.disaggs, self.mtypes = column("disagg"), column("mtype")
-        self.year_cache: dict[str, int | None] = {}
-        self.code_cache: dict[tuple[str, str, str], tuple[str, str, str, Measure | None]] = {}
-        self.breakdown_cache: dict[tuple[str, str], str] = {}
-        self.area_cache: dict[tuple[str, str, str], tuple[AreaSpec | None, list[tuple[str, str | None]]]] = {}
-        self.value_cache: dict[str, tuple[str, Decimal | None] | None] = {}
-        self.framework_of: dict[int, str] = {}
-        self.safe_bounds: dict[int, tuple[Decimal, Decimal]] = {}
-        self.areas: dict[str, AreaSpec] = {}
-        self.cassr: dict[str, int] = {}
-        self.cassr_rows: dict[str, int] = {}
-        self.seen: dict[tuple[int, str, int, str, str], tuple[Any, int]] = {}
-        self.values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
-
-    def check_row(self, i: int, row: int) -> None:
-        count_before = self.problems.count
-        start = self.start_year(i, row)
-        if start is None:
-            return
-        found = self.measure(i, row, start)
-        if found is None:
-            return
-        measure, suffix = found
-        breakdown = self.breakdown(i, row, suffix)
-        if breakdown is None:
-            return
-        part = self.measure_type(i)
-        if part is None:
-            return
-        spec = self.area(i, row)
-        if spec is None:
-            return
-        parsed = self.value(i, row, measure, part)
-        if parsed is None or self.problems.count != count_before:
-            return
-        self.keep(row, (start, spec.key, measure.pk, breakdown), part, parsed)
-
-    def start_year(self, i: int, row: int) -> int | None:
-        if self.fixed_year is not None:
-            return self.fixed_year
-        text = self.years[i]
-        if text not in self.year_cache:
-            parsed = period_start_year(text)
-            self.year_cache[text] = parsed if parsed is not None and _year_supported(parsed) else None
-        start = self.year_cache[text]
-        if start is None:
-            self.problems.add(
-                f"{text!r} is not a financial year this service imports (2014-15 on)"
-                if text
-                else "the year is blank",
-                row=row,
-                column=self.col_name["year"],
-            )
-        return start
-
-    def measure(self, i: int, row: int, start: int) -> tuple[Measure, str] | None:
-        """The row's measure in the framework of its year, and the breakdown suffix of an older code."""
-        framework = self.framework_of.get(start)
-        if framework is None:
-            framework = self.framework_of[start] = framework_for_start_year(start)
-        code_key = (framework, self.groups[i], self.ascof_codes[i])
-        cached_code = self.code_cache.get(code_key)
-        if cached_code is None:
-            group = _clean_code(self.groups[i])
-            ascof_code = _clean_code(self.ascof_codes[i])
-            suffix = ""
-            if group:
-                code, code_column = group, self.col_name["group"]
-                if ascof_code.startswith(group):
-                    suffix = ascof_code[len(group) :]
-            else:
-                code, suffix = _split_code(ascof_code, self.codes_by_framework.get(framework, set()))
-                code_column = self.col_name["ascof_code"]
-            measure = self.measures.get((framework, code))
-            cached_code = self.code_cache[code_key] = (code, suffix, code_column, measure)
-        code, suffix, code_column, measure = cached_code
-        if not code:
-            self.problems.add("the measure code is blank", row=row, column=code_column)
-            return None
-        if measure is None and self.skip_unknown_measures:
-            self.counts.skip(f"measure {code} is not in the catalogue ({period_label(start)})")
-            return None
-        if measure is None:
-            self.problems.add(
-                f"{code!r} is not a measure code of the "
-                f"{Framework(framework).label} framework used for {period_label(start)} "
-                "(if the framework has gained a measure, an administrator can add it to the catalogue)",
-                row=row,
-                column=code_column,
-            )
-            return None
-        return measure, suffix
-
-    def breakdown(self, i: int, row: int, suffix: str) -> str | None:
-        disagg = self.disaggs[i]
-        breakdown = self.breakdown_cache.get((disagg, suffix))
-        if breakdown is None:
-            if disagg.lower() not in TOTAL_LABELS:
-                breakdown = BREAKDOWN_LABELS.get(disagg.lower(), disagg)
-            elif suffix:
-                breakdown = CODE_SUFFIXES.get(suffix, suffix)
-            else:
-                breakdown = Value.TOTAL
-            self.breakdown_cache[(disagg, suffix)] = breakdown
-        if len(breakdown) > 64:
-            self.problems.add(
-                "the breakdown label is longer than 64 characters", row=row, column=self.col_name["disagg"]
-            )
-            return None
-        return breakdown
-
-    def measure_type(self, i: int) -> str | None:
-        """The Value field the row fills (types not stored are skipped)."""
-        mtype_text = self.mtypes[i]
-        part = MEASURE_TYPES.get(mtype_text.lower())
-        if part is None:
-            part = MEASURE_TYPES.get(re.sub(r"\s+", " ", mtype_text.lower()))
-        if part is None:
-            self.counts.skip(f"measure type {mtype_text!r} not stored")
-        return part
-
-    def area(self, i: int, row: int) -> AreaSpec | None:
-        """The row's area, and a council's CASSR number (the first given; a different one is a problem)."""
-        area_key = (self.levels[i], self.ons_codes[i], self.descriptions[i])
-        cached_area = self.area_cache.get(area_key)
-        if cached_area is None:
-            found = _Found()
-            spec = _area_spec(0, *area_key, self.regions, found, self.col_name)  # type: ignore[arg-type]
-            cached_area = self.area_cache[area_key] = (spec, found.items)
-        spec, area_problems = cached_area
-        if spec is None:
-            for message, column_name in area_problems:
-                self.problems.add(message, row=row, column=column_name)
-            return None
-        if spec.key not in self.areas:
-            self.areas[spec.key] = AreaSpec(spec.kind, spec.key, spec.name, row)
-        number = self.geo_codes[i]
-        if spec.kind == "council" and number and number.isdigit():
-            previous = self.cassr.get(spec.key)
-            if previous is not None and previous != int(number):
-                self.problems.add(
-                    f"CASSR code {number} differs from {previous} given for {spec.key} "
-                    f"in row {self.cassr_rows[spec.key]}",
-                    row=row,
-                    column=self.col_name["geo_code"],
-                )
-            elif previous is None:
-                self.cassr[spec.key] = int(number)
-                self.cassr_rows.setdefault(spec.key, row)
-        return spec
-
-    def value(self, i: int, row: int, measure: Measure, part: str) -> tuple[str, Decimal | None] | None:
-        """The cell's status and number, checked against the measure's bounds."""
-        raw_value = self.raw_values[i]
-        if raw_value in self.value_cache:
-            parsed = self.value_cache[raw_value]
-        else:
-            parsed = self.value_cache[raw_value] = parse_value_cell(raw_value)
-        if parsed is None:
-            self.problems.add(f"{raw_value!r} is not a number", row=row, column=self.col_name["value"])
-            return None
-        number = parsed[1]
-        if number is None:
-            return parsed
-        bounds = self.safe_bounds.get(measure.pk)
-        if bounds is None:
-            bounds = self.safe_bounds[measure.pk] = _safe_bounds(measure)
-        if part == "value" and bounds[0] <= number <= bounds[1]:
-            return parsed  # inside every bound: no need to ask which rule it breaks
-        message = check_number_size(number)
-        if message is None and part == "value":
-            message = range_problem(measure, number)
-        elif message is None and number < 0:
-            message = f"{number} is negative, which is impossible for a {self.mtypes[i].lower()}"
-        if message:
-            self.problems.add(message, row=row, column=self.col_name["value"])
-            return None
-        return parsed
-
-    def keep(self, row: int, key: tuple[int, str, int, str], part: str, parsed: tuple[str, Any]) -> None:
-        """Into the plan; identical rows are accepted once, different values for one key are a problem."""
-        status, number = parsed[0], quantize(parsed[1])
-        dedup_key = (*key, part)
-        previous_row = self.seen.get(dedup_key)
-        if previous_row is not None:
-            if previous_row[0] == (status, number):
-                self.counts.skip("identical duplicate row")
-            else:
-                self.problems.add(
-                    f"row {previous_row[1]} has a different value for the same year, area, measure, "
-                    f"breakdown and measure type",
-                    row=row,
-                    column=self.col_name["value"],
-                )
-            return
-        self.seen[dedup_key] = ((status, number), row)
-        entry = self.values.setdefault(key, {})
-        if part == "value":
-            entry["value"] = number
-            entry["status"] = status
-        else:
-            entry[part] = number
-
-
-class _CloserLook(Exception):
-    """The column-wise pass met something only the row-by-row pass words exactly (a problem)."""
-
-
-def _groups(*arrays: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize the combination of several columns: a group number per row (numbered in order of first
-    appearance) and the index of each group's first row."""
-    combined: np.ndarray | None = None
-    for array in arrays:
-        codes, uniques = pd.factorize(array)
-        if combined is None:
-            combined = codes.astype(np.int64)
-        else:
-            combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
-    assert combined is not None
-    ids, _ = pd.factorize(combined)
-    first = np.unique(ids, return_index=True)[1]
-    return ids.astype(np.int64), first
-
-
-def _validate_columns(
-    frame: Any,
-    columns: dict[str, str],
-    col_name: dict[str, str],
-    fixed_year: int | None,
-    measures: dict[tuple[str, str], Measure],
-    regions: dict[str, Region],
-    counts: Counts,
-    progress: Progress | None,
-    skip_unknown_measures: bool,
-) -> _Plan | None:
-    """Column-wise validation of a file: each distinct text, or combination of texts, is
-    interpreted once with the same rules as the row-by-row pass, and rows are then selected with numpy
-    masks; only the building of the plan walks the rows. Returns the same plan, skips and counts as
-    ``_validate_rows``, or None when the file has any problem: the row-by-row pass then names them all.
-    """
-    try:
-        return _columns_plan(
-            frame, columns, col_name, fixed_year, measures, regions, counts, progress, skip_unknown_measures
-        )
-    except _CloserLook:
-        return None
-
-
-def _columns_plan(
-    frame: Any,
-    columns: dict[str, str],
-    col_name: dict[str, str],
-    fixed_year: int | None,
-    measures: dict[tuple[str, str], Measure],
-    regions: dict[str, Region],
-    counts: Counts,
-    progress: Progress | None,
-    skip_unknown_measures: bool,
-) -> _Plan:
-    planner = _ColumnsPlanner(frame, columns, col_name, measures, regions, skip_unknown_measures)
-    report_progress(progress, 0, planner.total * 2)
-    planner.read_years(fixed_year)
-    planner.read_measure_codes()
-    planner.read_breakdowns()
-    planner.read_measure_types()
-    planner.read_areas()
-    planner.read_cassr_numbers()
-    planner.read_values()
-    planner.skip_identical_duplicates()
-    for _first_at, reason, size in sorted(planner.skips):
-        counts.skip(reason, size)
-    report_progress(progress, planner.total // 2, planner.total * 2)
-    values = planner.plan_values()
-    report_progress(progress, planner.total, planner.total * 2)
-    return _Plan(rows=planner.total, areas=planner.areas, cassr=planner.cassr, regions=regions, values=values)
-
-
-class _ColumnsPlanner:
-    """The column-wise pass, one column (or combination of columns) at a time, in the order the checks run.
-
-    ``active`` holds the rows still in the plan; ``skips`` the rows left out, with their reasons. Anything the
-    row-by-row pass would call a problem raises :class:`_CloserLook`.
-    """
+    YEAR, CODE, BREAKDOWN, AREA, CASSR, VALUE, DUPLICATE = range(7)  # rule order within a row
 
     def __init__(
         self,
@@ -720,16 +365,69 @@ class _ColumnsPlanner:
         self.total = len(frame)
         self.row_numbers = frame.index.to_numpy()
         self.blank = np.full(self.total, "", dtype=object)
-        self.active = np.ones(self.total, dtype=bool)
+        self.live = np.ones(self.total, dtype=bool)
+        self.failed = np.zeros(self.total, dtype=bool)
+        self.found: list[tuple[int, int, str, str | None]] = []  # (row index, rule, message, column)
         self.skips: list[tuple[int, str, int]] = []  # (first row index, reason, rows) in the rows' order
         self.areas: dict[str, AreaSpec] = {}
         self.cassr: dict[str, int] = {}
+        self.cassr_rows: dict[str, int] = {}
+
+    def run(
+        self, fixed_year: int | None, problems: Problems, counts: Counts, progress: Progress | None
+    ) -> _Plan | None:
+        report_progress(progress, 0, self.total * 2)
+        self.read_years(fixed_year)
+        self.read_measure_codes()
+        self.read_breakdowns()
+        self.read_measure_types()
+        self.read_areas()
+        self.read_cassr_numbers()
+        self.read_values()
+        self.skip_duplicates()
+        for _first_at, reason, size in sorted(self.skips):
+            counts.skip(reason, size)
+        for i, _rule, message, column in sorted(self.found, key=lambda found: found[:2]):
+            problems.add(message, row=int(self.row_numbers[i]), column=column)
+        _check_cassr(self.cassr, self.cassr_rows, problems, self.col_name["geo_code"])
+        report_progress(progress, self.total // 2, self.total * 2)
+        if problems:
+            return None
+        values = self.plan_values()
+        report_progress(progress, self.total, self.total * 2)
+        return _Plan(rows=self.total, areas=self.areas, cassr=self.cassr, regions=self.regions, values=values)
 
     def column(self, field: str) -> np.ndarray:
         return self.frame[self.columns[field]].to_numpy(dtype=object) if field in self.columns else self.blank
 
-    def skip(self, mask: np.ndarray, reason_of: Any, ids: np.ndarray) -> None:
-        """Count the rows in ``mask`` as skipped, with a reason per group ``ids``."""
+    def problem(
+        self,
+        mask: np.ndarray,
+        why: Callable[[int], tuple[str, str | None]],
+        ids: np.ndarray,
+        rule: int,
+        *,
+        stop: bool = True,
+    ) -> None:
+        """A problem for each live row in ``mask``: ``why(group)`` gives its message and column, once per
+        group ``ids``. The rows stop there (or, without ``stop``, are only kept out of the plan)."""
+        mask = mask & self.live
+        if not mask.any():
+            return
+        said: dict[int, tuple[str, str | None]] = {}
+        for i in np.flatnonzero(mask).tolist():
+            group = int(ids[i])
+            if group not in said:
+                said[group] = why(group)
+            self.found.append((i, rule, *said[group]))
+        if stop:
+            self.live &= ~mask
+        else:
+            self.failed |= mask
+
+    def skip(self, mask: np.ndarray, reason_of: Callable[[int], str], ids: np.ndarray) -> None:
+        """Count the live rows in ``mask`` as skipped, with a reason per group ``ids``; they stop there."""
+        mask = mask & self.live
         if not mask.any():
             return
         where = np.flatnonzero(mask)
@@ -740,9 +438,10 @@ class _ColumnsPlanner:
             entry[0] = min(entry[0], int(where[first_at]))
             entry[1] += size
         self.skips.extend((first_at, reason, size) for reason, (first_at, size) in reasons.items())
+        self.live &= ~mask
 
     def read_years(self, fixed_year: int | None) -> None:
-        """Year → start year and framework."""
+        """Year → start year (0 where it is not a year this service imports) and framework."""
         if fixed_year is not None:
             self.starts = np.full(self.total, fixed_year, dtype=np.int64)
         else:
@@ -750,20 +449,26 @@ class _ColumnsPlanner:
             parsed_years = []
             for text in year_texts:
                 parsed = period_start_year(text)
-                if parsed is None or not _year_supported(parsed):
-                    raise _CloserLook
-                parsed_years.append(parsed)
-            if (year_codes < 0).any():
-                raise _CloserLook
-            self.starts = np.asarray(parsed_years, dtype=np.int64)[year_codes]
+                parsed_years.append(parsed if parsed is not None and _year_supported(parsed) else 0)
+            self.starts = np.asarray([*parsed_years, 0], dtype=np.int64)[year_codes]
+            self.problem(
+                self.starts == 0,
+                lambda group: (
+                    f"{year_texts[group]!r} is not a financial year this service imports (2014-15 on)"
+                    if year_texts[group]
+                    else "the year is blank",
+                    self.col_name["year"],
+                ),
+                year_codes,
+                self.YEAR,
+            )
         start_codes, start_values = pd.factorize(self.starts)
-        frameworks = np.asarray(
-            [framework_for_start_year(int(start)) for start in start_values], dtype=object
-        )
-        self.row_frameworks = frameworks[start_codes]
+        frameworks = [framework_for_start_year(int(start)) if start else "" for start in start_values]
+        self.row_frameworks = np.asarray(frameworks, dtype=object)[start_codes]
 
     def read_measure_codes(self) -> None:
-        """Measure code (and the breakdown suffix of the older codes); unknown ones skipped when asked."""
+        """Measure code (and the breakdown suffix of the older codes) in the framework of the row's year;
+        unknown codes skipped when asked."""
         codes_by_framework: dict[str, set[str]] = {}
         for framework, code in self.measures:
             codes_by_framework.setdefault(framework, set()).add(code)
@@ -775,37 +480,55 @@ class _ColumnsPlanner:
             group, ascof_code = _clean_code(groups_col[i]), _clean_code(ascof_col[i])
             suffix = ""
             if group:
-                code = group
+                code, code_column = group, self.col_name["group"]
                 if ascof_code.startswith(group):
                     suffix = ascof_code[len(group) :]
             else:
                 code, suffix = _split_code(ascof_code, codes_by_framework.get(framework, set()))
-            if not code:
-                raise _CloserLook
-            code_info.append((code, suffix, self.measures.get((framework, code))))
-        known = np.asarray([info[2] is not None for info in code_info], dtype=bool)[code_ids]
-        if not known.all():
-            if not self.skip_unknown_measures:
-                raise _CloserLook
-            starts = self.starts
-            reason_ids, reason_first = _groups(code_ids, starts)
-            reason_rows = reason_first.tolist()
+                code_column = self.col_name["ascof_code"]
+            code_info.append((code, suffix, code_column, self.measures.get((framework, code))))
+        blank = np.asarray([not info[0] for info in code_info], dtype=bool)[code_ids]
+        self.problem(
+            blank, lambda group: ("the measure code is blank", code_info[group][2]), code_ids, self.CODE
+        )
+        unknown = np.asarray([info[3] is None for info in code_info], dtype=bool)[code_ids]
+        starts = self.starts
+        reason_ids, reason_first = _groups(code_ids, starts)
+        first_rows = reason_first.tolist()
+
+        def code_and_year(group: int) -> tuple[tuple[str, str, str, Measure | None], int, str]:
+            row = first_rows[group]
+            return code_info[code_ids[row]], int(starts[row]), self.row_frameworks[row]
+
+        if self.skip_unknown_measures:
             self.skip(
-                ~known,
+                unknown,
                 lambda group: (
-                    f"measure {code_info[code_ids[reason_rows[group]]][0]} is not in the catalogue "
-                    f"({period_label(int(starts[reason_rows[group]]))})"
+                    f"measure {code_and_year(group)[0][0]} is not in the catalogue "
+                    f"({period_label(code_and_year(group)[1])})"
                 ),
                 reason_ids,
             )
-            self.active &= known
+        else:
+
+            def why(group: int) -> tuple[str, str | None]:
+                (code, _, code_column, _), start, framework = code_and_year(group)
+                return (
+                    f"{code!r} is not a measure code of the "
+                    f"{Framework(framework).label} framework used for {period_label(start)} "
+                    "(if the framework has gained a measure, an administrator can add it to the catalogue)",
+                    code_column,
+                )
+
+            self.problem(unknown, why, reason_ids, self.CODE)
         self.code_ids, self.code_info = code_ids, code_info
-        self.measure_pks = np.asarray([info[2].pk if info[2] else 0 for info in code_info], dtype=np.int64)[
+        self.measure_pks = np.asarray([info[3].pk if info[3] else 0 for info in code_info], dtype=np.int64)[
             code_ids
         ]
         self.suffixes = np.asarray([info[1] for info in code_info], dtype=object)[code_ids]
 
     def read_breakdowns(self) -> None:
+        """Disaggregation level, or the older code's suffix → the breakdown label."""
         disaggs = self.column("disagg")
         breakdown_ids, breakdown_first = _groups(disaggs, self.suffixes)
         breakdown_texts = []
@@ -819,8 +542,12 @@ class _ColumnsPlanner:
                 breakdown = Value.TOTAL
             breakdown_texts.append(breakdown)
         too_long = np.asarray([len(text) > 64 for text in breakdown_texts], dtype=bool)[breakdown_ids]
-        if (too_long & self.active).any():
-            raise _CloserLook
+        self.problem(
+            too_long,
+            lambda group: ("the breakdown label is longer than 64 characters", self.col_name["disagg"]),
+            breakdown_ids,
+            self.BREAKDOWN,
+        )
         self.breakdowns = np.asarray(breakdown_texts, dtype=object)[breakdown_ids]
 
     def read_measure_types(self) -> None:
@@ -833,108 +560,124 @@ class _ColumnsPlanner:
                 part = MEASURE_TYPES.get(re.sub(r"\s+", " ", text.lower()))
             parts_of_type.append(part)
         stored = np.asarray([part is not None for part in parts_of_type], dtype=bool)[mtype_codes]
-        if not (stored | ~self.active).all():
-            self.skip(
-                self.active & ~stored,
-                lambda group: f"measure type {mtype_texts[group]!r} not stored",
-                mtype_codes,
-            )
-            self.active &= stored
+        self.skip(~stored, lambda group: f"measure type {mtype_texts[group]!r} not stored", mtype_codes)
         self.parts = np.asarray(parts_of_type, dtype=object)[mtype_codes]
+        self.mtypes, self.mtype_codes = mtype_texts, mtype_codes
 
     def read_areas(self) -> None:
+        """Geographical level, ONS code and description → the area (council, region, England, council type)."""
         levels, ons_codes, descriptions = (
             self.column("geo_level"),
             self.column("ons"),
             self.column("geo_desc"),
         )
         area_ids, area_first = _groups(levels, ons_codes, descriptions)
-        specs = []
+        specs, said = [], []
         for i in area_first.tolist():
             found = _Found()
-            spec = _area_spec(0, levels[i], ons_codes[i], descriptions[i], self.regions, found, self.col_name)  # type: ignore[arg-type]
-            specs.append(spec)
-        has_spec = np.asarray([spec is not None for spec in specs], dtype=bool)[area_ids]
-        if not (has_spec | ~self.active).all():
-            raise _CloserLook
+            specs.append(
+                _area_spec(0, levels[i], ons_codes[i], descriptions[i], self.regions, found, self.col_name)  # type: ignore[arg-type]
+            )
+            said.append(found.items)
+        no_spec = np.asarray([spec is None for spec in specs], dtype=bool)[area_ids]
+        self.problem(no_spec, lambda group: said[group][0], area_ids, self.AREA)  # _area_spec names one
         self.area_keys = np.asarray([spec.key if spec else "" for spec in specs], dtype=object)[area_ids]
         self.is_council = np.asarray([bool(spec and spec.kind == "council") for spec in specs], dtype=bool)[
             area_ids
         ]
-        where = np.flatnonzero(self.active)
+        where = np.flatnonzero(self.live)
         for j in np.sort(np.unique(area_ids[where], return_index=True)[1]).tolist():
             spec = specs[area_ids[where[j]]]
+            assert spec is not None
             if spec.key not in self.areas:
                 self.areas[spec.key] = AreaSpec(
                     spec.kind, spec.key, spec.name, int(self.row_numbers[where[j]])
                 )
 
     def read_cassr_numbers(self) -> None:
-        """CASSR numbers of councils (the first given; a different one later is a problem)."""
-        cassr_rows: dict[str, int] = {}
+        """Councils' CASSR numbers: the first given is kept; a different one in a later row is a problem."""
         geo_codes = self.column("geo_code")
-        with_code = self.active & self.is_council & (geo_codes != "")
-        if "geo_code" in self.columns and with_code.any():
-            where = np.flatnonzero(with_code)
-            _, pair_first = _groups(self.area_keys[where], geo_codes[where])
-            for j in pair_first.tolist():
-                number = geo_codes[where[j]]
-                if not number.isdigit():
-                    continue
-                key = self.area_keys[where[j]]
-                previous = self.cassr.get(key)
-                if previous is not None and previous != int(number):
-                    raise _CloserLook
-                if previous is None:
-                    self.cassr[key] = int(number)
-                    cassr_rows[key] = int(self.row_numbers[where[j]])
-        probe = Problems("")
-        _check_cassr(self.cassr, cassr_rows, probe, self.col_name["geo_code"])
-        if probe:
-            raise _CloserLook
+        code_ids, code_texts = pd.factorize(geo_codes)
+        numbers = np.asarray(
+            [int(text) if text.isdigit() and text.isascii() else -1 for text in code_texts] + [-1],
+            dtype=np.int64,
+        )
+        row_numbers = numbers[code_ids]
+        with_code = self.live & self.is_council & (row_numbers >= 0)
+        if "geo_code" not in self.columns or not with_code.any():
+            return
+        where = np.flatnonzero(with_code)
+        key_ids, key_first = _groups(self.area_keys[where])
+        for j in key_first.tolist():
+            key = self.area_keys[where[j]]
+            self.cassr[key] = int(row_numbers[where[j]])
+            self.cassr_rows[key] = int(self.row_numbers[where[j]])
+        first_number = row_numbers[where[key_first]][key_ids]
+        differs = np.zeros(self.total, dtype=bool)
+        differs[where[row_numbers[where] != first_number]] = True
+        pair_ids, pair_first = _groups(self.area_keys, geo_codes)
+
+        def why(group: int) -> tuple[str, str | None]:
+            row = int(pair_first[group])
+            key = self.area_keys[row]
+            return (
+                f"CASSR code {geo_codes[row]} differs from {self.cassr[key]} given for {key} "
+                f"in row {self.cassr_rows[key]}",
+                self.col_name["geo_code"],
+            )
+
+        self.problem(differs, why, pair_ids, self.CASSR, stop=False)
 
     def read_values(self) -> None:
-        """Each distinct cell text parsed once; numbers checked against the measure's bounds."""
+        """Each distinct cell text parsed once; each number checked by the figure rules (``checks``)."""
         value_codes, value_texts = pd.factorize(self.column("value"))
         parsed_values = [parse_value_cell(text) for text in value_texts]
-        unreadable = [k for k, parsed in enumerate(parsed_values) if parsed is None]
-        if unreadable and (self.active & np.isin(value_codes, unreadable)).any():
-            raise _CloserLook
+        unreadable = np.asarray([parsed is None for parsed in parsed_values] + [False], dtype=bool)[
+            value_codes
+        ]
+        self.problem(
+            unreadable,
+            lambda group: (f"{value_texts[group]!r} is not a number", self.col_name["value"]),
+            value_codes,
+            self.VALUE,
+        )
         self.value_codes, self.value_count = value_codes, len(value_texts)
         self.statuses_of = np.asarray([p[0] if p else "" for p in parsed_values], dtype=object)
         numbers_of = [p[1] if p else None for p in parsed_values]
         self.quantized_of = np.asarray([quantize(number) for number in numbers_of], dtype=object)
         floats_of = np.asarray([float(n) if n is not None else np.nan for n in numbers_of], dtype=np.float64)
         row_floats = floats_of[value_codes]
-        has_number = ~np.isnan(row_floats) & self.active
         headline = self.parts == "value"
-        measure_objects = {info[2].pk: info[2] for info in self.code_info if info[2] is not None}
-        bounds_of = {pk: _safe_bounds(measure) for pk, measure in measure_objects.items()}
-        code_bounds = np.asarray(
-            [[float(x) for x in bounds_of[info[2].pk]] if info[2] else [0.0, 0.0] for info in self.code_info],
+        measure_objects = {info[3].pk: info[3] for info in self.code_info if info[3] is not None}
+        part_low, part_high = safe_bounds(None, part=True)
+        bounds = np.asarray(
+            [[float(x) for x in safe_bounds(info[3])] for info in self.code_info] or [[0.0, 0.0]],
             dtype=np.float64,
-        ).reshape(-1, 2)
-        # a base, numerator, denominator or margin of error is never negative
-        low = np.where(headline, code_bounds[self.code_ids, 0], 0.0)
-        high = np.where(headline, code_bounds[self.code_ids, 1], float(MAX_ABS))
+        )
+        low = np.where(headline, bounds[self.code_ids, 0], float(part_low))
+        high = np.where(headline, bounds[self.code_ids, 1], float(part_high))
         # float(Decimal) rounds monotonically, so a value strictly inside the float bounds is inside the
-        # exact ones; values on or beyond a bound are checked exactly, as the row-by-row pass does.
-        for i in np.flatnonzero(has_number & ~((row_floats > low) & (row_floats < high))).tolist():
-            number = numbers_of[value_codes[i]]
-            measure = measure_objects[int(self.measure_pks[i])]
-            if headline[i]:
-                low_bound, high_bound = bounds_of[measure.pk]
-                if low_bound <= number <= high_bound:
-                    continue
-                message = check_number_size(number) or range_problem(measure, number)
-            else:
-                message = check_number_size(number) or (number < 0 and "negative")
-            if message:
-                raise _CloserLook
+        # exact ones; values on or beyond a bound are checked exactly, one by one.
+        outside = self.live & ~np.isnan(row_floats) & ~((row_floats > low) & (row_floats < high))
+        broken = np.zeros(self.total, dtype=bool)
+        messages: dict[tuple[int, int, bool, int], str | None] = {}
+        for i in np.flatnonzero(outside).tolist():
+            key = (int(value_codes[i]), int(self.measure_pks[i]), bool(headline[i]), int(self.mtype_codes[i]))
+            if key not in messages:
+                number = numbers_of[key[0]]
+                assert number is not None
+                measure = measure_objects[key[1]]
+                part = None if key[2] else str(self.mtypes[self.mtype_codes[i]]).lower()
+                messages[key] = figure_problem(number, measure=measure, part=part)
+            if messages[key]:
+                broken[i] = True
+                self.found.append((i, self.VALUE, messages[key], self.col_name["value"]))  # type: ignore[arg-type]
+        self.live &= ~broken
 
-    def skip_identical_duplicates(self) -> None:
-        """Identical rows are accepted once; different values for one key are a problem."""
-        where = np.flatnonzero(self.active)
+    def skip_duplicates(self) -> None:
+        """One figure per (year, area, measure, breakdown, measure type): a row that repeats the first row's
+        figure is skipped; one that gives another is a problem."""
+        where = np.flatnonzero(self.live & ~self.failed)
         key_ids, key_first = _groups(
             self.starts[where],
             self.area_keys[where],
@@ -948,18 +691,28 @@ class _ColumnsPlanner:
         repeated[key_first] = False
         first_value = self.value_codes[where[key_first]][key_ids]
         outcome = [(self.statuses_of[k], self.quantized_of[k]) for k in range(self.value_count)]
+        same = np.zeros(self.total, dtype=bool)
+        other = np.zeros(self.total, dtype=bool)
+        first_of = np.zeros(self.total, dtype=np.int64)
         for j in np.flatnonzero(repeated).tolist():
-            if outcome[self.value_codes[where[j]]] != outcome[first_value[j]]:
-                raise _CloserLook
-        duplicate = np.zeros(self.total, dtype=bool)
-        duplicate[where[repeated]] = True
-        self.skip(duplicate, lambda group: "identical duplicate row", np.zeros(self.total, dtype=np.int64))
-        self.active &= ~duplicate
+            if outcome[self.value_codes[where[j]]] == outcome[first_value[j]]:
+                same[where[j]] = True
+            else:
+                other[where[j]] = True
+                first_of[where[j]] = self.row_numbers[where[key_first[key_ids[j]]]]
+        what = "year, area, measure, breakdown and measure type"
+        self.problem(
+            other,
+            lambda first_row: (duplicate_problem(first_row, what), self.col_name["value"]),
+            first_of,
+            self.DUPLICATE,
+        )
+        self.skip(same, lambda group: IDENTICAL_DUPLICATE, np.zeros(self.total, dtype=np.int64))
 
     def plan_values(self) -> dict[tuple[int, str, int, str], dict[str, Any]]:
         """The plan: one entry per (year, area, measure, breakdown), in the order of the rows."""
         values: dict[tuple[int, str, int, str], dict[str, Any]] = {}
-        rows = np.flatnonzero(self.active)
+        rows = np.flatnonzero(self.live & ~self.failed)
         quantized, statuses = self.quantized_of.tolist(), self.statuses_of.tolist()
         for start, area_key, pk, breakdown, part, code in zip(
             self.starts[rows].tolist(),
@@ -981,20 +734,20 @@ class _ColumnsPlanner:
         return values
 
 
-def _safe_bounds(measure: Measure) -> tuple[Decimal, Decimal]:
-    """A range inside which a headline value breaks none of range_problem's or check_number_size's rules."""
-    low, high = -MAX_ABS, MAX_ABS
-    if measure.unit == Unit.PERCENT:
-        low, high = max(low, Decimal(0)), min(high, Decimal(100))
-    if measure.unit in (Unit.RATE_100K, Unit.COUNT, Unit.RATIO, Unit.SCORE):
-        low = max(low, Decimal(0))
-    if measure.unit == Unit.SCORE and measure.scale_max is not None:
-        high = min(high, Decimal(measure.scale_max))
-    if measure.plausible_min is not None:
-        low = max(low, Decimal(measure.plausible_min))
-    if measure.plausible_max is not None:
-        high = min(high, Decimal(measure.plausible_max))
-    return low, high
+def _groups(*arrays: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize the combination of several columns: a group number per row (numbered in order of first
+    appearance) and the index of each group's first row."""
+    combined: np.ndarray | None = None
+    for array in arrays:
+        codes, uniques = pd.factorize(array)
+        if combined is None:
+            combined = codes.astype(np.int64)
+        else:
+            combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    assert combined is not None
+    ids, _ = pd.factorize(combined)
+    first = np.unique(ids, return_index=True)[1]
+    return ids.astype(np.int64), first
 
 
 def _year_supported(start: int) -> bool:
@@ -1113,27 +866,22 @@ def _write(
     problems: Problems | None = None,
 ) -> None:
     delete_demo_values(counts)
-    periods = {start: period_get_or_create(start_year=start).pk for start in {key[0] for key in plan.values}}
     areas = _resolve_areas(plan, counts)
-    desired: dict[tuple[int, int, int, str], dict[str, Any]] = {}
-    for (start, area_key, measure_pk, breakdown), fields in plan.values.items():
-        desired[(measure_pk, periods[start], areas[area_key], breakdown)] = fields
-    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
+    figures = {
+        (measure_pk, start, areas[area_key], breakdown): fields
+        for (start, area_key, measure_pk, breakdown), fields in plan.values.items()
+    }
     counts.summary["measures"] = len({key[2] for key in plan.values})
-
-    def step(fraction: float) -> None:
-        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
-
-    upsert_values(
-        desired=desired,
+    figures_write(
+        figures=figures,
+        rows=plan.rows,
         record=record,
         user=user,
         counts=counts,
-        step=step,
+        progress=progress,
         allow_blanking=allow_blanking,
         problems=problems,
     )
-    report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 
 def _resolve_areas(plan: _Plan, counts: Counts) -> dict[str, int]:

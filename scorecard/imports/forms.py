@@ -162,6 +162,15 @@ class ImportUploadForm(forms.Form):
 
 
 NO_COLUMN = ("", "None")
+COLUMN_FIELDS = (  # the choices that name one of the file's columns
+    "area",
+    "value",
+    "period_column",
+    "measure_column",
+    "median_column",
+    "numerator_column",
+    "denominator_column",
+)
 
 
 class MappingChoiceForm(forms.Form):
@@ -201,6 +210,16 @@ class MappingChoiceForm(forms.Form):
         required=False,
         help_text="Kept as a published comparator.",
     )
+    numerator_column = forms.ChoiceField(
+        label="Which column holds each figure's numerator? (optional)",
+        required=False,
+        help_text="For example the number of people the figure counts.",
+    )
+    denominator_column = forms.ChoiceField(
+        label="Which column holds each figure's denominator? (optional)",
+        required=False,
+        help_text="For example the number of people it is out of.",
+    )
     save_as = forms.SlugField(
         label="Save these choices as (optional)",
         required=False,
@@ -212,7 +231,7 @@ class MappingChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.columns = columns
         column_choices = [("", "None")] + [(c, c) for c in columns]
-        for name in ("area", "value", "period_column", "measure_column", "median_column"):
+        for name in COLUMN_FIELDS:
             field = cast(forms.ChoiceField, self.fields[name])
             field.choices = column_choices
             field.widget.attrs["class"] = "govuk-select"
@@ -252,6 +271,8 @@ class MappingChoiceForm(forms.Form):
                         "measure_column": data.get("measure_column"),
                         "measure": data.get("measure"),
                         "median_column": data.get("median_column"),
+                        "numerator_column": data.get("numerator_column"),
+                        "denominator_column": data.get("denominator_column"),
                     }
                 )
         except (MappingError, ImportMapping.DoesNotExist) as exc:
@@ -263,7 +284,7 @@ class MappingChoiceForm(forms.Form):
 
 
 def _fits(spec: dict, columns: list[str]) -> bool:
-    named = [spec.get(k) for k in ("area", "value", "period_column", "measure_column", "median_column")]
+    named = [spec.get(k) for k in COLUMN_FIELDS]
     return all(name in columns for name in named if name)
 
 

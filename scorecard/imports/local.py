@@ -12,50 +12,34 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import time
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 
-from core.text import text_clean
 from councils.models import Council, Region
 from scorecard.areas import (
     ENGLAND_CODE,
     area_ids_by_code,
 )
 from scorecard.catalogue import measure_key
-from scorecard.imports.common import (
-    XLS_MAGIC,
-    XLSX_MAGIC,
-    Counts,
-    ImportOutcome,
-    Problems,
-    Progress,
-    check_number_size,
+from scorecard.imports.pipeline.cells import (
     column_label,
-    csv_frame,
-    decode_text,
-    delete_demo_values,
-    map_columns,
     parse_number,
     parse_value_cell,
     quantize,
-    range_problem,
-    read_raw,
-    report_progress,
-    run_planned_import,
     scan_formulas,
-    tidy_frame,
-    upsert_values,
 )
+from scorecard.imports.pipeline.checks import FirstFigures, figure_problem
+from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
+from scorecard.imports.pipeline.reading import frames_read, is_workbook, map_columns, read_raw
+from scorecard.imports.pipeline.run import run_planned_import
+from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Domain, Framework, ImportRecord, Measure, Polarity, Unit
-from scorecard.periods import period_get_or_create, period_label, period_start_year
+from scorecard.periods import period_start_year
 
 VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "gss": ("gss code", "council gss code", "ons code", "area code", "council code"),
@@ -135,16 +119,10 @@ def measures_import(
     raw = read_raw(path, problems)
     plan: _Plan | None = None
     if raw is not None and not problems:
-        values_frame: pd.DataFrame | None = None
-        measures_frame: pd.DataFrame | None = None
-        is_xlsx = raw.data.startswith(XLSX_MAGIC)
-        if raw.data.startswith(XLS_MAGIC):
-            problems.add("is an old-style Excel .xls file: save it as .xlsx (or CSV) and upload that")
-        elif is_xlsx:
-            values_frame, measures_frame = _read_workbook(raw.data, problems)
-        else:
-            text = decode_text(raw.data, problems)
-            values_frame = csv_frame(text, problems) if text is not None else None
+        is_xlsx = is_workbook(raw.data)
+        frames = frames_read(raw, problems, pick=_template_sheets)
+        values_frame = frames.get("Values" if is_xlsx else "")
+        measures_frame = frames.get("Measures")
         if values_frame is not None and not problems:
             plan = _validate(values_frame, measures_frame, is_xlsx, problems, counts, progress)
         if plan is not None and not import_scope_check(  # region-scoped writes
@@ -173,112 +151,20 @@ def measures_import(
     )
 
 
-MAX_COLUMNS = 100  # cells beyond this column of a row are never looked at
-
-
-class _TooBig(Exception):
-    """A sheet over the row or time bound (the message says which)."""
-
-
-def _check_zip(data: bytes, problems: Problems) -> bool:
-    """Refuse a workbook whose parts would inflate past the bound (a decompression bomb), before opening it.
-
-    The sizes are those the zip declares; Python's zipfile never inflates a part beyond its declared
-    size (it stops with a CRC error), so the declared total bounds what reading can cost.
-    """
-    limit = int(settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        problems.add(f"is not a readable Excel workbook ({type(exc).__name__})")
-        return False
-    if total > limit:
+def _template_sheets(worksheets: list[Any], problems: Problems) -> list[tuple[Any, str]] | None:
+    """The template's Values sheet (required) and Measures sheet (optional)."""
+    sheets = {sheet.title.strip().lower(): sheet for sheet in worksheets}
+    if "values" not in sheets:
         problems.add(
-            f"the workbook would unpack to {total:,} bytes, over the limit of {limit:,} bytes: "
-            "save only the Values (and Measures) sheets, or upload the values as CSV"
+            "the workbook has no sheet named 'Values' (it has: "
+            + ", ".join(repr(sheet.title) for sheet in worksheets)
+            + "); use the local-measures template"
         )
-        return False
-    return True
-
-
-def _read_workbook(data: bytes, problems: Problems) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The Values and (optional) Measures sheets as frames of strings. Formulas are kept as text.
-
-    Bounded: the zip's unpacked size is checked first, rows are read as they come (the sheet's declared
-    dimension is not trusted), at most IMPORT_MAX_ROWS of them, within IMPORT_XLSX_MAX_SECONDS.
-    """
-    if not _check_zip(data, problems):
-        return None, None
-    from openpyxl import load_workbook  # here: openpyxl takes 0.1 s to import, and most imports are CSV
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for corrupt files
-        problems.add(f"is not a readable Excel workbook ({type(exc).__name__})")
-        return None, None
-    try:
-        sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
-        if "values" not in sheets:
-            problems.add(
-                "the workbook has no sheet named 'Values' (it has: "
-                + ", ".join(repr(sheet.title) for sheet in workbook.worksheets)
-                + "); use the local-measures template"
-            )
-            return None, None
-        deadline = time.monotonic() + float(settings.IMPORT_XLSX_MAX_SECONDS)
-        try:
-            values_frame = _sheet_frame(sheets["values"], problems, "Values", deadline)
-            measures_frame = None
-            if "measures" in sheets:
-                measures_frame = _sheet_frame(sheets["measures"], problems, "Measures", deadline)
-        except _TooBig as exc:
-            problems.add(str(exc))
-            return None, None
-        return values_frame, measures_frame
-    finally:
-        workbook.close()
-
-
-def _sheet_frame(sheet: Any, problems: Problems, title: str, deadline: float) -> pd.DataFrame | None:
-    limit = int(settings.IMPORT_MAX_ROWS)
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # read every row there is, whatever dimension the sheet declares
-    rows: list[list[str]] = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > limit + 1:  # the header and `limit` data rows
-            raise _TooBig(f"the {title} sheet has more than {limit:,} rows, over the limit for one import")
-        if number % 1000 == 0 and time.monotonic() > deadline:
-            raise _TooBig(
-                f"the {title} sheet took too long to read (over {settings.IMPORT_XLSX_MAX_SECONDS:g} s)"
-            )
-        rows.append([_cell_text(cell) for cell in row[:MAX_COLUMNS]])
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows or not any(rows[0]):
-        problems.add(f"the {title} sheet is empty")
         return None
-    header = rows[0]
-    while header and not header[-1]:
-        header = header[:-1]
-    width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    frame = pd.DataFrame(body, columns=[name.strip() or f"Unnamed: {i}" for i, name in enumerate(header)])
-    frame = tidy_frame(frame)
-    frame.attrs["sheet"] = title
-    return frame
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return format(value, ".15g")
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return text_clean(str(value), line_breaks=False)  # the one rule for text (core.text)
+    chosen = [(sheets["values"], "Values")]
+    if "measures" in sheets:
+        chosen.append((sheets["measures"], "Measures"))
+    return chosen
 
 
 def _validate(
@@ -330,7 +216,7 @@ def _validate(
     col = {key: column_label(values_frame, name) for key, name in columns.items()}
     areas = _known_areas()
 
-    seen: dict[tuple[str, str, int], tuple[Any, int]] = {}
+    first = FirstFigures("council, measure and period")
     total = len(values_frame)
     tick = max(1, total // 20)
     has_note = "note" in columns
@@ -367,7 +253,7 @@ def _validate(
         if parsed is None:
             problems.add(f"{raw_value!r} is not a number", row=row, column=col["value"])
         elif parsed[1] is not None and measure is not None:
-            message = check_number_size(parsed[1]) or range_problem(measure, parsed[1])
+            message = figure_problem(parsed[1], measure=measure)
             if message:
                 problems.add(message, row=row, column=col["value"])
         note = record[columns["note"]] if has_note else ""
@@ -380,19 +266,8 @@ def _validate(
         fields: dict[str, Any] = {"value": number, "status": status}
         if has_note:
             fields["note"] = note
-        previous = seen.get(key)
-        if previous is not None:
-            if previous[0] == fields:
-                counts.skip("identical duplicate row")
-            else:
-                problems.add(
-                    f"row {previous[1]} has a different value for the same council, measure and period",
-                    row=row,
-                    column=col["value"],
-                )
-            continue
-        seen[key] = (fields, row)
-        plan.values[(code, gss, start, "")] = fields
+        if first.first(key, fields, row=row, column=col["value"], problems=problems, counts=counts):
+            plan.values[(code, gss, start, "")] = fields
     report_progress(progress, total, total * 2)
     if problems:
         return None
@@ -570,27 +445,21 @@ def _write(
     counts.summary["measures_created"] = created
     counts.summary["measures_updated"] = updated
 
-    periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
     area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
-    desired = {
-        (measures[code].pk, periods[start], area_ids[gss], breakdown): fields
+    figures = {
+        (measures[code].pk, start, area_ids[gss], breakdown): fields
         for (code, gss, start, breakdown), fields in plan.values.items()
     }
-    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
-
-    def step(fraction: float) -> None:
-        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
-
-    upsert_values(
-        desired=desired,
+    figures_write(
+        figures=figures,
+        rows=plan.rows,
         record=record,
         user=user,
         counts=counts,
-        step=step,
+        progress=progress,
         allow_blanking=allow_blanking,
         problems=problems,
     )
-    report_progress(progress, plan.rows * 2, plan.rows * 2)
 
 
 def measures_template_xlsx() -> bytes:

@@ -6,7 +6,7 @@ A mapping (:class:`MappingSpec`, saved as :class:`~scorecard.models.ImportMappin
 the measure (a column of publisher codes, or one catalogue measure) and the value; optionally a published
 median, kept as a published comparator (England's figure with the breakdown ``median``).
 
-The file goes through the same machinery as the ASCOF and local-measure imports (``common``): reading and
+The file goes through the same machinery as the ASCOF and local-measure imports (``pipeline``): reading and
 CSV checks (a cut row is named), cell parsing (blanks are missing figures; [c], [x] and the older markers),
 the range checks, duplicate keys with two values, the blanking guard, the set-based writer with history,
 one transaction and an :class:`~scorecard.models.ImportRecord`.
@@ -30,28 +30,16 @@ from scorecard.areas import (
     area_ids_by_code,
 )
 from scorecard.catalogue import framework_for_start_year
-from scorecard.imports.common import (
-    Counts,
-    ImportOutcome,
-    Problems,
-    Progress,
-    check_number_size,
-    csv_frame,
-    decode_text,
-    delete_demo_values,
-    parse_value_cell,
-    quantize,
-    range_problem,
-    read_raw,
-    report_progress,
-    run_planned_import,
-    scan_formulas,
-    upsert_values,
-)
 from scorecard.imports.mappings import SPEC_KEYS
+from scorecard.imports.pipeline.cells import parse_value_cell, quantize, scan_formulas
+from scorecard.imports.pipeline.checks import FirstFigures, figure_problem
+from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
+from scorecard.imports.pipeline.reading import decode_text, frames_read, is_workbook, read_raw
+from scorecard.imports.pipeline.run import run_planned_import
+from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Framework, ImportMapping, ImportRecord, Measure, Value
-from scorecard.periods import period_get_or_create, period_label, period_start_year
+from scorecard.periods import period_label, period_start_year
 
 FIRST_ROWS_BYTES = 65536
 MEDIAN_BREAKDOWN = "median"  # England's published median of the councils' figures
@@ -77,6 +65,8 @@ class MappingSpec:
     measure_column: str | None = None
     measure: str | None = None
     median_column: str | None = None
+    numerator_column: str | None = None
+    denominator_column: str | None = None
     codes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -96,6 +86,8 @@ class MappingSpec:
             measure_column=data.get("measure_column") or None,
             measure=data.get("measure") or None,
             median_column=data.get("median_column") or None,
+            numerator_column=data.get("numerator_column") or None,
+            denominator_column=data.get("denominator_column") or None,
             codes={str(k).upper(): str(v) for k, v in dict(codes).items()},
         )
         spec.check()
@@ -111,6 +103,8 @@ class MappingSpec:
             "measure_column": self.measure_column,
             "measure": self.measure,
             "median_column": self.median_column,
+            "numerator_column": self.numerator_column,
+            "denominator_column": self.denominator_column,
             "codes": self.codes or None,
         }
         return {key: value for key, value in data.items() if value is not None}
@@ -127,10 +121,25 @@ class MappingSpec:
             raise MappingError("--wide reads the periods from the column headers: give no other period")
         if self.wide and self.median_column:
             raise MappingError("a published median is read beside a value column, not with --wide")
+        if self.wide and (self.numerator_column or self.denominator_column):
+            raise MappingError("a numerator or denominator is read beside a value column, not with --wide")
         if bool(self.measure_column) == bool(self.measure):
             raise MappingError("give the measure: a column of codes or one catalogue measure, not both")
         if self.period and period_start_year(self.period, bare_year=True) is None:
             raise MappingError(f"{self.period!r} is not a financial year such as 2023-24")
+
+    def named_columns(self) -> list[str]:
+        """The file's columns this mapping names, in the order of its options."""
+        named = [
+            self.area,
+            self.value,
+            self.period_column,
+            self.measure_column,
+            self.median_column,
+            self.numerator_column,
+            self.denominator_column,
+        ]
+        return [name for name in named if name]
 
 
 def mapping_get(*, name: str) -> MappingSpec:
@@ -156,10 +165,18 @@ def mapping_save(*, name: str, spec: MappingSpec, user: Any = None) -> ImportMap
 
 
 def first_rows(path: Path, *, rows: int = 5) -> tuple[list[str], list[list[str]]]:
-    """A CSV file's column names and its first ``rows`` rows, read from its start only (the columns page)."""
+    """A file's column names and its first ``rows`` rows (the columns page): a CSV file's read from its start
+    only; a workbook's from its first sheet."""
     problems = Problems(path.name)
     with Path(path).open("rb") as handle:
         head = handle.read(FIRST_ROWS_BYTES)
+    if is_workbook(head):
+        raw = read_raw(path, problems)
+        sheets = frames_read(raw, problems, pick=_first_sheet) if raw is not None and not problems else {}
+        frame = next(iter(sheets.values()), None)
+        if frame is None:
+            return [], []
+        return [str(name) for name in frame.columns], frame.head(rows).to_numpy().tolist()
     text = decode_text(head, problems) or ""
     lines = text.splitlines()[: rows + 1]
     if not lines:
@@ -193,6 +210,7 @@ class _Cell:
     code: str
     value: str
     median: str
+    parts: tuple[tuple[str, str, str], ...] = ()  # (Value field, column, text): numerator, denominator
 
 
 class _Measures:
@@ -255,6 +273,11 @@ def _cells(frame: pd.DataFrame, spec: MappingSpec, period_columns: list[str]) ->
     assert spec.value is not None
     values = frame[spec.value].tolist()
     periods = frame[spec.period_column].tolist() if spec.period_column else None
+    parts = [
+        (name, column, frame[column].tolist())
+        for name, column in (("numerator", spec.numerator_column), ("denominator", spec.denominator_column))
+        if column
+    ]
     for i, text in enumerate(values):
         yield _Cell(
             rows[i],
@@ -264,13 +287,14 @@ def _cells(frame: pd.DataFrame, spec: MappingSpec, period_columns: list[str]) ->
             code[i] if code else "",
             text,
             median[i] if median else "",
+            tuple((name, column, texts[i]) for name, column, texts in parts),
         )
 
 
 def _columns(frame: pd.DataFrame, spec: MappingSpec, problems: Problems) -> list[str] | None:
     """The file's period columns (wide) or []; None when a named column is missing."""
-    named = [spec.area, spec.value, spec.period_column, spec.measure_column, spec.median_column]
-    missing = [name for name in named if name and name not in frame.columns]
+    named = spec.named_columns()
+    missing = [name for name in named if name not in frame.columns]
     if missing:
         problems.add(
             "the file has no column "
@@ -320,7 +344,7 @@ class _Validator:
         self.spec, self.problems, self.counts, self.plan = spec, problems, counts, plan
         self.measures = _Measures(spec)
         self.fixed: Measure | None = None
-        self.seen: dict[tuple[int, str, int, str], tuple[dict[str, Any], int]] = {}
+        self.first = FirstFigures("council, measure and period")
         self.unknown_codes: dict[str, tuple[int, str, int]] = {}  # code → first row, column, count
         self.medians: dict[tuple[int, int], tuple[Decimal | None, int]] = {}
 
@@ -347,15 +371,23 @@ class _Validator:
         if parsed is None:
             self.problems.add(f"{cell.value!r} is not a number", row=cell.row, column=cell.column)
         elif parsed[1] is not None and measure is not None:
-            message = check_number_size(parsed[1]) or range_problem(measure, parsed[1])
+            message = figure_problem(parsed[1], measure=measure)
             if message:
                 self.problems.add(message, row=cell.row, column=cell.column)
+        parts = self.parts(cell, measure)
         if self.problems.count != before or None in (gss, start, measure, parsed):
             return
         assert gss is not None and start is not None and measure is not None and parsed is not None
-        self.keep(
-            cell, (measure.pk, gss, start, Value.TOTAL), {"value": quantize(parsed[1]), "status": parsed[0]}
-        )
+        fields = {"value": quantize(parsed[1]), "status": parsed[0], **parts}
+        if self.first.first(
+            (measure.pk, gss, start, Value.TOTAL),
+            fields,
+            row=cell.row,
+            column=cell.column,
+            problems=self.problems,
+            counts=self.counts,
+        ):
+            self.plan.values[(measure.pk, gss, start, Value.TOTAL)] = fields
         if cell.median:
             self.median(cell, measure, start)
 
@@ -385,19 +417,20 @@ class _Validator:
             self.unknown_codes[why] = (row, column, count + 1)
         return measure
 
-    def keep(self, cell: _Cell, key: tuple[int, str, int, str], fields: dict[str, Any]) -> None:
-        previous = self.seen.get(key)
-        if previous is None:
-            self.seen[key] = (fields, cell.row)
-            self.plan.values[key] = fields
-        elif previous[0] == fields:
-            self.counts.skip("identical duplicate row")
-        else:
-            self.problems.add(
-                f"row {previous[1]} has a different value for the same council, measure and period",
-                row=cell.row,
-                column=cell.column,
-            )
+    def parts(self, cell: _Cell, measure: Measure | None) -> dict[str, Decimal | None]:
+        """The row's numerator and denominator, where the mapping names their columns: numbers, or None
+        where the cell is blank or marked; each checked by the rules of a figure's parts."""
+        parts: dict[str, Decimal | None] = {}
+        for name, column, text in cell.parts:
+            parsed = parse_value_cell(text)
+            if parsed is None:
+                self.problems.add(f"{text!r} is not a number", row=cell.row, column=column)
+                continue
+            message = figure_problem(parsed[1], measure=measure, part=name) if parsed[1] is not None else None
+            if message:
+                self.problems.add(message, row=cell.row, column=column)
+            parts[name] = quantize(parsed[1])
+        return parts
 
     def median(self, cell: _Cell, measure: Measure, start: int) -> None:
         parsed = parse_value_cell(cell.median)
@@ -434,10 +467,7 @@ def _validate(
     if len(frame) == 0:
         problems.add("the file has a header row but no data rows")
         return None
-    named = [
-        c for c in (spec.area, spec.value, spec.period_column, spec.measure_column, spec.median_column) if c
-    ]
-    scan_formulas(frame, problems, [*named, *period_columns])
+    scan_formulas(frame, problems, [*spec.named_columns(), *period_columns])
     plan = _Plan(rows=len(frame))
     cells = list(_cells(frame, spec, period_columns))
     places = _Places({cell.area for cell in cells})
@@ -478,8 +508,9 @@ def mapped_import(
     raw = read_raw(path, problems)
     plan: _Plan | None = None
     if raw is not None and not problems:
-        text = decode_text(raw.data, problems)
-        frame = csv_frame(text, problems) if text is not None else None
+        frame = next(iter(frames_read(raw, problems, pick=_first_sheet).values()), None)
+        if frame is not None:
+            frame.attrs.pop("sheet", None)  # one sheet is read: problems name its columns as the mapping does
         if frame is not None and not problems:
             plan = _validate(frame, spec, problems, counts, progress)
         if plan is not None and not import_scope_check(
@@ -502,6 +533,14 @@ def mapped_import(
     )
 
 
+def _first_sheet(worksheets: list[Any], problems: Problems) -> list[tuple[Any, str]] | None:
+    """A workbook's figures are read from its first sheet."""
+    if not worksheets:
+        problems.add("the workbook has no sheet")
+        return None
+    return [(worksheets[0], worksheets[0].title)]
+
+
 def _write(
     plan: _Plan,
     record: ImportRecord,
@@ -513,27 +552,21 @@ def _write(
     problems: Problems | None = None,
 ) -> None:
     delete_demo_values(counts)
-    periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
     area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
-    desired = {
-        (measure_id, periods[start], area_ids[gss], breakdown): fields
+    figures = {
+        (measure_id, start, area_ids[gss], breakdown): fields
         for (measure_id, gss, start, breakdown), fields in plan.values.items()
     }
-    counts.summary["years"] = [period_label(start) for start in sorted(periods)]
     counts.summary["measures"] = sorted(
         Measure.objects.filter(pk__in={key[0] for key in plan.values}).values_list("key", flat=True)
     )
-
-    def step(fraction: float) -> None:
-        report_progress(progress, plan.rows + round(plan.rows * fraction), plan.rows * 2)
-
-    upsert_values(
-        desired=desired,
+    figures_write(
+        figures=figures,
+        rows=plan.rows,
         record=record,
         user=user,
         counts=counts,
-        step=step,
+        progress=progress,
         allow_blanking=allow_blanking,
         problems=problems,
     )
-    report_progress(progress, plan.rows * 2, plan.rows * 2)

@@ -8,6 +8,8 @@ A mapping's ``spec`` is a small JSON object (the same keys as ``manage.py import
 - ``period_column`` or ``period``: the column holding each row's period, or one fixed period label;
 - ``measure_column`` or ``measure``: the column of publisher codes, or one fixed catalogue measure key;
 - ``median_column`` (optional): a published median of the councils' values, kept as a published comparator;
+- ``numerator_column``, ``denominator_column`` (optional): each figure's numerator and denominator, stored
+  with it as the ASCOF import stores them (beside a value column, not with ``wide``);
 - ``codes`` (optional): publisher code → catalogue measure key, for codes the catalogue holds under another
   code (Oflog's ASC1 is ASCOF's 1D). A code not in ``codes`` is looked up among the catalogue's own codes.
 """
@@ -28,6 +30,8 @@ SPEC_KEYS = frozenset(
         "measure_column",
         "measure",
         "median_column",
+        "numerator_column",
+        "denominator_column",
         "codes",
     }
 )

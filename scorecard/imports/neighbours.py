@@ -14,15 +14,9 @@ from typing import Any
 
 from councils.models import Council
 from councils.services import ImportFailed, neighbours_parse, neighbours_write
-from scorecard.imports.common import (
-    Counts,
-    ImportOutcome,
-    Problems,
-    Progress,
-    read_raw,
-    report_progress,
-    run_planned_import,
-)
+from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems, Progress, report_progress
+from scorecard.imports.pipeline.reading import read_raw
+from scorecard.imports.pipeline.run import run_planned_import
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import ImportRecord
 

@@ -44,7 +44,9 @@ from scorecard.imports import ascof as ascof_module
 from scorecard.imports import local as local_module
 from scorecard.imports import mapped as mapped_module
 from scorecard.imports import neighbours as neighbours_module
-from scorecard.imports.common import Counts, ImportOutcome, Problems, RawFile, run_import
+from scorecard.imports.pipeline.outcome import Counts, ImportOutcome, Problems
+from scorecard.imports.pipeline.reading import RawFile
+from scorecard.imports.pipeline.run import run_import
 from scorecard.imports.rules import import_scope_check
 from scorecard.models import Area, ImportRecord, Measure, Period, Value
 

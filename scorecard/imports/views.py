@@ -138,6 +138,8 @@ MAPPING_LABELS = (
     ("measure_column", "measure code"),
     ("measure", "every figure's measure"),
     ("median_column", "published median"),
+    ("numerator_column", "numerator"),
+    ("denominator_column", "denominator"),
 )
 
 

@@ -269,11 +269,11 @@ def test_a_submitted_self_assessment_shows_at_once(client_for, birmingham):
 
 
 def test_an_applied_import_analyses_the_tables(tmp_path, monkeypatch):
-    from scorecard.imports import common
+    from scorecard.imports.pipeline import run
 
     calls = []
-    real = common.analyze_after_import
-    monkeypatch.setattr(common, "analyze_after_import", lambda: calls.append(1) or real())
+    real = run.analyze_after_import
+    monkeypatch.setattr(run, "analyze_after_import", lambda: calls.append(1) or real())
     _import(tmp_path, "a.csv", [("Birmingham", BIRMINGHAM, "1A", "19.5")])
     assert calls == [1]  # ANALYZE on PostgreSQL (a no-op on SQLite), after the write transaction
     assert ascof_import(path=tmp_path / "a.csv", dry_run=True).ok

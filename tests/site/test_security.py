@@ -293,7 +293,7 @@ def test_only_admins_load_national_ascof_data(sli_lead, admin):
 
 def test_a_lead_of_several_regions_cannot_create_an_ownerless_measure(west_midlands):
     from councils.rules import led_regions
-    from scorecard.imports.common import Problems
+    from scorecard.imports.pipeline.outcome import Problems
     from scorecard.imports.rules import import_scope_check
 
     lead = MembershipFactory(role=Membership.Role.SLI_LEAD, region=west_midlands).user

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from scorecard.imports.ascof import ascof_import
-from scorecard.imports.common import ImportOutcome
+from scorecard.imports.pipeline.outcome import ImportOutcome
 
 SHOWN_PROBLEMS = 50
 

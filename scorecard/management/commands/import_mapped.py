@@ -1,6 +1,7 @@
 """``python manage.py import_mapped PATH (--mapping NAME | --area COL (--value COL (--period-column COL |
---period LABEL) | --wide) (--measure-column COL | --measure KEY)) [--median-column COL] [--save-as NAME]
-[--dry-run] [--allow-blanking]``: a thin wrapper over mapped_import.
+--period LABEL) | --wide) (--measure-column COL | --measure KEY)) [--median-column COL] [--numerator-column COL]
+[--denominator-column COL] [--save-as NAME] [--dry-run] [--allow-blanking]``: a thin wrapper over
+mapped_import. The file is a CSV, or an Excel workbook (.xlsx) whose first sheet holds the figures.
 
 ``--period`` takes a column of the file or one fixed period: a value that is a column's header is the
 column, else it must be a financial year (2023-24, 2023/24, FY2023/24, 2023/2024 or 2023).
@@ -12,7 +13,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
-from scorecard.imports.mapped import MappingError, MappingSpec, mapped_import, mapping_get, mapping_save
+from scorecard.imports.mapped import (
+    MappingError,
+    MappingSpec,
+    first_rows,
+    mapped_import,
+    mapping_get,
+    mapping_save,
+)
+from scorecard.imports.pipeline.reading import is_workbook
 from scorecard.management.commands.import_ascof import finish, progress_printer
 
 LAYOUT_OPTIONS = ("area", "value", "wide", "period", "period_column", "measure_column", "measure")
@@ -26,7 +35,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []  # as import_ascof: an import checks its file, not the project
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("path", type=Path, help="The CSV file")
+        parser.add_argument("path", type=Path, help="The CSV file, or an .xlsx workbook (its first sheet)")
         parser.add_argument("--mapping", help="A saved mapping's name (e.g. oflog-asc)")
         parser.add_argument("--area", help="The column naming the council: GSS code, CASSR number or name")
         parser.add_argument("--value", help="The column holding the figures (long layout)")
@@ -42,6 +51,8 @@ class Command(BaseCommand):
         parser.add_argument("--measure-column", help="The column holding each row's publisher measure code")
         parser.add_argument("--measure", help="One catalogue measure (its key) for every figure in the file")
         parser.add_argument("--median-column", help="A published median, kept as a published comparator")
+        parser.add_argument("--numerator-column", help="Each figure's numerator, stored with it")
+        parser.add_argument("--denominator-column", help="Each figure's denominator, stored with it")
         parser.add_argument("--save-as", help="Save the column choices as a mapping under this name")
         parser.add_argument("--dry-run", action="store_true", help="Validate and count, save nothing")
         parser.add_argument(
@@ -81,7 +92,7 @@ class Command(BaseCommand):
                     + ", ".join("--" + n.replace("_", "-") for n in given)
                 )
             spec = mapping_get(name=options["mapping"])
-            return MappingSpec.from_dict({**spec.as_dict(), **_median(options)})
+            return MappingSpec.from_dict({**spec.as_dict(), **_optional_columns(options)})
         if not options["area"]:
             raise MappingError("say which column is the area (--area COL), or use a saved --mapping")
         period, period_column = options["period"], options["period_column"]
@@ -96,18 +107,26 @@ class Command(BaseCommand):
                 "period_column": period_column,
                 "measure_column": options["measure_column"],
                 "measure": options["measure"],
-                **_median(options),
+                **_optional_columns(options),
             }
         )
 
 
-def _median(options: dict) -> dict[str, str]:
-    return {"median_column": options["median_column"]} if options["median_column"] else {}
+OPTIONAL_COLUMNS = ("median_column", "numerator_column", "denominator_column")
+
+
+def _optional_columns(options: dict) -> dict[str, str]:
+    """The optional columns given, which add to a saved mapping's."""
+    return {name: options[name] for name in OPTIONAL_COLUMNS if options.get(name)}
 
 
 def _header(path: Path) -> list[str]:
-    """The file's column names, from its first line (none when it cannot be read: the import says why)."""
+    """The file's column names, from its first line or a workbook's first sheet (none when it cannot be
+    read: the import says why)."""
     try:
+        with Path(path).open("rb") as handle:
+            if is_workbook(handle.read(4)):
+                return first_rows(path, rows=0)[0]
         with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
             line = handle.readline()
     except OSError:

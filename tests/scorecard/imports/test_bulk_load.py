@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from scorecard.imports import common
+from scorecard.imports.pipeline import writing
 from scorecard.models import Value
 from tests.files import REAL_FILE
 
@@ -38,10 +38,10 @@ def assert_keys_hold() -> None:
 def test_a_large_first_load_checks_the_keys_once_and_keeps_them(caplog):
     before = foreign_keys()
     assert {column for column, _ in before} == {"measure_id", "period_id", "area_id", "source_import_id"}
-    caplog.set_level(logging.INFO, logger="scorecard.imports.common")
+    caplog.set_level(logging.INFO, logger="scorecard.imports.pipeline.writing")
     with CaptureQueriesContext(connection) as queries:
         call_command("import_ascof", str(REAL_FILE), stdout=StringIO(), stderr=StringIO())
-    assert Value.objects.count() >= common.BULK_LOAD_ROWS
+    assert Value.objects.count() >= writing.BULK_LOAD_ROWS
     dropped = [q["sql"] for q in queries if "DROP CONSTRAINT" in q["sql"]]
     added = [q["sql"] for q in queries if "ADD CONSTRAINT" in q["sql"]]
     postgres = connection.vendor == "postgresql"
@@ -54,8 +54,8 @@ def test_a_large_first_load_checks_the_keys_once_and_keeps_them(caplog):
 def test_a_load_that_cannot_lock_the_tables_checks_row_by_row(caplog, monkeypatch, django_db_blocker):
     """Another session reading the areas holds a lock the drop would wait for: after the lock timeout the
     import goes on with the keys in place."""
-    monkeypatch.setattr(common, "BULK_LOAD_LOCK_TIMEOUT", "100ms")
-    caplog.set_level(logging.INFO, logger="scorecard.imports.common")
+    monkeypatch.setattr(writing, "BULK_LOAD_LOCK_TIMEOUT", "100ms")
+    caplog.set_level(logging.INFO, logger="scorecard.imports.pipeline.writing")
     before = foreign_keys()
     reader = None
     if connection.vendor == "postgresql":
@@ -76,7 +76,7 @@ def test_a_load_that_cannot_lock_the_tables_checks_row_by_row(caplog, monkeypatc
         if reader is not None:
             reader.rollback()
             reader.close()
-    assert Value.objects.count() >= common.BULK_LOAD_ROWS
+    assert Value.objects.count() >= writing.BULK_LOAD_ROWS
     assert ("row by row" in caplog.text) == (connection.vendor == "postgresql")
     assert foreign_keys() == before
     assert_keys_hold()
@@ -88,13 +88,13 @@ def test_a_small_load_or_a_load_into_a_larger_table_is_left_to_the_row_checks(mo
 
     def drops(rows: int) -> bool:
         with transaction.atomic():
-            dropped = common._foreign_keys_drop(model=Value, rows=rows)
+            dropped = writing._foreign_keys_drop(model=Value, rows=rows)
             transaction.set_rollback(True)  # put them back
         return bool(dropped)
 
-    monkeypatch.setattr(common, "BULK_LOAD_ROWS", 10)
+    monkeypatch.setattr(writing, "BULK_LOAD_ROWS", 10)
     assert not drops(present - 1)  # the table holds more than the load
     assert drops(present) == (connection.vendor == "postgresql")  # the load at least doubles it
-    monkeypatch.setattr(common, "BULK_LOAD_ROWS", present + 1)
+    monkeypatch.setattr(writing, "BULK_LOAD_ROWS", present + 1)
     assert not drops(present)  # too small a load
     assert foreign_keys() and assert_keys_hold() is None

@@ -14,13 +14,13 @@ HEADER = "GSS code,Measure code,Period,Value"
 
 
 def test_a_csv_over_the_row_limit_is_refused_before_it_is_parsed(tmp_path, settings, monkeypatch):
-    from scorecard.imports import common
+    from scorecard.imports.pipeline import reading
 
     settings.IMPORT_MAX_ROWS = 50
     path = tmp_path / "big.csv"
     path.write_text("\n".join([HEADER] + [f"E08000025,X1,2023-24,{i}" for i in range(51)]) + "\n")
     parsed = []
-    monkeypatch.setattr(common, "_fast_frame", lambda *a, **k: parsed.append(1))
+    monkeypatch.setattr(reading, "_fast_frame", lambda *a, **k: parsed.append(1))
     outcome = measures_import(path=path)
     assert not outcome.ok and not parsed
     assert "the file has more than 50 rows, over the limit for one import" in outcome.problems[0].message

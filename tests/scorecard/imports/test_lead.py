@@ -75,7 +75,7 @@ def test_the_real_national_file_loads_for_the_leads_region_and_nowhere_else(clie
 
 
 def test_the_whole_national_file_stays_an_administrators(sli_lead, admin):
-    from scorecard.imports.common import Problems
+    from scorecard.imports.pipeline.outcome import Problems
     from scorecard.imports.rules import import_scope_check
 
     problems = Problems("national.csv")
