@@ -63,6 +63,7 @@ def pro_forma_docx(*, pack: Pack) -> bytes:
     )
     if pack.demo_note:  # what is synthetic, from the data (real figures are never called demo)
         document.add_paragraph(pack.demo_note)
+    _assurance(document, assurance=pack.assurance, council=pack.council.name)
     if not pack.questions_shown:
         document.add_paragraph(
             "The challenging council's questions are shared after the summit has been held."
@@ -76,7 +77,6 @@ def pro_forma_docx(*, pack: Pack) -> bytes:
             "the pack's first page names them). Each has the evidence behind it, with space for the answer "
             "and the follow-up."
         )
-    _assurance(document, assurance=pack.assurance, council=pack.council.name)
     top = {id(q) for q in pack.top_questions}
     for number, question in enumerate(pack.questions if pack.questions_shown else [], start=1):
         star = " (top five)" if id(question) in top else ""
