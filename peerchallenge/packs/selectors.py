@@ -706,7 +706,7 @@ def _pack_questions(
     if question_set is not None:
         return [
             PackQuestion(
-                domain=q.domain.name if q.domain else (tr.CQC_TOPIC if q.trigger in tr.CQC_KINDS else ""),
+                domain=q.topic,
                 text=q.text,
                 evidence=q.evidence,
                 is_top=q.is_top,

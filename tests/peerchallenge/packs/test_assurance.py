@@ -131,6 +131,26 @@ def test_the_pdf_and_the_pro_forma_carry_cqcs_assessment_and_its_questions(stora
     assert len(asked) == 3 and all("Domain | CQC assessment" in t for t in asked)
 
 
+def test_the_question_set_page_files_cqcs_questions_under_cqc_assessment(demo_summit, client_for):
+    assess()
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    coventry = Council.objects.get(gss_code=COVENTRY)
+    question_set = services.question_set_get_or_create(
+        summit=demo_summit, challenger=coventry, challenged=birmingham
+    )
+    positions = list(
+        question_set.questions.filter(trigger=tr.CQC_SHORTFALL)
+        .order_by("position")
+        .values_list("position", flat=True)
+    )
+    ordered = list(question_set.questions.order_by("position", "pk").values_list("position", flat=True))
+    page = words(
+        client_for("coordinator").get(f"/summits/{demo_summit.pk}/questions/{BIRMINGHAM}/").content.decode()
+    )
+    for position in positions:
+        assert f"Question {ordered.index(position) + 1}: CQC assessment" in page
+
+
 def test_a_council_cqc_has_not_assessed_reads_not_yet_assessed_and_gets_no_cqc_question(demo):
     coventry = Council.objects.get(gss_code=COVENTRY)
     pack = selectors.pack_build_data(council=coventry)
