@@ -7,7 +7,9 @@ Builds a throwaway SQLite database with the figures ``--data`` names:
 - ``national`` (the targets' case: a national file with the real neighbour groups): the synthetic national
   file of ``make_national_file.py`` (152 councils, 7 years, real-shaped like the published national file)
   and the real West Midlands nearest-neighbour groups from ``/work/shared/data``, a self-assessment cycle
-  for its latest year with every West Midlands council's submitted self-assessment, and a published summit;
+  for its latest year with every West Midlands council's submitted self-assessment, a published summit, and
+  a CQC outcome for every West Midlands council (the demo's synthetic ones: no file of CQC's real outcomes is
+  at hand; the packs' assurance section and its questions cost the same either way);
 - ``extract``: the same on the real published extract (2018-19 and 2019-20) in ``/work/shared/data``.
 
 then times, with nothing cached but the period statistics (kept per data version as the pages keep them;
@@ -58,11 +60,13 @@ def page_count(document: bytes) -> int:
 
 def seed_demo() -> None:
     from peerchallenge.services import seed_demo_summits
+    from scorecard.assurance.demo import cqc_demo_seed
     from scorecard.demo import demo_values_seed
     from scorecard.selfassessment.demo import self_assessment_demo_seed
 
     demo_values_seed()
     self_assessment_demo_seed()
+    cqc_demo_seed(region_gss_code=WEST_MIDLANDS)
     seed_demo_summits(region_gss_code=WEST_MIDLANDS)
 
 
@@ -76,6 +80,7 @@ def seed_real(path: Path) -> None:
     from councils.services import neighbours_import
     from peerchallenge.models import Summit
     from peerchallenge.services import summit_pair, summit_transition
+    from scorecard.assurance.demo import cqc_demo_seed
     from scorecard.imports.ascof import ascof_import
     from scorecard.models import Period
     from scorecard.selfassessment import selectors as sa_selectors
@@ -119,6 +124,7 @@ def seed_real(path: Path) -> None:
         cycle=cycle,
     )
     summit.participants.set(councils)
+    cqc_demo_seed(region_gss_code=WEST_MIDLANDS)
     summit_pair(summit=summit)
     summit_transition(summit=summit, to=Summit.State.PUBLISHED)
 

@@ -7,7 +7,8 @@ A → B, B → C, C → A (the third council observes each session).
 The objective is lexicographic, folded into one integer so that the search compares plain ints:
 
 1. fewest *recent* pairs (two councils of one group who met in the look-back), then
-2. the most complementarity (one strong where the other is weak, by domain), then
+2. the most complementarity (one strong where the other is weak, by domain; and where CQC scored one council
+   4 on a quality statement and the other 1 or 2, a statement one can learn from the other), then
 3. a seeded tie-break, so that a seed always gives the same answer.
 
 *Avoid* pairs are hard constraints: they are never in the same group.
@@ -28,7 +29,15 @@ COMPLEMENT_MAX = 1000
 JITTER_MAX = 100
 MAX_EDGES = 200  # 3 pairs per triad: enough for 130+ councils
 COMPLEMENT_WEIGHT = JITTER_MAX * MAX_EDGES
-RECENT_PENALTY = 2 * COMPLEMENT_WEIGHT * COMPLEMENT_MAX * MAX_EDGES
+# A CQC quality statement scored 4 for one council of a pair and 1 or 2 for the other adds this much to the pair's
+# complementarity: a fifth of the largest domain contrast, so it tips the choice between otherwise similar
+# pairings (docs/PAIRING.md). Nine statements at most.
+LEARNING_POINTS = 200
+LEARNING_MAX = 9 * LEARNING_POINTS
+RECENT_PENALTY = 2 * COMPLEMENT_WEIGHT * (COMPLEMENT_MAX + LEARNING_MAX) * MAX_EDGES
+CQC_EXCEPTIONAL = 4
+CQC_SHORTFALLS = (1, 2)
+CQC_WORDS = {1: "significant shortfalls", 2: "some shortfalls"}
 DEFAULT_NODE_BUDGET = 60_000
 # Up to this many councils the search is bounded by an exact dynamic programme over subsets.
 EXACT_LIMIT = 20
@@ -73,6 +82,7 @@ class PairingResult:
     recent_repeats: int
     complementarity: int  # sum over pairs in groups, each 0..COMPLEMENT_MAX
     nodes: int = 0
+    learning: int = 0  # CQC statements, over the pairs in groups, scored 4 for one and 1 or 2 for the other
 
     def as_json(self) -> dict:
         return {
@@ -106,6 +116,10 @@ class PairingProblem:
     # code → domain → self-rating (a score in [-1, 1] or a word; see rating_score)
     self_ratings: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    # code → CQC's latest scores of its nine quality statements, in CQC's order (statement 1 first)
+    cqc_scores: Mapping[str, Sequence[int | None]] = field(default_factory=dict)
+    cqc_is_demo: bool = False  # the CQC scores are synthetic demo ones (the reasons say so)
+    cqc_statements: Sequence[str] = ()  # the statements' names, in CQC's order (for the reasons)
     last_paired: Mapping[Pair, int] = field(default_factory=dict)  # pair → year last in one group
     exclude: Iterable[frozenset[frozenset[str]]] = ()  # groupings already shown ("another option")
     node_budget: int = DEFAULT_NODE_BUDGET
@@ -185,6 +199,18 @@ def complementarity(a: Mapping[str, float], b: Mapping[str, float]) -> int:
     return round(min(mean_gap, 2.0) / 2.0 * COMPLEMENT_MAX)
 
 
+def learning_statements(a: Sequence[int | None], b: Sequence[int | None]) -> list[tuple[int, bool]]:
+    """The statements (0-based, CQC's order) CQC scored 4 for one council and 1 or 2 for the other, each with
+    whether ``a`` is the one scored 4."""
+    found = []
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x == CQC_EXCEPTIONAL and y in CQC_SHORTFALLS:
+            found.append((index, True))
+        elif y == CQC_EXCEPTIONAL and x in CQC_SHORTFALLS:
+            found.append((index, False))
+    return found
+
+
 def group_sizes(n: int, *, triads: bool) -> tuple[int, int]:
     """(pairs, triads) for ``n`` councils: as many triads as asked-for allows, else one only if n is odd."""
     if n < 2:
@@ -231,10 +257,16 @@ class _Solver:
                 self.recent.add((index[b], index[a]))
         profiles = council_profiles(problem.data_scores, problem.self_ratings)
         self.comp = [[0] * self.n for _ in range(self.n)]
+        self.learning = [[0] * self.n for _ in range(self.n)]
         self.w = [[0] * self.n for _ in range(self.n)]
+        cqc = problem.cqc_scores
         for i, j in itertools.combinations(range(self.n), 2):
             c = complementarity(profiles.get(codes[i], {}), profiles.get(codes[j], {}))
-            weight = c * COMPLEMENT_WEIGHT + _jitter(problem.seed, codes[i], codes[j])
+            learn = len(learning_statements(cqc.get(codes[i], ()), cqc.get(codes[j], ())))
+            self.learning[i][j] = self.learning[j][i] = learn
+            weight = (c + learn * LEARNING_POINTS) * COMPLEMENT_WEIGHT + _jitter(
+                problem.seed, codes[i], codes[j]
+            )
             if (i, j) in self.recent:
                 weight -= RECENT_PENALTY
             self.comp[i][j] = self.comp[j][i] = c
@@ -599,9 +631,37 @@ def explain_group(
             sentences.append(f"{_name(problem, a)} and {_name(problem, b)} not paired since {year}")
         else:
             sentences.append(f"{_name(problem, a)} and {_name(problem, b)} not paired before")
+    sentences.extend(_learning(problem, councils))
     sentences.extend(_contrasts(problem, councils, profiles))
     text = "; ".join(sentences)
     return text[0].upper() + text[1:] + "."
+
+
+def _statement_name(problem: PairingProblem, index: int) -> str:
+    names = problem.cqc_statements
+    return names[index] if index < len(names) else f"quality statement {index + 1}"
+
+
+def _learning(problem: PairingProblem, councils: Sequence[str]) -> list[str]:
+    """Up to two statements where CQC scored one council of the group 4 and another 1 or 2, in words."""
+    sentences = []
+    source = "CQC's synthetic demo scores" if problem.cqc_is_demo else "CQC"
+    for a, b in itertools.combinations(councils, 2):
+        for index, a_high in learning_statements(
+            problem.cqc_scores.get(a, ()), problem.cqc_scores.get(b, ())
+        ):
+            high, low = (a, b) if a_high else (b, a)
+            score = problem.cqc_scores[low][index]
+            verb = "found" if source == "CQC" else "show"
+            sentences.append(
+                f"on {_statement_name(problem, index)}, {source} {verb} an exceptional standard at "
+                f"{_name(problem, high)} (4 of 4) and {CQC_WORDS[score or 2]} at {_name(problem, low)} "
+                f"({score} of 4): one can learn from the other"
+            )
+    if len(sentences) > 2:
+        more = len(sentences) - 2
+        sentences = [*sentences[:2], f"and {more} more such statement{'s' if more > 1 else ''}"]
+    return sentences
 
 
 def _standing(problem: PairingProblem, code: str, domain: str, *, again: bool = False) -> str:
@@ -695,8 +755,14 @@ def pair_councils(problem: PairingProblem) -> PairingResult:
         out.append(Group(councils=councils, reasons=explain_group(problem, councils, recent=recent_set)))
     repeats = sum(1 for g in groups for a, b in itertools.combinations(g, 2) if (a, b) in solver.recent)
     comp = sum(solver.comp[a][b] for g in groups for a, b in itertools.combinations(g, 2))
+    learning = sum(solver.learning[a][b] for g in groups for a, b in itertools.combinations(g, 2))
     return PairingResult(
-        groups=out, optimal=complete, recent_repeats=repeats, complementarity=comp, nodes=nodes
+        groups=out,
+        optimal=complete,
+        recent_repeats=repeats,
+        complementarity=comp,
+        nodes=nodes,
+        learning=learning,
     )
 
 

@@ -18,6 +18,7 @@ from peerchallenge import timetable as tt
 from peerchallenge.models import GroupMember, LessonLearnt, Summit, SummitChange, SummitGroup
 from peerchallenge.packs.models import QuestionSet
 from scorecard import scoring
+from scorecard.assurance.selectors import cqc_latest_by_council
 from scorecard.models import Domain, Period
 from scorecard.periods import council_figure_counts, periods_with_council_figures
 from scorecard.scorecards.selectors import region_overview
@@ -155,6 +156,15 @@ def domain_scores(*, councils: Iterable[Council]) -> tuple[dict[str, dict[str, f
                     totals[names[cell.measure.domain_id]].append(RAG_SCORE[cell.rag])
             scores[row.council.gss_code] = {d: sum(v) / len(v) for d, v in totals.items() if v}
     return scores, demo
+
+
+def cqc_scores(*, councils: Iterable[Council]) -> tuple[dict[str, tuple[int, ...]], bool]:
+    """GSS code → CQC's latest scores of the nine quality statements (CQC's order), for the councils CQC has
+    assessed (one query); and whether any of them are synthetic demo scores."""
+    latest = cqc_latest_by_council(councils=list(councils))
+    codes = {council.pk: council.gss_code for council in councils}
+    scores = {codes[pk]: assessment.scores for pk, assessment in latest.items() if pk in codes}
+    return scores, any(assessment.is_demo for assessment in latest.values())
 
 
 def summit_self_ratings(*, summit: Summit) -> dict[str, dict[str, object]]:

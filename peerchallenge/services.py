@@ -15,6 +15,7 @@ from peerchallenge import pairing
 from peerchallenge.models import AvoidPair, GroupMember, LessonLearnt, Summit, SummitChange, SummitGroup
 from peerchallenge.progress import state_change_check
 from peerchallenge.selectors import (
+    cqc_scores,
     domain_scores,
     group_councils,
     pair_history,
@@ -23,6 +24,7 @@ from peerchallenge.selectors import (
     summit_self_ratings,
 )
 from scorecard.models import Domain
+from scorecard.scoring import CQC_STATEMENTS
 from scorecard.selfassessment.models import SelfAssessmentCycle
 
 REASON_LIMIT = 1000
@@ -55,6 +57,7 @@ def pairing_problem_build(
     if unknown:
         raise SummitError(f"{', '.join(unknown)} are not the GSS codes of councils loaded here.")
     scores, _ = domain_scores(councils=councils)
+    cqc, cqc_is_demo = cqc_scores(councils=councils)
     return pairing.PairingProblem(
         codes=list(codes),
         avoid=list(avoid),
@@ -64,6 +67,9 @@ def pairing_problem_build(
         data_scores=scores,
         self_ratings=self_ratings or {},
         names={c.gss_code: c.name for c in councils},
+        cqc_scores=cqc,
+        cqc_is_demo=cqc_is_demo,
+        cqc_statements=[statement.name for statement in CQC_STATEMENTS],
         last_paired=last_paired or {},
         exclude=list(exclude),
     )

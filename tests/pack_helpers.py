@@ -21,8 +21,9 @@ SECTIONS = [
     "2. Balanced scorecard",
     "3. Performance data set",
     "4. Self-assessment",
-    "5. Risk triggers found in the data",
-    "6. Pro-forma question set",
+    "5. Assurance: CQC's assessment",
+    "6. Risk triggers found in the data",
+    "7. Pro-forma question set",
 ]
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from councils.models import Council, Region
+from peerchallenge.packs.triggers import CQC_KINDS, CQC_TOPIC
 from scorecard.models import Domain
 
 QUESTION_LIMIT = 1000
@@ -100,6 +101,14 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def topic(self) -> str:
+        """What the question is filed under: its domain; "CQC assessment" for one CQC's scores raised (they
+        belong to no scorecard domain); "" for neither."""
+        if self.domain is not None:
+            return self.domain.name
+        return CQC_TOPIC if self.trigger in CQC_KINDS else ""
 
 
 class PackBuild(models.Model):

@@ -35,6 +35,8 @@ from peerchallenge.selectors import (
     summit_timetable,
 )
 from scorecard import scoring
+from scorecard.assurance.models import CqcAssessment
+from scorecard.assurance.selectors import cqc_latest_for_council
 from scorecard.catalogue import framework_for_start_year
 from scorecard.figures import (
     ENGLAND,
@@ -60,7 +62,7 @@ from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
 from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
 
-TEMPLATE_VERSION = "pack-6"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-7"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,115 @@ class DomainLine:
     flag: str  # the view-against-data text when the rating and the data disagree
 
 
+@dataclass(frozen=True)
+class StatementSelfAssessment:
+    """The council's self-assessment by CQC's quality statements, as the pack needs it: each statement's
+    self-score (number → 1–4) and the gaps (statements it scored above CQC's latest score)."""
+
+    scores: dict[int, int] = field(default_factory=dict)
+    gaps: tuple[tr.StatementGap, ...] = ()
+
+
+def statement_self_assessment(
+    *, council: Council, cycle: SelfAssessmentCycle | None
+) -> StatementSelfAssessment:
+    """The hook for the self-assessment by CQC's statements: empty today. When the self-assessment app
+    holds one, its selector of the gaps (and the self-scores) feeds this, and the pack's assurance section
+    and the ``self_above_cqc`` questions follow without another change."""
+    return StatementSelfAssessment()
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    statement: scoring.QualityStatement
+    score: int | None  # CQC's
+    self_score: int | None = None
+
+    @property
+    def words(self) -> str:
+        return scoring.CQC_SCORE_WORDS.get(self.score, "") if self.score else ""
+
+    @property
+    def self_words(self) -> str:
+        return scoring.CQC_SCORE_WORDS.get(self.self_score, "") if self.self_score else ""
+
+    @property
+    def self_above(self) -> bool:
+        return self.score is not None and self.self_score is not None and self.self_score > self.score
+
+
+@dataclass
+class Assurance:
+    """The pack's assurance section: CQC's latest outcome for the council (None: not yet assessed) and the
+    self-assessment by statements beside it."""
+
+    assessment: CqcAssessment | None
+    own: StatementSelfAssessment
+
+    @property
+    def lines(self) -> list[StatementLine]:
+        scores = self.assessment.scores if self.assessment else (None,) * len(scoring.CQC_STATEMENTS)
+        return [
+            StatementLine(statement, score, self.own.scores.get(statement.number))
+            for statement, score in zip(scoring.CQC_STATEMENTS, scores, strict=True)
+        ]
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.assessment and self.assessment.is_demo)
+
+    @property
+    def month(self) -> str:
+        return f"{self.assessment.assessed_on:%B %Y}" if self.assessment else ""
+
+    @property
+    def rating(self) -> str:
+        """CQC's overall rating in its words, or "Not rated"."""
+        if self.assessment is None:
+            return ""
+        rating = self.assessment.published_rating
+        return rating.value if rating else "Not rated"
+
+    @property
+    def shortfalls(self) -> list[StatementLine]:
+        """Statements CQC scored 1 or 2 (the brief names them)."""
+        return [line for line in self.lines if line.score is not None and line.score <= 2]
+
+    @property
+    def shortfall_summary(self) -> str:
+        """The brief's sentence on the statements scored 1 or 2: "significant shortfalls in A; some
+        shortfalls in B and C" ("" when there are none)."""
+        parts = []
+        for score in (1, 2):
+            names = [line.statement.name for line in self.shortfalls if line.score == score]
+            if names:
+                parts.append(f"{scoring.CQC_SCORE_WORDS[score].lower()} in {_and(names)}")
+        return "; ".join(parts)
+
+    @property
+    def gap_lines(self) -> list[StatementLine]:
+        numbers = {gap.number for gap in self.own.gaps}
+        return [line for line in self.lines if line.statement.number in numbers]
+
+    def statement_facts(self) -> list[tr.StatementFacts]:
+        if self.assessment is None:
+            return []
+        return [
+            tr.StatementFacts(number=s.number, score=score, assessed=self.month, is_demo=self.is_demo)
+            for s, score in zip(scoring.CQC_STATEMENTS, self.assessment.scores, strict=True)
+        ]
+
+
+def pack_assurance(
+    *, council: Council, cycle: SelfAssessmentCycle | None, own: StatementSelfAssessment | None = None
+) -> Assurance:
+    """CQC's latest outcome for the council (one query) and its self-assessment by statements: ``own`` when
+    given (the self-assessment app's reading), else :func:`statement_self_assessment`."""
+    if own is None:
+        own = statement_self_assessment(council=council, cycle=cycle)
+    return Assurance(assessment=cqc_latest_for_council(council=council), own=own)
+
+
 @dataclass
 class Pack:
     council: Council
@@ -145,6 +256,7 @@ class Pack:
     brief: Brief = field(default_factory=Brief)
     no_assessment: str = ""  # why there is no self-assessment beside the figures ("" when there is one)
     chosen_by_challenger: bool = False  # the questions are a challenger's set (their order, their top five)
+    assurance: Assurance = field(default_factory=lambda: Assurance(None, StatementSelfAssessment()))
 
     TOP_QUESTIONS = 5
 
@@ -183,6 +295,8 @@ class Pack:
             parts.append("the self-assessment")
         if self.summit_is_demo:
             parts.append("the summit")
+        if self.assurance.is_demo:
+            parts.append("CQC's scores")
         if self.questions_quote_demo:
             parts.append("the evidence of some questions")
         return parts
@@ -436,13 +550,19 @@ def domain_facts(view: SelfAssessmentView | None) -> list[tr.DomainFacts]:
 
 
 def pack_triggers(
-    card: CouncilScorecard, view: SelfAssessmentView | None, *, no_assessment: str = ""
+    card: CouncilScorecard,
+    view: SelfAssessmentView | None,
+    *,
+    no_assessment: str = "",
+    assurance: Assurance | None = None,
 ) -> list[tr.Trigger]:
     return tr.triggers_find(
         measures=measure_facts(card),
         domains=domain_facts(view),
         self_assessed=view is not None,
         no_assessment=no_assessment,
+        statements=assurance.statement_facts() if assurance else (),
+        gaps=assurance.own.gaps if assurance else (),
     )
 
 
@@ -455,7 +575,8 @@ def council_triggers(
     if period is None and cycle is not None:
         period = cycle.period
     card = council_scorecard(council=council, period=period)
-    return pack_triggers(card, submitted_view(cycle=cycle, council=council))
+    assurance = pack_assurance(council=council, cycle=cycle)
+    return pack_triggers(card, submitted_view(cycle=cycle, council=council), assurance=assurance)
 
 
 def submitted_view(*, cycle: SelfAssessmentCycle | None, council: Council) -> SelfAssessmentView | None:
@@ -585,7 +706,7 @@ def _pack_questions(
     if question_set is not None:
         return [
             PackQuestion(
-                domain=q.domain.name if q.domain else "",
+                domain=q.topic,
                 text=q.text,
                 evidence=q.evidence,
                 is_top=q.is_top,
@@ -629,7 +750,7 @@ def pack_version(
     include_questions: bool,
 ) -> str:
     """The version key of one pack: the data version, the self-assessment's and the question set's
-    updated times, the summit's, and the layout version. A new import or an edit makes a new key."""
+    updated times, the summit's, CQC's latest outcome for the council, and the layout version. A new import or an edit makes a new key."""
     cycle = cycle_for(council=council, period=period, summit=summit)
     assessment = (
         SelfAssessment.objects.filter(cycle=cycle, council=council)
@@ -659,6 +780,12 @@ def pack_version(
         if cycle is None
         else None
     )
+    cqc = (
+        CqcAssessment.objects.filter(council=council)
+        .order_by("-assessed_on", "-pk")
+        .values_list("pk", "updated_at")
+        .first()
+    )
     parts = [
         TEMPLATE_VERSION,
         data_version(council=council),
@@ -672,6 +799,7 @@ def pack_version(
         include_questions,
         question_set,
         bank,
+        cqc,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
@@ -683,9 +811,12 @@ def pack_build_data(
     summit: Summit | None = None,
     include_questions: bool = True,
     overview_cache: dict | None = None,
+    statements_self: StatementSelfAssessment | None = None,
 ) -> Pack:
     """Everything a pack shows, from the scorecard selectors. ``overview_cache`` shares one region
-    overview between the packs of a summit (keyed by region and period)."""
+    overview between the packs of a summit (keyed by region and period). ``statements_self`` is the
+    council's self-assessment by CQC's statements when the caller has it (else :func:`statement_self_assessment`
+    reads it)."""
     cycle = cycle_for(council=council, period=period, summit=summit) if summit is not None else None
     if period is None and summit is not None:
         period = summit_period(summit=summit)
@@ -698,11 +829,14 @@ def pack_build_data(
         "" if view is not None else no_assessment_text(council=council, period=period, cycle=cycle)
     )
     facts = measure_facts(card)
+    assurance = pack_assurance(council=council, cycle=cycle, own=statements_self)
     found = tr.triggers_find(
         measures=facts,
         domains=domain_facts(view),
         self_assessed=view is not None,
         no_assessment=no_assessment,
+        statements=assurance.statement_facts(),
+        gaps=assurance.own.gaps,
     )
     overview = None
     if council.region_id is not None and council.region is not None:
@@ -753,6 +887,7 @@ def pack_build_data(
         brief=pack_brief(card=card, view=view, due={f.code: f.published for f in facts}),
         no_assessment=no_assessment,
         chosen_by_challenger=question_set is not None,
+        assurance=assurance,
     )
 
 

@@ -19,6 +19,10 @@ Rules (one :class:`Trigger` each, every one citing its evidence):
   applicable [x]); one question per domain.
 - ``no_evidence``: a domain of the submitted self-assessment with no evidence written and no measure chosen;
   or no self-assessment submitted at all (one question).
+- ``cqc_shortfall``: CQC's latest assessment of the council scored a quality statement 1 (significant
+  shortfalls) or 2 (some shortfalls); one question per statement.
+- ``self_above_cqc``: the council's self-score of a quality statement is above CQC's (a *gap*); one question per
+  gap, and that statement gets no ``cqc_shortfall`` question besides.
 """
 
 from __future__ import annotations
@@ -34,13 +38,19 @@ WORSENING = "worsening"
 SELF_RATING = "self_rating"
 MISSING_DATA = "missing_data"
 NO_EVIDENCE = "no_evidence"
-KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE)
+CQC_SHORTFALL = "cqc_shortfall"
+SELF_ABOVE_CQC = "self_above_cqc"
+KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE, CQC_SHORTFALL, SELF_ABOVE_CQC)
+CQC_KINDS = (CQC_SHORTFALL, SELF_ABOVE_CQC)
+CQC_TOPIC = "CQC assessment"  # where the pack files the CQC questions (they belong to no scorecard domain)
 KIND_LABELS = {
     WORST_QUARTILE: "Worst quarter",
     WORSENING: "Worse two years running",
     SELF_RATING: "Self-rating and figures disagree",
     MISSING_DATA: "No figure where others have one",
     NO_EVIDENCE: "No evidence given",
+    CQC_SHORTFALL: "CQC found shortfalls",
+    SELF_ABOVE_CQC: "Self-score above CQC's",
 }
 
 WORSE_THAN_NEIGHBOURS_MADS = Decimal(1)  # more than one typical spread worse than the neighbours' median
@@ -48,6 +58,11 @@ MIN_WORSENING_RUN = 2  # moves between periods
 NO_FIGURE = {"missing": "not returned", "suppressed": "suppressed", "not_applicable": "not applicable"}
 # How strongly a rule asks to be raised: the brief's "strongest generated questions" are the highest.
 SELF_RATING_STRENGTH = Decimal(100)
+SELF_ABOVE_CQC_STRENGTH = Decimal(100)  # as a self-rating the figures contradict: self-awareness
+CQC_SHORTFALL_STRENGTH = {
+    1: Decimal(60),
+    2: Decimal(12),
+}  # 1: above most measures; 2: below any worst quarter
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,25 @@ class DomainFacts:
     evidence_given: bool  # evidence written or measures chosen
     divergence: str = ""  # the view-against-data text when the rating and the data disagree
     rated_above: bool = True  # the rating is better than the figures (False: worse than them)
+
+
+@dataclass(frozen=True)
+class StatementFacts:
+    """CQC's published score of one quality statement in the council's latest assessment."""
+
+    number: int  # 1–9, CQC's order (``scoring.CQC_STATEMENTS``)
+    score: int  # 1–4
+    assessed: str  # the assessment's month in words, "May 2025"
+    is_demo: bool = False  # synthetic demo scores, not CQC's
+
+
+@dataclass(frozen=True)
+class StatementGap:
+    """A statement the council scored itself above CQC's score (the self-assessment by statements)."""
+
+    number: int
+    self_score: int
+    cqc_score: int
 
 
 @dataclass(frozen=True)
@@ -385,20 +419,136 @@ def no_self_assessment_trigger(evidence: str = "No self-assessment was submitted
 NO_SELF_ASSESSMENT = no_self_assessment_trigger()
 
 
+# --- CQC's quality statements ----------------------------------------------------------------------------
+
+
+def _statement_name(number: int) -> str:
+    return next((s.name for s in scoring.CQC_STATEMENTS if s.number == number), f"statement {number}")
+
+
+def _cqc_source(facts: StatementFacts) -> str:
+    demo = " (synthetic demo scores, not CQC's)" if facts.is_demo else ""
+    return f"CQC's assessment of {facts.assessed}{demo}"
+
+
+def _score_words(score: int) -> str:
+    return scoring.CQC_SCORE_WORDS[score].lower()
+
+
+def cqc_shortfall_trigger(facts: StatementFacts, *, turn: int = 0) -> Trigger | None:
+    """A statement CQC scored 1 or 2; the wording varies with ``turn`` (its place among such statements)."""
+    if facts.score > 2:
+        return None
+    name = _statement_name(facts.number)
+    found = _score_words(facts.score)
+    if facts.score == 1:
+        options = (
+            f"CQC found significant shortfalls in {name}. What has changed since {facts.assessed}, and what "
+            "would CQC see if it came back today?",
+            f"{name} was scored 1 of 4 by CQC: significant shortfalls. Who leads the response, and what "
+            "difference have people who draw on care noticed so far?",
+            f"What did CQC see in {name} that you had not seen yourselves, and how has that changed the way "
+            "you check your own practice?",
+        )
+    else:
+        options = (
+            f"CQC found some shortfalls in {name}. Which of them have you addressed, and how do you know it "
+            "has made a difference?",
+            f"What is your plan for {name}, where CQC found some shortfalls, and what would a good standard "
+            "look like here?",
+            f"How do the people who use your services experience {name} today, given the shortfalls CQC "
+            "found?",
+        )
+    return Trigger(
+        kind=CQC_SHORTFALL,
+        kinds=(CQC_SHORTFALL,),
+        domain=CQC_TOPIC,
+        measure_code="",
+        evidence=f"{_cqc_source(facts)}: {name} scored {facts.score} of 4, {found}.",
+        question=options[turn % len(options)],
+        strength=CQC_SHORTFALL_STRENGTH[facts.score],
+    )
+
+
+def self_above_cqc_trigger(
+    gap: StatementGap, *, assessed: str, is_demo: bool = False, turn: int = 0
+) -> Trigger:
+    """The council scored a statement above CQC's score; ``assessed`` is CQC's month in words."""
+    name = _statement_name(gap.number)
+    own, cqc = _score_words(gap.self_score), _score_words(gap.cqc_score)
+    options = (
+        f"You scored yourselves higher on {name} than CQC did. What do you know that CQC did not see, and "
+        "what evidence supports your score?",
+        f"Your self-assessment scores {name} {gap.self_score} of 4 ({own}); CQC scored it {gap.cqc_score} "
+        f"({cqc}). How do you account for the difference?",
+        f"If CQC assessed {name} again tomorrow, would it agree with your score? What would you show it?",
+    )
+    source = _cqc_source(StatementFacts(gap.number, gap.cqc_score, assessed, is_demo))
+    return Trigger(
+        kind=SELF_ABOVE_CQC,
+        kinds=(SELF_ABOVE_CQC,),
+        domain=CQC_TOPIC,
+        measure_code="",
+        evidence=(
+            f"{name}: the self-assessment scores it {gap.self_score} of 4 ({own}); {source} scored it "
+            f"{gap.cqc_score} of 4 ({cqc})."
+        ),
+        question=options[turn % len(options)],
+        strength=SELF_ABOVE_CQC_STRENGTH,
+    )
+
+
+def _month(statements: Sequence[StatementFacts]) -> tuple[str, bool]:
+    if not statements:
+        return "its latest assessment", False
+    return statements[0].assessed, statements[0].is_demo
+
+
+def self_above_cqc_triggers(
+    statements: Sequence[StatementFacts], gaps: Sequence[StatementGap]
+) -> list[Trigger]:
+    """One question per gap (a statement the council scored above CQC's score), in CQC's order."""
+    month, is_demo = _month(statements)
+    ordered = sorted(gaps, key=lambda g: g.number)
+    return [
+        self_above_cqc_trigger(gap, assessed=month, is_demo=is_demo, turn=turn)
+        for turn, gap in enumerate(ordered)
+    ]
+
+
+def cqc_shortfall_triggers(
+    statements: Sequence[StatementFacts], gaps: Sequence[StatementGap], *, score: int
+) -> list[Trigger]:
+    """One question per statement CQC scored ``score`` (1 or 2), in CQC's order; a statement with a gap is
+    asked about once, by the gap's question (which cites CQC's score)."""
+    asked = {gap.number for gap in gaps}
+    chosen = [
+        s for s in sorted(statements, key=lambda s: s.number) if s.score == score and s.number not in asked
+    ]
+    return [t for turn, s in enumerate(chosen) if (t := cqc_shortfall_trigger(s, turn=turn)) is not None]
+
+
 def triggers_find(
     *,
     measures: Sequence[MeasureFacts],
     domains: Sequence[DomainFacts],
     self_assessed: bool,
     no_assessment: str = "",
+    statements: Sequence[StatementFacts] = (),
+    gaps: Sequence[StatementGap] = (),
 ) -> list[Trigger]:
-    """Every trigger, in order: self-ratings the data contradicts, worst quartile/worsening measures (in
-    catalogue order), missing data, domains without evidence. ``no_assessment`` is the evidence of the
-    question asked when there is no self-assessment (the default: none submitted for the cycle)."""
+    """Every trigger, in order: self-ratings the data contradicts, self-scores above CQC's, statements CQC
+    scored 1, worst quartile/worsening measures (in catalogue order), statements CQC scored 2, missing data,
+    domains without evidence. ``no_assessment`` is the evidence of the question asked when there is no self-assessment (the
+    default: none submitted for the cycle). ``statements`` are CQC's latest scores, ``gaps`` the statements the
+    council scored above them."""
     found: list[Trigger] = []
     disagreeing = [d for d in domains if d.divergence]
     found += [t for turn, d in enumerate(disagreeing) if (t := self_rating_trigger(d, turn=turn)) is not None]
+    found += self_above_cqc_triggers(statements, gaps)
+    found += cqc_shortfall_triggers(statements, gaps, score=1)
     found += _measure_triggers_varied(measures)
+    found += cqc_shortfall_triggers(statements, gaps, score=2)
     found += missing_data_triggers(measures)
     if self_assessed:
         found += [t for d in domains if (t := no_evidence_trigger(d)) is not None]

@@ -23,14 +23,20 @@ class RegionCqcRow:
     assessment: CqcAssessment | None
 
 
-def cqc_region_rows(*, region: Region) -> list[RegionCqcRow]:
-    """Each current council of the region with its latest outcome (None if none is recorded): two queries."""
-    councils = list(Council.objects.filter(region=region, status=Council.Status.CURRENT).order_by("name"))
+def cqc_latest_by_council(*, councils: list[Council]) -> dict[int, CqcAssessment]:
+    """Council id → its latest outcome, for those with one: one query."""
     latest: dict[int, CqcAssessment] = {}
     for assessment in CqcAssessment.objects.filter(council__in=councils).order_by(
         "council_id", "-assessed_on", "-pk"
     ):
         latest.setdefault(assessment.council_id, assessment)
+    return latest
+
+
+def cqc_region_rows(*, region: Region) -> list[RegionCqcRow]:
+    """Each current council of the region with its latest outcome (None if none is recorded): two queries."""
+    councils = list(Council.objects.filter(region=region, status=Council.Status.CURRENT).order_by("name"))
+    latest = cqc_latest_by_council(councils=councils)
     for council in councils:
         if council.pk in latest:
             latest[council.pk].council = council  # no query for the council again

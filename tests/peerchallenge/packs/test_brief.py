@@ -102,8 +102,8 @@ def test_a_real_data_pack_opens_with_a_one_page_brief_and_never_asks_about_a_fig
     for question in pack.questions:
         assert "No data" not in question.text and "no published figure" not in question.text.lower()
         assert not re.search(r"\b(1D|1I2|3B|3C|3D2)\b", question.text), question.text
-    section_six = words(pages[-1] if "6. Pro-forma" in pages[-1] else "\n".join(pages)).split(
-        "6. Pro-forma question set"
+    section_six = words(pages[-1] if "7. Pro-forma" in pages[-1] else "\n".join(pages)).split(
+        "7. Pro-forma question set"
     )[-1]
     assert "No data" not in section_six.split(COLOPHON)[0]
 
@@ -125,7 +125,7 @@ def test_a_real_data_pack_opens_with_a_one_page_brief_and_never_asks_about_a_fig
 
 def test_the_brief_names_the_challengers_top_five_and_the_pro_forma_keeps_their_order(storage):
     """A challenger moves questions across domains and marks five: the brief lists those five, in their
-    order; section 6 and the Word pro-forma keep the challenger's order, never regrouped by domain."""
+    order; section 7 and the Word pro-forma keep the challenger's order, never regrouped by domain."""
     from scorecard.demo import demo_values_seed
     from scorecard.selfassessment.demo import self_assessment_demo_seed
     from scorecard.selfassessment.models import SelfAssessmentCycle
@@ -167,9 +167,9 @@ def test_the_brief_names_the_challengers_top_five_and_the_pro_forma_keeps_their_
     for question in order:
         if question.pk not in chosen:
             assert words(question.text) not in brief.split("Questions to ask")[1]
-    # Section 6: every question numbered in the challenger's order.
+    # Section 7: every question numbered in the challenger's order.
     body, _ = body_and_colophon(pages)
-    section = words(body).split("6. Pro-forma question set")[-1]
+    section = words(body).split("7. Pro-forma question set")[-1]
     found = [
         section.index(f"{n}. {'★ ' if q.pk in chosen else ''}{words(q.text)[:40]}")
         for n, q in enumerate(order, start=1)
@@ -178,10 +178,13 @@ def test_the_brief_names_the_challengers_top_five_and_the_pro_forma_keeps_their_
 
     assert_docx_in_house_style(read(files.docx), header=["Birmingham", cycle.period.label])
     paragraphs, tables = docx_text(read(files.docx))
-    assert [table[0] for table in tables] == [f"Question | {q.text}" for q in order]
+    # CQC's assessment (its table of statements) comes first, then the questions in the challenger's order.
+    assert tables[0][0] == "Quality statement | CQC's score | Self-score"
+    assert [table[0] for table in tables[1:]] == [f"Question | {q.text}" for q in order]
     headings = [t for style, t in paragraphs if style == "Heading 1"]
     assert headings == [
-        f"Question {n}{' (top five)' if q.pk in chosen else ''}" for n, q in enumerate(order, start=1)
+        "CQC's assessment",
+        *(f"Question {n}{' (top five)' if q.pk in chosen else ''}" for n, q in enumerate(order, start=1)),
     ]
     assert not JARGON.search("\n".join(t for _, t in paragraphs[:-1]))
 

@@ -104,7 +104,10 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
 
     paragraphs, tables = docx_text(read(files.docx))
     questions = list(question_set.questions.select_related("domain").order_by("position"))
-    # One table per question, in the challenger's order (never re-sorted by domain).
+    # CQC's assessment first (its nine statements), then one table per question, in the challenger's order
+    # (never re-sorted by domain).
+    assert tables[0][0] == "Quality statement | CQC's score | Self-score" and len(tables[0]) == 10
+    tables = tables[1:]
     assert len(tables) == len(questions)
     for table, question in zip(tables, questions, strict=True):
         assert table[0] == f"Question | {question.text}"
