@@ -306,11 +306,10 @@ class Pack:
         """The cover's sentences on what is synthetic ("" when nothing is)."""
         if self.figures_are_demo:
             others = [p for p in self.demo_parts if p != "the figures"]
-            also = (
-                f" So {_and(others)} {'is' if others == ['the self-assessment'] else 'are'}."
-                if others
-                else ""
-            )
+            also = ""
+            if others:
+                listed = _and(others)
+                also = f" {listed[0].upper()}{listed[1:]} {_be(others)} made up too."
             return (
                 "Demo data: the figures in this pack are synthetic, made up for demonstration. They are not "
                 f"real statistics about {self.council.name}.{also}"
@@ -318,8 +317,9 @@ class Pack:
         made_up = [p for p in self.demo_parts if p != "the evidence of some questions"]
         sentences = []
         if made_up:
-            verb = "is" if made_up == ["the self-assessment"] else "are"
-            sentences.append(f"Demo example: {_and(made_up)} in this pack {verb} made up for demonstration.")
+            sentences.append(
+                f"Demo example: {_and(made_up)} in this pack {_be(made_up)} made up for demonstration."
+            )
         if self.questions_quote_demo:
             sentences.append(
                 "Some questions were generated from synthetic demo figures loaded before the real ones: "
@@ -357,6 +357,11 @@ class Pack:
 
 def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _be(parts: list[str]) -> str:
+    """ "is" after one singular part ("the summit"), "are" after a plural one or a list."""
+    return "is" if parts in (["the self-assessment"], ["the summit"]) else "are"
 
 
 # --- Who challenges whom -------------------------------------------------------------------------------
