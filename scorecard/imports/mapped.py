@@ -25,11 +25,12 @@ import pandas as pd
 
 from councils.models import Region
 from councils.names import GSS_CODE, council_match
+from councils.rules import led_regions
 from scorecard.areas import (
     ENGLAND_CODE,
     area_ids_by_code,
 )
-from scorecard.catalogue import framework_for_start_year
+from scorecard.catalogue import framework_for_start_year, measure_key
 from scorecard.imports.common import (
     Counts,
     ImportOutcome,
@@ -50,7 +51,7 @@ from scorecard.imports.common import (
 )
 from scorecard.imports.mappings import SPEC_KEYS
 from scorecard.imports.rules import import_scope_check
-from scorecard.models import Framework, ImportMapping, ImportRecord, Measure, Value
+from scorecard.models import Domain, Framework, ImportMapping, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
 FIRST_ROWS_BYTES = 65536
@@ -179,7 +180,9 @@ def first_rows(path: Path, *, rows: int = 5) -> tuple[list[str], list[list[str]]
 class _Plan:
     rows: int
     values: dict[tuple[int, str, int, str], dict[str, Any]] = field(default_factory=dict)
-    # (measure id, area GSS code, start year, breakdown) → fields
+    # (measure id, area GSS code, start year, breakdown) → fields; a measure made on the way has the id
+    # ``-n`` until it is written (``new_measures``' n-th code)
+    new_measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # publisher code → fields
 
 
 @dataclass(frozen=True)
@@ -195,18 +198,70 @@ class _Cell:
     median: str
 
 
-class _Measures:
-    """Publisher codes and fixed keys → catalogue measures, in the framework of each period."""
+NEW_MEASURE_FIELDS = ("code", "title", "unit", "polarity", "decimal_places", "source", "domain")
 
-    def __init__(self, spec: MappingSpec) -> None:
+
+def new_measure_key(code: str, *, local: bool) -> str:
+    """The catalogue key a measure made on the way gets: ``national-<code>``, or a region's ``local-<code>``."""
+    return measure_key(Framework.LOCAL if local else Framework.NATIONAL, code)
+
+
+def new_measure(fields: dict[str, Any], *, pk: int | None = None) -> Measure:
+    """An unsaved catalogue measure from a measure made on the way (``fields``: :data:`NEW_MEASURE_FIELDS`,
+    the domain by its slug; ``owner_region`` when a regional lead makes it: then it is their region's)."""
+    owner = fields.get("owner_region")
+    local = owner is not None
+    key = new_measure_key(fields["code"], local=local)
+    domain = Domain.objects.filter(slug=fields.get("domain") or "").first()
+    measure = Measure(
+        key=key,
+        code=fields["code"],
+        framework=Framework.LOCAL if local else Framework.NATIONAL,
+        title=fields["title"],
+        unit=fields["unit"],
+        polarity=fields["polarity"],
+        decimal_places=int(fields["decimal_places"]),
+        source=fields.get("source") or "",
+        domain=domain,
+        series=key,
+        owner_region=owner,
+        plausible_min=Decimal(0) if fields["unit"] == Unit.PERCENT else None,
+        plausible_max=Decimal(100) if fields["unit"] == Unit.PERCENT else None,
+        position=NEW_MEASURE_POSITION,
+    )
+    measure.pk = pk
+    return measure
+
+
+NEW_MEASURE_POSITION = 1000  # after the shipped catalogue
+
+
+class _Measures:
+    """Publisher codes and fixed keys → catalogue measures, in the framework of each period.
+
+    ``new``: measures made on the way (publisher code → :data:`NEW_MEASURE_FIELDS`), found by their code
+    under the placeholder id ``-n`` until they are written. ``regions``: the ids of the regions whose own
+    local measures the importer may use (a regional lead's); other regions' local measures are not found.
+    """
+
+    def __init__(
+        self,
+        spec: MappingSpec,
+        new: dict[str, dict[str, Any]] | None = None,
+        regions: set[int] | frozenset[int] = frozenset(),
+    ) -> None:
         self.spec = spec
         self.all = list(Measure.objects.all())
         self.by_key = {m.key: m for m in self.all}
         self.by_code: dict[str, list[Measure]] = {}
         for measure in self.all:
-            if measure.framework != Framework.LOCAL or measure.owner_region_id is None:
+            if measure.framework != Framework.LOCAL or measure.owner_region_id in {None, *regions}:
                 self.by_code.setdefault(measure.code.upper(), []).append(measure)
         self.by_series: dict[tuple[str, str], Measure] = {(m.series, m.framework): m for m in self.all}
+        self.unknown: dict[str, int] = {}  # publisher code the catalogue lacks → rows
+        for n, (code, fields) in enumerate((new or {}).items(), start=1):
+            if code not in self.by_code:
+                self.by_code[code] = [new_measure(fields, pk=-n)]
 
     def fixed(self) -> Measure | None:
         key = self.spec.measure or ""
@@ -225,6 +280,7 @@ class _Measures:
         else:
             candidates = self.by_code.get(code.upper(), [])
         if not candidates:
+            self.unknown[code.upper()] = self.unknown.get(code.upper(), 0) + 1
             return None, (
                 f"{code!r} is not a measure code in the catalogue: add the measure to the catalogue, or map "
                 "the code to one in the mapping's codes"
@@ -316,9 +372,11 @@ class _Places:
 
 
 class _Validator:
-    def __init__(self, spec: MappingSpec, problems: Problems, counts: Counts, plan: _Plan) -> None:
+    def __init__(
+        self, spec: MappingSpec, problems: Problems, counts: Counts, plan: _Plan, measures: _Measures
+    ) -> None:
         self.spec, self.problems, self.counts, self.plan = spec, problems, counts, plan
-        self.measures = _Measures(spec)
+        self.measures = measures
         self.fixed: Measure | None = None
         self.seen: dict[tuple[int, str, int, str], tuple[dict[str, Any], int]] = {}
         self.unknown_codes: dict[str, tuple[int, str, int]] = {}  # code → first row, column, count
@@ -425,7 +483,12 @@ class _Validator:
 
 
 def _validate(
-    frame: pd.DataFrame, spec: MappingSpec, problems: Problems, counts: Counts, progress: Progress | None
+    frame: pd.DataFrame,
+    spec: MappingSpec,
+    problems: Problems,
+    counts: Counts,
+    progress: Progress | None,
+    measures: _Measures,
 ) -> _Plan | None:
     counts.rows_read = len(frame)
     period_columns = _columns(frame, spec, problems)
@@ -442,8 +505,12 @@ def _validate(
     cells = list(_cells(frame, spec, period_columns))
     places = _Places({cell.area for cell in cells})
     report_progress(progress, len(frame) // 2, len(frame) * 2)
-    _Validator(spec, problems, counts, plan).run(cells, places)
+    _Validator(spec, problems, counts, plan, measures).run(cells, places)
     report_progress(progress, len(frame), len(frame) * 2)
+    if measures.unknown:  # what the preview offers to map or make, and what the command line names
+        counts.summary["unknown_codes"] = [
+            {"code": code, "rows": rows} for code, rows in sorted(measures.unknown.items())
+        ]
     return None if problems else plan
 
 
@@ -461,10 +528,13 @@ def mapped_import(
     allow_blanking: bool = False,
     mapping_name: str = "",
     into: ImportRecord | None = None,
+    new_measures: dict[str, dict[str, Any]] | None = None,
 ) -> ImportOutcome:
     """Validate a file read through ``spec`` and, if it has no problem, write its figures in one transaction.
 
-    ``allow_blanking`` and ``into`` as for :func:`scorecard.imports.ascof.ascof_import`.
+    ``allow_blanking`` and ``into`` as for :func:`scorecard.imports.ascof.ascof_import`. ``new_measures``:
+    measures made on the way (publisher code → :data:`NEW_MEASURE_FIELDS`), created in the same transaction
+    as the figures (a regional lead's become their region's, as ``import_scope_check`` decides).
     """
     path = Path(path)
     name = file_name or path.name
@@ -475,15 +545,25 @@ def mapped_import(
     )  # kept in the record: a web preview is checked again by it
     if mapping_name:
         counts.summary["mapping"] = mapping_name
+    new_measures = {code.upper(): dict(fields) for code, fields in (new_measures or {}).items()}
+    if new_measures:
+        counts.summary["new_measures"] = {code: _plain(fields) for code, fields in new_measures.items()}
     raw = read_raw(path, problems)
     plan: _Plan | None = None
     if raw is not None and not problems:
         text = decode_text(raw.data, problems)
         frame = csv_frame(text, problems) if text is not None else None
         if frame is not None and not problems:
-            plan = _validate(frame, spec, problems, counts, progress)
+            measures = _Measures(spec, new_measures, led_regions(user) if user is not None else set())
+            plan = _validate(frame, spec, problems, counts, progress, measures)
+        if plan is not None:
+            plan.new_measures = _used(new_measures, plan)
         if plan is not None and not import_scope_check(
-            user=user, kind=ImportRecord.Kind.MAPPED, problems=problems, areas={key[1] for key in plan.values}
+            user=user,
+            kind=ImportRecord.Kind.MAPPED,
+            problems=problems,
+            areas={key[1] for key in plan.values},
+            new_measures=plan.new_measures,
         ):
             plan = None
     return run_planned_import(
@@ -502,6 +582,34 @@ def mapped_import(
     )
 
 
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """A measure made on the way as JSON keeps it (the record's summary)."""
+    return {name: fields.get(name) for name in NEW_MEASURE_FIELDS}
+
+
+def _used(new_measures: dict[str, dict[str, Any]], plan: _Plan) -> dict[str, dict[str, Any]]:
+    """The measures made on the way that the plan's figures use, each with its placeholder id."""
+    used = {-key[0] for key in plan.values if key[0] < 0}
+    return {
+        code: {**fields, "placeholder": -n}
+        for n, (code, fields) in enumerate(new_measures.items(), start=1)
+        if n in used
+    }
+
+
+def _measures_create(plan: _Plan, counts: Counts) -> dict[int, int]:
+    """Write the measures made on the way; their placeholder id → the catalogue id."""
+    made: dict[int, int] = {}
+    for fields in plan.new_measures.values():
+        measure = new_measure(fields)
+        measure.save()
+        made[fields["placeholder"]] = measure.pk
+    counts.summary["measures_created"] = sorted(
+        Measure.objects.filter(pk__in=made.values()).values_list("key", flat=True)
+    )
+    return made
+
+
 def _write(
     plan: _Plan,
     record: ImportRecord,
@@ -513,15 +621,18 @@ def _write(
     problems: Problems | None = None,
 ) -> None:
     delete_demo_values(counts)
+    made = _measures_create(plan, counts) if plan.new_measures else {}
     periods = {start: period_get_or_create(start_year=start).pk for start in {key[2] for key in plan.values}}
     area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
     desired = {
-        (measure_id, periods[start], area_ids[gss], breakdown): fields
+        (made.get(measure_id, measure_id), periods[start], area_ids[gss], breakdown): fields
         for (measure_id, gss, start, breakdown), fields in plan.values.items()
     }
     counts.summary["years"] = [period_label(start) for start in sorted(periods)]
     counts.summary["measures"] = sorted(
-        Measure.objects.filter(pk__in={key[0] for key in plan.values}).values_list("key", flat=True)
+        Measure.objects.filter(pk__in={made.get(key[0], key[0]) for key in plan.values}).values_list(
+            "key", flat=True
+        )
     )
 
     def step(fraction: float) -> None:

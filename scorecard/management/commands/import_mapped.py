@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
+from scorecard.imports.common import ImportOutcome
 from scorecard.imports.mapped import MappingError, MappingSpec, mapped_import, mapping_get, mapping_save
 from scorecard.management.commands.import_ascof import finish, progress_printer
 
@@ -63,7 +64,11 @@ class Command(BaseCommand):
             allow_blanking=options["allow_blanking"],
             mapping_name=options["mapping"] or "",
         )
-        finish(self, outcome)
+        try:
+            finish(self, outcome)
+        except CommandError:
+            _name_unknown_codes(self, outcome)
+            raise
         if options["save_as"] and not options["dry_run"]:
             name = slugify(options["save_as"])
             try:
@@ -98,6 +103,17 @@ class Command(BaseCommand):
                 "measure": options["measure"],
                 **_median(options),
             }
+        )
+
+
+def _name_unknown_codes(command: BaseCommand, outcome: ImportOutcome) -> None:
+    """After the problems, the measure codes the catalogue lacks, together, with what to do about them."""
+    summary = outcome.record.summary if outcome.record is not None else {}
+    unknown = [row["code"] for row in (summary or {}).get("unknown_codes", [])]
+    if unknown:
+        command.stderr.write(
+            f"Measure codes the catalogue does not know: {', '.join(unknown)}. Map each to a catalogue "
+            "measure in a saved mapping's codes, or upload the file on the imports page to make them measures."
         )
 
 
