@@ -4,7 +4,12 @@ A mapping (:class:`MappingSpec`, saved as :class:`~scorecard.models.ImportMappin
 (a GSS code, a CASSR number or a council's name, placed by :func:`councils.names.council_match`), the period
 (a column, one fixed period, or ``wide``: every other column headed by a period holds that period's values),
 the measure (a column of publisher codes, or one catalogue measure) and the value; optionally a published
-median, kept as a published comparator (England's figure with the breakdown ``median``).
+median, kept as a published comparator (England's figure with the breakdown ``median``, its note saying where it
+was published), shown beside the computed comparators.
+
+Measure codes the catalogue lacks are listed in the record (``unknown_codes``) and the import stops; each can be
+mapped to a catalogue measure (the spec's ``codes``) or made a measure on the way (``new_measures``), written in
+the same transaction as the figures.
 
 The file goes through the same machinery as the ASCOF and local-measure imports (``common``): reading and
 CSV checks (a cut row is named), cell parsing (blanks are missing figures; [c], [x] and the older markers),
@@ -55,7 +60,7 @@ from scorecard.models import Domain, Framework, ImportMapping, ImportRecord, Mea
 from scorecard.periods import period_get_or_create, period_label, period_start_year
 
 FIRST_ROWS_BYTES = 65536
-MEDIAN_BREAKDOWN = "median"  # England's published median of the councils' figures
+MEDIAN_BREAKDOWN = Value.MEDIAN  # England's published median of the councils' figures
 FIRST_START_YEAR = 2010
 LAST_START_YEAR = 2040
 ASCOF_FRAMEWORKS = (Framework.ASCOF_2014, Framework.ASCOF_2023)
@@ -259,6 +264,7 @@ class _Measures:
                 self.by_code.setdefault(measure.code.upper(), []).append(measure)
         self.by_series: dict[tuple[str, str], Measure] = {(m.series, m.framework): m for m in self.all}
         self.unknown: dict[str, int] = {}  # publisher code the catalogue lacks → rows
+        self.source = ""  # the publisher's file, in words (a saved mapping's description)
         for n, (code, fields) in enumerate((new or {}).items(), start=1):
             if code not in self.by_code:
                 self.by_code[code] = [new_measure(fields, pk=-n)]
@@ -381,6 +387,7 @@ class _Validator:
         self.seen: dict[tuple[int, str, int, str], tuple[dict[str, Any], int]] = {}
         self.unknown_codes: dict[str, tuple[int, str, int]] = {}  # code → first row, column, count
         self.medians: dict[tuple[int, int], tuple[Decimal | None, int]] = {}
+        self.source = measures.source or problems.file  # where a published median came from, in words
 
     def run(self, cells: list[_Cell], places: _Places) -> None:
         if self.spec.measure:
@@ -472,7 +479,7 @@ class _Validator:
             self.plan.values[(measure.pk, ENGLAND_CODE, start, MEDIAN_BREAKDOWN)] = {
                 "value": number,
                 "status": Value.Status.OK,
-                "note": "Median of the councils' figures, as published",
+                "note": f"Median of England's councils, as published in {self.source}"[:500],
             }
         elif previous[0] != number:
             self.problems.add(
@@ -555,6 +562,7 @@ def mapped_import(
         frame = csv_frame(text, problems) if text is not None else None
         if frame is not None and not problems:
             measures = _Measures(spec, new_measures, led_regions(user) if user is not None else set())
+            measures.source = _source(mapping_name)
             plan = _validate(frame, spec, problems, counts, progress, measures)
         if plan is not None:
             plan.new_measures = _used(new_measures, plan)
@@ -580,6 +588,13 @@ def mapped_import(
         allow_blanking=allow_blanking,
         into=into,
     )
+
+
+def _source(mapping_name: str) -> str:
+    """The file's publisher in words, as the saved mapping describes it ("" without one)."""
+    if not mapping_name:
+        return ""
+    return ImportMapping.objects.filter(name=mapping_name).values_list("description", flat=True).first() or ""
 
 
 def _plain(fields: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from scorecard.figures import (
     Figure,
     MeasureStats,
     OverviewCell,
+    PublishedComparator,
     catalogue,
     comparator_value,
     figure_of,
@@ -64,6 +65,7 @@ class ScorecardRow:
     comparators: dict[str, ComparatorValue]  # keys: COMPARATOR_KEYS
     commentary: scoring.Commentary | None
     trend: list[tuple[str, Decimal | None]]  # (period label, value) for every available period
+    published_median: PublishedComparator | None = None  # England's median as another publisher gave it
 
 
 @dataclass
@@ -279,6 +281,7 @@ def _scorecard_row(
         comparators=comparators,
         commentary=commentary,
         trend=[(p.label, own_series.get((measure.series, p.pk), MISSING).value) for p in periods],
+        published_median=stats.published_median,
     )
 
 
