@@ -17,6 +17,8 @@ Rules (one :class:`Trigger` each, every one citing its evidence):
 - ``self_rating``: the council's submitted self-rating of a domain and that domain's data disagree.
 - ``missing_data``: measures of a domain with no figure for the period (missing, suppressed [c], or not
   applicable [x]); one question per domain.
+- ``size_quartile``: a measure with no polarity (spend, demand, turnover) is in England's highest or lowest
+  quarter of councils by size: a question about its size, never "better" or "worse".
 - ``no_evidence``: a domain of the submitted self-assessment with no evidence written and no measure chosen;
   or no self-assessment submitted at all (one question).
 """
@@ -34,13 +36,15 @@ WORSENING = "worsening"
 SELF_RATING = "self_rating"
 MISSING_DATA = "missing_data"
 NO_EVIDENCE = "no_evidence"
-KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE)
+SIZE_QUARTILE = "size_quartile"
+KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE, SIZE_QUARTILE)
 KIND_LABELS = {
     WORST_QUARTILE: "Worst quarter",
     WORSENING: "Worse two years running",
     SELF_RATING: "Self-rating and figures disagree",
     MISSING_DATA: "No figure where others have one",
     NO_EVIDENCE: "No evidence given",
+    SIZE_QUARTILE: "Among the highest or lowest in England",
 }
 
 WORSE_THAN_NEIGHBOURS_MADS = Decimal(1)  # more than one typical spread worse than the neighbours' median
@@ -71,6 +75,7 @@ class MeasureFacts:
     england: str = ""  # England's figure, formatted ("" when none)
     published: bool = True  # some council or England has a figure for the period: it was due
     source: str = ""  # the collection (ASCS, SACE, SALT…)
+    size_quartile_england: int | None = None  # no polarity: quarter of England's councils by size (1 highest)
 
 
 @dataclass(frozen=True)
@@ -288,6 +293,34 @@ def _measure_triggers_varied(measures: Sequence[MeasureFacts]) -> list[Trigger]:
     return [worded[i] for i, _ in fired]
 
 
+SIZE_STRENGTH = Decimal(6)  # above a gap in the data, below a measure in the worst quarter
+
+
+def size_trigger(facts: MeasureFacts) -> Trigger | None:
+    """A measure with no polarity in England's highest or lowest quarter by size: asked about as a size (what
+    lies behind it, what it means), since higher or lower is not in itself better (spend, demand, turnover)."""
+    if (
+        scoring.has_polarity(facts.polarity)
+        or facts.value is None
+        or facts.size_quartile_england not in (1, 4)
+    ):
+        return None
+    where = "highest" if facts.size_quartile_england == 1 else "lowest"
+    england = f" (England {facts.england})" if facts.england else ""
+    name = measure_name(facts)
+    return Trigger(
+        kind=SIZE_QUARTILE,
+        kinds=(SIZE_QUARTILE,),
+        domain=facts.domain,
+        measure_code=facts.code,
+        evidence=f"{facts.code} {facts.title}: {facts.formatted}, among the {where} quarter of councils in "
+        f"England{england}.",
+        question=f"{_capital(name)} is {facts.formatted}, among the {where} in England{england}. What lies "
+        "behind a figure of this size, and what does it mean for the people who use your services?",
+        strength=SIZE_STRENGTH,
+    )
+
+
 def never_due(measures: Iterable[MeasureFacts]) -> list[MeasureFacts]:
     """Measures no council and not England has a figure for in the period: not collected that year (a
     biennial survey's gap year, a measure not yet in the framework). A line in the brief, never a question."""
@@ -399,6 +432,7 @@ def triggers_find(
     disagreeing = [d for d in domains if d.divergence]
     found += [t for turn, d in enumerate(disagreeing) if (t := self_rating_trigger(d, turn=turn)) is not None]
     found += _measure_triggers_varied(measures)
+    found += [t for facts in measures if (t := size_trigger(facts)) is not None]
     found += missing_data_triggers(measures)
     if self_assessed:
         found += [t for d in domains if (t := no_evidence_trigger(d)) is not None]
