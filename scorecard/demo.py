@@ -5,7 +5,9 @@ Every figure is generated from a ``random.Random`` seeded with a stable string (
 changes nothing. Each council keeps a persistent offset per trend line (series), plus a slow
 per-council trend and a little year-to-year noise, so charts look plausible across years and across
 the 2023-24 renumbering. Values stay inside each measure's typical council range (``demo_ranges()``),
-which lies inside its plausible range.
+which lies inside its plausible range. Every domain of the balanced scorecard gets figures: ASCOF's measures,
+and the national measures of other publishers (workforce, money, demand, safeguarding, provider quality each
+year; CQC's assessment of the council, from each council's demo CQC outcome, in 2023-24 only).
 
 Demo values are marked ``is_demo=True`` and linked to one ``ImportRecord`` of kind DEMO. Real
 (non-demo) figures are never touched: if any exist, value seeding is skipped altogether.
