@@ -315,6 +315,17 @@ class UnknownMeasureForm(forms.Form):
         self.code, self.rows, self.local = code, rows, local
         self.measures = {m.key: m for m in measures}
         self.fields["action"].label = f"What is {code}?"
+        labels = {
+            "existing": f"Which catalogue measure is {code}?",
+            "title": f"Title of {code}",
+            "unit": f"Unit of {code}",
+            "polarity": f"Is a higher figure of {code} better?",
+            "decimal_places": f"Decimal places {code} is shown with",
+            "source": f"Who publishes {code}?",
+            "domain": f"Domain of the balanced scorecard {code} belongs to",
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
         self.fields["action"].error_messages["required"] = (
             f"Select whether {code} is a catalogue measure or a new one"
         )
