@@ -296,9 +296,10 @@ def _measure_triggers_varied(measures: Sequence[MeasureFacts]) -> list[Trigger]:
 SIZE_STRENGTH = Decimal(6)  # above a gap in the data, below a measure in the worst quarter
 
 
-def size_trigger(facts: MeasureFacts) -> Trigger | None:
+def size_trigger(facts: MeasureFacts, *, turn: int = 0) -> Trigger | None:
     """A measure with no polarity in England's highest or lowest quarter by size: asked about as a size (what
-    lies behind it, what it means), since higher or lower is not in itself better (spend, demand, turnover)."""
+    lies behind it, what it means), since higher or lower is not in itself better (spend, demand, turnover).
+    The wording varies with ``turn`` (how many such questions came before it)."""
     if (
         scoring.has_polarity(facts.polarity)
         or facts.value is None
@@ -306,19 +307,34 @@ def size_trigger(facts: MeasureFacts) -> Trigger | None:
     ):
         return None
     where = "highest" if facts.size_quartile_england == 1 else "lowest"
+    high = "high" if where == "highest" else "low"
     england = f" (England {facts.england})" if facts.england else ""
-    name = measure_name(facts)
+    name, value = measure_name(facts), facts.formatted
+    options = (
+        f"At {value}{england}, your figure for {name} is among the {where} quarter of councils in England. What "
+        "lies behind a figure of this size, and what does it mean for the people who use your services?",
+        f"Your figure for {name} ({value}) puts you among the {where} quarter in England{england}. Is that what "
+        "you would expect for your area, and what drives it?",
+        f"Few councils in England have a figure as {high} as yours for {name} ({value}{england}). What explains "
+        "it, and is it a choice you have made?",
+    )
     return Trigger(
         kind=SIZE_QUARTILE,
         kinds=(SIZE_QUARTILE,),
         domain=facts.domain,
         measure_code=facts.code,
-        evidence=f"{facts.code} {facts.title}: {facts.formatted}, among the {where} quarter of councils in "
-        f"England{england}.",
-        question=f"{_capital(name)} is {facts.formatted}, among the {where} in England{england}. What lies "
-        "behind a figure of this size, and what does it mean for the people who use your services?",
+        evidence=f"{facts.code} {facts.title}: {value}, among the {where} quarter of councils in England{england}.",
+        question=options[turn % len(options)],
         strength=SIZE_STRENGTH,
     )
+
+
+def _size_triggers(measures: Sequence[MeasureFacts]) -> list[Trigger]:
+    found: list[Trigger] = []
+    for facts in measures:
+        if (trigger := size_trigger(facts, turn=len(found))) is not None:
+            found.append(trigger)
+    return found
 
 
 def never_due(measures: Iterable[MeasureFacts]) -> list[MeasureFacts]:
@@ -432,7 +448,7 @@ def triggers_find(
     disagreeing = [d for d in domains if d.divergence]
     found += [t for turn, d in enumerate(disagreeing) if (t := self_rating_trigger(d, turn=turn)) is not None]
     found += _measure_triggers_varied(measures)
-    found += [t for facts in measures if (t := size_trigger(facts)) is not None]
+    found += _size_triggers(measures)
     found += missing_data_triggers(measures)
     if self_assessed:
         found += [t for d in domains if (t := no_evidence_trigger(d)) is not None]

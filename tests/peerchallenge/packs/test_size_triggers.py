@@ -33,9 +33,9 @@ def test_turnover_in_englands_highest_quarter_is_asked_about_its_size():
     assert trigger is not None and trigger.kind == tr.SIZE_QUARTILE and trigger.measure_code == "ASC7"
     assert trigger.domain == "Resources and Workforce Management"
     assert trigger.question == (
-        "The staff turnover rate in adult social care (ASC7) is 38.2%, among the highest in England (England "
-        "29.0%). What lies behind a figure of this size, and what does it mean for the people who use your "
-        "services?"
+        "At 38.2% (England 29.0%), your figure for the staff turnover rate in adult social care (ASC7) is among "
+        "the highest quarter of councils in England. What lies behind a figure of this size, and what does it "
+        "mean for the people who use your services?"
     )
     assert trigger.evidence == (
         "ASC7 Staff turnover rate in adult social care: 38.2%, among the highest quarter of councils in England "
@@ -49,7 +49,14 @@ def test_spend_in_the_lowest_quarter_is_asked_about_too():
     spend = turnover(code="ASCFR-GCE-ADULT", title="Gross current expenditure on adult social care per adult",
                      unit="currency", value=Decimal(452), formatted="£452", size_quartile_england=4)  # fmt: skip
     trigger = tr.size_trigger(spend)
-    assert trigger is not None and "among the lowest in England" in trigger.question
+    assert trigger is not None and "among the lowest quarter of councils in England" in trigger.question
+    assert "as low as yours" in tr.size_trigger(spend, turn=2).question  # the wordings vary
+
+
+def test_several_size_questions_do_not_repeat_one_sentence():
+    found = tr.triggers_find(measures=[turnover(), turnover(code="ASC6"), turnover(code="X")], domains=[],
+                             self_assessed=True)  # fmt: skip
+    assert len({t.question.split(",")[0][:20] for t in found}) == 3
 
 
 @pytest.mark.parametrize(
