@@ -313,10 +313,10 @@ def size_trigger(facts: MeasureFacts, *, turn: int = 0) -> Trigger | None:
     options = (
         f"At {value}{england}, your figure for {name} is among the {where} quarter of councils in England. What "
         "lies behind a figure of this size, and what does it mean for the people who use your services?",
-        f"Your figure for {name} ({value}) puts you among the {where} quarter in England{england}. Is that what "
-        "you would expect for your area, and what drives it?",
-        f"Few councils in England have a figure as {high} as yours for {name} ({value}{england}). What explains "
-        "it, and is it a choice you have made?",
+        f"Your figure for {name} puts you among the {where} quarter in England, at {value}{england}. Is that "
+        "what you would expect for your area, and what drives it?",
+        f"Few councils in England have a figure as {high} as yours for {name}: {value}{england}. What explains "
+        "it, and what does it tell you about your services?",
     )
     return Trigger(
         kind=SIZE_QUARTILE,
