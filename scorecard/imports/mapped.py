@@ -246,22 +246,28 @@ class _Measures:
 
     ``new``: measures made on the way (publisher code → :data:`NEW_MEASURE_FIELDS`), found by their code
     under the placeholder id ``-n`` until they are written. ``regions``: the ids of the regions whose own
-    local measures the importer may use (a regional lead's); other regions' local measures are not found.
+    local measures the importer may use (a regional lead's; other regions' are not found); None: every
+    region's (an administrator, or the command line).
     """
 
     def __init__(
         self,
         spec: MappingSpec,
         new: dict[str, dict[str, Any]] | None = None,
-        regions: set[int] | frozenset[int] = frozenset(),
+        regions: set[int] | None = None,
     ) -> None:
         self.spec = spec
         self.all = list(Measure.objects.all())
         self.by_key = {m.key: m for m in self.all}
         self.by_code: dict[str, list[Measure]] = {}
         for measure in self.all:
-            if measure.framework != Framework.LOCAL or measure.owner_region_id in {None, *regions}:
+            mine = regions is None or measure.owner_region_id in {None, *regions}
+            if measure.framework != Framework.LOCAL or mine:
                 self.by_code.setdefault(measure.code.upper(), []).append(measure)
+        for (
+            candidates
+        ) in self.by_code.values():  # a region's own measure only where nothing national has the code
+            candidates.sort(key=lambda m: m.owner_region_id is not None)
         self.by_series: dict[tuple[str, str], Measure] = {(m.series, m.framework): m for m in self.all}
         self.unknown: dict[str, int] = {}  # publisher code the catalogue lacks → rows
         self.source = ""  # the publisher's file, in words (a saved mapping's description)
@@ -561,7 +567,7 @@ def mapped_import(
         text = decode_text(raw.data, problems)
         frame = csv_frame(text, problems) if text is not None else None
         if frame is not None and not problems:
-            measures = _Measures(spec, new_measures, led_regions(user) if user is not None else set())
+            measures = _Measures(spec, new_measures, _regions_of(user))
             measures.source = _source(mapping_name)
             plan = _validate(frame, spec, problems, counts, progress, measures)
         if plan is not None:
@@ -588,6 +594,13 @@ def mapped_import(
         allow_blanking=allow_blanking,
         into=into,
     )
+
+
+def _regions_of(user: Any) -> set[int] | None:
+    """Whose local measures the importer may use: a regional lead's regions; None for every region's."""
+    if user is None or user.has_perm("scorecard.import_national_data"):
+        return None
+    return led_regions(user)
 
 
 def _source(mapping_name: str) -> str:

@@ -118,7 +118,7 @@ def test_a_form_with_mistakes_shows_an_error_summary_and_writes_nothing(client_f
     assert not Value.objects.exists()
 
 
-def test_an_sli_lead_makes_their_own_regions_measure(client_for):
+def test_an_sli_lead_makes_their_own_regions_measure(client_for, tmp_path):
     client = client_for("sli_lead")
     record = previewed(client, [LINES[0], *LINES[2:]])  # no published median: England is an admin's
     assert record.summary["unknown_codes"]
@@ -133,6 +133,10 @@ def test_an_sli_lead_makes_their_own_regions_measure(client_for):
     assert made.key == "local-sfc-leavers" and made.source == "Skills for Care"
     assert Measure.objects.get(code="ASCFR-NET").owner_region.name == "West Midlands"
     assert Value.objects.filter(measure=made).count() == 2
+    # Next time the lead's file is read, their region's measures are known by their codes.
+    again = [LINES[0], oflog_row("2023-24", BIRMINGHAM, "Birmingham", "SFC-LEAVERS", "11", median="")]
+    status, _, err = run(write(tmp_path, "again.csv", again), "--mapping", "oflog-asc")
+    assert status == 0, err
 
 
 def test_other_roles_may_not_answer(client_for):
