@@ -632,6 +632,7 @@ def _measures_create(plan: _Plan, counts: Counts) -> dict[int, int]:
         measure = new_measure(fields)
         measure.save()
         made[fields["placeholder"]] = measure.pk
+    counts.summary["new_measures"] = {code: _plain(fields) for code, fields in plan.new_measures.items()}
     counts.summary["measures_created"] = sorted(
         Measure.objects.filter(pk__in=made.values()).values_list("key", flat=True)
     )

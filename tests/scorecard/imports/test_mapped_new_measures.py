@@ -89,6 +89,9 @@ def test_a_code_made_a_measure_and_one_mapped_are_written_with_the_figures_on_co
         "Measures this import will make" in page and "SFC-LEAVERS Leavers from adult social care jobs" in page
     )
     client.post(reverse("scorecard:import-confirm", kwargs={"pk": record.pk}))
+    applied = ImportRecord.objects.get(status=ImportRecord.Status.APPLIED)
+    page = client.get(detail(applied)).content.decode()
+    assert "Measures this import made" in page and "SFC-LEAVERS Leavers from adult social care jobs" in page
     made = Measure.objects.get(code="SFC-LEAVERS")
     assert (made.key, made.framework, made.source, made.polarity) == (
         "national-sfc-leavers", Framework.NATIONAL, "Skills for Care (ASC-WDS)", "lower"
