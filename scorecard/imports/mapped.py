@@ -204,6 +204,7 @@ class _Cell:
 
 
 NEW_MEASURE_FIELDS = ("code", "title", "unit", "polarity", "decimal_places", "source", "domain")
+NEW_MEASURE_POSITION = 1000  # after the shipped catalogue
 
 
 def new_measure_key(code: str, *, local: bool) -> str:
@@ -238,9 +239,6 @@ def new_measure(fields: dict[str, Any], *, pk: int | None = None) -> Measure:
     return measure
 
 
-NEW_MEASURE_POSITION = 1000  # after the shipped catalogue
-
-
 class _Measures:
     """Publisher codes and fixed keys → catalogue measures, in the framework of each period.
 
@@ -264,9 +262,8 @@ class _Measures:
             mine = regions is None or measure.owner_region_id in {None, *regions}
             if measure.framework != Framework.LOCAL or mine:
                 self.by_code.setdefault(measure.code.upper(), []).append(measure)
-        for (
-            candidates
-        ) in self.by_code.values():  # a region's own measure only where nothing national has the code
+        # A region's own measure is chosen only where nothing national has the code.
+        for candidates in self.by_code.values():
             candidates.sort(key=lambda m: m.owner_region_id is not None)
         self.by_series: dict[tuple[str, str], Measure] = {(m.series, m.framework): m for m in self.all}
         self.unknown: dict[str, int] = {}  # publisher code the catalogue lacks → rows
