@@ -5,13 +5,16 @@ Every figure is generated from a ``random.Random`` seeded with a stable string (
 changes nothing. Each council keeps a persistent offset per trend line (series), plus a slow
 per-council trend and a little year-to-year noise, so charts look plausible across years and across
 the 2023-24 renumbering. Values stay inside each measure's typical council range (``demo_ranges()``),
-which lies inside its plausible range.
+which lies inside its plausible range. Every domain of the balanced scorecard gets figures: ASCOF's measures,
+and the national measures of other publishers (workforce, money, demand, safeguarding, provider quality each
+year; CQC's assessment of the council, from each council's demo CQC outcome, in 2023-24 only).
 
 Demo values are marked ``is_demo=True`` and linked to one ``ImportRecord`` of kind DEMO. Real
 (non-demo) figures are never touched: if any exist, value seeding is skipped altogether.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,15 +25,32 @@ from core.cache import rows_written
 from core.demo import demo_models
 from councils.models import Council, NearestNeighbour, Region, User
 from scorecard.areas import area_for_council, area_for_england, area_for_region
+from scorecard.assurance.demo import demo_scores
 from scorecard.catalogue import demo_ranges, framework_for_start_year
-from scorecard.models import ImportRecord, Measure, Period, Value
+from scorecard.models import Framework, ImportRecord, Measure, Period, Value
 from scorecard.periods import period_get_or_create
+from scorecard.scoring import CqcRating, cqc_rating
 
 DEMO_START_YEARS = (2019, 2020, 2021, 2022, 2023)
 # The carers' survey (SACE) is biennial: of the demo years it ran in 2021-22 and 2023-24.
 SACE_START_YEARS = frozenset({2021, 2023})
 # Delayed transfers of care were last published for 2019-20.
 DTOC_START_YEARS = frozenset({2019})
+# CQC began assessing councils in 2023-24: of the demo years, its measures have figures in that one only. A
+# council's demo figures are those of its demo CQC outcome (``assurance.demo``): the rating CQC's rule gives
+# its nine scores (1 inadequate to 4 outstanding), and its scores for statements 8 and 9.
+CQC_ASSESSED_START_YEARS = frozenset({2023})
+CQC_RATING_SCORES = {
+    CqcRating.INADEQUATE: 1,
+    CqcRating.REQUIRES_IMPROVEMENT: 2,
+    CqcRating.GOOD: 3,
+    CqcRating.OUTSTANDING: 4,
+}
+CQC_DEMO_FIGURES: dict[str, Callable[[tuple[int, ...]], int]] = {
+    "CQC-LA-RATING": lambda scores: CQC_RATING_SCORES[cqc_rating(scores)],
+    "CQC-LA-GOV": lambda scores: scores[7],  # Governance, management and sustainability
+    "CQC-LA-LEARN": lambda scores: scores[8],  # Learning, improvement and innovation
+}
 DEMO_FILE_NAME = "demo data"
 
 
@@ -70,8 +90,16 @@ def _is_dtoc(measure: Measure) -> bool:
     return measure.source.upper().startswith("DTOC") or measure.series.startswith("dtoc")
 
 
+def _is_cqc_assessment(measure: Measure) -> bool:
+    return measure.framework == Framework.NATIONAL and measure.code in CQC_DEMO_FIGURES
+
+
 def measure_published_in(measure: Measure, start_year: int) -> bool:
-    """Whether a demo figure exists for ``measure`` in the year starting ``start_year``."""
+    """Whether a demo figure exists for ``measure`` in the year starting ``start_year``: the ASCOF framework
+    of the year's measures, and every other publisher's national measure (CQC's assessment of the council
+    from 2023-24), so every domain of the balanced scorecard has demo figures."""
+    if measure.framework == Framework.NATIONAL:
+        return not _is_cqc_assessment(measure) or start_year in CQC_ASSESSED_START_YEARS
     if measure.framework != framework_for_start_year(start_year):
         return False
     if _is_sace(measure) and start_year not in SACE_START_YEARS:
@@ -150,7 +178,11 @@ def _seed_values(*, region: Region, councils: list[Council], summary: DemoSeedSu
             places = measure.decimal_places
             council_values = []
             for gss, area in council_areas:
-                raw = _council_value(gss, measure, year, low, high)
+                raw = (
+                    float(CQC_DEMO_FIGURES[measure.code](demo_scores(gss)))
+                    if _is_cqc_assessment(measure)
+                    else _council_value(gss, measure, year, low, high)
+                )
                 council_values.append(raw)
                 wanted[(measure.pk, period.pk, area.pk)] = _quantise(raw, places)
             mean = sum(council_values) / len(council_values) if council_values else (low + high) / 2

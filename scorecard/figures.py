@@ -37,6 +37,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from core.cache import cached_read
 from councils.models import Council, NearestNeighbour
 from scorecard import scoring
@@ -98,6 +100,18 @@ class OverviewCell:
 
 
 @dataclass(frozen=True)
+class PublishedComparator:
+    """A comparator another publisher gives beside its figures (Oflog's median of England's councils), kept as
+    published and shown beside the computed comparators with where it came from."""
+
+    value: Decimal | None
+    formatted: str
+    is_demo: bool
+    source: str  # in words: "Median of England's councils as published in …"
+    label: str = "England median, as published"
+
+
+@dataclass(frozen=True)
 class Figure:
     value: Decimal | None
     status: str
@@ -123,6 +137,8 @@ class PeriodValues:
     # (measure id, kind, region id or council type or "") → figure
     comparators: dict[tuple[int, str, object], Figure]
     areas: list[tuple[int, str, str, str, Figure]]  # (measure id, key, kind, name, figure)
+    # measure id → England's median as another publisher published it, and its note (where from)
+    medians: dict[int, tuple[Figure, str]] = field(default_factory=dict)
 
 
 def period_values(*, period: Period | None, measure_ids: list[int] | None) -> PeriodValues:
@@ -147,9 +163,15 @@ def period_values(*, period: Period | None, measure_ids: list[int] | None) -> Pe
         result.council_region[gss] = region_id
         result.council_type[gss] = council_type
     comparator_rows = (
-        Value.objects.filter(period=period, breakdown=Value.TOTAL, **which)
+        Value.objects.filter(
+            Q(breakdown=Value.TOTAL) | Q(breakdown=Value.MEDIAN, area__kind=Area.Kind.ENGLAND),
+            period=period,
+            **which,
+        )
         .exclude(area__kind=Area.Kind.COUNCIL)
         .values_list(
+            "breakdown",
+            "note",
             "measure_id",
             "area__kind",
             "area__region_id",
@@ -162,8 +184,23 @@ def period_values(*, period: Period | None, measure_ids: list[int] | None) -> Pe
         )
         .order_by("area__kind", "area__name")
     )
-    for measure_id, kind, region_id, council_type, key, name, value, status, is_demo in comparator_rows:
+    for (
+        breakdown,
+        note,
+        measure_id,
+        kind,
+        region_id,
+        council_type,
+        key,
+        name,
+        value,
+        status,
+        is_demo,
+    ) in comparator_rows:
         figure = figure_of(value, status, is_demo)
+        if breakdown == Value.MEDIAN:
+            result.medians[measure_id] = (figure, note)
+            continue
         result.areas.append((measure_id, key, kind, name, figure))
         if kind == Area.Kind.ENGLAND:
             scope: object = ""
@@ -319,6 +356,7 @@ class MeasureStats:
     real: bool = False  # any real (non-demo) figure
     # (kind, region id / council type / "", real_only) → the comparator (published, else computed)
     comparators: dict[tuple[str, object, bool], ComparatorValue] = field(default_factory=dict)
+    published_median: PublishedComparator | None = None
 
     def comparator(self, kind: str, scope: object, *, real_only: bool) -> ComparatorValue | None:
         return self.comparators.get((kind, scope, real_only))
@@ -365,6 +403,8 @@ def _measure_stats(measure: Measure, data: PeriodValues) -> MeasureStats:
     population = data.councils.get(measure.pk, {})
     polarity = measure.polarity
     stats = MeasureStats(figures=dict(population))
+    if measure.pk in data.medians:
+        stats.published_median = published_comparator(measure, *data.medians[measure.pk])
     stats.real = any(f.value is not None and not f.is_demo for f in population.values())
     stats.england_rank = scoring.rank_values({g: f.value for g, f in population.items()}, polarity=polarity)
     stats.quartile_england = {
@@ -398,6 +438,16 @@ def _measure_stats(measure: Measure, data: PeriodValues) -> MeasureStats:
                 real_only=real_only,
             )
     return stats
+
+
+def published_comparator(measure: Measure, figure: Figure, note: str) -> PublishedComparator:
+    """England's median as another publisher published it, formatted, with where it came from."""
+    return PublishedComparator(
+        value=figure.value,
+        formatted=format_figure(measure, figure.value, figure.status),
+        is_demo=figure.is_demo,
+        source=note or "Median of England's councils, as published",
+    )
 
 
 def period_stats(*, period: Period | None) -> PeriodStats:

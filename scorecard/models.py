@@ -304,6 +304,7 @@ class Value(models.Model):
         MISSING = "missing", "Missing"
 
     TOTAL = ""  # the breakdown value for the measure's headline figure
+    MEDIAN = "median"  # England's median of the councils' figures as another publisher published it
 
     # No index of their own on measure and period: "unique_value" starts with measure and the Meta index
     # with period, and each index is one more to write for each of an import's 30,000 rows.

@@ -513,6 +513,7 @@ def measure_facts(card: CouncilScorecard) -> list[tr.MeasureFacts]:
                     england=_england(row),
                     published=row_was_due(row),
                     source=row.measure.source,
+                    size_quartile_england=row.size_quartile_england,
                 )
             )
     return facts

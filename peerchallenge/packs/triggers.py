@@ -17,6 +17,8 @@ Rules (one :class:`Trigger` each, every one citing its evidence):
 - ``self_rating``: the council's submitted self-rating of a domain and that domain's data disagree.
 - ``missing_data``: measures of a domain with no figure for the period (missing, suppressed [c], or not
   applicable [x]); one question per domain.
+- ``size_quartile``: a measure with no polarity (spend, demand, turnover) is in England's highest or lowest
+  quarter of councils by size: a question about its size, never "better" or "worse".
 - ``no_evidence``: a domain of the submitted self-assessment with no evidence written and no measure chosen;
   or no self-assessment submitted at all (one question).
 - ``cqc_shortfall``: CQC's latest assessment of the council scored a quality statement 1 (significant
@@ -38,9 +40,19 @@ WORSENING = "worsening"
 SELF_RATING = "self_rating"
 MISSING_DATA = "missing_data"
 NO_EVIDENCE = "no_evidence"
+SIZE_QUARTILE = "size_quartile"
 CQC_SHORTFALL = "cqc_shortfall"
 SELF_ABOVE_CQC = "self_above_cqc"
-KINDS = (WORST_QUARTILE, WORSENING, SELF_RATING, MISSING_DATA, NO_EVIDENCE, CQC_SHORTFALL, SELF_ABOVE_CQC)
+KINDS = (
+    WORST_QUARTILE,
+    WORSENING,
+    SELF_RATING,
+    MISSING_DATA,
+    NO_EVIDENCE,
+    SIZE_QUARTILE,
+    CQC_SHORTFALL,
+    SELF_ABOVE_CQC,
+)
 CQC_KINDS = (CQC_SHORTFALL, SELF_ABOVE_CQC)
 CQC_TOPIC = "CQC assessment"  # where the pack files the CQC questions (they belong to no scorecard domain)
 KIND_LABELS = {
@@ -49,6 +61,7 @@ KIND_LABELS = {
     SELF_RATING: "Self-rating and figures disagree",
     MISSING_DATA: "No figure where others have one",
     NO_EVIDENCE: "No evidence given",
+    SIZE_QUARTILE: "Among the highest or lowest in England",
     CQC_SHORTFALL: "CQC found shortfalls",
     SELF_ABOVE_CQC: "Self-score above CQC's",
 }
@@ -86,6 +99,7 @@ class MeasureFacts:
     england: str = ""  # England's figure, formatted ("" when none)
     published: bool = True  # some council or England has a figure for the period: it was due
     source: str = ""  # the collection (ASCS, SACE, SALT…)
+    size_quartile_england: int | None = None  # no polarity: quarter of England's councils by size (1 highest)
 
 
 @dataclass(frozen=True)
@@ -322,6 +336,50 @@ def _measure_triggers_varied(measures: Sequence[MeasureFacts]) -> list[Trigger]:
     return [worded[i] for i, _ in fired]
 
 
+SIZE_STRENGTH = Decimal(6)  # above a gap in the data, below a measure in the worst quarter
+
+
+def size_trigger(facts: MeasureFacts, *, turn: int = 0) -> Trigger | None:
+    """A measure with no polarity in England's highest or lowest quarter by size: asked about as a size (what
+    lies behind it, what it means), since higher or lower is not in itself better (spend, demand, turnover).
+    The wording varies with ``turn`` (how many such questions came before it)."""
+    if (
+        scoring.has_polarity(facts.polarity)
+        or facts.value is None
+        or facts.size_quartile_england not in (1, 4)
+    ):
+        return None
+    where = "highest" if facts.size_quartile_england == 1 else "lowest"
+    high = "high" if where == "highest" else "low"
+    england = f" (England {facts.england})" if facts.england else ""
+    name, value = measure_name(facts), facts.formatted
+    options = (
+        f"At {value}{england}, your figure for {name} is among the {where} quarter of councils in England. What "
+        "lies behind a figure of this size, and what does it mean for the people who use your services?",
+        f"Your figure for {name} puts you among the {where} quarter in England, at {value}{england}. Is that "
+        "what you would expect for your area, and what drives it?",
+        f"Few councils in England have a figure as {high} as yours for {name}: {value}{england}. What explains "
+        "it, and what does it tell you about your services?",
+    )
+    return Trigger(
+        kind=SIZE_QUARTILE,
+        kinds=(SIZE_QUARTILE,),
+        domain=facts.domain,
+        measure_code=facts.code,
+        evidence=f"{facts.code} {facts.title}: {value}, among the {where} quarter of councils in England{england}.",
+        question=options[turn % len(options)],
+        strength=SIZE_STRENGTH,
+    )
+
+
+def _size_triggers(measures: Sequence[MeasureFacts]) -> list[Trigger]:
+    found: list[Trigger] = []
+    for facts in measures:
+        if (trigger := size_trigger(facts, turn=len(found))) is not None:
+            found.append(trigger)
+    return found
+
+
 def never_due(measures: Iterable[MeasureFacts]) -> list[MeasureFacts]:
     """Measures no council and not England has a figure for in the period: not collected that year (a
     biennial survey's gap year, a measure not yet in the framework). A line in the brief, never a question."""
@@ -549,6 +607,7 @@ def triggers_find(
     found += cqc_shortfall_triggers(statements, gaps, score=1)
     found += _measure_triggers_varied(measures)
     found += cqc_shortfall_triggers(statements, gaps, score=2)
+    found += _size_triggers(measures)
     found += missing_data_triggers(measures)
     if self_assessed:
         found += [t for d in domains if (t := no_evidence_trigger(d)) is not None]

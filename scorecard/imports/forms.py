@@ -5,12 +5,13 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from councils.models import Region
 from councils.rules import led_regions
-from scorecard.imports.mapped import MappingError, MappingSpec
-from scorecard.models import ImportMapping, ImportRecord, Measure
+from scorecard.imports.mapped import NEW_MEASURE_FIELDS, MappingError, MappingSpec, new_measure_key
+from scorecard.models import Domain, ImportMapping, ImportRecord, Measure, Polarity, Unit
 from scorecard.periods import period_start_year
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".json")
@@ -291,3 +292,148 @@ def _fits(spec: dict, columns: list[str]) -> bool:
 def _sentence(text: str) -> str:
     text = text.replace("--wide", "a column per year").replace("--", "")
     return text[:1].upper() + text[1:]
+
+
+class UnknownMeasureForm(forms.Form):
+    """What a measure code the catalogue lacks is: a catalogue measure under another code, or a new measure
+    that keeps the publisher's code and names its source. One form per code, prefixed by its place."""
+
+    MAP, NEW = "map", "new"
+    action = forms.ChoiceField(
+        choices=[
+            (MAP, "It is a measure the catalogue has under another code"),
+            (NEW, "Make it a new measure"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether {code} is a catalogue measure or a new one"},
+    )
+    existing = forms.ChoiceField(label="Which catalogue measure is it?", required=False)
+    title = forms.CharField(label="Title", required=False, max_length=255)
+    unit = forms.ChoiceField(label="Unit", required=False, choices=[("", "Choose a unit"), *Unit.choices])
+    polarity = forms.ChoiceField(
+        label="Is a higher figure better?",
+        required=False,
+        choices=[
+            ("", "Choose"),
+            (Polarity.HIGHER, "Higher is better"),
+            (Polarity.LOWER, "Lower is better"),
+            (Polarity.NONE, "Neither: better is contested (spend, demand, turnover)"),
+        ],
+    )
+    decimal_places = forms.IntegerField(
+        label="Decimal places shown", required=False, min_value=0, max_value=6, initial=1
+    )
+    source = forms.CharField(
+        label="Source",
+        required=False,
+        max_length=64,
+        help_text="Who publishes it, for example Skills for Care.",
+    )
+    domain = forms.ChoiceField(label="Domain of the balanced scorecard", required=False)
+
+    def __init__(self, *args, code: str, rows: int, measures: list[Measure], local: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.code, self.rows, self.local = code, rows, local
+        self.measures = {m.key: m for m in measures}
+        self.fields["action"].label = f"What is {code}?"
+        labels = {
+            "existing": f"Which catalogue measure is {code}?",
+            "title": f"Title of {code}",
+            "unit": f"Unit of {code}",
+            "polarity": f"Is a higher figure of {code} better?",
+            "decimal_places": f"Decimal places {code} is shown with",
+            "source": f"Who publishes {code}?",
+            "domain": f"Domain of the balanced scorecard {code} belongs to",
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+        self.fields["action"].error_messages["required"] = (
+            f"Select whether {code} is a catalogue measure or a new one"
+        )
+        cast(forms.ChoiceField, self.fields["existing"]).choices = [("", "Choose a measure")] + [
+            (m.key, f"{m.code} {m.title} ({m.get_framework_display()})") for m in measures
+        ]
+        cast(forms.ChoiceField, self.fields["domain"]).choices = [("", "Choose a domain")] + [
+            (d.slug, d.name) for d in Domain.objects.order_by("position")
+        ]
+        for name in ("existing", "unit", "polarity", "domain"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+        for name, width in (
+            ("title", ""),
+            ("decimal_places", " govuk-input--width-2"),
+            ("source", " govuk-input--width-20"),
+        ):
+            self.fields[name].widget.attrs["class"] = "govuk-input" + width
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean() or {}
+        code = self.code
+        if data.get("action") == self.MAP:
+            if not data.get("existing"):
+                self.add_error("existing", f"Choose the catalogue measure {code} is")
+        elif data.get("action") == self.NEW:
+            required = {
+                "title": f"Enter a title for {code}",
+                "unit": f"Choose the unit of {code}",
+                "polarity": f"Choose whether a higher figure is better for {code}",
+                "decimal_places": f"Enter how many decimal places {code} is shown with, from 0 to 6",
+                "source": f"Enter who publishes {code}",
+                "domain": f"Choose the domain {code} belongs to",
+            }
+            for name, message in required.items():
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, message)
+            if Measure.objects.filter(key=new_measure_key(code, local=self.local)).exists():
+                self.add_error("title", f"The catalogue has a measure {code} already: choose it instead")
+        return data
+
+    def answer(self) -> tuple[str | None, dict | None]:
+        """(the catalogue key the code maps to, or None; the new measure's fields, or None)."""
+        data = self.cleaned_data
+        if data["action"] == self.MAP:
+            return data["existing"], None
+        fields = {name: data[name] for name in NEW_MEASURE_FIELDS if name != "code"}
+        return None, {"code": self.code, **fields}
+
+
+class UnknownMeasuresForm:
+    """The forms for every measure code a preview found that the catalogue lacks."""
+
+    def __init__(self, data: dict | None, *, unknown: list[dict], user) -> None:  # type: ignore[no-untyped-def]
+        national = user.has_perm("scorecard.import_national_data")
+        regions = led_regions(user)
+        measures = list(
+            Measure.objects.filter(Q(owner_region__isnull=True) | Q(owner_region__in=regions)).order_by(
+                "framework", "position", "code"
+            )
+        )
+        self.forms = [
+            UnknownMeasureForm(
+                data,
+                prefix=f"m{i}",
+                code=row["code"],
+                rows=row.get("rows", 0),
+                measures=measures,
+                local=not national,
+            )
+            for i, row in enumerate(unknown)
+        ]
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.forms])
+
+    @property
+    def errors(self) -> bool:
+        return any(form.errors for form in self.forms)
+
+    def answers(self) -> tuple[dict[str, str], dict[str, dict]]:
+        """(publisher code → catalogue key, publisher code → new measure's fields)."""
+        codes: dict[str, str] = {}
+        made: dict[str, dict] = {}
+        for form in self.forms:
+            key, fields = form.answer()
+            if key is not None:
+                codes[form.code] = key
+            if fields is not None:
+                made[form.code] = fields
+        return codes, made

@@ -4,7 +4,12 @@ A mapping (:class:`MappingSpec`, saved as :class:`~scorecard.models.ImportMappin
 (a GSS code, a CASSR number or a council's name, placed by :func:`councils.names.council_match`), the period
 (a column, one fixed period, or ``wide``: every other column headed by a period holds that period's values),
 the measure (a column of publisher codes, or one catalogue measure) and the value; optionally a published
-median, kept as a published comparator (England's figure with the breakdown ``median``).
+median, kept as a published comparator (England's figure with the breakdown ``median``, its note saying where it
+was published), shown beside the computed comparators.
+
+Measure codes the catalogue lacks are listed in the record (``unknown_codes``) and the import stops; each can be
+mapped to a catalogue measure (the spec's ``codes``) or made a measure on the way (``new_measures``), written in
+the same transaction as the figures.
 
 The file goes through the same machinery as the ASCOF and local-measure imports (``pipeline``): reading and
 CSV checks (a cut row is named), cell parsing (blanks are missing figures; [c], [x] and the older markers),
@@ -25,11 +30,12 @@ import pandas as pd
 
 from councils.models import Region
 from councils.names import GSS_CODE, council_match
+from councils.rules import led_regions
 from scorecard.areas import (
     ENGLAND_CODE,
     area_ids_by_code,
 )
-from scorecard.catalogue import framework_for_start_year
+from scorecard.catalogue import framework_for_start_year, measure_key
 from scorecard.imports.mappings import SPEC_KEYS
 from scorecard.imports.pipeline.cells import parse_value_cell, quantize, scan_formulas
 from scorecard.imports.pipeline.checks import FirstFigures, figure_problem
@@ -38,11 +44,11 @@ from scorecard.imports.pipeline.reading import decode_text, frames_read, is_work
 from scorecard.imports.pipeline.run import run_planned_import
 from scorecard.imports.pipeline.writing import delete_demo_values, figures_write
 from scorecard.imports.rules import import_scope_check
-from scorecard.models import Framework, ImportMapping, ImportRecord, Measure, Value
+from scorecard.models import Domain, Framework, ImportMapping, ImportRecord, Measure, Unit, Value
 from scorecard.periods import period_label, period_start_year
 
 FIRST_ROWS_BYTES = 65536
-MEDIAN_BREAKDOWN = "median"  # England's published median of the councils' figures
+MEDIAN_BREAKDOWN = Value.MEDIAN  # England's published median of the councils' figures
 FIRST_START_YEAR = 2010
 LAST_START_YEAR = 2040
 ASCOF_FRAMEWORKS = (Framework.ASCOF_2014, Framework.ASCOF_2023)
@@ -196,7 +202,9 @@ def first_rows(path: Path, *, rows: int = 5) -> tuple[list[str], list[list[str]]
 class _Plan:
     rows: int
     values: dict[tuple[int, str, int, str], dict[str, Any]] = field(default_factory=dict)
-    # (measure id, area GSS code, start year, breakdown) → fields
+    # (measure id, area GSS code, start year, breakdown) → fields; a measure made on the way has the id
+    # ``-n`` until it is written (``new_measures``' n-th code)
+    new_measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # publisher code → fields
 
 
 @dataclass(frozen=True)
@@ -213,18 +221,74 @@ class _Cell:
     parts: tuple[tuple[str, str, str], ...] = ()  # (Value field, column, text): numerator, denominator
 
 
-class _Measures:
-    """Publisher codes and fixed keys → catalogue measures, in the framework of each period."""
+NEW_MEASURE_FIELDS = ("code", "title", "unit", "polarity", "decimal_places", "source", "domain")
+NEW_MEASURE_POSITION = 1000  # after the shipped catalogue
 
-    def __init__(self, spec: MappingSpec) -> None:
+
+def new_measure_key(code: str, *, local: bool) -> str:
+    """The catalogue key a measure made on the way gets: ``national-<code>``, or a region's ``local-<code>``."""
+    return measure_key(Framework.LOCAL if local else Framework.NATIONAL, code)
+
+
+def new_measure(fields: dict[str, Any], *, pk: int | None = None) -> Measure:
+    """An unsaved catalogue measure from a measure made on the way (``fields``: :data:`NEW_MEASURE_FIELDS`,
+    the domain by its slug; ``owner_region`` when a regional lead makes it: then it is their region's)."""
+    owner = fields.get("owner_region")
+    local = owner is not None
+    key = new_measure_key(fields["code"], local=local)
+    domain = Domain.objects.filter(slug=fields.get("domain") or "").first()
+    measure = Measure(
+        key=key,
+        code=fields["code"],
+        framework=Framework.LOCAL if local else Framework.NATIONAL,
+        title=fields["title"],
+        unit=fields["unit"],
+        polarity=fields["polarity"],
+        decimal_places=int(fields["decimal_places"]),
+        source=fields.get("source") or "",
+        domain=domain,
+        series=key,
+        owner_region=owner,
+        plausible_min=Decimal(0) if fields["unit"] == Unit.PERCENT else None,
+        plausible_max=Decimal(100) if fields["unit"] == Unit.PERCENT else None,
+        position=NEW_MEASURE_POSITION,
+    )
+    measure.pk = pk
+    return measure
+
+
+class _Measures:
+    """Publisher codes and fixed keys → catalogue measures, in the framework of each period.
+
+    ``new``: measures made on the way (publisher code → :data:`NEW_MEASURE_FIELDS`), found by their code
+    under the placeholder id ``-n`` until they are written. ``regions``: the ids of the regions whose own
+    local measures the importer may use (a regional lead's; other regions' are not found); None: every
+    region's (an administrator, or the command line).
+    """
+
+    def __init__(
+        self,
+        spec: MappingSpec,
+        new: dict[str, dict[str, Any]] | None = None,
+        regions: set[int] | None = None,
+    ) -> None:
         self.spec = spec
         self.all = list(Measure.objects.all())
         self.by_key = {m.key: m for m in self.all}
         self.by_code: dict[str, list[Measure]] = {}
         for measure in self.all:
-            if measure.framework != Framework.LOCAL or measure.owner_region_id is None:
+            mine = regions is None or measure.owner_region_id in {None, *regions}
+            if measure.framework != Framework.LOCAL or mine:
                 self.by_code.setdefault(measure.code.upper(), []).append(measure)
+        # A region's own measure is chosen only where nothing national has the code.
+        for candidates in self.by_code.values():
+            candidates.sort(key=lambda m: m.owner_region_id is not None)
         self.by_series: dict[tuple[str, str], Measure] = {(m.series, m.framework): m for m in self.all}
+        self.unknown: dict[str, int] = {}  # publisher code the catalogue lacks → rows
+        self.source = ""  # the publisher's file, in words (a saved mapping's description)
+        for n, (code, fields) in enumerate((new or {}).items(), start=1):
+            if code not in self.by_code:
+                self.by_code[code] = [new_measure(fields, pk=-n)]
 
     def fixed(self) -> Measure | None:
         key = self.spec.measure or ""
@@ -243,6 +307,7 @@ class _Measures:
         else:
             candidates = self.by_code.get(code.upper(), [])
         if not candidates:
+            self.unknown[code.upper()] = self.unknown.get(code.upper(), 0) + 1
             return None, (
                 f"{code!r} is not a measure code in the catalogue: add the measure to the catalogue, or map "
                 "the code to one in the mapping's codes"
@@ -340,13 +405,16 @@ class _Places:
 
 
 class _Validator:
-    def __init__(self, spec: MappingSpec, problems: Problems, counts: Counts, plan: _Plan) -> None:
+    def __init__(
+        self, spec: MappingSpec, problems: Problems, counts: Counts, plan: _Plan, measures: _Measures
+    ) -> None:
         self.spec, self.problems, self.counts, self.plan = spec, problems, counts, plan
-        self.measures = _Measures(spec)
+        self.measures = measures
         self.fixed: Measure | None = None
         self.first = FirstFigures("council, measure and period")
         self.unknown_codes: dict[str, tuple[int, str, int]] = {}  # code → first row, column, count
         self.medians: dict[tuple[int, int], tuple[Decimal | None, int]] = {}
+        self.source = measures.source or problems.file  # where a published median came from, in words
 
     def run(self, cells: list[_Cell], places: _Places) -> None:
         if self.spec.measure:
@@ -447,7 +515,7 @@ class _Validator:
             self.plan.values[(measure.pk, ENGLAND_CODE, start, MEDIAN_BREAKDOWN)] = {
                 "value": number,
                 "status": Value.Status.OK,
-                "note": "Median of the councils' figures, as published",
+                "note": f"Median of England's councils, as published in {self.source}"[:500],
             }
         elif previous[0] != number:
             self.problems.add(
@@ -458,7 +526,12 @@ class _Validator:
 
 
 def _validate(
-    frame: pd.DataFrame, spec: MappingSpec, problems: Problems, counts: Counts, progress: Progress | None
+    frame: pd.DataFrame,
+    spec: MappingSpec,
+    problems: Problems,
+    counts: Counts,
+    progress: Progress | None,
+    measures: _Measures,
 ) -> _Plan | None:
     counts.rows_read = len(frame)
     period_columns = _columns(frame, spec, problems)
@@ -472,8 +545,12 @@ def _validate(
     cells = list(_cells(frame, spec, period_columns))
     places = _Places({cell.area for cell in cells})
     report_progress(progress, len(frame) // 2, len(frame) * 2)
-    _Validator(spec, problems, counts, plan).run(cells, places)
+    _Validator(spec, problems, counts, plan, measures).run(cells, places)
     report_progress(progress, len(frame), len(frame) * 2)
+    if measures.unknown:  # what the preview offers to map or make, and what the command line names
+        counts.summary["unknown_codes"] = [
+            {"code": code, "rows": rows} for code, rows in sorted(measures.unknown.items())
+        ]
     return None if problems else plan
 
 
@@ -491,10 +568,13 @@ def mapped_import(
     allow_blanking: bool = False,
     mapping_name: str = "",
     into: ImportRecord | None = None,
+    new_measures: dict[str, dict[str, Any]] | None = None,
 ) -> ImportOutcome:
     """Validate a file read through ``spec`` and, if it has no problem, write its figures in one transaction.
 
-    ``allow_blanking`` and ``into`` as for :func:`scorecard.imports.ascof.ascof_import`.
+    ``allow_blanking`` and ``into`` as for :func:`scorecard.imports.ascof.ascof_import`. ``new_measures``:
+    measures made on the way (publisher code → :data:`NEW_MEASURE_FIELDS`), created in the same transaction
+    as the figures (a regional lead's become their region's, as ``import_scope_check`` decides).
     """
     path = Path(path)
     name = file_name or path.name
@@ -505,6 +585,9 @@ def mapped_import(
     )  # kept in the record: a web preview is checked again by it
     if mapping_name:
         counts.summary["mapping"] = mapping_name
+    new_measures = {code.upper(): dict(fields) for code, fields in (new_measures or {}).items()}
+    if new_measures:
+        counts.summary["new_measures"] = {code: _plain(fields) for code, fields in new_measures.items()}
     raw = read_raw(path, problems)
     plan: _Plan | None = None
     if raw is not None and not problems:
@@ -512,9 +595,17 @@ def mapped_import(
         if frame is not None:
             frame.attrs.pop("sheet", None)  # one sheet is read: problems name its columns as the mapping does
         if frame is not None and not problems:
-            plan = _validate(frame, spec, problems, counts, progress)
+            measures = _Measures(spec, new_measures, _regions_of(user))
+            measures.source = _source(mapping_name)
+            plan = _validate(frame, spec, problems, counts, progress, measures)
+        if plan is not None:
+            plan.new_measures = _used(new_measures, plan)
         if plan is not None and not import_scope_check(
-            user=user, kind=ImportRecord.Kind.MAPPED, problems=problems, areas={key[1] for key in plan.values}
+            user=user,
+            kind=ImportRecord.Kind.MAPPED,
+            problems=problems,
+            areas={key[1] for key in plan.values},
+            new_measures=plan.new_measures,
         ):
             plan = None
     return run_planned_import(
@@ -541,6 +632,49 @@ def _first_sheet(worksheets: list[Any], problems: Problems) -> list[tuple[Any, s
     return [(worksheets[0], worksheets[0].title)]
 
 
+def _regions_of(user: Any) -> set[int] | None:
+    """Whose local measures the importer may use: a regional lead's regions; None for every region's."""
+    if user is None or user.has_perm("scorecard.import_national_data"):
+        return None
+    return led_regions(user)
+
+
+def _source(mapping_name: str) -> str:
+    """The file's publisher in words, as the saved mapping describes it ("" without one)."""
+    if not mapping_name:
+        return ""
+    return ImportMapping.objects.filter(name=mapping_name).values_list("description", flat=True).first() or ""
+
+
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """A measure made on the way as JSON keeps it (the record's summary)."""
+    return {name: fields.get(name) for name in NEW_MEASURE_FIELDS}
+
+
+def _used(new_measures: dict[str, dict[str, Any]], plan: _Plan) -> dict[str, dict[str, Any]]:
+    """The measures made on the way that the plan's figures use, each with its placeholder id."""
+    used = {-key[0] for key in plan.values if key[0] < 0}
+    return {
+        code: {**fields, "placeholder": -n}
+        for n, (code, fields) in enumerate(new_measures.items(), start=1)
+        if n in used
+    }
+
+
+def _measures_create(plan: _Plan, counts: Counts) -> dict[int, int]:
+    """Write the measures made on the way; their placeholder id → the catalogue id."""
+    made: dict[int, int] = {}
+    for fields in plan.new_measures.values():
+        measure = new_measure(fields)
+        measure.save()
+        made[fields["placeholder"]] = measure.pk
+    counts.summary["new_measures"] = {code: _plain(fields) for code, fields in plan.new_measures.items()}
+    counts.summary["measures_created"] = sorted(
+        Measure.objects.filter(pk__in=made.values()).values_list("key", flat=True)
+    )
+    return made
+
+
 def _write(
     plan: _Plan,
     record: ImportRecord,
@@ -552,13 +686,16 @@ def _write(
     problems: Problems | None = None,
 ) -> None:
     delete_demo_values(counts)
+    made = _measures_create(plan, counts) if plan.new_measures else {}
     area_ids = area_ids_by_code(codes={key[1] for key in plan.values})
     figures = {
-        (measure_id, start, area_ids[gss], breakdown): fields
+        (made.get(measure_id, measure_id), start, area_ids[gss], breakdown): fields
         for (measure_id, gss, start, breakdown), fields in plan.values.items()
     }
     counts.summary["measures"] = sorted(
-        Measure.objects.filter(pk__in={key[0] for key in plan.values}).values_list("key", flat=True)
+        Measure.objects.filter(pk__in={made.get(key[0], key[0]) for key in plan.values}).values_list(
+            "key", flat=True
+        )
     )
     figures_write(
         figures=figures,

@@ -319,6 +319,56 @@ def import_mapping_start(
     return True
 
 
+def awaits_measures(record: ImportRecord) -> bool:
+    """A file of another layout whose preview found measure codes the catalogue lacks: its upload is kept
+    while the codes are mapped to catalogue measures or made into new ones (``import_measures_start``)."""
+    return record.kind == ImportRecord.Kind.MAPPED and bool((record.summary or {}).get("unknown_codes"))
+
+
+def import_measures_start(
+    *,
+    record: ImportRecord,
+    codes: dict[str, str],
+    new_measures: dict[str, dict[str, Any]],
+    user: Any,
+) -> bool:
+    """Check the file again with its unknown measure codes answered: ``codes`` maps a publisher code to a
+    catalogue measure's key, ``new_measures`` makes a measure of one (``mapped.NEW_MEASURE_FIELDS``). Nothing
+    is written until the new preview is confirmed, and then the measures and the figures in one transaction.
+    False when the record no longer waits for these answers (answered already, in another tab)."""
+    # Here, not at the top: the task module imports this one to run what the task does.
+    from scorecard.imports.tasks import import_preview_task
+
+    path = _stored_path(record)
+    if not awaits_measures(record) or path is None or not path.exists() or record.confirmed_at is not None:
+        return False
+    summary = record.summary or {}
+    spec = mapped_module.MappingSpec.from_dict(summary.get("mapping_spec") or {})
+    spec = mapped_module.MappingSpec.from_dict({**spec.as_dict(), "codes": {**spec.codes, **codes}})
+    made = {**(summary.get("new_measures") or {}), **new_measures}
+    claimed = ImportRecord.objects.filter(
+        pk=record.pk,
+        task_state=ImportRecord.TaskState.DONE,
+        confirmed_at__isnull=True,
+        status__in=(ImportRecord.Status.FAILED, ImportRecord.Status.PREVIEWED),
+    ).update(
+        status=ImportRecord.Status.PENDING,
+        task_state=ImportRecord.TaskState.QUEUED,
+        task_id=RESTARTING,
+        notice="",
+        summary={
+            "mapping_spec": spec.as_dict(),
+            "mapping": summary.get("mapping") or "",
+            "new_measures": made,
+        },
+    )
+    if claimed != 1:
+        return False
+    result = import_preview_task.using(queue_name=settings.TASKS_QUEUE).enqueue(record.pk)
+    ImportRecord.objects.filter(pk=record.pk, task_id=RESTARTING).update(task_id=str(result.id)[:64])
+    return True
+
+
 def import_preview_run(*, record_id: int) -> str:
     """The preview task: check the stored file and record what the import would do."""
     with TaskLease(_lease_key(record_id)) as lease:
@@ -348,7 +398,7 @@ def _preview(record_id: int, *, worker: str) -> str:
         _plan_path(record).write_bytes(plan_bytes)
         record.plan_sha256 = hashlib.sha256(plan_bytes).hexdigest()
         record.database_state = database_state()
-    else:
+    elif not awaits_measures(record):
         uploads_discard(record=record)  # a failed file is never needed again
     record.task_state = ImportRecord.TaskState.DONE
     record.save()
@@ -402,6 +452,7 @@ def _run(record: ImportRecord, *, path: Path, dry_run: bool, progress: Any) -> I
             allow_blanking=True,
             mapping_name=summary.get("mapping") or "",
             into=record if dry_run else None,
+            new_measures=summary.get("new_measures") or {},
         )
     return local_module.measures_import(
         path=path,
@@ -543,7 +594,7 @@ def _scope_of(preview: ImportRecord, plan: Any) -> dict[str, Any]:
     if preview.kind == ImportRecord.Kind.NEIGHBOURS:
         return {"areas": set(plan.groups)}
     if preview.kind == ImportRecord.Kind.MAPPED:
-        return {"areas": {key[1] for key in plan.values}}
+        return {"areas": {key[1] for key in plan.values}, "new_measures": plan.new_measures}
     return {
         "areas": {key[1] for key in plan.values},
         "measure_codes": {key[0] for key in plan.values},

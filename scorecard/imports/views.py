@@ -20,7 +20,7 @@ from django_tables2.export import TableExport
 
 from core.pagination import BoundedPaginator
 from scorecard.imports import services
-from scorecard.imports.forms import ImportUploadForm, MappingChoiceForm
+from scorecard.imports.forms import ImportUploadForm, MappingChoiceForm, UnknownMeasuresForm
 from scorecard.imports.local import measures_template_xlsx
 from scorecard.imports.tables import ImportRecordTable
 from scorecard.models import ImportRecord
@@ -108,9 +108,41 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if services.awaits_columns(record):
         return redirect("scorecard:import-columns", pk=record.pk)
+    return render(request, "scorecard/imports/import_detail.html", _detail_context(request, record))
+
+
+@require_http_methods(["POST"])
+def import_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the measure codes a preview found that the catalogue lacks (map each, or make a measure of
+    it), then check the file again; with a mistake, the preview again with the errors summarised."""
+    _require_import_permission(request)
+    record = get_object_or_404(
+        ImportRecord.objects.select_related("imported_by", "preview_of", "only_region"), pk=pk
+    )
+    unknown = (record.summary or {}).get("unknown_codes") or []
+    form = UnknownMeasuresForm(request.POST, unknown=unknown, user=request.user)
+    if not services.awaits_measures(record):
+        return redirect("scorecard:import-detail", pk=record.pk)
+    if form.is_valid():
+        codes, made = form.answers()
+        if not services.import_measures_start(
+            record=record, codes=codes, new_measures=made, user=request.user
+        ):
+            messages.error(request, "This file cannot be checked again here: upload it again.")
+        return redirect("scorecard:import-detail", pk=record.pk)
+    context = _detail_context(request, record, measures_form=form)
+    return render(request, "scorecard/imports/import_detail.html", context)
+
+
+def _detail_context(
+    request: HttpRequest, record: ImportRecord, *, measures_form: UnknownMeasuresForm | None = None
+) -> dict:
     summary = record.summary or {}
     status = services.import_status(record=record)
-    context = {
+    unknown = summary.get("unknown_codes") or []
+    if measures_form is None and unknown and services.awaits_measures(record) and record.stored_file:
+        measures_form = UnknownMeasuresForm(None, unknown=unknown, user=request.user)
+    return {
         "record": record,
         "status": status,
         "problems": (record.problems or [])[:PROBLEMS_SHOWN],
@@ -126,8 +158,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mapping_columns": _mapping_columns(summary.get("mapping_spec") or {}),
         "changes": (record.changes or [])[:CHANGES_SHOWN],
         "more_changes": max(len(record.changes or []) - CHANGES_SHOWN, 0),
+        "measures_form": measures_form if not status["busy"] else None,
+        "new_measures": list((summary.get("new_measures") or {}).values()),
     }
-    return render(request, "scorecard/imports/import_detail.html", context)
 
 
 MAPPING_LABELS = (

@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from councils.models import Council, Region
 from scorecard import scoring
 from scorecard.catalogue import framework_for_start_year
@@ -18,11 +20,13 @@ from scorecard.figures import (
     ComparatorValue,
     EnglandCoverage,
     Figure,
+    PublishedComparator,
     comparator_value,
     figure_of,
     format_figure,
     neighbour_groups,
     period_before,
+    published_comparator,
     series_values,
 )
 from scorecard.models import Area, Framework, Measure, Period, Value
@@ -85,6 +89,8 @@ class MeasureValues:
     # The councils with a figure for the period, which the England ranks are among: a demo install or a region's
     # own file ranks "in England" among a few, and the page says so.
     england_coverage: EnglandCoverage = field(default_factory=EnglandCoverage)
+    # England's median as another publisher published it for the period (Oflog's MEDIAN column), if any
+    published_median: PublishedComparator | None = None
 
     @property
     def councils(self) -> list[MeasureValueRow]:
@@ -207,7 +213,7 @@ def measure_values(
         )
     result.rows.sort(key=lambda r: (r.rank_england is None, r.rank_england or 0, r.council.name))
 
-    published, result.published_areas = _published_comparators(
+    published, result.published_areas, result.published_median = _published_comparators(
         measure=used, measures_by_id=measures_by_id, periods_by_id=periods_by_id, period=period
     )
     neighbour_codes, demo_group = _neighbour_codes(council) if council is not None else ([], False)
@@ -300,14 +306,19 @@ def _published_comparators(
     measures_by_id: dict[int, Measure],
     periods_by_id: dict[int, Period],
     period: Period | None,
-) -> tuple[dict[tuple[str, object, int], Figure], list[AreaValue]]:
+) -> tuple[dict[tuple[str, object, int], Figure], list[AreaValue], PublishedComparator | None]:
     """Published region, England and council-type figures of the series in every period (one query):
-    (kind, region id or "" , period id) → figure, the period's own framework preferred; and the selected
-    period's published areas."""
+    (kind, region id or "" , period id) → figure, the period's own framework preferred; the selected
+    period's published areas; and England's median as another publisher published it that period."""
     rows = (
-        Value.objects.filter(measure_id__in=list(measures_by_id), breakdown=Value.TOTAL)
+        Value.objects.filter(
+            Q(breakdown=Value.TOTAL) | Q(breakdown=Value.MEDIAN, area__kind=Area.Kind.ENGLAND),
+            measure_id__in=list(measures_by_id),
+        )
         .exclude(area__kind=Area.Kind.COUNCIL)
         .values_list(
+            "breakdown",
+            "note",
             "measure_id",
             "period_id",
             "area__kind",
@@ -323,8 +334,13 @@ def _published_comparators(
     published: dict[tuple[str, object, int], Figure] = {}
     own_framework: set[tuple[str, object, int]] = set()
     areas: list[AreaValue] = []
-    for measure_id, period_id, kind, region_id, key, name, value, status, is_demo in rows:
+    median: PublishedComparator | None = None
+    for breakdown, note, measure_id, period_id, kind, region_id, key, name, value, status, is_demo in rows:
         figure = figure_of(value, status, is_demo)
+        if breakdown == Value.MEDIAN:
+            if period is not None and period_id == period.pk and measure_id == measure.pk:
+                median = published_comparator(measure, figure, note)
+            continue
         if period is not None and period_id == period.pk and measure_id == measure.pk:
             areas.append(
                 AreaValue(
@@ -350,7 +366,7 @@ def _published_comparators(
         if own and figure.value is not None:
             own_framework.add(lookup)
         published[lookup] = figure
-    return published, areas
+    return published, areas, median
 
 
 def _neighbour_codes(council: Council) -> tuple[list[str], bool]:

@@ -27,6 +27,7 @@ from scorecard.figures import (
     Figure,
     MeasureStats,
     OverviewCell,
+    PublishedComparator,
     catalogue,
     comparator_value,
     figure_of,
@@ -64,6 +65,9 @@ class ScorecardRow:
     comparators: dict[str, ComparatorValue]  # keys: COMPARATOR_KEYS
     commentary: scoring.Commentary | None
     trend: list[tuple[str, Decimal | None]]  # (period label, value) for every available period
+    published_median: PublishedComparator | None = None  # England's median as another publisher gave it
+    # A measure with no polarity: its quarter of England's councils by size (1 the highest), else None
+    size_quartile_england: int | None = None
 
 
 @dataclass
@@ -279,7 +283,17 @@ def _scorecard_row(
         comparators=comparators,
         commentary=commentary,
         trend=[(p.label, own_series.get((measure.series, p.pk), MISSING).value) for p in periods],
+        published_median=stats.published_median,
+        size_quartile_england=_size_quartile(stats, council.gss_code, polarity),
     )
+
+
+def _size_quartile(stats: MeasureStats, gss_code: str, polarity: str) -> int | None:
+    """A contextual measure's place by size among England's councils, in quarters (1: the highest)."""
+    if scoring.has_polarity(polarity) or gss_code not in stats.england_rank:
+        return None
+    rank = stats.england_rank[gss_code]
+    return scoring.quartile_from_rank(rank.rank, rank.rank_of)
 
 
 def _domain_summary(rows: list[ScorecardRow]) -> DomainSummary:

@@ -8,9 +8,11 @@ from django.core.management import CommandError, call_command
 
 from councils.models import Council, NearestNeighbour
 from scorecard.areas import ENGLAND_CODE, area_for_council
+from scorecard.assurance.demo import cqc_demo_seed, demo_scores
+from scorecard.assurance.models import CqcAssessment
 from scorecard.catalogue import demo_ranges, framework_for_start_year
-from scorecard.demo import DEMO_START_YEARS, demo_values_seed
-from scorecard.models import Area, ImportRecord, Measure, Value
+from scorecard.demo import CQC_DEMO_FIGURES, DEMO_START_YEARS, demo_values_seed
+from scorecard.models import Area, Domain, Framework, ImportRecord, Measure, Value
 from scorecard.periods import period_get_or_create
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +47,47 @@ def test_values_lie_in_the_typical_and_plausible_ranges_and_match_the_year_frame
     for value in Value.objects.select_related("measure", "period"):
         measure = value.measure
         low, high = ranges[(measure.framework, measure.code)]
-        assert Decimal(str(low)) - Decimal("0.0005") <= value.value <= Decimal(str(high)) + Decimal("0.0005")
+        if measure.code not in CQC_DEMO_FIGURES:  # those are the demo CQC outcomes' scores (below)
+            assert (
+                Decimal(str(low)) - Decimal("0.0005") <= value.value <= Decimal(str(high)) + Decimal("0.0005")
+            )
         assert measure.plausible_min <= value.value <= measure.plausible_max
-        assert measure.framework == framework_for_start_year(value.period.start_year)
+        assert measure.framework in (framework_for_start_year(value.period.start_year), Framework.NATIONAL)
         assert value.value == round(value.value, measure.decimal_places)
+
+
+def test_every_domain_has_demo_figures_from_other_publishers_too(west_midlands):
+    demo_values_seed()
+    latest = Value.objects.filter(period__start_year=DEMO_START_YEARS[-1], is_demo=True)
+    domains = set(latest.values_list("measure__domain__slug", flat=True))
+    assert domains == set(Domain.objects.values_list("slug", flat=True))  # all six
+    national = set(
+        latest.filter(measure__framework=Framework.NATIONAL).values_list("measure__code", flat=True)
+    )
+    assert national == set(
+        Measure.objects.filter(framework=Framework.NATIONAL).values_list("code", flat=True)
+    )
+    # Workforce and money every demo year; CQC's assessment of councils only from 2023-24.
+    years = lambda code: set(  # noqa: E731
+        Value.objects.filter(measure__code=code).values_list("period__start_year", flat=True)
+    )
+    assert years("ASC7") == years("ASCFR-GCE-ADULT") == set(DEMO_START_YEARS)
+    assert years("CQC-LA-RATING") == {2023}
+
+
+def test_the_cqc_figures_are_those_of_the_demo_cqc_outcomes(west_midlands):
+    demo_values_seed()
+    cqc_demo_seed()
+    for assessment in CqcAssessment.objects.select_related("council"):
+        figures = dict(
+            Value.objects.filter(
+                area__key=assessment.council.gss_code, measure__code__startswith="CQC-LA"
+            ).values_list("measure__code", "value")
+        )
+        scores = demo_scores(assessment.council.gss_code)
+        assert scores == assessment.scores
+        rating = {"inadequate": 1, "requires_improvement": 2, "good": 3, "outstanding": 4}[assessment.rating]
+        assert figures == {"CQC-LA-RATING": rating, "CQC-LA-GOV": scores[7], "CQC-LA-LEARN": scores[8]}
 
 
 def test_carers_survey_is_biennial_and_delayed_transfers_end_in_2019_20(west_midlands):

@@ -189,6 +189,12 @@ EXPECTATIONS: dict[str, Expect] = {
         everyone_signed_in(405),
         only(IMPORTERS, status=302),
     ),
+    # Say what a preview's unknown measure codes are: the matrix's record has none, so it is shown (no write).
+    "scorecard:import-measures": Expect(
+        lambda o: f"/imports/{o['record'].pk}/measures/",
+        everyone_signed_in(405),
+        only(IMPORTERS, status=302),
+    ),
     "scorecard:measure-list": read_only(lambda o: "/measures/", everyone_signed_in()),
     "scorecard:measure-detail": read_only(lambda o: f"/measures/{o['measure'].key}/", everyone_signed_in()),
     "scorecard:council-scorecard": read_only(

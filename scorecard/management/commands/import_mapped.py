@@ -21,6 +21,7 @@ from scorecard.imports.mapped import (
     mapping_get,
     mapping_save,
 )
+from scorecard.imports.pipeline.outcome import ImportOutcome
 from scorecard.imports.pipeline.reading import is_workbook
 from scorecard.management.commands.import_ascof import finish, progress_printer
 
@@ -74,7 +75,11 @@ class Command(BaseCommand):
             allow_blanking=options["allow_blanking"],
             mapping_name=options["mapping"] or "",
         )
-        finish(self, outcome)
+        try:
+            finish(self, outcome)
+        except CommandError:
+            _name_unknown_codes(self, outcome)
+            raise
         if options["save_as"] and not options["dry_run"]:
             name = slugify(options["save_as"])
             try:
@@ -118,6 +123,17 @@ OPTIONAL_COLUMNS = ("median_column", "numerator_column", "denominator_column")
 def _optional_columns(options: dict) -> dict[str, str]:
     """The optional columns given, which add to a saved mapping's."""
     return {name: options[name] for name in OPTIONAL_COLUMNS if options.get(name)}
+
+
+def _name_unknown_codes(command: BaseCommand, outcome: ImportOutcome) -> None:
+    """After the problems, the measure codes the catalogue lacks, together, with what to do about them."""
+    summary = outcome.record.summary if outcome.record is not None else {}
+    unknown = [row["code"] for row in (summary or {}).get("unknown_codes", [])]
+    if unknown:
+        command.stderr.write(
+            f"Measure codes the catalogue does not know: {', '.join(unknown)}. Map each to a catalogue "
+            "measure in a saved mapping's codes, or upload the file on the imports page to make them measures."
+        )
 
 
 def _header(path: Path) -> list[str]:

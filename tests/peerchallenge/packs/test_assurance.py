@@ -182,7 +182,9 @@ def test_synthetic_cqc_scores_are_labelled_as_demo(demo):
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     pack = selectors.pack_build_data(council=birmingham)
     assert pack.assurance.is_demo and "CQC's scores" in pack.demo_parts
-    assert "CQC's scores are made up too." in pack.demo_note  # the figures are demo too: one sentence names both
+    assert (
+        "CQC's scores are made up too." in pack.demo_note
+    )  # the figures are demo too: one sentence names both
     html = words(pdf.pack_html(pack=pack))
     assert "Demo data: these scores are synthetic, made up for demonstration." in html
     assert "No address for CQC's report is recorded" not in html  # demo outcomes have none, on purpose

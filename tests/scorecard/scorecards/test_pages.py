@@ -79,8 +79,15 @@ def test_council_scorecard_shows_six_domains_rows_and_method(demo, client_for):
     assert "2C" in codes and "2A2" not in codes  # the refreshed framework's codes in 2023-24
     row = next(row for row in scorecard.rows if row.code == "2C")
     assert row.formatted in page and row.rank_label in page
-    assert "carries Birmingham's self-assessed rating" in page  # domains without data measures still appear
+    assert all(section.rows for section in scorecard.domains)  # demo figures in every domain
     assert 'class="app-sparkline"' in page
+    # Before CQC assessed councils (2023-24) Governance and Leadership has no figures: it still appears.
+    earlier = client_for("other_dass").get(f"/councils/{BIRMINGHAM}/scorecard/?period=2022-23")
+    governance = next(
+        s for s in earlier.context["scorecard"].domains if s.domain.slug == "governance-and-leadership"
+    )
+    assert governance.rows == []
+    assert "carries Birmingham's self-assessed rating" in earlier.content.decode()
 
 
 def test_council_scorecard_exports_csv_and_xlsx(demo, client_for):
