@@ -23,7 +23,7 @@ from peerchallenge.selectors import (
     summit_self_ratings,
 )
 from scorecard.models import Domain
-from scorecard.selfassessment.models import SelfAssessmentCycle
+from selfassessment.models import SelfAssessmentCycle
 
 REASON_LIMIT = 1000
 

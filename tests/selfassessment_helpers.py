@@ -7,8 +7,8 @@ from councils.models import Council, Region
 from scorecard.areas import area_for_council
 from scorecard.models import Domain, Measure, Period, Value
 from scorecard.periods import period_get_or_create
-from scorecard.selfassessment import selectors, services
-from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
+from selfassessment import selectors, services
+from selfassessment.models import SelfAssessment, SelfAssessmentCycle
 
 BIRMINGHAM = "E08000025"
 COVENTRY = "E08000026"
