@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from councils.models import Council
+from scorecard import scoring
 from scorecard.api.views import api_error, api_view, cqc_json
 from scorecard.assurance import selectors as assurance_selectors
 from selfassessment import selectors as sa_selectors
@@ -66,17 +67,65 @@ def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse
     )
 
 
+def _self_assessment_json(assessment: SelfAssessment | None) -> dict[str, Any] | None:
+    """The council's self-assessment on CQC's framework: its cycle, status, implied percentage and rating
+    (null until every statement is scored), and each statement's score and text, in CQC's order."""
+    if assessment is None:
+        return None
+    rows = {row.statement.number: row for row in assessment.statements.all()}
+    statements = []
+    framework_statements = list(assessment.cycle.framework.statements.all())
+    for statement in framework_statements:
+        row = rows.get(statement.number)
+        statements.append(
+            {
+                "number": statement.number,
+                "theme": statement.theme,
+                "name": statement.name,
+                "score": row.score if row else None,
+                "strengths": row.strengths if row else "",
+                "improvements": row.improvements if row else "",
+                "evidence": row.evidence if row else "",
+                "actions": list(row.actions) if row else [],
+            }
+        )
+    implied = scoring.cqc_scores_rating(
+        rows[s.number].score if s.number in rows else None for s in framework_statements
+    )
+    return {
+        "cycle": assessment.cycle.slug,
+        "cycle_name": assessment.cycle.name,
+        "framework": assessment.cycle.framework.slug,
+        "status": assessment.status,
+        "percent": float(implied[0]) if implied else None,
+        "rating": implied[1].value if implied else None,
+        "is_demo": assessment.is_demo,
+        "statements": statements,
+    }
+
+
 @api_view
 def council_assurance(request: HttpRequest, gss_code: str) -> HttpResponse:
-    """A council's assurance: CQC's latest published outcome (null when none is recorded). The council's
-    self-assessment by CQC's statements and the gaps between the two are not recorded yet: ``null`` and
-    ``[]``."""
+    """A council's assurance: CQC's latest published outcome (null when none is recorded); its latest
+    self-assessment on CQC's framework that the user may read (null when none); and the statements where the
+    council scored itself higher than CQC (``gaps``, from the same two)."""
     council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
     if council is None:
         return api_error(404, f"No council with GSS code {gss_code[:12]!r}.")
     if not request.user.has_perm("scorecard.view_cqcassessment", council):
         return api_error(403, "You do not have permission to read this council's assurance.")
     latest = assurance_selectors.cqc_latest_for_council(council=council)
+    own = sa_selectors.cqc_self_assessment_latest(council=council, viewer=request.user)
+    gaps = (
+        sa_selectors.assurance_gaps_between(assessment=own, cqc_scores=latest.scores)
+        if own is not None and latest is not None
+        else []
+    )
     return JsonResponse(
-        {"council": council.gss_code, "cqc": cqc_json(latest), "self_assessment": None, "gaps": []}
+        {
+            "council": council.gss_code,
+            "cqc": cqc_json(latest),
+            "self_assessment": _self_assessment_json(own),
+            "gaps": [{"number": g.number, "self": g.self_score, "cqc": g.cqc_score} for g in gaps],
+        }
     )

@@ -9,10 +9,13 @@ class SelfAssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from core.cache import watch_app
+        from scorecard.assurance.selectors import self_scores_source_register
         from scorecard.scorecards.selectors import section_annotator_register
-        from selfassessment.selectors import attach_self_ratings
+        from selfassessment.selectors import assurance_self_scores, attach_self_ratings
 
         watch_app(self)
-        # The council scorecard shows the viewer's readable self-ratings beside each domain; this app sits above
-        # scorecard, so it hands scorecard the function rather than scorecard importing it.
+        # The council scorecard shows the viewer's readable self-ratings beside each domain, and the council's
+        # CQC page its self-scores beside CQC's; this app sits above scorecard, so it hands scorecard the
+        # functions rather than scorecard importing them.
         section_annotator_register(attach_self_ratings)
+        self_scores_source_register(assurance_self_scores)

@@ -1,4 +1,5 @@
-"""Demo self-assessments (demo mode only): a closed past cycle and an open current one for a region.
+"""Demo self-assessments (demo mode only): a closed past cycle and an open current one for a region on the six
+domains, and an open one on CQC's quality statements with synthetic self-scores.
 
 Every council of the region submits in both cycles except one, whose current self-assessment is still a
 draft. Ratings follow each council's demo data, except that a few councils rate themselves better than
@@ -21,9 +22,20 @@ from councils.models import Council, Region
 from scorecard.models import Domain, Period, Value
 from scorecard.scorecards.selectors import council_scorecard
 from selfassessment import selectors, services
-from selfassessment.models import SelfAssessment, SelfAssessmentCycle
+from selfassessment.frameworks import CQC_LOCAL_AUTHORITY
+from selfassessment.models import SelfAssessment, SelfAssessmentCycle, SelfAssessmentFramework
 
 CURRENT = ("2026-27 peer challenge", "2026-27-peer-challenge", date(2027, 1, 29))
+# Closes before CURRENT, so the region's current six-domain cycle stays the one its pages open first.
+CQC_CYCLE = ("2026-27 CQC assurance self-assessment", "2026-27-cqc-assurance", date(2027, 1, 15))
+SCORE_WEIGHTS = (1, 4, 6, 2)  # how often a demo council scores itself 1, 2, 3, 4
+ACTIONS = [
+    ("Clear the waiting list for Care Act assessments", "Head of assessment and care management"),
+    ("Agree a joint discharge plan with the NHS trust", "Director of adult social care"),
+    ("Publish a co-produced carers' strategy", "Head of commissioning"),
+    ("Review every out-of-area placement", "Principal social worker"),
+    ("Report quarterly to members on safeguarding timeliness", "Safeguarding adults board manager"),
+]
 PAST = ("2025-26 peer challenge", "2025-26-peer-challenge", date(2026, 1, 30))
 OPTIMISTS = 4  # councils rating every domain green whatever their data
 DRAFT_COUNCIL = "E08000030"  # Walsall (West Midlands); else the region's last council by code
@@ -121,7 +133,38 @@ def _section_rows(council: Council, cycle: SelfAssessmentCycle, domain: Domain) 
     return _ROWS[key].get(domain.pk, [])
 
 
-def _cycle(region: Region, spec: tuple[str, str, date], period: Period, summary) -> SelfAssessmentCycle:  # type: ignore[no-untyped-def]
+def _statements_input(
+    *, council: Council, cycle: SelfAssessmentCycle, complete: bool
+) -> services.SelfAssessmentInput:
+    """Synthetic self-scores on CQC's statements (deterministic), each with text, two cited measures and an
+    action; a draft has only its first three statements scored."""
+    card = council_scorecard(council=council, period=cycle.period)
+    coloured = [row.measure.pk for row in card.rows if row.rag is not None]
+    statements: dict[int, services.StatementInput] = {}
+    for index, statement in enumerate(cycle.framework.statements.all()):
+        rng = random.Random(f"{council.gss_code}|{cycle.slug}|{statement.number}")
+        if not complete and index >= 3:
+            statements[statement.pk] = services.StatementInput()
+            continue
+        what, owner = rng.choice(ACTIONS)
+        statements[statement.pk] = services.StatementInput(
+            score=rng.choices((1, 2, 3, 4), weights=SCORE_WEIGHTS)[0],
+            strengths=rng.choice(STRENGTHS),
+            improvements=rng.choice(IMPROVEMENTS),
+            evidence=f"Our scorecard for {cycle.period}, case file audits and what people told us.",
+            measure_ids=rng.sample(coloured, min(2, len(coloured))),
+            actions=[services.ActionInput(what=what, owner=owner, due=date(2027, 3, 31))],
+        )
+    rng = random.Random(f"{council.gss_code}|{cycle.slug}|risks")
+    risks = rng.sample(RISKS, 3)
+    return services.SelfAssessmentInput(
+        domains={}, statements=statements, top_risks=risks if complete else [risks[0], "", ""]
+    )
+
+
+def _cycle(  # type: ignore[no-untyped-def]
+    region: Region, spec: tuple[str, str, date], period: Period, summary, framework=None
+) -> SelfAssessmentCycle:
     name, slug, closes_on = spec
     cycle = SelfAssessmentCycle.objects.filter(region=region, slug=slug).first()
     if cycle is None:
@@ -132,6 +175,7 @@ def _cycle(region: Region, spec: tuple[str, str, date], period: Period, summary)
             closes_on=closes_on,
             period=period,
             prompts=selectors.default_prompts(),
+            framework=framework,
             is_demo=True,
         )
         summary.cycles_created += 1
@@ -158,7 +202,14 @@ def self_assessment_demo_seed(*, region_gss_code: str = "E12000005") -> SelfAsse
     with transaction.atomic():
         past = _cycle(region, PAST, periods[1], summary)
         current = _cycle(region, CURRENT, periods[0], summary)
-        for cycle in (past, current):
+        cqc = _cycle(
+            region,
+            CQC_CYCLE,
+            periods[0],
+            summary,
+            framework=SelfAssessmentFramework.objects.get(slug=CQC_LOCAL_AUTHORITY),
+        )
+        for cycle in (past, current, cqc):
             reopen_closed = not cycle.is_open
             if reopen_closed:
                 cycle.state = SelfAssessmentCycle.State.OPEN  # briefly, to write the demo rows
@@ -168,14 +219,17 @@ def self_assessment_demo_seed(*, region_gss_code: str = "E12000005") -> SelfAsse
             for council in councils:
                 if council.gss_code in existing:
                     continue
-                draft = cycle is current and council.gss_code == draft_gss
-                data = _input(
-                    council=council,
-                    cycle=cycle,
-                    optimist=council.gss_code in optimists and cycle is current,
-                    pessimist=council.gss_code == pessimist,
-                    complete=not draft,
-                )
+                draft = cycle is not past and council.gss_code == draft_gss
+                if cycle.framework.by_statements:
+                    data = _statements_input(council=council, cycle=cycle, complete=not draft)
+                else:
+                    data = _input(
+                        council=council,
+                        cycle=cycle,
+                        optimist=council.gss_code in optimists and cycle is current,
+                        pessimist=council.gss_code == pessimist,
+                        complete=not draft,
+                    )
                 services.self_assessment_save(
                     cycle=cycle,
                     council=council,

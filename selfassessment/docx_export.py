@@ -1,9 +1,12 @@
-"""One self-assessment as a Word document (python-docx): status, each domain beside its data, top risks.
+"""One self-assessment as a Word document (python-docx): status, each domain (or each statement, with the
+implied rating and the actions) beside its data, top risks.
 
 Text is written as typed (python-docx escapes it); nothing is ever a field code or formula.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from core.exports import docx_bytes, docx_document, docx_label_table
 from selfassessment.selectors import SelfAssessmentView
@@ -27,6 +30,9 @@ def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
         if assessment.submitted_by:
             line += f" by {assessment.submitted_by}"
     document.add_paragraph(line + ".")
+    document.add_paragraph(f"Framework: {view.cycle.framework.name}.")
+    if view.by_statements:
+        _statements(document, view)
 
     if view.divergences:
         document.add_heading("Where the self-assessment and the data disagree", level=1)
@@ -57,3 +63,43 @@ def self_assessment_docx(*, view: SelfAssessmentView) -> bytes:
     for risk in assessment.top_risks if assessment else []:
         document.add_paragraph(risk or "–", style="List Number")
     return docx_bytes(document)
+
+
+def _statements(document: Any, view: SelfAssessmentView) -> None:
+    """The implied rating, then each statement under its theme: score, data, text, measures, actions."""
+    implied = view.implied
+    if implied:
+        percent, rating = implied
+        document.add_paragraph(
+            f"Implied rating: {rating} ({percent}% of the most the scores could be, by CQC's thresholds)."
+        )
+    else:
+        document.add_paragraph("Implied rating: given once every statement is scored.")
+    if view.statement_divergences:
+        document.add_heading("Where the self-scores and the data they cite disagree", level=1)
+        for item in view.statement_divergences:
+            document.add_paragraph(f"{item.statement}: {item.data.text}", style="List Bullet")
+    theme = None
+    for item in view.statements:
+        if item.statement.theme != theme:
+            theme = item.statement.theme
+            document.add_heading(theme, level=1)
+        document.add_heading(str(item.statement), level=2)
+        row = item.assessment
+        parts = [
+            ("Self-score", f"{item.score}: {item.score_words}" if item.score else "Not scored"),
+            ("Data cited", item.data.text),
+            ("Strengths", row.strengths if row else ""),
+            ("Areas for improvement", row.improvements if row else ""),
+            ("Evidence relied on", row.evidence if row else ""),
+            ("Measures relied on", "; ".join(str(m) for m in item.measures) or "None chosen"),
+        ]
+        for number, action in enumerate(item.actions, start=1):
+            owner = f"; owner: {action['owner']}" if action.get("owner") else ""
+            due = f"; by {action['due']}" if action.get("due") else ""
+            parts.append((f"Action {number}", f"{action.get('what') or '(no action)'}{owner}{due}"))
+        if item.previous is not None and view.previous_cycle is not None:
+            parts.append(
+                (f"Last cycle ({view.previous_cycle})", f"Self-score {item.previous.score or 'not given'}")
+            )
+        docx_label_table(document, [(label, text or "–") for label, text in parts])

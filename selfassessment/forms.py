@@ -12,15 +12,18 @@ from django.utils.text import slugify
 from councils.models import Region
 from scorecard.figures import periods_with_figures
 from scorecard.models import Domain, Measure, Period
+from scorecard.scoring import CQC_SCORE_WORDS
 from selfassessment.models import (
     PROMPT_LIMIT,
     RISK_LIMIT,
     TEXT_LIMIT,
+    FrameworkStatement,
     Rating,
     SelfAssessment,
     SelfAssessmentCycle,
+    SelfAssessmentFramework,
 )
-from selfassessment.services import DomainInput, SelfAssessmentInput
+from selfassessment.services import ActionInput, DomainInput, SelfAssessmentInput, StatementInput
 
 TEXT_PARTS = (
     ("strengths", "Strengths"),
@@ -28,6 +31,9 @@ TEXT_PARTS = (
     ("evidence", "Evidence relied on"),
 )
 RISK_ORDINALS = ("first", "second", "third")
+ACTION_ROWS = 3  # actions a statement's form offers (what, owner, by when)
+ACTION_LIMIT = 500
+SCORE_CHOICES = [(score, f"{score} {words}") for score, words in CQC_SCORE_WORDS.items()]
 
 
 class TypedTextField(forms.CharField):
@@ -59,6 +65,15 @@ class CycleForm(forms.Form):
             "invalid": "Enter a real date, for example 2027-01-31",
         },
     )
+    framework = forms.ModelChoiceField(
+        label="Framework",
+        queryset=SelfAssessmentFramework.objects.none(),
+        empty_label=None,
+        required=False,  # none chosen: the six domains
+        help_text="What the councils assess themselves against",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select a framework from the list"},
+    )
     period = forms.ModelChoiceField(
         label="Data period to compare with",
         queryset=Period.objects.none(),
@@ -77,10 +92,15 @@ class CycleForm(forms.Form):
             pk__in=with_figures
         ).order_by("-start_year")
         self.fields["period"].help_text += " (only years with figures are listed)"
+        framework_field = cast(forms.ModelChoiceField, self.fields["framework"])
+        framework_field.queryset = SelfAssessmentFramework.objects.order_by("position", "name")
+        framework_field.initial = framework_field.queryset.filter(
+            kind=SelfAssessmentFramework.Kind.DOMAINS
+        ).first()
         self.domains = list(Domain.objects.all())
         for domain in self.domains:
             self.fields[f"prompt-{domain.slug}"] = forms.CharField(
-                label=f"Areas to consider: {domain.name}",
+                label=f"Areas to consider: {domain.name} (six domains)",
                 required=False,
                 max_length=PROMPT_LIMIT,
                 initial=prompts.get(domain.slug, ""),
@@ -104,6 +124,10 @@ class CycleForm(forms.Form):
         if SelfAssessmentCycle.objects.filter(region=self.region, slug=slug).exists():
             raise forms.ValidationError(f"{self.region} already has a cycle called {name}")
         return name
+
+    def clean_framework(self) -> SelfAssessmentFramework | None:
+        chosen = self.cleaned_data.get("framework")
+        return chosen or cast(forms.ModelChoiceField, self.fields["framework"]).initial
 
     def clean_closes_on(self) -> date:
         closes_on = self.cleaned_data["closes_on"]
@@ -129,13 +153,18 @@ class SelfAssessmentForm(forms.Form):
         *args: Any,
         domains: list[Domain],
         measures: list[Measure],
+        statements: list[FrameworkStatement] | None = None,
         submitting: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.domains = domains
+        self.statements = statements or []
+        self.domains = [] if self.statements else domains
+        domains = self.domains
         self.submitting = submitting
         self.measure_ids = {m.pk for m in measures}
+        for statement in self.statements:
+            self._statement_fields(statement, measures)
         for domain in domains:
             name = domain.name
             self.fields[f"{domain.slug}-rating"] = forms.ChoiceField(
@@ -172,6 +201,58 @@ class SelfAssessmentForm(forms.Form):
                 error_messages={"max_length": _too_long(f"The {ordinal} risk", RISK_LIMIT)},
             )
 
+    def _statement_fields(self, statement: FrameworkStatement, measures: list[Measure]) -> None:
+        key, name = f"qs{statement.number}", f"{statement.number} {statement.name}"
+        self.fields[f"{key}-score"] = forms.TypedChoiceField(
+            label=f"Self-score for {name}",
+            choices=SCORE_CHOICES,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": f"Choose a score (1, 2, 3 or 4) for {name}"},
+        )
+        for part, label in TEXT_PARTS:
+            self.fields[f"{key}-{part}"] = TypedTextField(
+                label=label,
+                required=False,
+                strip=False,
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea,
+                error_messages={"max_length": _too_long(f"{label} for {name}", TEXT_LIMIT)},
+            )
+        self.fields[f"{key}-measures"] = forms.TypedMultipleChoiceField(
+            label=f"Measures relied on for {name}",
+            required=False,
+            coerce=int,
+            choices=[(m.pk, str(m)) for m in measures],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": f"Choose measures from the list for {name}"},
+        )
+        for row in range(1, ACTION_ROWS + 1):
+            prefix = f"{key}-action{row}"
+            self.fields[f"{prefix}-what"] = forms.CharField(
+                label=f"Action {row}: what",
+                required=False,
+                max_length=ACTION_LIMIT,
+                error_messages={"max_length": _too_long(f"Action {row} for {name}", ACTION_LIMIT)},
+            )
+            self.fields[f"{prefix}-owner"] = forms.CharField(
+                label=f"Action {row}: owner",
+                required=False,
+                max_length=200,
+                error_messages={"max_length": _too_long(f"The owner of action {row} for {name}", 200)},
+            )
+            self.fields[f"{prefix}-due"] = forms.DateField(
+                label=f"Action {row}: by when",
+                required=False,
+                input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={
+                    "invalid": f"Enter a real date for action {row} of {name}, for example 2027-03-31"
+                },
+            )
+
     @classmethod
     def initial_for(cls, assessment: SelfAssessment | None) -> dict[str, Any]:
         if assessment is None:
@@ -189,6 +270,16 @@ class SelfAssessmentForm(forms.Form):
             initial[f"{slug}-improvements"] = row.improvements
             initial[f"{slug}-evidence"] = row.evidence
             initial[f"{slug}-measures"] = [m.pk for m in row.measures.all()]
+        for statement_row in assessment.statements.all():
+            key = f"qs{statement_row.statement.number}"
+            initial[f"{key}-score"] = statement_row.score
+            initial[f"{key}-strengths"] = statement_row.strengths
+            initial[f"{key}-improvements"] = statement_row.improvements
+            initial[f"{key}-evidence"] = statement_row.evidence
+            initial[f"{key}-measures"] = [m.pk for m in statement_row.measures.all()]
+            for number, action in enumerate(statement_row.actions[:ACTION_ROWS], start=1):
+                for part in ("what", "owner", "due"):
+                    initial[f"{key}-action{number}-{part}"] = action.get(part, "")
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -200,6 +291,10 @@ class SelfAssessmentForm(forms.Form):
             field = f"{domain.slug}-rating"
             if not data.get(field) and field not in self.errors:
                 self.add_error(field, f"Select a rating for {domain.name}")
+        for statement in self.statements:
+            field = f"qs{statement.number}-score"
+            if not data.get(field) and field not in self.errors:
+                self.add_error(field, f"Select a score for {statement.number} {statement.name}")
         for number, ordinal in enumerate(RISK_ORDINALS, start=1):
             field = f"top_risk_{number}"
             if not (data.get(field) or "").strip() and field not in self.errors:
@@ -218,6 +313,25 @@ class SelfAssessmentForm(forms.Form):
             for domain in self.domains
         ]
 
+    def statement_groups(self) -> list[dict[str, Any]]:
+        """Bound fields per statement, in CQC's order, for the template."""
+        groups = []
+        for statement in self.statements:
+            key = f"qs{statement.number}"
+            groups.append(
+                {
+                    "statement": statement,
+                    "score": self[f"{key}-score"],
+                    "texts": [self[f"{key}-{part}"] for part, _ in TEXT_PARTS],
+                    "measures": self[f"{key}-measures"],
+                    "actions": [
+                        [self[f"{key}-action{row}-{part}"] for part in ("what", "owner", "due")]
+                        for row in range(1, ACTION_ROWS + 1)
+                    ],
+                }
+            )
+        return groups
+
     def risk_fields(self) -> list[forms.BoundField]:
         return [self[f"top_risk_{n}"] for n in (1, 2, 3)]
 
@@ -235,6 +349,25 @@ class SelfAssessmentForm(forms.Form):
                 for d in self.domains
             },
             top_risks=[data.get(f"top_risk_{n}") or "" for n in (1, 2, 3)],
+            statements={s.pk: self._statement_input(s) for s in self.statements},
+        )
+
+    def _statement_input(self, statement: FrameworkStatement) -> StatementInput:
+        data, key = self.cleaned_data, f"qs{statement.number}"
+        return StatementInput(
+            score=data.get(f"{key}-score"),
+            strengths=data.get(f"{key}-strengths") or "",
+            improvements=data.get(f"{key}-improvements") or "",
+            evidence=data.get(f"{key}-evidence") or "",
+            measure_ids=[pk for pk in data.get(f"{key}-measures") or [] if pk in self.measure_ids],
+            actions=[
+                ActionInput(
+                    what=(data.get(f"{key}-action{row}-what") or "").strip(),
+                    owner=(data.get(f"{key}-action{row}-owner") or "").strip(),
+                    due=data.get(f"{key}-action{row}-due"),
+                )
+                for row in range(1, ACTION_ROWS + 1)
+            ],
         )
 
 

@@ -6,11 +6,13 @@ The tables keep the names they had in the scorecard app (``db_table``), history 
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Region
+from scorecard.scoring import CQC_SCORE_WORDS
 
 TEXT_LIMIT = 5000  # strengths, improvements, evidence
 RISK_LIMIT = 500  # each of the top three risks
@@ -39,6 +41,69 @@ class Rating(models.TextChoices):
     RED = "red", "Red"
 
 
+class SelfAssessmentFramework(models.Model):
+    """What a cycle's self-assessments are written against: data, not code (a data migration loads the two
+    shipped ones; another, a region's own or CQC's next revision, is added in the admin).
+
+    ``kind`` says how a council assesses itself: on the scorecard's domains, each rated green, amber or red; or
+    on the framework's own numbered statements, each scored 1–4 in CQC's words, with CQC's implied rating.
+    """
+
+    class Kind(models.TextChoices):
+        DOMAINS = "domains", "The scorecard's domains, each rated green, amber or red"
+        STATEMENTS = "statements", "Its own statements, each scored 1 to 4 in CQC's words"
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    description = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    url = models.URLField("address of its guidance", max_length=500, blank=True)
+    compared_with_cqc = models.BooleanField(
+        "compared with CQC's outcome",
+        default=False,
+        help_text="Its statements are CQC's, numbered as CQC scores them: self-scores are set beside CQC's",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "self-assessment framework"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def by_statements(self) -> bool:
+        return self.kind == self.Kind.STATEMENTS
+
+
+class FrameworkStatement(models.Model):
+    """One numbered statement of a framework (for CQC's: its quality statement and theme)."""
+
+    framework = models.ForeignKey(
+        SelfAssessmentFramework, on_delete=models.CASCADE, related_name="statements"
+    )
+    number = models.PositiveSmallIntegerField()
+    theme = models.CharField(max_length=200)
+    name = models.CharField(max_length=200)
+    url = models.URLField("address of its guidance", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="one_statement_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def anchor(self) -> str:
+        return f"statement-{self.number}"
+
+
 class SelfAssessmentCycle(models.Model):
     """One round of self-assessment for a region, e.g. "2026-27 peer challenge"."""
 
@@ -57,6 +122,12 @@ class SelfAssessmentCycle(models.Model):
         help_text="The data period each self-rating is compared with",
     )
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    framework = models.ForeignKey(
+        SelfAssessmentFramework,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        help_text="What the councils assess themselves against",
+    )
     prompts = models.JSONField(
         default=dict, blank=True, help_text="Domain slug → the 'areas to consider' shown with that domain"
     )
@@ -186,3 +257,39 @@ class DomainAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.self_assessment}: {self.domain}"
+
+
+class StatementAssessment(models.Model):
+    """A council's view of itself on one statement: a score 1–4, strengths, improvements, evidence, actions.
+
+    ``actions``: a list of ``{"what": …, "owner": …, "due": "YYYY-MM-DD" or ""}``, in the order typed.
+    """
+
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="statements")
+    statement = models.ForeignKey(FrameworkStatement, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    strengths = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    improvements = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    evidence = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    measures = models.ManyToManyField("scorecard.Measure", blank=True, related_name="+")
+    actions = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords(m2m_fields=[measures])
+
+    class Meta:
+        ordering = ["self_assessment", "statement__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["self_assessment", "statement"], name="one_score_per_statement"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=4),
+                name="statement_score_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.self_assessment}: {self.statement}"
+
+    @property
+    def score_words(self) -> str:
+        return CQC_SCORE_WORDS.get(self.score or 0, "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -16,10 +17,19 @@ from django.urls import reverse
 
 from councils.models import Council, Region
 from scorecard import scoring
+from scorecard.assurance.selectors import SelfScores, cqc_latest_for_council
 from scorecard.catalogue import framework_for_start_year
 from scorecard.models import Domain, Framework, Measure
 from scorecard.scorecards.selectors import council_scorecard
-from selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
+from selfassessment.frameworks import SIX_DOMAINS
+from selfassessment.models import (
+    DomainAssessment,
+    FrameworkStatement,
+    SelfAssessment,
+    SelfAssessmentCycle,
+    SelfAssessmentFramework,
+    StatementAssessment,
+)
 from selfassessment.prompts import TEASC_AREAS
 
 
@@ -39,18 +49,55 @@ class DomainView:
 
 
 @dataclass
+class StatementView:
+    statement: FrameworkStatement
+    assessment: StatementAssessment | None
+    measures: list[Measure]  # measures the council cited, in catalogue order
+    previous: StatementAssessment | None  # the same statement in the previous cycle (when readable)
+    data: scoring.ViewAgainstData  # the score beside the RAG of the measures it cites
+
+    @property
+    def score(self) -> int | None:
+        return self.assessment.score if self.assessment else None
+
+    @property
+    def score_words(self) -> str:
+        return scoring.CQC_SCORE_WORDS.get(self.score or 0, "")
+
+    @property
+    def actions(self) -> list[dict[str, str]]:
+        return list(self.assessment.actions) if self.assessment else []
+
+
+@dataclass
 class SelfAssessmentView:
     cycle: SelfAssessmentCycle
     council: Council
     assessment: SelfAssessment | None
     previous_cycle: SelfAssessmentCycle | None
     previous_assessment: SelfAssessment | None
-    domains: list[DomainView]
+    domains: list[DomainView]  # a framework of the six domains; empty for one of statements
     data_is_demo: bool
+    statements: list[StatementView] = field(default_factory=list)  # a framework of statements
 
     @property
     def divergences(self) -> list[DomainView]:
         return [d for d in self.domains if d.data.divergence is not None]
+
+    @property
+    def statement_divergences(self) -> list[StatementView]:
+        return [s for s in self.statements if s.data.divergence is not None]
+
+    @property
+    def by_statements(self) -> bool:
+        return self.cycle.framework.by_statements
+
+    @property
+    def implied(self) -> tuple[Decimal, scoring.CqcRating] | None:
+        """The percentage and the rating CQC's thresholds give the scores, once every statement is scored."""
+        if not self.statements:
+            return None
+        return scoring.cqc_scores_rating(s.score for s in self.statements)
 
 
 @dataclass
@@ -79,14 +126,14 @@ def cycles_for_region(*, region: Region) -> list[SelfAssessmentCycle]:
     """The region's cycles, latest closing date first."""
     return list(
         SelfAssessmentCycle.objects.filter(region=region)
-        .select_related("period", "region")
+        .select_related("period", "region", "framework")
         .order_by("-closes_on", "-pk")
     )
 
 
 def cycle_for_region(*, region: Region, slug: str | None = None) -> SelfAssessmentCycle | None:
     """The region's cycle with ``slug``; the latest (by closing date) when ``slug`` is None."""
-    cycles = SelfAssessmentCycle.objects.filter(region=region).select_related("period", "region")
+    cycles = SelfAssessmentCycle.objects.filter(region=region).select_related("period", "region", "framework")
     if slug:
         return cycles.filter(slug=slug).first()
     return cycles.order_by("-closes_on", "-pk").first()
@@ -96,19 +143,31 @@ def open_cycle_for_region(*, region: Region) -> SelfAssessmentCycle | None:
     """The region's open cycle (the one closing last, should several be open)."""
     return (
         SelfAssessmentCycle.objects.filter(region=region, state=SelfAssessmentCycle.State.OPEN)
-        .select_related("period", "region")
+        .select_related("period", "region", "framework")
         .order_by("-closes_on", "-pk")
         .first()
     )
 
 
 def previous_cycle(*, cycle: SelfAssessmentCycle) -> SelfAssessmentCycle | None:
+    """The region's cycle on the same framework that closed last before ``cycle``."""
     return (
-        SelfAssessmentCycle.objects.filter(region_id=cycle.region_id, closes_on__lt=cycle.closes_on)
-        .select_related("period", "region")
+        SelfAssessmentCycle.objects.filter(
+            region_id=cycle.region_id, framework_id=cycle.framework_id, closes_on__lt=cycle.closes_on
+        )
+        .select_related("period", "region", "framework")
         .order_by("-closes_on", "-pk")
         .first()
     )
+
+
+def framework_default() -> SelfAssessmentFramework:
+    """The framework a cycle is opened on unless another is chosen: the six domains."""
+    return SelfAssessmentFramework.objects.get(slug=SIX_DOMAINS)
+
+
+def frameworks() -> list[SelfAssessmentFramework]:
+    return list(SelfAssessmentFramework.objects.order_by("position", "name"))
 
 
 def default_prompts() -> dict[str, str]:
@@ -199,8 +258,13 @@ def self_assessment_missing(*, assessment: SelfAssessment | None) -> list[str]:
     """What stops the self-assessment being submitted: domains without a rating, risks not given."""
     if assessment is None:
         return ["Nothing has been saved yet"]
-    rated = {d.domain_id for d in assessment.domains.all() if d.rating}
-    missing = [f"{d.name} has no rating" for d in Domain.objects.all() if d.pk not in rated]
+    framework = assessment.cycle.framework
+    if framework.by_statements:
+        scored = {s.statement_id for s in assessment.statements.all() if s.score}
+        missing = [f"{s} has no score" for s in framework.statements.all() if s.pk not in scored]
+    else:
+        rated = {d.domain_id for d in assessment.domains.all() if d.rating}
+        missing = [f"{d.name} has no rating" for d in Domain.objects.all() if d.pk not in rated]
     for number, risk in enumerate(assessment.top_risks, start=1):
         if not risk.strip():
             missing.append(f"Risk {number} is not given")
@@ -229,15 +293,43 @@ def domain_data_summaries(*, cycle: SelfAssessmentCycle, council: Council) -> di
     return result
 
 
-def _with_domains(queryset):  # type: ignore[no-untyped-def]
-    return queryset.prefetch_related(
-        Prefetch(
-            "domains",
-            queryset=DomainAssessment.objects.select_related("domain").prefetch_related(
-                Prefetch("measures", queryset=Measure.objects.order_by("framework", "position", "code"))
-            ),
+def _with_domains(queryset, by_statements: bool = False):  # type: ignore[no-untyped-def]
+    """The self-assessments with their domain ratings (or, ``by_statements``, statement scores) and measures."""
+    in_order = Prefetch("measures", queryset=Measure.objects.order_by("framework", "position", "code"))
+    if by_statements:
+        parts = StatementAssessment.objects.select_related("statement").prefetch_related(in_order)
+        return queryset.prefetch_related(Prefetch("statements", queryset=parts))
+    parts = DomainAssessment.objects.select_related("domain").prefetch_related(in_order)
+    return queryset.prefetch_related(Prefetch("domains", queryset=parts))
+
+
+def _statement_views(
+    *, cycle: SelfAssessmentCycle, current: SelfAssessment | None, previous: SelfAssessment | None, card: Any
+) -> list[StatementView]:
+    """Each statement of the cycle's framework: the council's score beside the RAG of the measures it cites."""
+    rags = {row.measure.pk: row.rag for row in card.rows}
+    mine = {s.statement_id: s for s in current.statements.all()} if current else {}
+    before = {s.statement_id: s for s in previous.statements.all()} if previous else {}
+    views = []
+    for statement in cycle.framework.statements.all():
+        assessed = mine.get(statement.pk)
+        measures = list(assessed.measures.all()) if assessed else []
+        colours = [rags.get(m.pk) for m in measures]
+        views.append(
+            StatementView(
+                statement=statement,
+                assessment=assessed,
+                measures=measures,
+                previous=before.get(statement.pk),
+                data=scoring.statement_against_data(
+                    score=assessed.score if assessed else None,
+                    green=colours.count(scoring.RAG.GREEN),
+                    amber=colours.count(scoring.RAG.AMBER),
+                    red=colours.count(scoring.RAG.RED),
+                ),
+            )
         )
-    )
+    return views
 
 
 def self_assessment_view(
@@ -252,14 +344,28 @@ def self_assessment_view(
     ``assessment`` may be passed when already read (it is then re-read with its domains).
     """
 
-    current = _with_domains(SelfAssessment.objects.filter(cycle=cycle, council=council)).first()
+    by_statements = cycle.framework.by_statements
+    current = _with_domains(
+        SelfAssessment.objects.filter(cycle=cycle, council=council), by_statements
+    ).first()
     earlier = previous_cycle(cycle=cycle) if include_previous else None
     previous = (
-        _with_domains(SelfAssessment.objects.filter(cycle=earlier, council=council)).first()
+        _with_domains(SelfAssessment.objects.filter(cycle=earlier, council=council), by_statements).first()
         if earlier
         else None
     )
     card = council_scorecard(council=council, period=cycle.period)
+    if by_statements:
+        return SelfAssessmentView(
+            cycle=cycle,
+            council=council,
+            assessment=current,
+            previous_cycle=earlier,
+            previous_assessment=previous,
+            domains=[],
+            data_is_demo=card.data_is_demo or bool(current and current.is_demo),
+            statements=_statement_views(cycle=cycle, current=current, previous=previous, card=card),
+        )
     sections = {s.domain.pk: s for s in card.domains if s.domain is not None}
     mine = {d.domain_id: d for d in current.domains.all()} if current else {}
     before = {d.domain_id: d for d in previous.domains.all()} if previous else {}
@@ -402,12 +508,15 @@ _HIDDEN_FIELDS = {
     "id",
     "self_assessment",
     "domain",
+    "statement",
     "cycle",
     "council",
 }
 
 
 def _display(value: Any, measure_codes: dict[int, str]) -> str:
+    if isinstance(value, list) and all(isinstance(v, dict) and "what" in v for v in value) and value:
+        return "; ".join(_action_text(v) for v in value)
     if isinstance(value, list):  # m2m: the through-table rows
         codes = sorted(measure_codes.get(v.get("measure") or 0, "?") for v in value if isinstance(v, dict))
         return ", ".join(codes) or "(none)"
@@ -463,9 +572,108 @@ def self_assessment_history(*, assessment: SelfAssessment) -> list[HistoryEntry]
         .select_related("history_user")
         .order_by("history_date")
     )
+    statements = {
+        s.pk: str(s) for s in FrameworkStatement.objects.filter(framework_id=assessment.cycle.framework_id)
+    }
+    scored = list(
+        StatementAssessment.history.filter(self_assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
     codes = dict(Measure.objects.values_list("pk", "code"))
-    entries = _entries(main, what=lambda r: "Self-assessment", measure_codes=codes) + _entries(
-        parts, what=lambda r: domains.get(r.domain_id, "Domain"), measure_codes=codes
+    entries = (
+        _entries(main, what=lambda r: "Self-assessment", measure_codes=codes)
+        + _entries(parts, what=lambda r: domains.get(r.domain_id, "Domain"), measure_codes=codes)
+        + _entries(scored, what=lambda r: statements.get(r.statement_id, "Statement"), measure_codes=codes)
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _action_text(action: dict[str, str]) -> str:
+    parts = [action.get("what", "") or "(no action)"]
+    if action.get("owner"):
+        parts.append(f"owner {action['owner']}")
+    if action.get("due"):
+        parts.append(f"by {action['due']}")
+    return ", ".join(parts)
+
+
+# --- Assurance: the council's view of itself beside CQC's -------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssuranceGap:
+    """A statement the council scored higher than CQC's latest published score."""
+
+    number: int
+    name: str
+    self_score: int
+    cqc_score: int
+
+
+def cqc_self_assessment_latest(*, council: Council, viewer: Any = None) -> SelfAssessment | None:
+    """The council's latest self-assessment on a framework compared with CQC's (by its cycle's closing date).
+
+    With ``viewer``: the latest they may read, whatever its status. Without: the latest shared one (submitted,
+    or reopened after submission), as a pack or anyone beyond the council reads it. Two queries, and one
+    permission check a self-assessment (newest first) while the viewer may not read it.
+    """
+    found = (
+        SelfAssessment.objects.filter(council=council, cycle__framework__compared_with_cqc=True)
+        .select_related("cycle__framework", "cycle__region", "council__region")
+        .prefetch_related(
+            Prefetch("statements", queryset=StatementAssessment.objects.select_related("statement"))
+        )
+        .order_by("-cycle__closes_on", "-cycle_id")
+    )
+    if viewer is None:
+        return found.filter(
+            status__in=[SelfAssessment.Status.SUBMITTED, SelfAssessment.Status.REOPENED]
+        ).first()
+    for assessment in found:
+        if viewer.has_perm("selfassessment.view_selfassessment", assessment):
+            return assessment
+    return None
+
+
+def statement_scores(*, assessment: SelfAssessment) -> dict[int, int | None]:
+    """Statement number → the council's score (None: not scored), for every statement of its framework."""
+    scored = {s.statement.number: s.score for s in assessment.statements.all()}
+    return {s.number: scored.get(s.number) for s in assessment.cycle.framework.statements.all()}
+
+
+def assurance_gaps(*, council: Council, viewer: Any = None) -> list[AssuranceGap]:
+    """The statements where the council scored itself higher than CQC's latest published score, in CQC's
+    order; empty with no CQC outcome or no self-assessment on CQC's framework (see
+    :func:`cqc_self_assessment_latest` for which self-assessment, and ``viewer``)."""
+    assessment = cqc_self_assessment_latest(council=council, viewer=viewer)
+    cqc = cqc_latest_for_council(council=council)
+    if assessment is None or cqc is None:
+        return []
+    return assurance_gaps_between(assessment=assessment, cqc_scores=cqc.scores)
+
+
+def assurance_gaps_between(*, assessment: SelfAssessment, cqc_scores: tuple[int, ...]) -> list[AssuranceGap]:
+    """The gaps between one self-assessment on CQC's framework and CQC's nine scores (in CQC's order)."""
+    names = {s.number: s.name for s in assessment.cycle.framework.statements.all()}
+    own = statement_scores(assessment=assessment)
+    return [
+        AssuranceGap(number=number, name=names.get(number, ""), self_score=own_score, cqc_score=cqc_score)
+        for number, cqc_score in enumerate(cqc_scores, start=1)
+        if (own_score := own.get(number)) is not None and own_score > cqc_score
+    ]
+
+
+def assurance_self_scores(*, council: Council, viewer: Any) -> SelfScores | None:
+    """The council's latest self-assessment on CQC's framework that ``viewer`` may read, as the council's CQC
+    page sets it beside CQC's scores (registered with it in ``apps.py``)."""
+    assessment = cqc_self_assessment_latest(council=council, viewer=viewer)
+    if assessment is None:
+        return None
+    return SelfScores(
+        label=f"its self-assessment, {assessment.cycle.name} ({assessment.get_status_display().lower()})",
+        url=assessment.get_absolute_url(),
+        scores=statement_scores(assessment=assessment),
+        is_demo=assessment.is_demo,
+    )

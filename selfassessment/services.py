@@ -17,8 +17,15 @@ from django.utils import timezone
 
 from councils.models import Council, Region
 from scorecard.models import Domain, Period
-from selfassessment.models import DomainAssessment, SelfAssessment, SelfAssessmentCycle
-from selfassessment.selectors import self_assessment_missing
+from selfassessment.models import (
+    DomainAssessment,
+    FrameworkStatement,
+    SelfAssessment,
+    SelfAssessmentCycle,
+    SelfAssessmentFramework,
+    StatementAssessment,
+)
+from selfassessment.selectors import framework_default, self_assessment_missing
 
 
 class EditConflict(Exception):
@@ -43,9 +50,30 @@ class DomainInput:
 
 
 @dataclass
+class ActionInput:
+    what: str = ""
+    owner: str = ""
+    due: date | None = None
+
+    def as_json(self) -> dict[str, str]:
+        return {"what": self.what, "owner": self.owner, "due": self.due.isoformat() if self.due else ""}
+
+
+@dataclass
+class StatementInput:
+    score: int | None = None
+    strengths: str = ""
+    improvements: str = ""
+    evidence: str = ""
+    measure_ids: list[int] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+
+
+@dataclass
 class SelfAssessmentInput:
-    domains: dict[int, DomainInput]  # domain id → what was typed
+    domains: dict[int, DomainInput]  # domain id → what was typed (a framework of the six domains)
     top_risks: list[str]
+    statements: dict[int, StatementInput] = field(default_factory=dict)  # statement id → what was typed
 
 
 def cycle_open(  # type: ignore[no-untyped-def]
@@ -56,10 +84,13 @@ def cycle_open(  # type: ignore[no-untyped-def]
     closes_on: date,
     period: Period,
     prompts: dict[str, str],
+    framework: SelfAssessmentFramework | None = None,
     user=None,
     is_demo: bool = False,
 ) -> SelfAssessmentCycle:
+    """Open a cycle on ``framework`` (None: the six domains)."""
     cycle = SelfAssessmentCycle(
+        framework=framework or framework_default(),
         region=region,
         name=name,
         slug=slug,
@@ -121,11 +152,19 @@ def self_assessment_save(  # type: ignore[no-untyped-def]
     existing = SelfAssessment.objects.filter(cycle=cycle, council=council).only("status").first()
     if existing is not None and not existing.is_editable:
         raise NotEditable("The self-assessment has been submitted.")
-    domains = list(Domain.objects.all())
+    by_statements = cycle.framework.by_statements
+    domains = [] if by_statements else list(Domain.objects.all())
+    statements = list(cycle.framework.statements.all()) if by_statements else []
     if submit:
-        missing = [d for d in domains if not data.domains.get(d.pk, DomainInput()).rating]
-        if missing or not all(risk.strip() for risk in data.top_risks[:3]) or len(data.top_risks) < 3:
-            raise ValueError("Every domain needs a rating and three risks are needed to submit.")
+        unrated = [d for d in domains if not data.domains.get(d.pk, DomainInput()).rating]
+        unscored = [s for s in statements if not data.statements.get(s.pk, StatementInput()).score]
+        if (
+            unrated
+            or unscored
+            or not all(risk.strip() for risk in data.top_risks[:3])
+            or len(data.top_risks) < 3
+        ):
+            raise ValueError("Every domain or statement needs a rating and three risks are needed to submit.")
     assessment = _claim_version(cycle=cycle, council=council, expected_version=expected_version, user=user)
     risks = [*data.top_risks, "", "", ""][:3]
     assessment.top_risk_1, assessment.top_risk_2, assessment.top_risk_3 = risks
@@ -138,7 +177,17 @@ def self_assessment_save(  # type: ignore[no-untyped-def]
         reason = "Submitted"
     _history_by(assessment, user, reason)
     assessment.save()
+    _domains_save(assessment=assessment, domains=domains, data=data, user=user)
+    _statements_save(assessment=assessment, statements=statements, data=data, user=user)
+    # No data-version bump: nothing kept by the data version shows self-ratings. The council page's kept
+    # rendering is keyed by what it shows (self-ratings included), kept pages by the page version (these
+    # rows' saves bump it) and packs by the self-assessment's own version (core/cache.py).
+    return assessment
 
+
+def _domains_save(
+    *, assessment: SelfAssessment, domains: list[Domain], data: SelfAssessmentInput, user: Any
+) -> None:
     current = {d.domain_id: d for d in assessment.domains.prefetch_related("measures")}
     for domain in domains:
         typed = data.domains.get(domain.pk, DomainInput())
@@ -161,10 +210,34 @@ def self_assessment_save(  # type: ignore[no-untyped-def]
         if {m.pk for m in row.measures.all()} != set(typed.measure_ids):
             _history_by(row, user)
             row.measures.set(typed.measure_ids)
-    # No data-version bump: nothing kept by the data version shows self-ratings. The council page's kept
-    # rendering is keyed by what it shows (self-ratings included), kept pages by the page version (these
-    # rows' saves bump it) and packs by the self-assessment's own version (core/cache.py).
-    return assessment
+
+
+def _statements_save(
+    *, assessment: SelfAssessment, statements: list[FrameworkStatement], data: SelfAssessmentInput, user: Any
+) -> None:
+    current = {s.statement_id: s for s in assessment.statements.prefetch_related("measures")}
+    for statement in statements:
+        typed = data.statements.get(statement.pk, StatementInput())
+        fields: dict[str, Any] = {
+            "score": typed.score,
+            "strengths": typed.strengths,
+            "improvements": typed.improvements,
+            "evidence": typed.evidence,
+            "actions": [a.as_json() for a in typed.actions if a.what.strip() or a.owner.strip() or a.due],
+        }
+        row = current.get(statement.pk)
+        if row is None:
+            row = StatementAssessment(self_assessment=assessment, statement=statement, **fields)
+            _history_by(row, user)
+            row.save()
+        elif any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            _history_by(row, user)
+            row.save()
+        if {m.pk for m in row.measures.all()} != set(typed.measure_ids):
+            _history_by(row, user)
+            row.measures.set(typed.measure_ids)
 
 
 @transaction.atomic

@@ -97,6 +97,7 @@ def cycle_create(request: HttpRequest, gss_code: str) -> HttpResponse:
             closes_on=data["closes_on"],
             period=data["period"],
             prompts=form.prompts(),
+            framework=data["framework"],
             user=request.user,
         )
         messages.success(request, f"{cycle.name} is open. Councils can now fill in their self-assessments.")
@@ -202,6 +203,19 @@ def _edit_context(
     form: SelfAssessmentForm, council: Council, cycle: SelfAssessmentCycle, **extra: Any
 ) -> dict[str, Any]:
     prompts = cycle.prompts or {}
+    statement_groups = form.statement_groups()
+    for group in statement_groups:
+        chosen = group["measures"].value() or []
+        group["selected"] = {int(v) for v in chosen if str(v).isdigit()}
+    if statement_groups:
+        return {
+            "form": form,
+            "council": council,
+            "cycle": cycle,
+            "groups": [],
+            "statement_groups": statement_groups,
+            **extra,
+        }
     groups = form.domain_groups()
     data = selectors.domain_data_summaries(cycle=cycle, council=council)
     for group in groups:
@@ -219,17 +233,20 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
     if refused is not None:
         return refused
     choices = selectors.measure_choices(cycle=cycle)
-    domains = list(Domain.objects.all())
-    measures = [m for _, group in choices for m in group]
+    items: dict[str, Any] = {
+        "domains": list(Domain.objects.all()),
+        "statements": list(cycle.framework.statements.all()) if cycle.framework.by_statements else [],
+        "measures": [m for _, group in choices for m in group],
+    }
     conflict = None
     if request.method != "POST":
         initial = SelfAssessmentForm.initial_for(assessment if assessment.pk else None)
-        form = SelfAssessmentForm(initial=initial, domains=domains, measures=measures)
+        form = SelfAssessmentForm(initial=initial, **items)
     else:
         # "Continue" (or an older page's "submit") checks every answer, saves them as a draft, and shows them
         # for checking: the self-assessment is submitted from that page only.
         submitting = request.POST.get("action") in ("check", "submit")
-        form = SelfAssessmentForm(request.POST, submitting=submitting, domains=domains, measures=measures)
+        form = SelfAssessmentForm(request.POST, submitting=submitting, **items)
         if form.is_valid():
             saved, conflict = _edit_save(
                 request, form=form, council=council, cycle=cycle, submitting=submitting
@@ -240,7 +257,7 @@ def edit(request: HttpRequest, gss_code: str, slug: str) -> HttpResponse:
             # Keep what they typed; a new save after reading the other version replaces it, on purpose.
             data = request.POST.copy()
             data["version"] = str(conflict.version)
-            form = SelfAssessmentForm(data, submitting=False, domains=domains, measures=measures)
+            form = SelfAssessmentForm(data, submitting=False, **items)
             form.is_valid()
     return render(
         request,

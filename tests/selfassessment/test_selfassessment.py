@@ -461,7 +461,7 @@ def test_demo_seed_gives_every_council_a_self_assessment(db, settings):
 
     demo_values_seed()
     summary = self_assessment_demo_seed()
-    assert (summary.cycles_created, summary.assessments_created) == (2, 28)
+    assert (summary.cycles_created, summary.assessments_created) == (3, 42)
     current = SelfAssessmentCycle.objects.get(slug="2026-27-peer-challenge")
     past = SelfAssessmentCycle.objects.get(slug="2025-26-peer-challenge")
     assert current.is_open and not past.is_open and current.is_demo
