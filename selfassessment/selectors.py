@@ -297,10 +297,10 @@ def _with_domains(queryset, by_statements: bool = False):  # type: ignore[no-unt
     """The self-assessments with their domain ratings (or, ``by_statements``, statement scores) and measures."""
     in_order = Prefetch("measures", queryset=Measure.objects.order_by("framework", "position", "code"))
     if by_statements:
-        parts = StatementAssessment.objects.select_related("statement").prefetch_related(in_order)
-        return queryset.prefetch_related(Prefetch("statements", queryset=parts))
-    parts = DomainAssessment.objects.select_related("domain").prefetch_related(in_order)
-    return queryset.prefetch_related(Prefetch("domains", queryset=parts))
+        scored = StatementAssessment.objects.select_related("statement").prefetch_related(in_order)
+        return queryset.prefetch_related(Prefetch("statements", queryset=scored))
+    rated = DomainAssessment.objects.select_related("domain").prefetch_related(in_order)
+    return queryset.prefetch_related(Prefetch("domains", queryset=rated))
 
 
 def _statement_views(
