@@ -478,6 +478,13 @@ def test_demo_seed_gives_every_council_a_self_assessment(db, settings):
         )
     ]
     assert len(better) >= 2
+    # A cycle on CQC's statements too, every self-score synthetic and labelled as demo.
+    cqc = SelfAssessmentCycle.objects.get(slug="2026-27-cqc-assurance")
+    assert cqc.framework.slug == "cqc-local-authority" and cqc.is_demo and cqc.is_open
+    scored = SelfAssessment.objects.filter(cycle=cqc, status="submitted")
+    assert scored.count() == 13 and all(a.is_demo for a in scored)
+    scores = [s.score for a in scored for s in a.statements.all()]
+    assert len(scores) == 13 * 9 and set(scores) <= {1, 2, 3, 4} and len(set(scores)) >= 3
     again = self_assessment_demo_seed()
     assert (again.cycles_created, again.assessments_created) == (0, 0)
 
