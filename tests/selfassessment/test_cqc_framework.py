@@ -226,3 +226,12 @@ def test_a_cycle_opened_without_a_choice_is_on_the_six_domains(client_for):
         url, {"name": "Plain", "closes_on": str(date(2099, 1, 1)), "period": period.pk}
     )
     assert SelfAssessmentCycle.objects.get(slug="plain").framework.slug == SIX_DOMAINS
+
+
+def test_an_admin_edits_the_frameworks(client_for):
+    cqc = SelfAssessmentFramework.objects.get(slug=CQC_LOCAL_AUTHORITY)
+    client = client_for("admin")
+    assert client.get("/admin/selfassessment/selfassessmentframework/").status_code == 200
+    page = client.get(f"/admin/selfassessment/selfassessmentframework/{cqc.pk}/change/").content.decode()
+    assert "Equity in experience and outcomes" in page
+    assert client_for("coordinator").get("/admin/selfassessment/selfassessmentframework/").status_code == 302
