@@ -96,7 +96,7 @@ def _statements(document: Any, view: SelfAssessmentView) -> None:
         ]
         for number, action in enumerate(item.actions, start=1):
             owner = f"; owner: {action['owner']}" if action.get("owner") else ""
-            due = f"; by {action['due']}" if action.get("due") else ""
+            due = f"; by {action['due_label']}" if action.get("due") else ""
             parts.append((f"Action {number}", f"{action.get('what') or '(no action)'}{owner}{due}"))
         if item.previous is not None and view.previous_cycle is not None:
             parts.append(

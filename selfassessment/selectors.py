@@ -8,7 +8,7 @@ cycle's data period (the same RAG as the scorecard), and the comparison from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,7 +66,11 @@ class StatementView:
 
     @property
     def actions(self) -> list[dict[str, str]]:
-        return list(self.assessment.actions) if self.assessment else []
+        """What, owner and by when, with ``due_label`` the date as a reader writes it ("31 March 2027")."""
+        return [
+            {**a, "due_label": due_label(a.get("due", ""))}
+            for a in (self.assessment.actions if self.assessment else [])
+        ]
 
 
 @dataclass
@@ -590,12 +594,20 @@ def self_assessment_history(*, assessment: SelfAssessment) -> list[HistoryEntry]
     return entries
 
 
+def due_label(due: str) -> str:
+    """An action's date ("2027-03-31") as a reader writes it ("31 March 2027"); "" for none."""
+    try:
+        return f"{date.fromisoformat(due):%-d %B %Y}" if due else ""
+    except ValueError:
+        return due
+
+
 def _action_text(action: dict[str, str]) -> str:
     parts = [action.get("what", "") or "(no action)"]
     if action.get("owner"):
         parts.append(f"owner {action['owner']}")
     if action.get("due"):
-        parts.append(f"by {action['due']}")
+        parts.append(f"by {due_label(action['due'])}")
     return ", ".join(parts)
 
 

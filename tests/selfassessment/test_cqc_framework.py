@@ -117,7 +117,11 @@ def test_a_full_cqc_cycle_for_every_role(clients, birmingham, dass, coordinator)
     # A draft: its council and admins only.
     assert _statuses(clients, base) == _expect(DRAFT_READERS)
     check = clients["dass"].get(base + "check/").content.decode()
-    assert "72.2%" in check and "Good" in check and "Typed action 5, owner Principal social worker" in check
+    assert (
+        "72.2%" in check
+        and "Good" in check
+        and "Typed action 5, owner Principal social worker, by 31 March 2027" in check
+    )
 
     # Submit (from the check page, naming the version checked).
     assert clients["dass"].post(base + "check/", {"version": assessment.version}).status_code == 302
@@ -136,7 +140,7 @@ def test_a_full_cqc_cycle_for_every_role(clients, birmingham, dass, coordinator)
     text = _docx_text(clients["wm_lead"].get(base + "export.docx").content)
     assert "Implied rating: Good (72.2% of the most the scores could be, by CQC's thresholds)." in text
     assert "7 Safeguarding" in text and "3: Good standard" in text and "2: Some shortfalls" in text
-    assert "Typed action 9; owner: Principal social worker; by 2027-03-31" in text
+    assert "Typed action 9; owner: Principal social worker; by 31 March 2027" in text
 
     # Reopen: the coordinator (or an admin), with a reason; the council may only ask.
     reopen = base + "reopen/"
