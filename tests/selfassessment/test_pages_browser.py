@@ -128,3 +128,36 @@ def test_typed_text_survives_an_expired_session(page, live_server, demo, dass):
     row = SelfAssessment.objects.get(cycle=cycle).domains.get(domain__slug="culture-and-change")
     assert (row.strengths, row.rating) == (typed, "red")
     assert page.locator("#draft-restored").is_hidden()  # the saved version is newer than the stored draft
+
+
+def test_cqc_framework_pages_are_accessible(page, live_server, demo, dass):
+    """The demo cycle on CQC's statements: Birmingham's submitted self-assessment and Walsall's draft's form."""
+    _seed_self_assessments()
+    from tests.factories import MembershipFactory, UserFactory
+
+    cqc = "2026-27-cqc-assurance"
+    sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
+    page.goto(f"{live_server.url}/councils/{BIRMINGHAM}/self-assessment/{cqc}/")
+    assert (
+        page.locator("#implied-rating")
+        .inner_text()
+        .endswith("(the scores' sum as a share of the most they could be)")
+    )
+    assert page.locator("h3", has_text="7 Safeguarding").count() == 1
+    _check(page, "cqc-read-only")
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert sideways_scroll(page) == []
+
+    from councils.models import Council, Membership
+
+    walsall = Council.objects.get(gss_code="E08000030")
+    MembershipFactory(
+        user=UserFactory(username="dass.walsall.test"), role=Membership.Role.DASS, council=walsall
+    )
+    page.context.clear_cookies()  # signed out
+    sign_in(page, live_server.url, "dass.walsall.test", PASSWORD)
+    page.goto(f"{live_server.url}/councils/E08000030/self-assessment/{cqc}/edit/")
+    assert page.locator("input[name='qs9-score']").count() == 4
+    _check(page, "cqc-edit")
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert sideways_scroll(page) == []
