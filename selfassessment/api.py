@@ -61,10 +61,30 @@ def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse
             "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
             "period": cycle.period.label,
             "is_demo": view.data_is_demo,
+            "framework": cycle.framework.slug,
             "domains": [_domain_json(d) for d in view.domains],
+            "statements": [_statement_json(s) for s in view.statements],
             "top_risks": assessment.top_risks,
         }
     )
+
+
+def _statement_json(s: Any) -> dict[str, Any]:
+    """One statement of a self-assessment view: the council's score and words beside the data it cites."""
+    row = s.assessment
+    return {
+        "number": s.statement.number,
+        "theme": s.statement.theme,
+        "name": s.statement.name,
+        "score": s.score,
+        "strengths": row.strengths if row else "",
+        "improvements": row.improvements if row else "",
+        "evidence": row.evidence if row else "",
+        "measures": [m.key for m in s.measures],
+        "actions": list(row.actions) if row else [],
+        "data_rag": {"green": s.data.green, "amber": s.data.amber, "red": s.data.red},
+        "divergence": s.data.divergence.value if s.data.divergence else None,
+    }
 
 
 def _self_assessment_json(assessment: SelfAssessment | None) -> dict[str, Any] | None:

@@ -139,3 +139,13 @@ def test_the_councils_cqc_page_sets_the_self_score_beside_cqcs_and_flags_higher(
     # Another region's lead may read CQC's outcome but not Birmingham's self-assessment.
     other = client_for("other_region_lead").get(PAGE).content.decode()
     assert "Self-score" not in other
+
+
+def test_the_self_assessment_api_gives_a_cqc_cycles_statements(client_for, birmingham, dass, cqc_cycle):
+    cqc_submitted(cycle=cqc_cycle, council=birmingham, scores=SELF_SCORES, user=dass)
+    payload = (
+        client_for("dass").get(f"/api/councils/{BIRMINGHAM}/self-assessment/?cycle={cqc_cycle.slug}").json()
+    )
+    assert payload["framework"] == "cqc-local-authority" and payload["domains"] == []
+    assert [(s["number"], s["score"]) for s in payload["statements"]] == list(enumerate(SELF_SCORES, start=1))
+    assert payload["statements"][8]["name"] == "Learning, improvement and innovation"
