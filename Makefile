@@ -32,7 +32,7 @@ setup: venv assets bytecode
 # from source at every start of a command (~50 ms of `manage.py import_ascof`). Quick when up to date;
 # a stale file is ignored by Python (it checks the source's time and size).
 bytecode: venv
-	$(PY) -m compileall -q core config councils scorecard peerchallenge manage.py
+	$(PY) -m compileall -q core config councils scorecard selfassessment peerchallenge manage.py
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock

@@ -1,9 +1,10 @@
 """Check the project's import graph (run by `make lint` and CI; no Django needed).
 
 1. No module-level import cycle among the project's modules (``core``, ``councils``, ``scorecard``,
-   ``peerchallenge``, ``config``; migrations aside). Importing ``a.b.c`` runs ``a/b/__init__.py`` first, so an
+   ``selfassessment``, ``peerchallenge``, ``config``; migrations aside). Importing ``a.b.c`` runs ``a/b/__init__.py`` first, so an
    import counts as one of each package on the way that the importer is not already inside.
-2. Dependencies run one way: ``core`` ← ``councils`` ← ``scorecard`` ← ``peerchallenge`` ← ``config``. A module
+2. Dependencies run one way: ``core`` ← ``councils`` ← ``scorecard`` ← ``selfassessment`` ← ``peerchallenge``
+   ← ``config``. A module
    never imports (at any level) from a layer above its own.
 3. An import inside a function is allowed only where the same import at module level would close a cycle, or
    in an ``AppConfig.ready()`` (Django loads ``apps.py`` before any model), and it carries a comment (on its
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["core", "councils", "scorecard", "peerchallenge", "config"]
+LAYERS = ["core", "councils", "scorecard", "selfassessment", "peerchallenge", "config"]
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def seed_demo() -> None:
     from peerchallenge.services import seed_demo_summits
     from scorecard.assurance.demo import cqc_demo_seed
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.demo import self_assessment_demo_seed
 
     demo_values_seed()
     self_assessment_demo_seed()
@@ -83,9 +83,9 @@ def seed_real(path: Path) -> None:
     from scorecard.assurance.demo import cqc_demo_seed
     from scorecard.imports.ascof import ascof_import
     from scorecard.models import Period
-    from scorecard.selfassessment import selectors as sa_selectors
-    from scorecard.selfassessment import services as sa_services
-    from scorecard.selfassessment.demo import _input
+    from selfassessment import selectors as sa_selectors
+    from selfassessment import services as sa_services
+    from selfassessment.demo import _input
 
     if path == NATIONAL_FILE and not path.exists():
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_national_file.py")], check=True)

@@ -27,9 +27,9 @@ def navigation_for_user(*, user, path: str) -> list[NavItem]:  # type: ignore[no
     if region is not None:
         items.append(("Regional scorecard", reverse("scorecard:region-scorecard", args=[region.gss_code])))
     if council is not None:
-        items.append(("Self-assessment", reverse("scorecard:selfassessment-latest", args=[council.gss_code])))
+        items.append(("Self-assessment", reverse("selfassessment:latest", args=[council.gss_code])))
     elif region is not None:
-        items.append(("Self-assessment", reverse("scorecard:selfassessment-cycles", args=[region.gss_code])))
+        items.append(("Self-assessment", reverse("selfassessment:cycles", args=[region.gss_code])))
     items += [
         ("Compare", reverse("scorecard:compare")),
         ("Councils", reverse("councils:council-list")),

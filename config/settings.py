@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "core",
     "councils",
     "scorecard",
+    "selfassessment",
     "peerchallenge",
     "axes",  # sign-in throttling: keep last, see PRODUCTION HARDENING below
 ]

@@ -9,7 +9,7 @@ from councils.rules import user_memberships
 from councils.selectors import home_council_for_user, home_region_for_user
 from peerchallenge.progress import coordinator_checklists
 from peerchallenge.selectors import home_summits_for_user, summit_changes_since
-from scorecard.home import Change, LeadHome, council_self_assessment, lead_home
+from selfassessment.home import Change, LeadHome, council_self_assessment, lead_home
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -106,21 +106,22 @@ def backup_restore(*, path: Path) -> int:
             except (LookupError, ValueError) as exc:
                 raise RestoreError(f"the backup holds {label!r}, which this version does not know") from exc
         loaded = tuple(models)
-        # Delete dependants before what they protect (e.g. councils before regions).
-        while models:
-            blocked = []
-            for model in models:
-                try:
-                    with transaction.atomic():
-                        model._base_manager.all().delete()
-                except ProtectedError:
-                    blocked.append(model)
-            if len(blocked) == len(models):
-                raise RestoreError("the reference data of this database cannot be replaced")
-            models = blocked
-        # The backup holds every history row already: loading many-to-many values must not write more
-        # (django-simple-history records m2m changes even for fixture loads, unlike raw saves).
+        # The backup holds every history row already: neither replacing the migrations' rows (reference data
+        # with a history, such as the self-assessment frameworks) nor loading many-to-many values may write
+        # more (django-simple-history records deletes and m2m changes even for fixture loads, unlike raw saves).
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            # Delete dependants before what they protect (e.g. councils before regions).
+            while models:
+                blocked = []
+                for model in models:
+                    try:
+                        with transaction.atomic():
+                            model._base_manager.all().delete()
+                    except ProtectedError:
+                        blocked.append(model)
+                if len(blocked) == len(models):
+                    raise RestoreError("the reference data of this database cannot be replaced")
+                models = blocked
             call_command("loaddata", str(path), verbosity=0)
         rows_written(*loaded)  # loaddata's saves are raw: the version signals leave them to this
     connection.close()

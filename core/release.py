@@ -8,7 +8,16 @@ from pathlib import Path
 
 # The code, templates and front-end sources that shape a cached page or a cached read (a kept page links the
 # compiled, hashed CSS and JavaScript of its release).
-SOURCES = ("core", "config", "councils", "scorecard", "peerchallenge", "templates", "static/src")
+SOURCES = (
+    "core",
+    "config",
+    "councils",
+    "scorecard",
+    "selfassessment",
+    "peerchallenge",
+    "templates",
+    "static/src",
+)
 SUFFIXES = (".py", ".html", ".txt", ".js", ".scss")
 FILES = ("package-lock.json",)  # govuk-frontend's version
 

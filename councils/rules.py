@@ -2,7 +2,7 @@
 
 Roles come from :class:`councils.models.Membership`. Admin means a Django superuser or staff member.
 Memberships are read once per request and cached on the user object. Each feature's permissions live beside
-it (``scorecard/selfassessment/rules.py``, ``scorecard/imports/rules.py``, ``peerchallenge/rules.py``, …);
+it (``selfassessment/rules.py``, ``scorecard/imports/rules.py``, ``peerchallenge/rules.py``, …);
 a higher app may extend a lower app's permission (``rules.set_perm``), never the reverse.
 
 Objects are duck-typed, so this module imports no higher app: ``region`` and ``council`` attributes (or a

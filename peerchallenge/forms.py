@@ -8,8 +8,8 @@ from peerchallenge.progress import today
 from peerchallenge.selectors import PeriodGaps, period_gaps
 from scorecard.models import Domain, Period
 from scorecard.periods import periods_with_council_figures
-from scorecard.selfassessment.models import SelfAssessmentCycle
-from scorecard.selfassessment.selectors import open_cycle_for_region
+from selfassessment.models import SelfAssessmentCycle
+from selfassessment.selectors import open_cycle_for_region
 
 INPUT = {"class": "govuk-input"}
 SHORT = {"class": "govuk-input govuk-input--width-4"}

@@ -55,7 +55,7 @@ class Summit(models.Model):
     venue = models.CharField(max_length=200)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     cycle = models.ForeignKey(
-        "scorecard.SelfAssessmentCycle",
+        "selfassessment.SelfAssessmentCycle",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

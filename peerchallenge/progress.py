@@ -25,8 +25,8 @@ from peerchallenge.packs.models import PackBuild, QuestionSet
 from peerchallenge.packs.selectors import summit_sessions
 from peerchallenge.selectors import summit_problems
 from peerchallenge.themes.models import SessionFinding, Theme, WorkItem
-from scorecard.selfassessment.models import SelfAssessmentCycle
-from scorecard.selfassessment.selectors import CycleReturns, cycle_returns, open_cycle_for_region
+from selfassessment.models import SelfAssessmentCycle
+from selfassessment.selectors import CycleReturns, cycle_returns, open_cycle_for_region
 
 
 def today() -> dt.date:
@@ -266,7 +266,7 @@ def _cycle_steps(region: Region, summit: Summit | None, cycle: SelfAssessmentCyc
     if cycle is None:
         new = Action(
             "Open a self-assessment cycle",
-            _url("scorecard:selfassessment-cycle-new", gss_code=region.gss_code),
+            _url("selfassessment:cycle-new", gss_code=region.gss_code),
         )
         if summit is not None and summit.is_editable and open_cycle_for_region(region=region):
             new = Action(
@@ -307,7 +307,7 @@ def _returns_step(returns: CycleReturns) -> Step:
             f"{_plural(len(requests), 'council asks', 'councils ask')} for theirs to be reopened "
             f"({_names([a.council for a in requests])})"
         )
-    url = _url("scorecard:selfassessment-cycle", gss_code=cycle.region.gss_code, slug=cycle.slug)
+    url = _url("selfassessment:cycle", gss_code=cycle.region.gss_code, slug=cycle.slug)
     status = "done" if returns.complete and not requests else "todo"
     label = "See the reopening requests" if requests else "See the returns"
     return Step("returns", "Self-assessments returned", status, "; ".join(parts) + ".", Action(label, url))

@@ -21,7 +21,7 @@ from councils.rules import (
     user_memberships,
 )
 from peerchallenge.challengers import is_assigned_challenger
-from scorecard.selfassessment.rules import can_view_self_assessment
+from selfassessment.rules import can_view_self_assessment
 
 
 @rules.predicate
@@ -48,8 +48,8 @@ rules.add_perm("peerchallenge.add_summit", is_admin | is_coordinator)
 rules.add_perm("peerchallenge.view_lessons", is_admin | is_regional_member_of | is_council_member_in_region)
 rules.add_perm("peerchallenge.change_lessons", is_admin | is_coordinator_of)
 
-# A submitted self-assessment: also the councils paired to challenge it (scorecard/selfassessment/rules.py).
+# A submitted self-assessment: also the councils paired to challenge it (selfassessment/rules.py).
 rules.set_perm(
-    "scorecard.view_selfassessment",
+    "selfassessment.view_selfassessment",
     can_view_self_assessment | (is_shared_beyond_council & is_assigned_challenger_of),
 )

@@ -22,7 +22,7 @@ from scorecard.assurance.selectors import cqc_latest_by_council
 from scorecard.models import Domain, Period
 from scorecard.periods import council_figure_counts, periods_with_council_figures
 from scorecard.scorecards.selectors import region_overview
-from scorecard.selfassessment.selectors import self_ratings_for_cycle
+from selfassessment.selectors import self_ratings_for_cycle
 
 LONDON = ZoneInfo("Europe/London")
 RAG_SCORE = {scoring.RAG.GREEN: 1.0, scoring.RAG.AMBER: 0.0, scoring.RAG.RED: -1.0}

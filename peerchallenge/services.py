@@ -25,7 +25,7 @@ from peerchallenge.selectors import (
 )
 from scorecard.models import Domain
 from scorecard.scoring import CQC_STATEMENTS
-from scorecard.selfassessment.models import SelfAssessmentCycle
+from selfassessment.models import SelfAssessmentCycle, SelfAssessmentFramework
 
 REASON_LIMIT = 1000
 
@@ -322,9 +322,13 @@ def seed_demo_summits(*, region_gss_code: str, today: dt.date | None = None) -> 
                 summit_transition(summit=summit, to=Summit.State.HELD)
             created += 1
         summits.append(summit)
-    # The demo self-assessment cycles (seed_demo runs first): the upcoming summit uses the current one, the past
-    # summit the one before.
-    cycles = list(SelfAssessmentCycle.objects.filter(region=region).order_by("-closes_on"))
+    # The demo self-assessment cycles on the six domains (seed_demo runs first): the upcoming summit uses the
+    # current one, the past summit the one before. (The demo cycle on CQC's statements is not a summit's.)
+    cycles = list(
+        SelfAssessmentCycle.objects.filter(
+            region=region, framework__kind=SelfAssessmentFramework.Kind.DOMAINS
+        ).order_by("-closes_on")
+    )
     for summit, cycle in zip(reversed(summits), cycles, strict=False):
         if summit.cycle_id is None:
             summit.cycle = cycle

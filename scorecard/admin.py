@@ -94,5 +94,4 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
 
-import scorecard.assurance.admin  # noqa: E402  (registers the CQC outcomes admin)
-import scorecard.selfassessment.admin  # noqa: E402, F401  (registers the self-assessment admin)
+import scorecard.assurance.admin  # noqa: E402, F401  (registers the CQC outcomes admin)

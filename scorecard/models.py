@@ -8,11 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from councils.models import Council, Region
 
-# CQC's published outcomes and the self-assessment models live in their feature packages; importing them here
-# makes them scorecard models. They name this module's models by label ("scorecard.Domain"), so those packages
-# never import this module.
+# CQC's published outcomes live in their feature package; importing them here makes them scorecard models. They
+# name this module's models by label ("scorecard.Domain"), so that package never imports this module.
 from scorecard.assurance.models import CqcAssessment
-from scorecard.selfassessment.models import DomainAssessment, Rating, SelfAssessment, SelfAssessmentCycle
 
 
 class Domain(models.Model):
@@ -343,16 +341,12 @@ __all__ = [
     "Area",
     "CqcAssessment",
     "Domain",
-    "DomainAssessment",
     "Framework",
     "ImportMapping",
     "ImportRecord",
     "Measure",
     "Period",
     "Polarity",
-    "Rating",
-    "SelfAssessment",
-    "SelfAssessmentCycle",
     "Unit",
     "Value",
 ]

@@ -539,7 +539,9 @@ def _every(total: int) -> str:
     )
 
 
-def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: int) -> ViewAgainstData:
+def view_against_data(
+    *, rating: RAG | str | None, green: int, amber: int, red: int, label: str | None = None
+) -> ViewAgainstData:
     """Compare a self-rating with the data's RAG mix (counts of the domain's green/amber/red measures).
 
     The rule (``docs/SCORING.md``, "View against data"); n = green + amber + red, measures without a RAG
@@ -558,7 +560,7 @@ def view_against_data(*, rating: RAG | str | None, green: int, amber: int, red: 
     if rag is None:
         text = "Not self-rated." if n == 0 else f"Not self-rated; the data shows {counts}."
         return ViewAgainstData(None, green, amber, red, False, None, text)
-    label = f"Self-rated {rag.value}"
+    label = label or f"Self-rated {rag.value}"
     if n == 0:
         return ViewAgainstData(
             rag, green, amber, red, False, None, f"{label}; no data to compare (no measure with a colour)."
@@ -691,3 +693,31 @@ def cqc_rating(scores: Iterable[int]) -> CqcRating:
         if whole >= floor:
             return rating
     raise AssertionError("unreachable: scores of 1 or more are at least 25%")  # pragma: no cover
+
+
+# A statement's self-score set beside its data: a score of good or exceptional standard counts as green, some
+# shortfalls as amber, significant shortfalls as red (docs/SCORING.md, "A statement's score against its data").
+CQC_SCORE_AS_RAG = {4: RAG.GREEN, 3: RAG.GREEN, 2: RAG.AMBER, 1: RAG.RED}
+
+
+def statement_against_data(*, score: int | None, green: int, amber: int, red: int) -> ViewAgainstData:
+    """Compare a statement's self-score (1–4) with the RAG mix of the measures the council cited for it, by
+    the same rule as a domain's self-rating (:func:`view_against_data`), the score read as its colour."""
+    if score is None:
+        return view_against_data(rating=None, green=green, amber=amber, red=red)
+    return view_against_data(
+        rating=CQC_SCORE_AS_RAG[score],
+        green=green,
+        amber=amber,
+        red=red,
+        label=f"Self-scored {score} ({CQC_SCORE_WORDS[score].lower()})",
+    )
+
+
+def cqc_scores_rating(scores: Iterable[int | None]) -> tuple[Decimal, CqcRating] | None:
+    """The percentage and implied rating of a set of statement scores, or None while any is not scored."""
+    values = list(scores)
+    if not values or any(score is None for score in values):
+        return None
+    whole = [int(score) for score in values if score is not None]
+    return cqc_percent(whole), cqc_rating(whole)

@@ -9,5 +9,4 @@ urlpatterns = [
     path("", include("scorecard.imports.urls")),
     path("", include("scorecard.measures.urls")),
     path("", include("scorecard.scorecards.urls")),
-    path("", include("scorecard.selfassessment.urls")),
 ]

@@ -182,14 +182,16 @@ def _transactional(request) -> bool:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def reference_data(request, db):
-    """The shipped reference data (regions, councils, the catalogue). The migrations load it, and tests in a
+    """The shipped reference data (regions, councils, the catalogue, the self-assessment frameworks). The migrations load it, and tests in a
     rolled-back transaction keep it; transactional tests start from an emptied database, so it is put back."""
     if _transactional(request):
         from councils.services import reference_data_load
         from scorecard.catalogue import catalogue_load
+        from selfassessment.frameworks import frameworks_load
 
         reference_data_load()
         catalogue_load()
+        frameworks_load()
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from councils.models import Council, Region
 from scorecard.areas import area_for_council
 from scorecard.models import Domain, Measure, Period, Value
 from scorecard.periods import period_get_or_create
-from scorecard.selfassessment import selectors, services
-from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
+from selfassessment import selectors, services
+from selfassessment.frameworks import frameworks_load
+from selfassessment.models import SelfAssessment, SelfAssessmentCycle, SelfAssessmentFramework
 
 BIRMINGHAM = "E08000025"
 COVENTRY = "E08000026"
@@ -37,10 +38,13 @@ def hand_made_values() -> Period:
 
 
 def make_cycle(
-    *, period: Period | None = None, slug: str = "2026-27-peer-challenge", closes_on=None
+    *, period: Period | None = None, slug: str = "2026-27-peer-challenge", closes_on=None, framework: str = ""
 ) -> SelfAssessmentCycle:  # type: ignore[no-untyped-def]
+    """A West Midlands cycle; ``framework``: a framework's slug (default: the six domains)."""
     period = period or period_get_or_create(start_year=2023)
+    frameworks_load()  # a transactional test starts from an emptied database
     return services.cycle_open(
+        framework=SelfAssessmentFramework.objects.get(slug=framework) if framework else None,
         region=Region.objects.get(gss_code=WEST_MIDLANDS),
         name=slug.replace("-", " ").capitalize(),
         slug=slug,
@@ -94,3 +98,61 @@ def form_data(*, version: int = 0, rating: str = "amber", action: str = "save", 
     data.update({"top_risk_1": "Risk A", "top_risk_2": "Risk B", "top_risk_3": "Risk C"})
     data.update(extra)
     return {k: v for k, v in data.items() if v is not None}
+
+
+CQC = "cqc-local-authority"
+
+
+def make_cqc_cycle(
+    *, period: Period | None = None, slug: str = "2026-27-cqc-assurance"
+) -> SelfAssessmentCycle:
+    """A West Midlands cycle on CQC's quality statements, closing in 2099."""
+    return make_cycle(period=period, slug=slug, framework=CQC)
+
+
+def cqc_input(scores: list[int | None], *, risks: bool = True) -> services.SelfAssessmentInput:
+    """Scores for CQC's nine statements in CQC's order (None: not scored), with text and one action each."""
+    statements = SelfAssessmentFramework.objects.get(slug=CQC).statements.order_by("number")
+    return services.SelfAssessmentInput(
+        domains={},
+        statements={
+            s.pk: services.StatementInput(
+                score=score,
+                strengths=f"Strengths in {s.name}",
+                improvements="Improve",
+                evidence="Evidence",
+                actions=[
+                    services.ActionInput(
+                        what=f"Act on {s.name}", owner="Head of service", due=date(2027, 3, 31)
+                    )
+                ],
+            )
+            for s, score in zip(statements, scores, strict=True)
+        },
+        top_risks=["Risk one", "Risk two", "Risk three"] if risks else ["", "", ""],
+    )
+
+
+def cqc_submitted(
+    *, cycle: SelfAssessmentCycle, council: Council, scores: list[int], user=None
+) -> SelfAssessment:  # type: ignore[no-untyped-def]
+    return services.self_assessment_save(
+        cycle=cycle, council=council, data=cqc_input(list(scores)), user=user, expected_version=0, submit=True
+    )
+
+
+def cqc_form_data(*, scores: list[int | None], version: int = 0, action: str = "save", **extra: str) -> dict:
+    """What the edit page posts for a CQC-framework self-assessment."""
+    data: dict = {"version": str(version), "action": action}
+    for number, score in enumerate(scores, start=1):
+        if score is not None:
+            data[f"qs{number}-score"] = str(score)
+        data[f"qs{number}-strengths"] = f"Typed strengths {number}"
+        data[f"qs{number}-improvements"] = f"Typed improvements {number}"
+        data[f"qs{number}-evidence"] = f"Typed evidence {number}"
+        data[f"qs{number}-action1-what"] = f"Typed action {number}"
+        data[f"qs{number}-action1-owner"] = "Principal social worker"
+        data[f"qs{number}-action1-due"] = "2027-03-31"
+    data.update({"top_risk_1": "Risk A", "top_risk_2": "Risk B", "top_risk_3": "Risk C"})
+    data.update(extra)
+    return data

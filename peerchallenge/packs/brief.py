@@ -14,7 +14,7 @@ from decimal import Decimal
 from scorecard import scoring
 from scorecard.figures import ENGLAND
 from scorecard.scorecards.selectors import CouncilScorecard, ScorecardRow
-from scorecard.selfassessment.selectors import SelfAssessmentView
+from selfassessment.selectors import SelfAssessmentView
 
 CONCERNS_MAX = 4
 STRENGTHS_MAX = 3

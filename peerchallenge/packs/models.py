@@ -15,7 +15,7 @@ class QuestionBankItem(models.Model):
     """A template question for one domain, kept by the region's coordinator for a self-assessment cycle."""
 
     cycle = models.ForeignKey(
-        "scorecard.SelfAssessmentCycle", on_delete=models.CASCADE, related_name="question_bank"
+        "selfassessment.SelfAssessmentCycle", on_delete=models.CASCADE, related_name="question_bank"
     )
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(max_length=QUESTION_LIMIT)

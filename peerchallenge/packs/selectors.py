@@ -2,7 +2,7 @@
 
 Every figure in a pack comes from the scorecard selectors the web pages use: the council's balanced
 scorecard (``scorecard.scorecards.selectors.council_scorecard``), its region's ranking (``region_overview``) and the
-self-assessment beside its data (``scorecard.selfassessment.selectors.self_assessment_view``). Nothing here
+self-assessment beside its data (``selfassessment.selectors.self_assessment_view``). Nothing here
 reads ``Value`` rows for display; ``pack_version`` only reads timestamps and counts to know when a pack
 must be built again.
 """
@@ -58,9 +58,9 @@ from scorecard.scorecards.selectors import (
     council_scorecard,
     region_overview,
 )
-from scorecard.selfassessment.models import SelfAssessment, SelfAssessmentCycle
-from scorecard.selfassessment.selectors import SelfAssessmentView, self_assessment_view
 from scorecard.templatetags.scorecard_tags import trend_until
+from selfassessment.models import SelfAssessment, SelfAssessmentCycle
+from selfassessment.selectors import SelfAssessmentView, self_assessment_view
 
 TEMPLATE_VERSION = "pack-7"  # raise when the pack's layout changes, so cached packs are rebuilt
 

@@ -43,7 +43,7 @@ from peerchallenge.packs.models import (
 from peerchallenge.selectors import summit_period
 from scorecard.models import Domain, Period
 from scorecard.periods import latest_period_with_figures
-from scorecard.selfassessment.models import SelfAssessmentCycle
+from selfassessment.models import SelfAssessmentCycle
 
 logger = logging.getLogger(__name__)
 PACK_DIR = "packs"

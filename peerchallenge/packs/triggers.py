@@ -2,7 +2,7 @@
 
 No ORM here: :mod:`peerchallenge.packs.selectors` turns the scorecard selector results
 (``scorecard.scorecards.selectors.council_scorecard``) and the self-assessment's view against data
-(``scorecard.selfassessment.selectors.divergence_flags``) into the plain facts below, and these rules read
+(``selfassessment.selectors.divergence_flags``) into the plain facts below, and these rules read
 only those facts and :mod:`scorecard.scoring` (also pure). The rules and their wording are written down
 in ``docs/TRIGGERS.md``; keep the two in step.
 

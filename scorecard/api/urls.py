@@ -1,4 +1,8 @@
-"""The read-only JSON API, mounted at /api/ (see scorecard/api/views.py for authentication)."""
+"""The read-only JSON API, mounted at /api/ (see scorecard/api/views.py for authentication).
+
+``config/urls.py`` joins these routes and the self-assessment's (``selfassessment/api_urls.py``) in one ``api``
+namespace.
+"""
 
 from django.urls import path
 
@@ -8,12 +12,6 @@ app_name = "api"
 
 urlpatterns = [
     path("councils/<str:gss_code>/scorecard/", views.council_scorecard, name="council-scorecard"),
-    path(
-        "councils/<str:gss_code>/self-assessment/",
-        views.council_self_assessment,
-        name="council-self-assessment",
-    ),
-    path("councils/<str:gss_code>/assurance/", views.council_assurance, name="council-assurance"),
     path("measures/", views.measure_list, name="measure-list"),
     path("measures/<slug:key>/values/", views.measure_values, name="measure-values"),
 ]

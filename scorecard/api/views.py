@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from councils.models import ApiToken, Council
-from scorecard.assurance import selectors as assurance_selectors
 from scorecard.assurance.models import CqcAssessment
 from scorecard.figures import ENGLAND, ComparatorValue
 from scorecard.measures import selectors as measure_selectors
@@ -29,8 +28,6 @@ from scorecard.periods import UnknownPeriod, period_from_query
 from scorecard.scorecards import selectors as scorecard_selectors
 from scorecard.scorecards.selectors import DomainSection, ScorecardRow
 from scorecard.scoring import CQC_STATEMENTS
-from scorecard.selfassessment import selectors as sa_selectors
-from scorecard.selfassessment.models import SelfAssessment
 
 TOKEN_SCHEMES = ("Token", "Bearer")
 
@@ -189,20 +186,6 @@ def _area_json(area: AreaValue) -> dict[str, Any]:
     }
 
 
-def _domain_json(d: Any) -> dict[str, Any]:
-    """One domain of a self-assessment view: the council's own words beside its data."""
-    return {
-        "domain": d.domain.slug,
-        "rating": d.rating or None,
-        "strengths": d.assessment.strengths if d.assessment else "",
-        "improvements": d.assessment.improvements if d.assessment else "",
-        "evidence": d.assessment.evidence if d.assessment else "",
-        "measures": [m.key for m in d.measures],
-        "data_rag": {"green": d.data.green, "amber": d.data.amber, "red": d.data.red},
-        "divergence": d.data.divergence.value if d.data.divergence else None,
-    }
-
-
 @api_view
 def council_scorecard(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
@@ -280,44 +263,7 @@ def measure_values(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-@api_view
-def council_self_assessment(request: HttpRequest, gss_code: str) -> HttpResponse:
-    """A council's self-assessment (``?cycle=<slug>``; the latest cycle without it), each domain beside
-    its data. Same permission rules as the page: 403 when the user may not read it, never the content."""
-
-    council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
-    if council is None:
-        return api_error(404, f"No council with GSS code {gss_code[:12]!r}.")
-    if council.region is None:
-        return api_error(404, f"{council.name} has no region, so no self-assessment cycle.")
-    slug = request.GET.get("cycle", "").strip()
-    cycle = sa_selectors.cycle_for_region(region=council.region, slug=slug or None)
-    if cycle is None:
-        detail = f"No self-assessment cycle {slug[:100]!r}" if slug else "No self-assessment cycle yet"
-        return api_error(404, f"{detail} for {council.region.name}.")
-    found = sa_selectors.self_assessment_for(cycle=cycle, council=council)
-    permission_object = found or SelfAssessment(cycle=cycle, council=council)
-    if not request.user.has_perm("scorecard.view_selfassessment", permission_object):
-        return api_error(403, "You do not have permission to read this self-assessment.")
-    if found is None:
-        return api_error(404, f"{council.name} has not started its self-assessment for {cycle.name}.")
-    view = sa_selectors.self_assessment_view(cycle=cycle, council=council, include_previous=False)
-    assessment = view.assessment or found
-    return JsonResponse(
-        {
-            "council": {"name": council.name, "gss_code": council.gss_code},
-            "cycle": {"slug": cycle.slug, "name": cycle.name, "closes_on": cycle.closes_on.isoformat()},
-            "status": assessment.status,
-            "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
-            "period": cycle.period.label,
-            "is_demo": view.data_is_demo,
-            "domains": [_domain_json(d) for d in view.domains],
-            "top_risks": assessment.top_risks,
-        }
-    )
-
-
-def _cqc_json(assessment: CqcAssessment | None) -> dict[str, Any] | None:
+def cqc_json(assessment: CqcAssessment | None) -> dict[str, Any] | None:
     """CQC's published outcome: rating (CQC's words, null when not rated), percentage to one decimal, the
     month, the report, and the nine statements in CQC's order."""
     if assessment is None:
@@ -334,19 +280,3 @@ def _cqc_json(assessment: CqcAssessment | None) -> dict[str, Any] | None:
             for s, score in zip(CQC_STATEMENTS, assessment.scores, strict=True)
         ],
     }
-
-
-@api_view
-def council_assurance(request: HttpRequest, gss_code: str) -> HttpResponse:
-    """A council's assurance: CQC's latest published outcome (null when none is recorded). The council's
-    self-assessment by CQC's statements and the gaps between the two are not recorded yet: ``null`` and
-    ``[]``."""
-    council = Council.objects.select_related("region").filter(gss_code=gss_code.strip().upper()).first()
-    if council is None:
-        return api_error(404, f"No council with GSS code {gss_code[:12]!r}.")
-    if not request.user.has_perm("scorecard.view_cqcassessment", council):
-        return api_error(403, "You do not have permission to read this council's assurance.")
-    latest = assurance_selectors.cqc_latest_for_council(council=council)
-    return JsonResponse(
-        {"council": council.gss_code, "cqc": _cqc_json(latest), "self_assessment": None, "gaps": []}
-    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from councils.models import Council, Region
 from scorecard.assurance.models import CqcAssessment
@@ -41,3 +43,34 @@ def cqc_region_rows(*, region: Region) -> list[RegionCqcRow]:
         if council.pk in latest:
             latest[council.pk].council = council  # no query for the council again
     return [RegionCqcRow(council, latest.get(council.pk)) for council in councils]
+
+
+@dataclass(frozen=True)
+class SelfScores:
+    """A council's own scores on CQC's statements, as the app that records them gives them to one viewer."""
+
+    label: str  # what they come from, e.g. "Self-assessment, 2026-27 peer challenge (submitted)"
+    url: str
+    scores: dict[int, int | None]  # statement number → score (None: not scored)
+    is_demo: bool = False
+
+
+# The self-assessment app sits above scorecard: it registers (in its ``AppConfig.ready()``) the function that
+# finds a council's self-scores for a viewer, so the council's CQC page can set them beside CQC's.
+SelfScoresSource = Callable[..., SelfScores | None]
+_SELF_SCORE_SOURCES: list[SelfScoresSource] = []
+
+
+def self_scores_source_register(source: SelfScoresSource) -> None:
+    """Have the council's CQC page ask ``source(council=…, viewer=…)`` for the council's self-scores."""
+    if source not in _SELF_SCORE_SOURCES:
+        _SELF_SCORE_SOURCES.append(source)
+
+
+def cqc_self_scores(*, council: Council, viewer: Any) -> SelfScores | None:
+    """The council's own scores on CQC's statements that ``viewer`` may read (None: none, or none readable)."""
+    for source in _SELF_SCORE_SOURCES:
+        found = source(council=council, viewer=viewer)
+        if found is not None:
+            return found
+    return None

@@ -30,13 +30,26 @@ def _require(request: HttpRequest, perm: str, obj: Council | Region) -> None:
         raise PermissionDenied
 
 
-def statement_rows(assessment: CqcAssessment | None) -> list[dict[str, object]]:
-    """The nine statements in CQC's order with the assessment's score and CQC's words for it."""
+def statement_rows(
+    assessment: CqcAssessment | None, own: selectors.SelfScores | None = None
+) -> list[dict[str, object]]:
+    """The nine statements in CQC's order with the assessment's score and CQC's words for it, and the council's
+    own score beside it (``higher``: the council scored itself above CQC)."""
     scores = assessment.scores if assessment else (None,) * len(CQC_STATEMENTS)
-    return [
-        {"statement": s, "score": score, "words": CQC_SCORE_WORDS.get(score or 0, "")}
-        for s, score in zip(CQC_STATEMENTS, scores, strict=True)
-    ]
+    rows: list[dict[str, object]] = []
+    for s, score in zip(CQC_STATEMENTS, scores, strict=True):
+        mine = own.scores.get(s.number) if own else None
+        rows.append(
+            {
+                "statement": s,
+                "score": score,
+                "words": CQC_SCORE_WORDS.get(score or 0, ""),
+                "self_score": mine,
+                "self_words": CQC_SCORE_WORDS.get(mine or 0, ""),
+                "higher": mine is not None and score is not None and mine > score,
+            }
+        )
+    return rows
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -45,6 +58,8 @@ def council_outcome(request: HttpRequest, gss_code: str) -> HttpResponse:
     _require(request, VIEW, council)
     assessments = selectors.cqc_assessments_for_council(council=council)
     latest = assessments[0] if assessments else None
+    own = selectors.cqc_self_scores(council=council, viewer=request.user)
+    rows = statement_rows(latest, own)
     return render(
         request,
         "scorecard/assurance/council.html",
@@ -52,10 +67,12 @@ def council_outcome(request: HttpRequest, gss_code: str) -> HttpResponse:
             "council": council,
             "latest": latest,
             "older": assessments[1:],
-            "statements": statement_rows(latest),
+            "statements": rows,
+            "own": own,
+            "higher": [row for row in rows if row["higher"]],
             "can_add": request.user.has_perm(ADD, council),
             "ratings_url": CQC_RATINGS_URL,
-            "shows_demo_data": any(a.is_demo for a in assessments),
+            "shows_demo_data": any(a.is_demo for a in assessments) or bool(own and own.is_demo),
         },
     )
 

@@ -6,6 +6,7 @@ compare page). Each runs a fixed number of queries (``scorecard/figures.py``).""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -89,6 +90,27 @@ class DomainSection:
     self_rating: object = None  # selfassessment.selectors.ScorecardSelfRating, set by the council's page
 
 
+# Functions a higher app registers (in its ``AppConfig.ready()``) to set more on a council scorecard's sections
+# for one viewer: the self-assessment app sets the self-ratings the viewer may read. Scorecard never imports
+# the apps above it, so they hand their functions down instead.
+SectionAnnotator = Callable[..., None]
+_SECTION_ANNOTATORS: list[SectionAnnotator] = []
+
+
+def section_annotator_register(annotator: SectionAnnotator) -> None:
+    """Have the council's page call ``annotator(sections=…, council=…, period=…, viewer=…)`` (once each)."""
+    if annotator not in _SECTION_ANNOTATORS:
+        _SECTION_ANNOTATORS.append(annotator)
+
+
+def scorecard_sections_annotate(
+    *, sections: list[DomainSection], council: Council, period: Period | None, viewer: object
+) -> None:
+    """Let each registered annotator set what it shows on ``sections`` for ``viewer``."""
+    for annotator in _SECTION_ANNOTATORS:
+        annotator(sections=sections, council=council, period=period, viewer=viewer)
+
+
 @dataclass
 class CouncilScorecard:
     council: Council
@@ -119,8 +141,8 @@ def council_scorecard(*, council: Council, period: Period | None = None) -> Coun
 
     Seven queries whatever the size of the data: periods, domains, measures, the council's own values
     in every period, its nearest neighbours, and the period's council and comparator values. The council's
-    page then sets the self-ratings its viewer may read on each section
-    (``selfassessment.selectors.attach_self_ratings``).
+    page then sets the self-ratings its viewer may read on each section (``scorecard_sections_annotate``, which
+    calls ``selfassessment.selectors.attach_self_ratings``).
     """
     all_periods, domains, all_measures = catalogue()
     periods_by_id = {p.pk: p for p in all_periods}

@@ -28,6 +28,7 @@ from scorecard.scorecards.selectors import (
     council_scorecard,
     councils_comparison,
     region_overview,
+    scorecard_sections_annotate,
 )
 from scorecard.scorecards.tables import (
     OVERVIEW_COLUMNS,
@@ -41,7 +42,6 @@ from scorecard.scorecards.tables import (
     scorecard_figure_rows,
     short_value,
 )
-from scorecard.selfassessment.selectors import attach_self_ratings
 
 
 def scorecard_content_key(scorecard: CouncilScorecard) -> str:
@@ -63,7 +63,7 @@ class CouncilScorecardView(CouncilFromURLMixin, PermissionRequiredMixin, Templat
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         council = self.get_permission_object()
         self.scorecard = council_scorecard(council=council, period=period_from_request(request))
-        attach_self_ratings(
+        scorecard_sections_annotate(
             sections=self.scorecard.domains,
             council=council,
             period=self.scorecard.period,

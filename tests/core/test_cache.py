@@ -262,7 +262,7 @@ def test_a_submitted_self_assessment_shows_at_once(client_for, birmingham):
     # self-ratings); the page and its kept rendering are fresh by the page version and their content key.
     assert data_version() == before
     assert "Self-assessed rating" in client.get(url).content.decode()
-    from scorecard.selfassessment.services import self_assessment_reopen
+    from selfassessment.services import self_assessment_reopen
 
     self_assessment_reopen(assessment=assessment, user=None, reason="More evidence")
     assert "Self-assessed rating" not in client.get(url).content.decode()

@@ -18,7 +18,7 @@ from councils.models import Council
 from peerchallenge.models import Question, QuestionSet, Summit, Theme
 from peerchallenge.services import summit_transition
 from peerchallenge.themes import services as theme_services
-from scorecard.selfassessment.models import DomainAssessment
+from selfassessment.models import DomainAssessment
 from tests.files import GOOD
 from tests.pack_helpers import BIRMINGHAM, COVENTRY, small_summit
 from tests.selfassessment_helpers import make_cycle, submitted

@@ -252,7 +252,7 @@ def test_every_form_and_the_json_api_take_hostile_text_then_every_download_opens
 def _stored_unwritable() -> list[str]:
     """Every text column of the project's models holding a character no document can hold."""
     found = []
-    for label in ("councils", "scorecard", "peerchallenge"):
+    for label in ("councils", "scorecard", "selfassessment", "peerchallenge"):
         for model in apps.get_app_config(label).get_models():
             fields = [
                 f.name

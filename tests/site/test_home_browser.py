@@ -18,7 +18,7 @@ def demo_region(demo, request):  # type: ignore[no-untyped-def]
     """The demo world: figures, both self-assessment cycles (one council still in draft), the demo summits."""
     from peerchallenge.models import Summit
     from peerchallenge.services import seed_demo_summits
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.demo import self_assessment_demo_seed
 
     self_assessment_demo_seed()
     seed_demo_summits(region_gss_code="E12000005")
@@ -101,7 +101,7 @@ def test_the_pages_that_guard_the_cycle_pass_axe(page, live_server, demo_region,
 
 
 def test_check_your_answers_and_the_reopening_request_pass_axe(page, live_server, demo_region):
-    from scorecard.selfassessment.models import SelfAssessment
+    from selfassessment.models import SelfAssessment
 
     walsall = SelfAssessment.objects.filter(status="draft", council__gss_code="E08000030").first()
     assert walsall is not None

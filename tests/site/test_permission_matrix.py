@@ -220,53 +220,53 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:council-self-assessment": read_only(
         lambda o: f"/api/councils/{BIRMINGHAM}/self-assessment/", only(SA_READERS, anonymous=401), 401
     ),
-    "scorecard:selfassessment-cycles": read_only(
+    "selfassessment:cycles": read_only(
         lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/", only(WM_ROLES)
     ),
-    "scorecard:selfassessment-cycle": read_only(
+    "selfassessment:cycle": read_only(
         lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/{o['cycle'].slug}/", only(WM_ROLES)
     ),
-    "scorecard:selfassessment-cycle-new": Expect(
+    "selfassessment:cycle-new": Expect(
         lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/new/",
         only(["admin", "wm_coordinator"]),
         only(["admin", "wm_coordinator"]),  # the form comes back with its errors; nothing is written
     ),
-    "scorecard:selfassessment-cycle-close": Expect(
+    "selfassessment:cycle-close": Expect(
         lambda o: f"/regions/{WEST_MIDLANDS}/self-assessment/{o['cycle'].slug}/close/",
         everyone_signed_in(405),
         only(["admin", "wm_coordinator"], status=302),
     ),
-    "scorecard:selfassessment-latest": read_only(
+    "selfassessment:latest": read_only(
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/", everyone_signed_in(302)
     ),
-    "scorecard:selfassessment-detail": read_only(
+    "selfassessment:detail": read_only(
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/", only(SA_READERS)
     ),
-    "scorecard:selfassessment-docx": read_only(
+    "selfassessment:docx": read_only(
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/export.docx", only(SA_READERS)
     ),
-    "scorecard:selfassessment-history": read_only(
+    "selfassessment:history": read_only(
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/history/",
         only(["admin", "wm_coordinator", "dass", "delegate"]),
     ),
-    "scorecard:selfassessment-edit": Expect(
+    "selfassessment:edit": Expect(
         # Submitted, so read-only: readers are sent to the read-only page, everyone else refused.
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/edit/",
         only(SA_READERS, status=302),
         only(SA_READERS, status=302),
     ),
-    "scorecard:selfassessment-reopen": Expect(
+    "selfassessment:reopen": Expect(
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/reopen/",
         everyone_signed_in(405),
         only(["admin", "wm_coordinator"], status=400),  # no reason given: the form with its error
     ),
-    "scorecard:selfassessment-check": Expect(
+    "selfassessment:check": Expect(
         # Submitted, so there is nothing to check: readers are sent to the read-only page.
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/check/",
         only(SA_READERS, status=302),
         only(SA_READERS, status=302),
     ),
-    "scorecard:selfassessment-reopen-request": Expect(
+    "selfassessment:reopen-request": Expect(
         lambda o: f"/councils/{BIRMINGHAM}/self-assessment/{o['cycle'].slug}/reopen-request/",
         everyone_signed_in(405),
         only(["admin", "dass", "delegate"], status=400),  # no reason given: the page with its error
@@ -489,19 +489,19 @@ VARIANTS: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         lambda o: f"/api/councils/{COVENTRY}/self-assessment/",
         only(DRAFT_SA, anonymous=401),
     ),
-    "scorecard:selfassessment-detail (draft)": (
+    "selfassessment:detail (draft)": (
         lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/",
         only(DRAFT_SA),
     ),
-    "scorecard:selfassessment-docx (draft)": (
+    "selfassessment:docx (draft)": (
         lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/export.docx",
         only(DRAFT_SA),
     ),
-    "scorecard:selfassessment-history (draft)": (
+    "selfassessment:history (draft)": (
         lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/history/",
         only(DRAFT_SA),
     ),
-    "scorecard:selfassessment-edit (draft)": (
+    "selfassessment:edit (draft)": (
         # Its council edits; an admin reads it (sent to the read-only page); nobody else.
         lambda o: f"/councils/{COVENTRY}/self-assessment/{o['cycle'].slug}/edit/",
         {**only(["other_dass"]), "admin": 302},

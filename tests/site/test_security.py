@@ -534,7 +534,7 @@ def test_demo_self_assessments_and_summits_count_as_demo_data_and_are_removed(se
     closed until removed, and ``remove_demo_data`` removes them, summits before the cycles they use."""
     from core.demo import demo_rows_present
     from peerchallenge.models import Summit
-    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from selfassessment.models import SelfAssessmentCycle
     from tests.factories import make_summit
     from tests.selfassessment_helpers import hand_made_values, make_cycle
 

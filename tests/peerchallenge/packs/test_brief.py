@@ -127,8 +127,8 @@ def test_the_brief_names_the_challengers_top_five_and_the_pro_forma_keeps_their_
     """A challenger moves questions across domains and marks five: the brief lists those five, in their
     order; section 7 and the Word pro-forma keep the challenger's order, never regrouped by domain."""
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
-    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.models import SelfAssessmentCycle
 
     demo_values_seed()
     self_assessment_demo_seed()
@@ -193,10 +193,10 @@ def test_every_word_document_is_a4_with_a_header_and_page_numbers(db):
     """The self-assessment and the regional work programme share the pro-forma's house style."""
     from peerchallenge.themes.docx_export import work_programme_docx
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
-    from scorecard.selfassessment.docx_export import self_assessment_docx
-    from scorecard.selfassessment.models import SelfAssessmentCycle
-    from scorecard.selfassessment.selectors import self_assessment_view
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.docx_export import self_assessment_docx
+    from selfassessment.models import SelfAssessmentCycle
+    from selfassessment.selectors import self_assessment_view
 
     demo_values_seed()
     self_assessment_demo_seed()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def demo_summit(settings, tmp_path, monkeypatch):
     from peerchallenge.services import seed_demo_summits
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.demo import self_assessment_demo_seed
 
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", lambda *, pack: pdf.pack_html(pack=pack).encode())

@@ -131,8 +131,8 @@ def test_the_page_takes_a_constant_number_of_queries(demo, role, where, django_a
 def test_a_pack_for_an_older_period_never_sets_a_later_self_assessment_beside_its_figures(demo):
     """Outside a summit the self-assessment shown is the one made against the pack's own period's figures;
     a period no cycle compares says so instead of borrowing the latest cycle's ratings."""
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
-    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.models import SelfAssessmentCycle
 
     self_assessment_demo_seed()
     compared = set(SelfAssessmentCycle.objects.values_list("period__label", flat=True))

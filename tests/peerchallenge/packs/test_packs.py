@@ -38,8 +38,8 @@ def storage(settings, tmp_path):
 @pytest.fixture
 def demo_summit():
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
-    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.models import SelfAssessmentCycle
 
     demo_values_seed()
     self_assessment_demo_seed()
@@ -142,8 +142,8 @@ def test_packs_are_cached_by_version_and_rebuilt_when_something_changes(storage,
     assert services.pack_files_get_or_build(council=birmingham, summit=demo_summit).built
     # So does a change to the self-assessment (which does not move the data version).
     from core.cache import data_version
-    from scorecard.selfassessment.models import SelfAssessment
-    from scorecard.selfassessment.services import self_assessment_reopen
+    from selfassessment.models import SelfAssessment
+    from selfassessment.services import self_assessment_reopen
 
     assessment = SelfAssessment.objects.get(cycle=demo_summit.cycle, council=birmingham)
     assert assessment.is_shared

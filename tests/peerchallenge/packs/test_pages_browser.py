@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transa
 def summit(demo):  # type: ignore[no-untyped-def]
     from peerchallenge.models import Summit
     from peerchallenge.services import seed_demo_summits
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.demo import self_assessment_demo_seed
 
     self_assessment_demo_seed()  # the summit's cycle: its question bank
     seed_demo_summits(region_gss_code="E12000005")

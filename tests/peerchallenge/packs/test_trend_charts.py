@@ -131,8 +131,8 @@ def test_a_raised_axis_is_noted_on_the_chart_and_points_sit_where_the_axis_says(
 @pytest.fixture
 def demo_summit(db):  # type: ignore[no-untyped-def]
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
-    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.models import SelfAssessmentCycle
 
     demo_values_seed()
     self_assessment_demo_seed()

@@ -87,7 +87,7 @@ def region_ready(demo, request):  # type: ignore[no-untyped-def]
     from councils.models import Region
     from peerchallenge.models import Summit
     from peerchallenge.services import summit_pair
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.demo import self_assessment_demo_seed
 
     self_assessment_demo_seed()
     region = Region.objects.get(gss_code="E12000005")

@@ -535,6 +535,8 @@ def test_seed_demo_summits_past_and_upcoming(db, settings, client) -> None:
     summits = list(Summit.objects.filter(is_demo=True).order_by("date"))
     assert [s.state for s in summits] == [Summit.State.HELD, Summit.State.PUBLISHED]
     assert summits[0].date < dt.date.today() < summits[1].date
+    # Each on a six-domain cycle: the demo cycle on CQC's statements is no summit's.
+    assert [s.cycle.slug for s in summits] == ["2025-26-peer-challenge", "2026-27-peer-challenge"]
     assert all(len(groups_of(s)) == 7 for s in summits)
     past_pairs = {frozenset(c.pk for c in g) for g in groups_of(summits[0])}
     assert not past_pairs & {frozenset(c.pk for c in g) for g in groups_of(summits[1])}
