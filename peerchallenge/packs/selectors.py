@@ -59,10 +59,16 @@ from scorecard.scorecards.selectors import (
     region_overview,
 )
 from scorecard.templatetags.scorecard_tags import trend_until
-from selfassessment.models import SelfAssessment, SelfAssessmentCycle
-from selfassessment.selectors import SelfAssessmentView, self_assessment_view
+from selfassessment.models import SelfAssessment, SelfAssessmentCycle, SelfAssessmentFramework
+from selfassessment.selectors import (
+    SelfAssessmentView,
+    assurance_gaps_between,
+    cqc_self_assessment_latest,
+    self_assessment_view,
+    statement_scores,
+)
 
-TEMPLATE_VERSION = "pack-7"  # raise when the pack's layout changes, so cached packs are rebuilt
+TEMPLATE_VERSION = "pack-8"  # raise when the pack's layout changes, so cached packs are rebuilt
 
 
 @dataclass(frozen=True)
@@ -129,15 +135,29 @@ class StatementSelfAssessment:
 
     scores: dict[int, int] = field(default_factory=dict)
     gaps: tuple[tr.StatementGap, ...] = ()
+    is_demo: bool = False
 
 
 def statement_self_assessment(
-    *, council: Council, cycle: SelfAssessmentCycle | None
+    *, council: Council, cycle: SelfAssessmentCycle | None = None
 ) -> StatementSelfAssessment:
-    """The hook for the self-assessment by CQC's statements: empty today. When the self-assessment app
-    holds one, its selector of the gaps (and the self-scores) feeds this, and the pack's assurance section
-    and the ``self_above_cqc`` questions follow without another change."""
-    return StatementSelfAssessment()
+    """The council's latest submitted self-assessment by CQC's statements (whatever the pack's cycle: a
+    summit's cycle rates the scorecard's domains), its self-scores and the statements it scored above CQC's
+    latest score."""
+    assessment = cqc_self_assessment_latest(council=council)
+    if assessment is None:
+        return StatementSelfAssessment()
+    scores = {n: score for n, score in statement_scores(assessment=assessment).items() if score is not None}
+    cqc = cqc_latest_for_council(council=council)
+    gaps = (
+        tuple(
+            tr.StatementGap(number=gap.number, self_score=gap.self_score, cqc_score=gap.cqc_score)
+            for gap in assurance_gaps_between(assessment=assessment, cqc_scores=cqc.scores)
+        )
+        if cqc is not None
+        else ()
+    )
+    return StatementSelfAssessment(scores=scores, gaps=gaps, is_demo=assessment.is_demo)
 
 
 @dataclass(frozen=True)
@@ -297,6 +317,8 @@ class Pack:
             parts.append("the summit")
         if self.assurance.is_demo:
             parts.append("CQC's scores")
+        if self.assurance.own.is_demo:
+            parts.append("the self-assessment by CQC's statements")
         if self.questions_quote_demo:
             parts.append("the evidence of some questions")
         return parts
@@ -361,7 +383,7 @@ def _and(parts: list[str]) -> str:
 
 def _be(parts: list[str]) -> str:
     """ "is" after one singular part ("the summit"), "are" after a plural one or a list."""
-    return "is" if parts in (["the self-assessment"], ["the summit"]) else "are"
+    return "is" if len(parts) == 1 and parts[0].startswith(("the self-assessment", "the summit")) else "are"
 
 
 # --- Who challenges whom -------------------------------------------------------------------------------
@@ -471,14 +493,17 @@ def questions_of(*, question_set: QuestionSet) -> list[Question]:
 def cycle_for(
     *, council: Council, period: Period | None, summit: Summit | None
 ) -> SelfAssessmentCycle | None:
-    """The summit's cycle; outside a summit, the council's region's latest cycle that compares ``period``'s
+    """The summit's cycle; outside a summit, the council's region's latest cycle on the scorecard's domains
+    (a self-assessment by CQC's statements has its own section) that compares ``period``'s
     figures (None if no cycle does: a self-assessment made against other figures is never set beside
     these), or its latest cycle when there is no period."""
     if summit is not None and summit.cycle_id:
         return summit.cycle
     if council.region_id is None:
         return None
-    cycles = SelfAssessmentCycle.objects.filter(region_id=council.region_id).select_related("period")
+    cycles = SelfAssessmentCycle.objects.filter(
+        region_id=council.region_id, framework__kind=SelfAssessmentFramework.Kind.DOMAINS
+    ).select_related("period")
     if period is not None:
         cycles = cycles.filter(period=period)
     return cycles.order_by("-closes_on").first()
@@ -756,7 +781,8 @@ def pack_version(
     include_questions: bool,
 ) -> str:
     """The version key of one pack: the data version, the self-assessment's and the question set's
-    updated times, the summit's, CQC's latest outcome for the council, and the layout version. A new import or an edit makes a new key."""
+    updated times, the summit's, CQC's latest outcome for the council and its self-assessments by CQC's
+    statements, and the layout version. A new import or an edit makes a new key."""
     cycle = cycle_for(council=council, period=period, summit=summit)
     assessment = (
         SelfAssessment.objects.filter(cycle=cycle, council=council)
@@ -792,6 +818,9 @@ def pack_version(
         .values_list("pk", "updated_at")
         .first()
     )
+    by_statements = SelfAssessment.objects.filter(
+        council=council, cycle__framework__compared_with_cqc=True
+    ).aggregate(at=Max("updated_at"), n=Count("pk"))
     parts = [
         TEMPLATE_VERSION,
         data_version(council=council),
@@ -806,6 +835,7 @@ def pack_version(
         question_set,
         bank,
         cqc,
+        by_statements,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 

@@ -29,11 +29,14 @@ def storage(settings, tmp_path):
 @pytest.fixture
 def demo_summit():
     from scorecard.demo import demo_values_seed
-    from scorecard.selfassessment.demo import self_assessment_demo_seed
-    from scorecard.selfassessment.models import SelfAssessmentCycle
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.models import SelfAssessmentCycle
 
     demo_values_seed()
     self_assessment_demo_seed()
+    # The six-domain cycle; the demo's self-assessment by CQC's statements is set aside here (its self-scores
+    # would turn some shortfall questions into self-score questions: see the test of the two together).
+    SelfAssessmentCycle.objects.filter(framework__compared_with_cqc=True).delete()
     cycle = SelfAssessmentCycle.objects.filter(region__gss_code="E12000005").order_by("-closes_on").first()
     return small_summit(cycle=cycle)
 
@@ -233,3 +236,24 @@ def test_a_new_cqc_outcome_makes_a_new_pack_version(demo):
     assess()
     after = selectors.pack_version(council=birmingham, period=None, summit=None, include_questions=True)
     assert before != after
+
+
+def test_the_pack_sets_the_councils_own_scores_by_statement_beside_cqcs_and_asks_about_the_gaps():
+    """The demo's submitted self-assessment by CQC's statements feeds the pack: its self-scores, and a
+    question for each statement scored above CQC's, the same gaps the assurance page and API show."""
+    from scorecard.demo import demo_values_seed
+    from selfassessment.demo import self_assessment_demo_seed
+    from selfassessment.selectors import assurance_gaps
+
+    demo_values_seed()
+    self_assessment_demo_seed()
+    assess(scores=(2, 2, 2, 2, 2, 2, 2, 2, 2))
+    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
+    gaps = assurance_gaps(council=birmingham)
+    assert gaps, "the demo self-assessment scores some statement above 2"
+    pack = selectors.pack_build_data(council=birmingham, period=None, summit=None)
+    assert pack.assurance.own.scores and pack.assurance.own.is_demo
+    assert {gap.number for gap in pack.assurance.own.gaps} == {gap.number for gap in gaps}
+    assert "the self-assessment by CQC's statements" in pack.demo_parts
+    above = [t for t in pack.triggers if t.kind == tr.SELF_ABOVE_CQC]
+    assert len(above) == len(gaps)
