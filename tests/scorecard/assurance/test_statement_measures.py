@@ -100,3 +100,9 @@ def test_the_page_reads_in_a_constant_number_of_queries(client_for, demo):
         page = client.get(f"/councils/{BIRMINGHAM}/cqc/").content.decode()
     assert "ascof-2023-4a" in statement_section(page, 1)
     assert counts[1] == counts[2] == len(queries) <= 10, (counts, len(queries))
+
+
+def test_a_council_without_figures_is_told_so_under_the_statements(client_for, birmingham):
+    page = client_for("dass").get(f"/councils/{BIRMINGHAM}/cqc/").content.decode()
+    assert "Birmingham has no figures yet, so no measures can be shown under CQC" in page
+    assert 'id="statement-1-measures"' not in page
