@@ -4,7 +4,8 @@ Both ASCOF frameworks are seeded, and the national measures of other publishers 
 workforce, money, safeguarding, demand, provider quality, CQC's assessment of the council), each under its
 publisher's code where it has one (Oflog's ASC6, ASC7), so every balanced-scorecard domain has measures. ASCOF is seeded with their codes, titles, units, polarity, source, default domain and the
 crosswalk (``replaces``: the old-framework code a refreshed measure continues; ``series``: the trend line).
-Loading is idempotent and never overwrites a domain an administrator has re-assigned in the admin.
+Each measure also names the CQC quality statements it informs (``cqc_statements``: ``1;4``), which the
+council's CQC page lists under each statement. Loading is idempotent and never overwrites a domain an administrator has re-assigned in the admin.
 """
 
 import csv
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from scorecard.models import Domain, Framework, Measure
+from scorecard.scoring import CQC_STATEMENTS
 
 # Periods up to and including 2022-23 use the 2014 framework's codes; from 2023-24 the refreshed codes.
 REFRESHED_FROM_START_YEAR = 2023
@@ -91,6 +93,8 @@ def catalogue_load(
                 "decimal_places": int(row["decimal_places"]),
                 "position": position,
             }
+            if _has_field(measure_model, "cqc_statements"):
+                values["cqc_statements"] = cqc_statement_numbers(row.get("cqc_statements", ""))
             key = measure_key(row["framework"], row["code"])
             measure = measure_model.objects.filter(key=key).first()
             if measure is None:
@@ -114,6 +118,24 @@ def catalogue_load(
         if _has_notes_fields(measure_model):
             measure_notes_load(fixtures_dir=fixtures_dir, measure_model=measure_model)
     return result
+
+
+def _has_field(model: Any, name: str) -> bool:
+    return name in {f.name for f in model._meta.get_fields()}
+
+
+def cqc_statement_numbers(text: str) -> list[int]:
+    """The ``cqc_statements`` cell ("1;4") as the statement numbers it names, in order, each once."""
+    numbers: list[int] = []
+    for part in text.replace(",", ";").split(";"):
+        if not part.strip():
+            continue
+        number = int(part)
+        if not 1 <= number <= len(CQC_STATEMENTS):
+            raise ValueError(f"measures.csv: cqc_statements names statement {number}; CQC's are 1 to 9")
+        if number not in numbers:
+            numbers.append(number)
+    return sorted(numbers)
 
 
 def _has_notes_fields(model: Any) -> bool:

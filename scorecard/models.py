@@ -105,6 +105,12 @@ class Measure(models.Model):
         help_text="For local measures: the region that defined it",
     )
     position = models.PositiveIntegerField(default=0)
+    cqc_statements = models.JSONField(
+        "CQC quality statements",
+        default=list,
+        blank=True,
+        help_text="The numbers (1–9) of CQC's quality statements this measure informs, e.g. [1, 4]",
+    )
 
     class Meta:
         ordering = ["framework", "position", "code"]

@@ -8,6 +8,8 @@ from typing import Any
 
 from councils.models import Council, Region
 from scorecard.assurance.models import CqcAssessment
+from scorecard.models import Period
+from scorecard.scorecards.selectors import CouncilScorecard, ScorecardRow, council_scorecard
 
 
 def cqc_assessments_for_council(*, council: Council) -> list[CqcAssessment]:
@@ -43,6 +45,26 @@ def cqc_region_rows(*, region: Region) -> list[RegionCqcRow]:
         if council.pk in latest:
             latest[council.pk].council = council  # no query for the council again
     return [RegionCqcRow(council, latest.get(council.pk)) for council in councils]
+
+
+@dataclass(frozen=True)
+class StatementEvidence:
+    """The council's scorecard (its period, demo flag) and, per CQC statement number, the scorecard's own rows
+    for the measures the catalogue says inform it, in the scorecard's order."""
+
+    scorecard: CouncilScorecard
+    by_statement: dict[int, list[ScorecardRow]]
+
+
+def cqc_statement_evidence(*, council: Council, period: Period | None = None) -> StatementEvidence:
+    """The measures informing each of CQC's statements (``Measure.cqc_statements``), with the council's figure,
+    RAG and rank exactly as its scorecard shows them (``council_scorecard``: a fixed number of queries)."""
+    scorecard = council_scorecard(council=council, period=period)
+    by_statement: dict[int, list[ScorecardRow]] = {}
+    for row in scorecard.rows:
+        for number in row.measure.cqc_statements:
+            by_statement.setdefault(number, []).append(row)
+    return StatementEvidence(scorecard=scorecard, by_statement=by_statement)
 
 
 @dataclass(frozen=True)

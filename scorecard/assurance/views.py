@@ -31,10 +31,13 @@ def _require(request: HttpRequest, perm: str, obj: Council | Region) -> None:
 
 
 def statement_rows(
-    assessment: CqcAssessment | None, own: selectors.SelfScores | None = None
+    assessment: CqcAssessment | None,
+    own: selectors.SelfScores | None = None,
+    evidence: selectors.StatementEvidence | None = None,
 ) -> list[dict[str, object]]:
-    """The nine statements in CQC's order with the assessment's score and CQC's words for it, and the council's
-    own score beside it (``higher``: the council scored itself above CQC)."""
+    """The nine statements in CQC's order with the assessment's score and CQC's words for it, the council's
+    own score beside it (``higher``: the council scored itself above CQC) and the scorecard rows of the
+    measures that inform it (``measures``)."""
     scores = assessment.scores if assessment else (None,) * len(CQC_STATEMENTS)
     rows: list[dict[str, object]] = []
     for s, score in zip(CQC_STATEMENTS, scores, strict=True):
@@ -47,6 +50,7 @@ def statement_rows(
                 "self_score": mine,
                 "self_words": CQC_SCORE_WORDS.get(mine or 0, ""),
                 "higher": mine is not None and score is not None and mine > score,
+                "measures": evidence.by_statement.get(s.number, []) if evidence else [],
             }
         )
     return rows
@@ -59,7 +63,8 @@ def council_outcome(request: HttpRequest, gss_code: str) -> HttpResponse:
     assessments = selectors.cqc_assessments_for_council(council=council)
     latest = assessments[0] if assessments else None
     own = selectors.cqc_self_scores(council=council, viewer=request.user)
-    rows = statement_rows(latest, own)
+    evidence = selectors.cqc_statement_evidence(council=council)
+    rows = statement_rows(latest, own, evidence)
     return render(
         request,
         "scorecard/assurance/council.html",
@@ -72,7 +77,10 @@ def council_outcome(request: HttpRequest, gss_code: str) -> HttpResponse:
             "higher": [row for row in rows if row["higher"]],
             "can_add": request.user.has_perm(ADD, council),
             "ratings_url": CQC_RATINGS_URL,
-            "shows_demo_data": any(a.is_demo for a in assessments) or bool(own and own.is_demo),
+            "scorecard": evidence.scorecard,
+            "shows_demo_data": any(a.is_demo for a in assessments)
+            or bool(own and own.is_demo)
+            or evidence.scorecard.data_is_demo,
         },
     )
 

@@ -135,6 +135,8 @@ def test_the_councils_cqc_page_sets_the_self_score_beside_cqcs_and_flags_higher(
         page = client.get(PAGE).content.decode()
     assert "Self-score" in page and page.count("Higher than CQC") == 3
     assert "scored itself higher than CQC on 3 statements: 1 Assessing needs; 4 Care provision" in page
+    # Under each statement's heading, beside its measures: both scores, and which the council set higher.
+    assert page.count("higher than CQC's.") == 3
     assert f"/councils/{BIRMINGHAM}/self-assessment/{cqc_cycle.slug}/" in page
     # Another region's lead may read CQC's outcome but not Birmingham's self-assessment.
     other = client_for("other_region_lead").get(PAGE).content.decode()

@@ -23,14 +23,19 @@ COPY_TO = os.environ.get("SCREENSHOT_COPY_DIR", "")  # also copy the screenshots
 
 @pytest.fixture
 def cqc_world(transactional_db, request):  # type: ignore[no-untyped-def]
-    """Reference data, demo CQC outcomes for the West Midlands and a real one (with an earlier one) for Birmingham."""
+    """Reference data, the West Midlands' demo figures and demo CQC outcomes, and a real outcome (with an earlier
+    one) for Birmingham."""
     from councils.models import Council
     from councils.services import reference_data_load
     from scorecard.assurance.demo import cqc_demo_seed
     from scorecard.assurance.services import CqcOutcome, cqc_assessment_save
+    from scorecard.catalogue import catalogue_load
+    from scorecard.demo import demo_values_seed
     from scorecard.scoring import CqcRating
 
     reference_data_load()
+    catalogue_load()
+    demo_values_seed()
     cqc_demo_seed(region_gss_code=WEST_MIDLANDS)
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     for month, scores, rating in (
@@ -81,6 +86,10 @@ def test_cqc_pages_pass_axe_at_desktop_and_phone_widths_and_print_within_a4(page
 
     click_and_load(page, "a:has-text('Birmingham')")
     assert "Earlier assessments" in page.locator("main").inner_text()
+    # Under each statement, the measures that inform it with Birmingham's figure, RAG in words and rank.
+    safeguarding = page.locator("#statement-7-measures + p + dl")
+    assert "feel safe" in safeguarding.inner_text() and "Rank in region" in safeguarding.inner_text()
+    assert safeguarding.locator(".govuk-summary-list__row").count() >= 2
     check(page, "council")
 
     click_and_load(page, "a:has-text('Record an assessment')")
