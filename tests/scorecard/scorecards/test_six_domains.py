@@ -97,3 +97,14 @@ def test_a_real_shaped_set_fills_every_domain(demo, client_for, tmp_path):
     assert_six_domains_on_the_pages(client_for("dass"), "2019-20")
     page = client_for("dass").get(f"/councils/{BIRMINGHAM}/scorecard/?period=2019-20").content.decode()
     assert "These figures are synthetic demo data" not in page
+    # Birmingham's challenge pack for that year: each of the six domains with figures, not "0 / 0 / 0".
+    from peerchallenge.packs.selectors import pack_build_data
+
+    pack = pack_build_data(council=Council.objects.get(gss_code=BIRMINGHAM), period=_period("2019-20"))
+    figures = {
+        section.domain.name: sum(row.value is not None for row in section.rows)
+        for section in pack.card.domains
+        if section.domain is not None
+    }
+    assert len(figures) == 6 and all(figures.values()), figures
+    assert [line.name for line in pack.domain_lines] == list(figures)
