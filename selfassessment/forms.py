@@ -174,23 +174,7 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": f"Select green, amber or red for {name}"},
             )
-            for part, label in TEXT_PARTS:
-                self.fields[f"{domain.slug}-{part}"] = TypedTextField(
-                    label=label,
-                    required=False,
-                    strip=False,
-                    max_length=TEXT_LIMIT,
-                    widget=forms.Textarea,
-                    error_messages={"max_length": _too_long(f"{label} for {name}", TEXT_LIMIT)},
-                )
-            self.fields[f"{domain.slug}-measures"] = forms.TypedMultipleChoiceField(
-                label=f"Measures relied on for {name}",
-                required=False,
-                coerce=int,
-                choices=[(m.pk, str(m)) for m in measures],
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={"invalid_choice": f"Choose measures from the list for {name}"},
-            )
+            self._evidence_fields(domain.slug, name, measures)
         for number, ordinal in enumerate(RISK_ORDINALS, start=1):
             self.fields[f"top_risk_{number}"] = TypedTextField(
                 label=f"Risk {number}",
@@ -201,17 +185,8 @@ class SelfAssessmentForm(forms.Form):
                 error_messages={"max_length": _too_long(f"The {ordinal} risk", RISK_LIMIT)},
             )
 
-    def _statement_fields(self, statement: FrameworkStatement, measures: list[Measure]) -> None:
-        key, name = f"qs{statement.number}", f"{statement.number} {statement.name}"
-        self.fields[f"{key}-score"] = forms.TypedChoiceField(
-            label=f"Self-score for {name}",
-            choices=SCORE_CHOICES,
-            coerce=int,
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-            error_messages={"invalid_choice": f"Choose a score (1, 2, 3 or 4) for {name}"},
-        )
+    def _evidence_fields(self, key: str, name: str, measures: list[Measure]) -> None:
+        """Strengths, improvements, evidence and the measures relied on, for one domain or statement."""
         for part, label in TEXT_PARTS:
             self.fields[f"{key}-{part}"] = TypedTextField(
                 label=label,
@@ -229,6 +204,19 @@ class SelfAssessmentForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             error_messages={"invalid_choice": f"Choose measures from the list for {name}"},
         )
+
+    def _statement_fields(self, statement: FrameworkStatement, measures: list[Measure]) -> None:
+        key, name = f"qs{statement.number}", f"{statement.number} {statement.name}"
+        self.fields[f"{key}-score"] = forms.TypedChoiceField(
+            label=f"Self-score for {name}",
+            choices=SCORE_CHOICES,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": f"Choose a score (1, 2, 3 or 4) for {name}"},
+        )
+        self._evidence_fields(key, name, measures)
         for row in range(1, ACTION_ROWS + 1):
             prefix = f"{key}-action{row}"
             self.fields[f"{prefix}-what"] = forms.CharField(
