@@ -19,11 +19,10 @@ run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Two workers, each given tests in pytest-django's order (tests that empty the database last: `--dist
-# worksteal` would hand a worker such a test before tests that need the reference data). The 25 slowest tests
-# are listed after the results.
+# Two workers, the longest tests first (tests/conftest.py); a worker that runs out takes half the other's
+# queue, so both finish together. The 25 slowest tests are listed after the results.
 test: setup browsers  ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
-	$(BIN)/pytest -n 2 --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal --durations=25 $(PYTEST_ARGS)
 
 setup: venv assets bytecode
 

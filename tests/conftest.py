@@ -13,6 +13,7 @@ from councils.models import Council, Membership, Region
 from tests.factories import PASSWORD, PERSONAS, MembershipFactory, UserFactory  # noqa: F401 (PASSWORD, PERSONAS: for older imports)
 from tests.selfassessment_helpers import hand_made_values, make_cycle
 from tests.task_helpers import Worker
+from tests.worlds import WORLDS, once_per_module, seeded_once_per_module, seeded_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -36,7 +37,18 @@ def pytest_addoption(parser):  # type: ignore[no-untyped-def]
     )
 
 
+FIRST = ("long", "browser", "pdf")  # markers of the tests run first, in this order
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """The longest tests first (each kind in the order collected), so that, with ``--dist worksteal``, a worker
+    that runs out of tests takes quick ones from the other's queue and both finish together. The order is
+    otherwise free: a test that is not transactional rolls back, and a transactional one puts the database
+    back as migrated."""
+    items.sort(
+        key=lambda item: next((n for n, m in enumerate(FIRST) if item.get_closest_marker(m)), len(FIRST))
+    )
     if not config.getoption("--database-tests-only"):
         return
     keep, drop = [], []
@@ -65,30 +77,32 @@ def _fresh_cache():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _quick_flush_on_postgresql():
-    """A transactional test (a browser test, a task worker) empties the database when it ends. On PostgreSQL
-    Django empties it with one TRUNCATE of every table, which makes each table anew on disk: about 1–2.5 s for
-    this project's 63 tables, after every such test. Deleting the rows in one transaction, the foreign keys
-    checked at its end (Django makes them deferrable), empties the same tables in about 0.1 s."""
-    from django.db import connection
+def _transactional_tests_put_the_migrated_database_back():
+    """A transactional test (a browser test, a task worker) commits what it writes, and Django empties every
+    table when it ends. Instead, the database is put back as the migrations left it, from a snapshot taken
+    before the process's first transactional test: much quicker than emptying it and loading the reference
+    data again, and a test that runs after it (in any order) finds the reference data as always."""
+    from django.test import TransactionTestCase
 
-    if connection.vendor != "postgresql":
-        yield
-        return
-    operations = type(connection.ops)
+    setup = TransactionTestCase.__dict__["_fixture_setup"].__func__  # a class method
+    teardown = TransactionTestCase._fixture_teardown
 
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
-        if not tables:
-            return []
-        sql = ["SET CONSTRAINTS ALL DEFERRED;"]
-        sql += [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};" for t in tables]
-        if reset_sequences:
-            sequences = self.connection.introspection.sequence_list()
-            sql += self.sequence_reset_by_name_sql(style, [s for s in sequences if s["table"] in tables])
-        return sql
+    def restores(case) -> bool:  # type: ignore[no-untyped-def]
+        return not case.serialized_rollback and case.available_apps is None and not case.fixtures
+
+    def fixture_setup(cls):  # type: ignore[no-untyped-def]
+        setup(cls)
+        if restores(cls):
+            WORLDS.transactional_test_began()
+
+    def fixture_teardown(self):  # type: ignore[no-untyped-def]
+        if not restores(self) or WORLDS.baseline is None:
+            return teardown(self)
+        WORLDS.transactional_test_ended()
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(operations, "sql_flush", sql_flush)
+        patch.setattr(TransactionTestCase, "_fixture_setup", classmethod(fixture_setup))
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
         yield
 
 
@@ -171,35 +185,43 @@ def other_region_coordinator(other_region):
     ).user
 
 
-def _transactional(request) -> bool:  # type: ignore[no-untyped-def]
-    marker = request.node.get_closest_marker("django_db")
-    return (
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
-        or bool(marker and marker.kwargs.get("transaction"))
-    )
+@pytest.fixture
+def reference_data(db):
+    """The shipped reference data (regions, councils, the catalogue, the self-assessment frameworks). The
+    migrations load it; a test in a rolled-back transaction keeps it, and a transactional test starts from the
+    database as migrated (see ``_transactional_tests_put_the_migrated_database_back``)."""
+
+
+@pytest.fixture(scope="module")
+def demo_once_per_module(django_db_setup, django_db_blocker):
+    """The demo figures seeded once for the module (``pytestmark = pytest.mark.usefixtures(…)``)."""
+    from scorecard.demo import demo_values_seed
+
+    yield from seeded_once_per_module(django_db_blocker, demo_values_seed)
 
 
 @pytest.fixture
-def reference_data(request, db):
-    """The shipped reference data (regions, councils, the catalogue, the self-assessment frameworks). The migrations load it, and tests in a
-    rolled-back transaction keep it; transactional tests start from an emptied database, so it is put back."""
-    if _transactional(request):
-        from councils.services import reference_data_load
-        from scorecard.catalogue import catalogue_load
-        from selfassessment.frameworks import frameworks_load
-
-        reference_data_load()
-        catalogue_load()
-        frameworks_load()
-
-
-@pytest.fixture
-def demo(reference_data):
+def demo(request, reference_data):
     """The West Midlands' synthetic demo figures (what ``make run`` shows); returns the seed's summary."""
     from scorecard.demo import demo_values_seed
 
-    return demo_values_seed()
+    seeded = once_per_module(request, "demo_once_per_module")
+    if seeded is not None:
+        return seeded
+    return seeded_world(request, "demo", on="baseline", seed=demo_values_seed)
+
+
+@pytest.fixture
+def demo_summits(request, demo):
+    """The demo figures, the demo self-assessments and the demo summits (what ``make run`` shows)."""
+    from peerchallenge.services import seed_demo_summits
+    from selfassessment.demo import self_assessment_demo_seed
+
+    def seed() -> None:
+        self_assessment_demo_seed()
+        seed_demo_summits(region_gss_code="E12000005")
+
+    return seeded_world(request, "demo-summits", on="demo", seed=seed)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ in every API route; a known one, in any spelling of a financial year, is used.""
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once_per_module")]
 
 BIRMINGHAM = "E08000025"
 WEST_MIDLANDS = "E12000005"

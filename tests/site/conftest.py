@@ -11,6 +11,7 @@ from scorecard.models import Framework, ImportRecord, Measure, Value
 from scorecard.periods import period_get_or_create
 from tests.factories import UserFactory, make_summit
 from tests.selfassessment_helpers import drafted, make_cycle, submitted
+from tests.worlds import once_per_module, seeded_once_per_module
 
 BIRMINGHAM = "E08000025"
 COVENTRY = "E08000026"
@@ -18,7 +19,18 @@ WEST_MIDLANDS = "E12000005"
 
 
 @pytest.fixture
-def data(db):
+def data(request, db):
+    """Objects behind every page (seeded once for a module that asks for ``data_once_per_module``)."""
+    seeded = once_per_module(request, "data_once_per_module")
+    return seeded if seeded is not None else data_seed()
+
+
+@pytest.fixture(scope="module")
+def data_once_per_module(django_db_setup, django_db_blocker):
+    yield from seeded_once_per_module(django_db_blocker, data_seed)
+
+
+def data_seed() -> dict:
     """Objects behind every page: local and ASCOF figures, a failed import, a cycle (one submitted, one draft),
     a published summit with a never-pair, a waiting pack build, a theme, a work item and a finding."""
     measure = Measure.objects.create(

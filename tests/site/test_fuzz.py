@@ -21,7 +21,7 @@ from django.test import Client
 
 from tests.site.url_patterns import ARGUMENT, fill, pages, sample_arguments
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_once_per_module")]
 
 # Every query parameter a page reads (views, filters, tables, exports), and a few they do not.
 PARAMETERS = [

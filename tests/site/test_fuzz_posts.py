@@ -29,7 +29,7 @@ from peerchallenge.services import summit_pair, summit_transition
 from tests.factories import make_summit
 from tests.site.url_patterns import fill, pages, sample_arguments
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.long, pytest.mark.django_db]
 
 HOSTILE_TEXT = [
     "Agency\x00 staff\x01 \x1b[31mred\x1f",

@@ -14,14 +14,10 @@ WIDTHS = ((1280, "desktop"), (390, "phone"))
 
 
 @pytest.fixture
-def demo_region(demo, request):  # type: ignore[no-untyped-def]
+def demo_region(demo_summits, request):  # type: ignore[no-untyped-def]
     """The demo world: figures, both self-assessment cycles (one council still in draft), the demo summits."""
     from peerchallenge.models import Summit
-    from peerchallenge.services import seed_demo_summits
-    from selfassessment.demo import self_assessment_demo_seed
 
-    self_assessment_demo_seed()
-    seed_demo_summits(region_gss_code="E12000005")
     for persona in ("coordinator", "sli_lead", "dass"):  # after the reference data they belong to
         request.getfixturevalue(persona)
     return Summit.objects.get(is_demo=True, state=Summit.State.PUBLISHED)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import axe_violations, click_and_load, screenshot, sign_in
+from tests.browser import axe_violations, click_and_load, screenshot, sign_in, sign_in_with_the_form
 from tests.factories import PASSWORD
 from tests.files import REAL_FILE
 
@@ -63,8 +63,8 @@ def test_pages_have_no_axe_violations(signed_in_page, live_server, username):
     assert problems == {}
 
 
-def test_sort_filter_and_sign_out_journey(signed_in_page, live_server):
-    page = signed_in_page("sli.lead")
+def test_sign_in_sort_filter_and_sign_out_journey(page, live_server, demo, sli_lead):
+    sign_in_with_the_form(page, live_server.url, "sli.lead", PASSWORD)
     page.goto(f"{live_server.url}/councils/")
     click_and_load(page, "text=GSS code")
     first = page.locator("tbody tr").first.locator("th").inner_text()

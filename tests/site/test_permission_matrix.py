@@ -32,6 +32,7 @@ from scorecard.models import Framework, ImportRecord, Measure, Value
 from tests.factories import MembershipFactory, UserFactory, make_summit
 from tests.selfassessment_helpers import drafted, make_cycle, submitted
 from tests.site.url_patterns import url_pattern_names
+from tests.worlds import once_per_module, seeded_once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -580,8 +581,18 @@ def test_every_url_pattern_is_in_the_permission_matrix():
 # Fixtures: the people and objects of the matrix --------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def world_once_per_module(django_db_setup, django_db_blocker):
+    yield from seeded_once_per_module(django_db_blocker, world_seed)
+
+
 @pytest.fixture
-def world(db):
+def world(request, db, world_once_per_module):
+    """Users in every role and an object behind every URL, seeded once for the module's tests."""
+    return once_per_module(request, "world_once_per_module")
+
+
+def world_seed() -> dict:
     west_midlands = Region.objects.get(gss_code=WEST_MIDLANDS)
     london = Region.objects.get(gss_code=LONDON)
     # Every English council is shipped; make sure Barking and Dagenham is London's (another region).

@@ -9,13 +9,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transa
 
 
 @pytest.fixture
-def summit(demo):  # type: ignore[no-untyped-def]
+def summit(demo_summits):  # type: ignore[no-untyped-def]
+    """A published demo summit, its cycle's question bank seeded with the demo self-assessments."""
     from peerchallenge.models import Summit
-    from peerchallenge.services import seed_demo_summits
-    from selfassessment.demo import self_assessment_demo_seed
 
-    self_assessment_demo_seed()  # the summit's cycle: its question bank
-    seed_demo_summits(region_gss_code="E12000005")
     return Summit.objects.get(is_demo=True, state=Summit.State.PUBLISHED)
 
 

@@ -17,7 +17,7 @@ import pytest
 from tests.browser import axe_violations, click_and_load
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.long, pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 COORDINATOR_LIMIT = 40
 DASS_LIMIT = 10

