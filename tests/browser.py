@@ -23,10 +23,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """Run axe-core on the page and return its violations (id, impact, nodes' targets)."""
     # Evaluated over the DevTools protocol rather than added as an inline <script> tag, which the
-    # Content-Security-Policy (script-src 'self') would rightly block.
+    # Content-Security-Policy (script-src 'self') would rightly block. Only the violations are gathered in
+    # full (`resultTypes`): every rule still runs on every element, but axe no longer builds a selector for
+    # each element that passed, which took half its time on a large table.
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
     )
     return [
         {
