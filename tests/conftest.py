@@ -2,7 +2,7 @@
 cycle, a task worker, and the browser's settings. Fixtures one feature's tests share live in that feature's
 folder (tests/<app>/<feature>/conftest.py); helpers every test may import live in tests/factories.py and the
 other modules here that are not tests (files, worked_example, task_helpers, browser, pack_helpers,
-selfassessment_helpers)."""
+selfassessment_helpers, and worlds and snapshots, which keep seeded data from being seeded again)."""
 
 import os
 
