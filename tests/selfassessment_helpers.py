@@ -8,7 +8,6 @@ from scorecard.areas import area_for_council
 from scorecard.models import Domain, Measure, Period, Value
 from scorecard.periods import period_get_or_create
 from selfassessment import selectors, services
-from selfassessment.frameworks import frameworks_load
 from selfassessment.models import SelfAssessment, SelfAssessmentCycle, SelfAssessmentFramework
 
 BIRMINGHAM = "E08000025"
@@ -42,7 +41,6 @@ def make_cycle(
 ) -> SelfAssessmentCycle:  # type: ignore[no-untyped-def]
     """A West Midlands cycle; ``framework``: a framework's slug (default: the six domains)."""
     period = period or period_get_or_create(start_year=2023)
-    frameworks_load()  # a transactional test starts from an emptied database
     return services.cycle_open(
         framework=SelfAssessmentFramework.objects.get(slug=framework) if framework else None,
         region=Region.objects.get(gss_code=WEST_MIDLANDS),

@@ -10,15 +10,9 @@ from tests.pack_helpers import BIRMINGHAM, COVENTRY, DUDLEY, SANDWELL, small_sum
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_workers_build_every_pack_of_the_summit(settings, tmp_path, monkeypatch):
-    from councils.services import reference_data_load
+def test_two_workers_build_every_pack_of_the_summit(settings, tmp_path, monkeypatch, demo):
     from peerchallenge.packs import services
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
 
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(
         "peerchallenge.packs.pdf.pack_pdf", lambda *, pack: f"%PDF {pack.council.gss_code}".encode()

@@ -22,20 +22,14 @@ COPY_TO = os.environ.get("SCREENSHOT_COPY_DIR", "")  # also copy the screenshots
 
 
 @pytest.fixture
-def cqc_world(transactional_db, request):  # type: ignore[no-untyped-def]
-    """Reference data, the West Midlands' demo figures and demo CQC outcomes, and a real outcome (with an earlier
+def cqc_world(transactional_db, demo, request):  # type: ignore[no-untyped-def]
+    """The West Midlands' demo figures and demo CQC outcomes, and a real outcome (with an earlier
     one) for Birmingham."""
     from councils.models import Council
-    from councils.services import reference_data_load
     from scorecard.assurance.demo import cqc_demo_seed
     from scorecard.assurance.services import CqcOutcome, cqc_assessment_save
-    from scorecard.catalogue import catalogue_load
-    from scorecard.demo import demo_values_seed
     from scorecard.scoring import CqcRating
 
-    reference_data_load()
-    catalogue_load()
-    demo_values_seed()
     cqc_demo_seed(region_gss_code=WEST_MIDLANDS)
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     for month, scores, rating in (

@@ -13,20 +13,6 @@ from tests.task_helpers import WorkerThread
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def database_tasks(settings, tmp_path, transactional_db):
-    from councils.services import reference_data_load
-    from scorecard.catalogue import catalogue_load
-    from scorecard.imports.mappings import shipped_mappings_load
-
-    reference_data_load()  # transactional tests start from an emptied database
-    catalogue_load()
-    shipped_mappings_load()
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    settings.TASKS_QUEUE = "default"
-
-
 def test_an_unknown_code_is_made_a_measure_on_the_preview(page, live_server, database_tasks, admin, tmp_path):
     lines = [
         OFLOG_HEADER,

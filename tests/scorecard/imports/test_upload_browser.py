@@ -12,15 +12,6 @@ from tests.task_helpers import WorkerThread
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def database_tasks(settings, tmp_path, reference_data):
-
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    settings.TASKS_QUEUE = "default"
-    yield
-
-
 def test_national_upload_shows_progress_and_completes(page, live_server, database_tasks, admin, tmp_path):
     national = make_national_file(tmp_path / "ascof-national.csv")
     statuses: list[dict] = []
