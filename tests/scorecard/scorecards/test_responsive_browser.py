@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from tests.browser import axe_violations, clipped, screenshot, sideways_scroll, sign_in
-from tests.factories import PASSWORD
+from tests.browser import axe_violations, clipped, screenshot, sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo")]
 
@@ -22,23 +21,6 @@ WIDTHS = [1280, 390]
 A4_WIDTH = 794  # 210 mm at 96 px per inch
 # The four things a reader needs from each measure row of a council's scorecard.
 KEY_CELLS = ", ".join(f".app-measure-row__{part}" for part in ("value", "rag", "rank", "direction"))
-
-
-@pytest.fixture
-def open_page(page, live_server, dass):
-    """``open_page(path, width)``: signed in as Birmingham's DASS, at that width, page loaded."""
-    # Pages load plotly.js (4.8 MB); on a busy CI machine that can take longer than Playwright's 30 s default.
-    page.set_default_timeout(120_000)
-    page.set_default_navigation_timeout(120_000)
-    sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
-
-    def go(path: str, width: int):  # type: ignore[no-untyped-def]
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server.url}{path}")
-        page.wait_for_load_state("load")
-        return page
-
-    return go
 
 
 @pytest.mark.parametrize("width", WIDTHS)

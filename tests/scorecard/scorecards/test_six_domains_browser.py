@@ -4,8 +4,7 @@ land in test-artifacts/."""
 
 import pytest
 
-from tests.browser import axe_violations, clipped, screenshot, sideways_scroll, sign_in
-from tests.factories import PASSWORD
+from tests.browser import axe_violations, clipped, screenshot, sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo")]
 
@@ -16,21 +15,6 @@ NEW_DOMAINS = {
     "governance-and-leadership": ("Governance and Leadership", "CQC-LA-RATING"),
     "resources-and-workforce-management": ("Resources and Workforce Management", "ASC7"),
 }
-
-
-@pytest.fixture
-def open_page(page, live_server, dass):
-    page.set_default_timeout(120_000)
-    page.set_default_navigation_timeout(120_000)
-    sign_in(page, live_server.url, "dass.birmingham", PASSWORD)
-
-    def go(path: str, width: int):  # type: ignore[no-untyped-def]
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server.url}{path}")
-        page.wait_for_load_state("load")
-        return page
-
-    return go
 
 
 @pytest.mark.parametrize("width", [1280, 390])
