@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -434,13 +435,16 @@ def demo_users_create(*, region_gss_code: str = "E12000005") -> list[tuple[DemoU
         for council in councils
     ]
     created = []
+    # Hashed once for them all: a hash takes ~0.4 s by design, and every demo user has the same published
+    # password, so a salt of their own would hide nothing (18 hashes were half of `seed_demo`'s time).
+    password = make_password(DEMO_PASSWORD)
     with transaction.atomic():
         for spec, role, scope in specs:
             user, _ = User.objects.get_or_create(username=spec.username)
             user.first_name, user.last_name, user.is_demo = spec.first_name, spec.last_name, True
             user.email = f"{spec.username}@example.invalid"
             user.is_staff = user.is_superuser = role is None
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save()
             if role is not None:
                 Membership.objects.filter(user=user).delete()
