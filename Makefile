@@ -10,7 +10,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=1 DEMO_MODE=1
 PYTEST_ARGS ?=
 
-.PHONY: run test setup venv assets bytecode migrate demo lint format serve bench clean browsers
+.PHONY: run test screenshots setup venv assets bytecode migrate demo lint format serve bench clean browsers
 
 run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1:8000 (with the task worker)
 	@# The background-task worker (imports, packs) runs beside the web server; Ctrl-C or the end of
@@ -23,6 +23,11 @@ run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1
 # queue, so both finish together. The 25 slowest tests are listed after the results.
 test: setup browsers  ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/pytest -n 2 --dist worksteal --durations=25 $(PYTEST_ARGS)
+
+# The browser tests again, saving a full-page screenshot of each page they check (at 1280 and 390 px, and
+# printed) in test-artifacts/, for people to look at; `make test` takes none (they assert nothing).
+screenshots: setup browsers  ## The browser tests, with screenshots of the pages in test-artifacts/
+	SCREENSHOTS=1 $(BIN)/pytest -n 2 --dist worksteal -m browser $(PYTEST_ARGS)
 
 setup: venv assets bytecode
 

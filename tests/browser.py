@@ -1,5 +1,6 @@
 """Helpers for browser tests: Debian Chromium driven by Playwright, and axe-core from npm."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -77,7 +78,15 @@ def click_and_load(page, selector: str) -> None:  # type: ignore[no-untyped-def]
         page.click(selector)
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+# Screenshots are for people to look at (`make screenshots`), not for the tests, which assert on the page
+# itself: a full-page screenshot costs up to a second, and `make test` takes none.
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
+
+
+def screenshot(page, name: str) -> Path | None:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot in test-artifacts/ when SCREENSHOTS=1 (its path), else nothing (None)."""
+    if not SCREENSHOTS:
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -50,7 +50,7 @@ def cqc_world(transactional_db, demo, request):  # type: ignore[no-untyped-def]
 
 def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     path = screenshot(page, name)
-    if COPY_TO and Path(COPY_TO).is_dir():
+    if path and COPY_TO and Path(COPY_TO).is_dir():
         shutil.copy(path, Path(COPY_TO) / path.name)
 
 
