@@ -102,3 +102,11 @@ def assert_pack_matches_scorecard(text: str, card: CouncilScorecard) -> int:
         assert quartiles.replace(" ", "") in line.replace(" ", ""), (row.code, quartiles, line)
         count += 1
     return count
+
+
+def stored(name: str) -> bytes:
+    """A built file's bytes, from the default storage."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()

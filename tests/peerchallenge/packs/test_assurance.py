@@ -11,7 +11,7 @@ from peerchallenge.packs import docx_export, pdf, selectors, services
 from peerchallenge.packs import triggers as tr
 from scorecard.assurance.services import CqcOutcome, cqc_assessment_save
 from scorecard.scoring import cqc_rating
-from tests.pack_helpers import BIRMINGHAM, COVENTRY, SECTIONS, docx_text, pdf_pages, small_summit
+from tests.pack_helpers import BIRMINGHAM, COVENTRY, SECTIONS, docx_text, pdf_pages, small_summit, stored
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
@@ -21,13 +21,7 @@ REPORT = "https://www.cqc.org.uk/care-services/local-authority-assessment-report
 
 
 @pytest.fixture
-def storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path
-
-
-@pytest.fixture
-def demo_summit():
+def demo_summit_by_domains():
     from scorecard.demo import demo_values_seed
     from selfassessment.demo import self_assessment_demo_seed
     from selfassessment.models import SelfAssessmentCycle
@@ -64,26 +58,19 @@ def section(text: str, title: str, following: str) -> str:
     return text[start : text.index(following, start)]
 
 
-def read(name: str) -> bytes:
-    from django.core.files.storage import default_storage
-
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
-
-
-def test_the_pdf_and_the_pro_forma_carry_cqcs_assessment_and_its_questions(storage, demo_summit):
+def test_the_pdf_and_the_pro_forma_carry_cqcs_assessment_and_its_questions(storage, demo_summit_by_domains):
     assess()
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     coventry = Council.objects.get(gss_code=COVENTRY)
     question_set = services.question_set_get_or_create(
-        summit=demo_summit, challenger=coventry, challenged=birmingham
+        summit=demo_summit_by_domains, challenger=coventry, challenged=birmingham
     )
     cqc_questions = list(question_set.questions.filter(trigger=tr.CQC_SHORTFALL).order_by("position"))
     assert len(cqc_questions) == 3  # statements 2, 4 and 7: one question each, worded differently
     assert len({q.text[:30] for q in cqc_questions}) == 3
 
-    files = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
-    pages = pdf_pages(read(files.pdf))
+    files = services.pack_files_get_or_build(council=birmingham, summit=demo_summit_by_domains)
+    pages = pdf_pages(stored(files.pdf))
     text = "\n".join(pages)
     # Page one names CQC's verdict and the statements scored 1 or 2, in CQC's words.
     cover = words(pages[0])
@@ -121,7 +108,7 @@ def test_the_pdf_and_the_pro_forma_carry_cqcs_assessment_and_its_questions(stora
         assert words(question.text) in questions
     assert "(CQC assessment)" in questions
 
-    paragraphs, tables = docx_text(read(files.docx))
+    paragraphs, tables = docx_text(stored(files.docx))
     prose = [t for _, t in paragraphs]
     assert "CQC's assessment" in prose
     assert any(t.startswith("CQC assessed Birmingham in May 2025. Overall rating: Good.") for t in prose)
@@ -134,12 +121,12 @@ def test_the_pdf_and_the_pro_forma_carry_cqcs_assessment_and_its_questions(stora
     assert len(asked) == 3 and all("Domain | CQC assessment" in t for t in asked)
 
 
-def test_the_question_set_page_files_cqcs_questions_under_cqc_assessment(demo_summit, client_for):
+def test_the_question_set_page_files_cqcs_questions_under_cqc_assessment(demo_summit_by_domains, client_for):
     assess()
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
     coventry = Council.objects.get(gss_code=COVENTRY)
     question_set = services.question_set_get_or_create(
-        summit=demo_summit, challenger=coventry, challenged=birmingham
+        summit=demo_summit_by_domains, challenger=coventry, challenged=birmingham
     )
     positions = list(
         question_set.questions.filter(trigger=tr.CQC_SHORTFALL)
@@ -148,7 +135,9 @@ def test_the_question_set_page_files_cqcs_questions_under_cqc_assessment(demo_su
     )
     ordered = list(question_set.questions.order_by("position", "pk").values_list("position", flat=True))
     page = words(
-        client_for("coordinator").get(f"/summits/{demo_summit.pk}/questions/{BIRMINGHAM}/").content.decode()
+        client_for("coordinator")
+        .get(f"/summits/{demo_summit_by_domains.pk}/questions/{BIRMINGHAM}/")
+        .content.decode()
     )
     for position in positions:
         assert f"Question {ordered.index(position) + 1}: CQC assessment" in page

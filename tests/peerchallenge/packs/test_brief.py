@@ -14,7 +14,7 @@ from councils.models import Council
 from peerchallenge.packs import selectors, services
 from peerchallenge.packs.models import Question
 from scorecard.models import Period
-from tests.pack_helpers import BIRMINGHAM, COVENTRY, docx_text, pdf_pages, small_summit
+from tests.pack_helpers import BIRMINGHAM, COVENTRY, docx_text, pdf_pages, small_summit, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -24,25 +24,12 @@ COLOPHON = "About this pack"
 
 
 @pytest.fixture
-def storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path
-
-
-@pytest.fixture
 def real_extract(db):
     from tests.files import REAL_NEIGHBOURS, import_real_file
 
     import_real_file()
     call_command("import_neighbours", REAL_NEIGHBOURS, stdout=io.StringIO())
     return Period.objects.filter(values__isnull=False).distinct().order_by("-start_year").first()
-
-
-def read(name: str) -> bytes:
-    from django.core.files.storage import default_storage
-
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
 
 
 def words(text: str) -> str:
@@ -78,7 +65,7 @@ def test_a_real_data_pack_opens_with_a_one_page_brief_and_never_asks_about_a_fig
     pack = selectors.pack_build_data(council=birmingham, period=real_extract)
     assert pack.period == real_extract and real_extract.label == "2019-20"
     files = services.pack_files_get_or_build(council=birmingham, period=real_extract)
-    pages = pdf_pages(read(files.pdf))
+    pages = pdf_pages(stored(files.pdf))
     brief = words(pages[0])
 
     # Page one is the brief, whole: comparators in a sentence, concerns, strengths, self-rating, questions,
@@ -115,8 +102,8 @@ def test_a_real_data_pack_opens_with_a_one_page_brief_and_never_asks_about_a_fig
     assert '"Slightly", "clearly" and "much" worse or better' in words(pages[1])
 
     # The pro-forma: A4, named header, page numbers, no jargon but its colophon line.
-    assert_docx_in_house_style(read(files.docx), header=["Birmingham", "2019-20"])
-    paragraphs, tables = docx_text(read(files.docx))
+    assert_docx_in_house_style(stored(files.docx), header=["Birmingham", "2019-20"])
+    paragraphs, tables = docx_text(stored(files.docx))
     text = "\n".join([t for _, t in paragraphs[:-1]] + [row for table in tables for row in table])
     assert not JARGON.search(text) and "Data version" not in text
     assert "Data version" in paragraphs[-1][1]
@@ -158,7 +145,7 @@ def test_the_brief_names_the_challengers_top_five_and_the_pro_forma_keeps_their_
     assert [q.pk for q in order] == [q.pk for q in wanted]
 
     files = services.pack_files_get_or_build(council=birmingham, summit=summit)
-    pages = pdf_pages(read(files.pdf))
+    pages = pdf_pages(stored(files.pdf))
     brief = words(pages[0])
     assert "The top five Coventry chose" in brief
     marked = [q for q in order if q.pk in chosen]
@@ -176,8 +163,8 @@ def test_the_brief_names_the_challengers_top_five_and_the_pro_forma_keeps_their_
     ]
     assert found == sorted(found)
 
-    assert_docx_in_house_style(read(files.docx), header=["Birmingham", cycle.period.label])
-    paragraphs, tables = docx_text(read(files.docx))
+    assert_docx_in_house_style(stored(files.docx), header=["Birmingham", cycle.period.label])
+    paragraphs, tables = docx_text(stored(files.docx))
     # CQC's assessment (its table of statements) comes first, then the questions in the challenger's order.
     assert tables[0][0] == "Quality statement | CQC's score | Self-score"
     assert [table[0] for table in tables[1:]] == [f"Question | {q.text}" for q in order]

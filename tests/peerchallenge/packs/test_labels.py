@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_summit(settings, tmp_path, monkeypatch):
+def published_demo_summit(settings, tmp_path, monkeypatch):
     from peerchallenge.services import seed_demo_summits
     from scorecard.demo import demo_values_seed
     from selfassessment.demo import self_assessment_demo_seed
@@ -37,27 +37,27 @@ def _text(name: str) -> str:
         return " ".join(handle.read().decode().split())
 
 
-def test_after_a_real_import_the_demo_summits_packs_call_the_figures_real(demo_summit, client_for):
+def test_after_a_real_import_the_demo_summits_packs_call_the_figures_real(published_demo_summit, client_for):
     from tests.files import import_real_file
 
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
-    session = _session(demo_summit)
+    session = _session(published_demo_summit)
     question_set = services.question_set_get_or_create(
-        summit=demo_summit, challenger=session.challenger, challenged=birmingham
+        summit=published_demo_summit, challenger=session.challenger, challenged=birmingham
     )
     assert question_set.questions.filter(source="trigger", quotes_demo_figures=True).exists()
-    before = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
+    before = services.pack_files_get_or_build(council=birmingham, summit=published_demo_summit)
     cover = _text(before.pdf)
     assert "Demo data: the figures in this pack are synthetic" in cover and "DEMO DATA (synthetic)" in cover
     coordinator = client_for("coordinator")
-    packs_page = coordinator.get(f"/summits/{demo_summit.pk}/packs/").content.decode()
+    packs_page = coordinator.get(f"/summits/{published_demo_summit.pk}/packs/").content.decode()
     assert "These packs are built from synthetic demo figures" in packs_page
 
     import_real_file()  # real 2018-19 and 2019-20 figures replace every demo one
 
-    after = services.pack_files_get_or_build(council=birmingham, summit=demo_summit)
+    after = services.pack_files_get_or_build(council=birmingham, summit=published_demo_summit)
     assert after.built and after.pdf != before.pdf  # a new data version: built again, not served from cache
-    pack = selectors.pack_build_data(council=birmingham, summit=demo_summit)
+    pack = selectors.pack_build_data(council=birmingham, summit=published_demo_summit)
     assert pack.period.label == "2019-20" and not pack.figures_are_demo
     cover = _text(after.pdf)
     assert "figures in this pack are synthetic" not in cover and "DEMO DATA" not in cover
@@ -68,25 +68,29 @@ def test_after_a_real_import_the_demo_summits_packs_call_the_figures_real(demo_s
     paragraphs, _ = docx_text(docx_export.pro_forma_docx(pack=pack))
     words = " ".join(text for _, text in paragraphs)
     assert "The figures are real published statistics." in words and "the figures behind" not in words
-    packs_page = coordinator.get(f"/summits/{demo_summit.pk}/packs/").content.decode()
+    packs_page = coordinator.get(f"/summits/{published_demo_summit.pk}/packs/").content.decode()
     assert "synthetic demo figures" not in packs_page and "Demo summit" in packs_page
-    questions = coordinator.get(f"/summits/{demo_summit.pk}/questions/{BIRMINGHAM}/").content.decode()
+    questions = coordinator.get(
+        f"/summits/{published_demo_summit.pk}/questions/{BIRMINGHAM}/"
+    ).content.decode()
     assert "generated from synthetic demo figures loaded before the real ones" in questions
     assert "The figures, and the evidence the questions quote, are synthetic" not in questions
 
 
-def test_a_question_set_started_after_the_real_import_quotes_no_demo_figure(demo_summit, client_for):
+def test_a_question_set_started_after_the_real_import_quotes_no_demo_figure(
+    published_demo_summit, client_for
+):
     from tests.files import import_real_file
 
     import_real_file()
     birmingham = Council.objects.get(gss_code=BIRMINGHAM)
-    session = _session(demo_summit)
+    session = _session(published_demo_summit)
     question_set = services.question_set_get_or_create(
-        summit=demo_summit, challenger=session.challenger, challenged=birmingham
+        summit=published_demo_summit, challenger=session.challenger, challenged=birmingham
     )
     assert question_set.questions.filter(source="trigger").exists()
     assert not question_set.questions.filter(quotes_demo_figures=True).exists()
-    page = client_for("coordinator").get(f"/summits/{demo_summit.pk}/questions/{BIRMINGHAM}/")
+    page = client_for("coordinator").get(f"/summits/{published_demo_summit.pk}/questions/{BIRMINGHAM}/")
     body = page.content.decode()
     assert "synthetic demo figures" not in body and "Demo summit" in body
     assert not page.context["shows_demo_data"]  # no "Demo data" banner: the figures are real

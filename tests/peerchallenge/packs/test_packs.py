@@ -14,7 +14,6 @@ from councils.models import Council
 from peerchallenge.models import Summit
 from peerchallenge.packs import selectors, services
 from peerchallenge.packs.models import Question, QuestionSet
-from scorecard.models import Period
 from scorecard.scorecards.selectors import council_scorecard
 from tests.pack_helpers import (
     BIRMINGHAM,
@@ -23,35 +22,15 @@ from tests.pack_helpers import (
     assert_pack_matches_scorecard,
     docx_text,
     pdf_pages,
-    small_summit,
+    stored,
 )
 
-pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
-
-
-@pytest.fixture
-def storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path
-
-
-@pytest.fixture
-def demo_summit():
-    from scorecard.demo import demo_values_seed
-    from selfassessment.demo import self_assessment_demo_seed
-    from selfassessment.models import SelfAssessmentCycle
-
-    demo_values_seed()
-    self_assessment_demo_seed()
-    cycle = SelfAssessmentCycle.objects.filter(region__gss_code="E12000005").order_by("-closes_on").first()
-    return small_summit(cycle=cycle)
-
-
-def read(name: str) -> bytes:
-    from django.core.files.storage import default_storage
-
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
+# Every test here reads the demo figures and self-assessments, seeded once for them all.
+pytestmark = [
+    pytest.mark.pdf,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("self_assessed_demo_once_per_module"),
+]
 
 
 def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(storage, demo_summit):
@@ -71,7 +50,7 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     assert (
         files.docx_download_name == f"{BIRMINGHAM}-birmingham-{demo_summit.cycle.period.label}-pro-forma.docx"
     )
-    pages = pdf_pages(read(files.pdf))
+    pages = pdf_pages(stored(files.pdf))
     text = "\n".join(pages)
     # The brief: summit, challenged council with its code, challenger, session, period; the data version and
     # build time in the colophon at the end.
@@ -102,7 +81,7 @@ def test_a_demo_pack_has_every_section_page_numbers_and_the_scorecards_numbers(s
     assert "Top three risks" in text
     assert "★" in text and first.text[:40] in " ".join(text.split())
 
-    paragraphs, tables = docx_text(read(files.docx))
+    paragraphs, tables = docx_text(stored(files.docx))
     questions = list(question_set.questions.select_related("domain").order_by("position"))
     # CQC's assessment first (its nine statements), then one table per question, in the challenger's order
     # (never re-sorted by domain).
@@ -159,28 +138,6 @@ def test_packs_are_cached_by_version_and_rebuilt_when_something_changes(storage,
     assert real_pdf is not None
 
 
-def test_the_real_extract_pack_equals_the_scorecard(storage):
-    from tests.files import REAL_NEIGHBOURS, import_real_file
-
-    import_real_file()
-    call_command("import_neighbours", str(REAL_NEIGHBOURS), stdout=io.StringIO())
-    birmingham = Council.objects.get(gss_code=BIRMINGHAM)
-    period = Period.objects.get(label="2019-20")
-    files = services.pack_files_get_or_build(council=birmingham, period=period)
-    assert files.pdf_download_name == f"{BIRMINGHAM}-birmingham-2019-20.pdf"
-    pages = pdf_pages(read(files.pdf))
-    text = "\n".join(pages)
-    card = council_scorecard(council=birmingham, period=period)
-    assert not card.data_is_demo
-    assert assert_pack_matches_scorecard(text, card) == len(card.rows) > 10
-    assert "Demo data" not in text and "DEMO DATA" not in text
-    # No cycle compares 2019-20 and Birmingham has no self-assessment at all: said plainly.
-    assert "Birmingham has not submitted a self-assessment in any cycle yet." in " ".join(text.split())
-    assert "Not for a summit" in pages[0]
-    paragraphs, _ = docx_text(read(files.docx))
-    assert paragraphs[0][1] == "Pro-forma questions: Birmingham"
-
-
 def test_build_packs_command_writes_named_files_with_a_progress_bar(storage, demo_summit, monkeypatch):
     monkeypatch.setattr("peerchallenge.packs.pdf.pack_pdf", lambda *, pack: b"%PDF-1.7 fake")
     out, err = io.StringIO(), io.StringIO()
@@ -218,7 +175,7 @@ def test_a_summits_zip_holds_every_pack_and_pro_forma(storage, demo_summit, monk
     services.pack_build_run(build_id=build.pk)
     build.refresh_from_db()
     assert build.state == "done" and build.done == build.total == 2
-    with zipfile.ZipFile(io.BytesIO(read(build.file_name))) as archive:
+    with zipfile.ZipFile(io.BytesIO(stored(build.file_name))) as archive:
         names = sorted(archive.namelist())
     period = demo_summit.cycle.period.label
     assert names == sorted(

@@ -13,10 +13,14 @@ from peerchallenge.packs.charts import LINE_STYLES, TrendLine, trend_figure, tre
 from peerchallenge.templatetags.packs import block_trend_figure, trend_table
 from scorecard.axes import VISIBLE_SHARE, ZOOM_MIN_SHARE, value_axis
 from scorecard.figures import ENGLAND, REGION
-from tests.pack_helpers import BIRMINGHAM, small_summit
+from tests.pack_helpers import BIRMINGHAM
 
 SVG = "{http://www.w3.org/2000/svg}"
 PERIODS = ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+
+# The tests of the pack read the demo figures and self-assessments, seeded once for them all (the others
+# use no database).
+pytestmark = pytest.mark.usefixtures("self_assessed_demo_once_per_module")
 
 
 def svg_root(figure, title="Trend"):  # type: ignore[no-untyped-def]
@@ -126,18 +130,6 @@ def test_a_raised_axis_is_noted_on_the_chart_and_points_sit_where_the_axis_says(
 
 
 # --- In the pack ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo_summit(db):  # type: ignore[no-untyped-def]
-    from scorecard.demo import demo_values_seed
-    from selfassessment.demo import self_assessment_demo_seed
-    from selfassessment.models import SelfAssessmentCycle
-
-    demo_values_seed()
-    self_assessment_demo_seed()
-    cycle = SelfAssessmentCycle.objects.filter(region__gss_code="E12000005").order_by("-closes_on").first()
-    return small_summit(cycle=cycle)
 
 
 def test_each_charted_measure_is_drawn_with_the_scorecards_region_and_england_figures(demo_summit):
