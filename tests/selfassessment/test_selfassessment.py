@@ -410,6 +410,9 @@ def test_coordinator_opens_a_cycle_with_editable_prompts(db, client_for, coordin
     bad = client.post(url, {"name": "", "closes_on": "2020-01-01", "period": period.pk})
     page = bad.content.decode()
     assert "Enter a name for the cycle" in page and "The closing date must be today or in the future" in page
+    # The GOV.UK error summary links each mistake to its field.
+    assert '<a href="#id_name">Enter a name for the cycle</a>' in page
+    assert '<a href="#id_closes_on">The closing date must be today or in the future</a>' in page
     assert (
         client.post(
             url, {"name": "2027-28 peer challenge", "closes_on": "31/13/2099", "period": period.pk}
