@@ -55,6 +55,15 @@ def small_summit(
     return summit
 
 
+def self_assessed_demo_seed() -> None:
+    """The demo figures and every demo self-assessment (five to seven seconds, most of it the self-assessments)."""
+    from scorecard.demo import demo_values_seed
+    from selfassessment.demo import self_assessment_demo_seed
+
+    demo_values_seed()
+    self_assessment_demo_seed()
+
+
 def pdf_pages(data: bytes) -> list[str]:
     """The PDF's text, page by page (pdftotext -layout)."""
     with tempfile.TemporaryDirectory() as folder:

@@ -3,7 +3,7 @@ the demo figures and self-assessments (seeded once for a module that asks for it
 
 import pytest
 
-from tests.pack_helpers import small_summit
+from tests.pack_helpers import self_assessed_demo_seed, small_summit
 from tests.worlds import seeded_once_per_module
 
 
@@ -12,15 +12,6 @@ def storage(settings, tmp_path):
     """Built packs go to the test's own folder (``tmp_path / "media"``); returns ``tmp_path``."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
-
-
-def self_assessed_demo_seed() -> None:
-    """The demo figures and every demo self-assessment (seven seconds, most of it the self-assessments)."""
-    from scorecard.demo import demo_values_seed
-    from selfassessment.demo import self_assessment_demo_seed
-
-    demo_values_seed()
-    self_assessment_demo_seed()
 
 
 @pytest.fixture(scope="module")

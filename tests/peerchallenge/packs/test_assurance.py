@@ -11,7 +11,16 @@ from peerchallenge.packs import docx_export, pdf, selectors, services
 from peerchallenge.packs import triggers as tr
 from scorecard.assurance.services import CqcOutcome, cqc_assessment_save
 from scorecard.scoring import cqc_rating
-from tests.pack_helpers import BIRMINGHAM, COVENTRY, SECTIONS, docx_text, pdf_pages, small_summit, stored
+from tests.pack_helpers import (
+    BIRMINGHAM,
+    COVENTRY,
+    SECTIONS,
+    docx_text,
+    pdf_pages,
+    self_assessed_demo_seed,
+    small_summit,
+    stored,
+)
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
@@ -22,12 +31,9 @@ REPORT = "https://www.cqc.org.uk/care-services/local-authority-assessment-report
 
 @pytest.fixture
 def demo_summit_by_domains():
-    from scorecard.demo import demo_values_seed
-    from selfassessment.demo import self_assessment_demo_seed
     from selfassessment.models import SelfAssessmentCycle
 
-    demo_values_seed()
-    self_assessment_demo_seed()
+    self_assessed_demo_seed()
     # The six-domain cycle; the demo's self-assessment by CQC's statements is set aside here (its self-scores
     # would turn some shortfall questions into self-score questions: see the test of the two together).
     SelfAssessmentCycle.objects.filter(framework__compared_with_cqc=True).delete()
