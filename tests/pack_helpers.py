@@ -55,13 +55,14 @@ def small_summit(
     return summit
 
 
-def self_assessed_demo_seed() -> None:
-    """The demo figures and every demo self-assessment (five to seven seconds, most of it the self-assessments)."""
+def self_assessed_demo_seed():  # type: ignore[no-untyped-def]
+    """The demo figures and every demo self-assessment (five to seven seconds, most of it the self-assessments);
+    returns the self-assessments' seed summary."""
     from scorecard.demo import demo_values_seed
     from selfassessment.demo import self_assessment_demo_seed
 
     demo_values_seed()
-    self_assessment_demo_seed()
+    return self_assessment_demo_seed()
 
 
 def pdf_pages(data: bytes) -> list[str]:

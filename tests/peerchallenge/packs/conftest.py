@@ -4,7 +4,7 @@ the demo figures and self-assessments (seeded once for a module that asks for it
 import pytest
 
 from tests.pack_helpers import self_assessed_demo_seed, small_summit
-from tests.worlds import seeded_once_per_module
+from tests.worlds import once_per_module, seeded_once_per_module
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def demo_summit(request, db):  # type: ignore[no-untyped-def]
     demo figures and self-assessments."""
     from selfassessment.models import SelfAssessmentCycle
 
-    if "self_assessed_demo_once_per_module" not in request.fixturenames:
+    if once_per_module(request, "self_assessed_demo_once_per_module") is None:
         self_assessed_demo_seed()
     cycle = SelfAssessmentCycle.objects.filter(region__gss_code="E12000005").order_by("-closes_on").first()
     return small_summit(cycle=cycle)
