@@ -4,10 +4,12 @@
   (``tests/conftest.py`` puts it back after each), and ``seeded_world`` puts back a world this process has
   seeded before (the demo figures…) from a snapshot.
 - A module whose tests are none of them transactional may seed a world once for all its tests
-  (``seeded_once_per_module``), each test rolled back to it.
+  (``seeded_once_per_module``), each test rolled back to it, and with it to the world's data version, so
+  what was kept under it outside the database (a pack built from the world, in storage) is found again.
 """
 
 import copy
+from dataclasses import dataclass
 
 from tests.snapshots import Snapshot, WriteWatch, snapshot_restore, snapshot_take
 
@@ -88,19 +90,43 @@ def seeded_once_per_module(django_db_blocker, seed):  # type: ignore[no-untyped-
     the result (as ``setUpTestData``'s attributes), so a test that changes an object changes its own."""
     from django.db import transaction
 
+    from core.cache import data_version
+
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield seed()
+            result = seed()
+            yield _SeededOnce(result, data_version())
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 
 
+@dataclass(frozen=True)
+class _SeededOnce:
+    result: object
+    data_version: str  # the data version when the world was seeded (``core.cache``)
+
+
 def once_per_module(request, name: str):  # type: ignore[no-untyped-def]
-    """``name``'s result for this test (a deep copy), if the test's module seeds it once; else None."""
+    """``name``'s result for this test (a deep copy), if the test's module seeds it once; else None.
+
+    The data version goes back to the world's too (each test empties the cache, which would otherwise make a
+    new one): the database is rolled back to the world, so what was kept under its version still holds, and
+    a test's own writes change the version as ever."""
     if name not in request.fixturenames:
         return None
     assert not transactional(request), f"{name} is for modules whose tests are not transactional"
-    return copy.deepcopy(request.getfixturevalue(name))
+    seeded = request.getfixturevalue(name)
+    _data_version_put_back(seeded.data_version)
+    return copy.deepcopy(seeded.result)
+
+
+def _data_version_put_back(token: str) -> None:
+    from django.core.cache import cache
+
+    from core.cache import VERSION_KEY, forget_version
+
+    cache.set(VERSION_KEY, token, timeout=None)
+    forget_version()

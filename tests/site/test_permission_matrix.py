@@ -17,6 +17,7 @@ from django.test import Client
 
 from councils.models import Council, Membership, Region
 from peerchallenge.models import AvoidPair, PackBuild, Summit
+from peerchallenge.packs.services import pack_files_get_or_build
 from peerchallenge.services import summit_pair, summit_transition
 from peerchallenge.themes.services import (
     ThemeInput,
@@ -686,6 +687,12 @@ def world_seed() -> dict:
     draft_programme = work_programme_get_or_create(region=west_midlands, year=summit.date.year - 1)
     draft_item = work_item_create(programme=draft_programme, title="Last year's plan")
     finding = finding_save(summit=summit, council=birmingham, key_findings="Strong", recommendations=["Do X"])
+    # Birmingham's packs built once, as a summit's are before its readers ask, and kept (the storage is not
+    # rolled back): each role then reads the same files rather than building its own; building on a
+    # download is tested with the packs. Built last, when nothing they show can change.
+    for include_questions in (True, False):  # its challengers' question set, and without it
+        pack_files_get_or_build(council=birmingham, summit=summit, include_questions=include_questions)
+    pack_files_get_or_build(council=birmingham, period=cycle.period)  # outside a summit
     return {
         "pack_build": pack_build,
         "theme": theme,
