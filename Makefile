@@ -21,13 +21,17 @@ run: setup migrate demo  ## Set up, load demo data and serve on http://127.0.0.1
 
 # Two workers, the longest tests first (tests/conftest.py); a worker that runs out takes half the other's
 # queue, so both finish together. The 25 slowest tests are listed after the results.
+# pytest rewrites the asserts of ~250 test modules as it imports them (~4 s a worker) and keeps the result
+# in __pycache__, unless PYTHONDONTWRITEBYTECODE is set, as on some machines: set empty here, so only the
+# first run pays.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 test: setup browsers  ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
-	$(BIN)/pytest -n 2 --dist worksteal --durations=25 $(PYTEST_ARGS)
+	$(PYTEST) -n 2 --dist worksteal --durations=25 $(PYTEST_ARGS)
 
 # The browser tests again, saving a full-page screenshot of each page they check (at 1280 and 390 px, and
 # printed) in test-artifacts/, for people to look at; `make test` takes none (they assert nothing).
 screenshots: setup browsers  ## The browser tests, with screenshots of the pages in test-artifacts/
-	SCREENSHOTS=1 $(BIN)/pytest -n 2 --dist worksteal -m browser $(PYTEST_ARGS)
+	SCREENSHOTS=1 $(PYTEST) -n 2 --dist worksteal -m browser $(PYTEST_ARGS)
 
 setup: venv assets bytecode
 
